@@ -1,0 +1,262 @@
+//! Changes between two versions of a register, sorted into material changes (which people
+//! must be told about before they take effect) and minor ones.
+//!
+//! Material, following the EDPB's guidelines on transparency (WP260 rev.01, p. 29–33) and
+//! GDPR Art. 13(3): a purpose added or removed, a legal basis changed, a retention period
+//! changed, new data or people concerned, a new recipient or transfer, a new source, new
+//! automated decisions, a new controller.
+
+use std::collections::BTreeSet;
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::register::{Purpose, Register};
+use crate::text::Lang;
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Whether people must be told in advance.
+    pub material: bool,
+    /// What kind of change: `purpose-added`, `legal-basis-changed`, …
+    pub kind: &'static str,
+    /// What changed, in English.
+    pub en: String,
+    /// What changed, in Swedish.
+    pub sv: String,
+}
+
+impl Change {
+    /// The description in `lang`.
+    pub fn text(&self, lang: Lang) -> &str {
+        lang.pick(&self.sv, &self.en)
+    }
+}
+
+/// The difference between two registers.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeDiff {
+    /// Version of the old notice.
+    pub old_version: Option<String>,
+    /// Version of the new notice.
+    pub new_version: Option<String>,
+    /// When the new notice takes effect.
+    pub effective: Option<Date>,
+    /// Days of advance notice the company promises.
+    pub change_notice_days: Option<u32>,
+    /// The last day to announce the material changes, when both are known.
+    pub announce_by: Option<Date>,
+    /// True when there are material changes but the version was not changed.
+    pub version_unchanged: bool,
+    /// Every change, material first.
+    pub changes: Vec<Change>,
+}
+
+impl NoticeDiff {
+    /// True when at least one change is material.
+    pub fn has_material(&self) -> bool {
+        self.changes.iter().any(|c| c.material)
+    }
+}
+
+struct Out(Vec<Change>);
+
+impl Out {
+    fn push(&mut self, material: bool, kind: &'static str, en: String, sv: String) {
+        self.0.push(Change { material, kind, en, sv });
+    }
+}
+
+fn names(keys: &BTreeSet<&String>, reg: &Register, lang: Lang, subject: bool) -> String {
+    keys.iter()
+        .map(|k| if subject { reg.subject_name(k, lang) } else { reg.category_name(k, lang) })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn set(v: &[String]) -> BTreeSet<&String> {
+    v.iter().collect()
+}
+
+fn bases(p: &Purpose, lang: Lang) -> String {
+    if p.legal_bases.is_empty() {
+        return lang.pick("ingen", "none").to_owned();
+    }
+    p.legal_bases.iter().map(|b| b.name(lang)).collect::<Vec<_>>().join(", ")
+}
+
+fn retention(p: &Purpose, reg: &Register, lang: Lang) -> String {
+    p.retention
+        .as_ref()
+        .map_or_else(|| lang.pick("ingen angiven", "none stated").to_owned(), |r| r.rule.describe(lang, reg))
+}
+
+/// Compares two versions of a register.
+pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
+    let mut out = Out(Vec::new());
+    if old.controller.name != new.controller.name || old.controller.org_number != new.controller.org_number {
+        out.push(
+            true,
+            "controller-changed",
+            format!("The controller is now {} (was {}).", new.controller.name, old.controller.name),
+            format!("Personuppgiftsansvarig är nu {} (tidigare {}).", new.controller.name, old.controller.name),
+        );
+    }
+    for p in &new.purposes {
+        let name = |l: Lang| p.name.get(l).to_owned();
+        let Some(o) = old.purpose(&p.id) else {
+            out.push(
+                true,
+                "purpose-added",
+                format!("New purpose: {} (legal basis: {}).", name(Lang::En), bases(p, Lang::En)),
+                format!("Nytt ändamål: {} (rättslig grund: {}).", name(Lang::Sv), bases(p, Lang::Sv)),
+            );
+            continue;
+        };
+        let mut ob = o.legal_bases.clone();
+        let mut nb = p.legal_bases.clone();
+        ob.sort();
+        nb.sort();
+        if ob != nb {
+            out.push(
+                true,
+                "legal-basis-changed",
+                format!("{}: legal basis changed from {} to {}.", name(Lang::En), bases(o, Lang::En), bases(p, Lang::En)),
+                format!("{}: rättslig grund ändrad från {} till {}.", name(Lang::Sv), bases(o, Lang::Sv), bases(p, Lang::Sv)),
+            );
+        }
+        if o.retention.as_ref().map(|r| &r.rule) != p.retention.as_ref().map(|r| &r.rule) {
+            out.push(
+                true,
+                "retention-changed",
+                format!("{}: retention changed from “{}” to “{}”.", name(Lang::En), retention(o, old, Lang::En), retention(p, new, Lang::En)),
+                format!("{}: lagringstiden ändrad från ”{}” till ”{}”.", name(Lang::Sv), retention(o, old, Lang::Sv), retention(p, new, Lang::Sv)),
+            );
+        }
+        let (oc, nc) = (set(&o.data_categories), set(&p.data_categories));
+        let added: BTreeSet<_> = nc.difference(&oc).copied().collect();
+        if !added.is_empty() {
+            out.push(
+                true,
+                "categories-added",
+                format!("{}: now also processes {}.", name(Lang::En), names(&added, new, Lang::En, false)),
+                format!("{}: behandlar nu även {}.", name(Lang::Sv), names(&added, new, Lang::Sv, false)),
+            );
+        }
+        let removed: BTreeSet<_> = oc.difference(&nc).copied().collect();
+        if !removed.is_empty() {
+            out.push(
+                false,
+                "categories-removed",
+                format!("{}: no longer processes {}.", name(Lang::En), names(&removed, old, Lang::En, false)),
+                format!("{}: behandlar inte längre {}.", name(Lang::Sv), names(&removed, old, Lang::Sv, false)),
+            );
+        }
+        let (os, ns) = (set(&o.data_subjects), set(&p.data_subjects));
+        let added: BTreeSet<_> = ns.difference(&os).copied().collect();
+        if !added.is_empty() {
+            out.push(
+                true,
+                "subjects-added",
+                format!("{}: now also concerns {}.", name(Lang::En), names(&added, new, Lang::En, true)),
+                format!("{}: gäller nu även {}.", name(Lang::Sv), names(&added, new, Lang::Sv, true)),
+            );
+        }
+        for r in p.recipients.iter().filter(|r| !o.recipients.contains(r)) {
+            let rn = new.recipient(r).map_or(r.as_str(), |x| x.name.as_str());
+            out.push(
+                true,
+                "recipient-added",
+                format!("{}: data is now shared with {rn}.", name(Lang::En)),
+                format!("{}: uppgifterna lämnas nu till {rn}.", name(Lang::Sv)),
+            );
+        }
+        let new_elsewhere = p.sources.iter().any(|s| s.is_elsewhere() && !o.sources.contains(s));
+        if new_elsewhere {
+            out.push(
+                true,
+                "source-added",
+                format!("{}: data is now also obtained from others than you.", name(Lang::En)),
+                format!("{}: uppgifter hämtas nu även från andra än dig.", name(Lang::Sv)),
+            );
+        }
+        if p.automated_decision.is_some() && o.automated_decision.is_none() {
+            out.push(
+                true,
+                "automated-decision-added",
+                format!("{}: now involves automated decisions.", name(Lang::En)),
+                format!("{}: innefattar nu automatiserade beslut.", name(Lang::Sv)),
+            );
+        }
+        if p.name != o.name || p.description != o.description {
+            out.push(
+                false,
+                "purpose-reworded",
+                format!("{}: name or description reworded.", name(Lang::En)),
+                format!("{}: namn eller beskrivning omformulerad.", name(Lang::Sv)),
+            );
+        }
+    }
+    for o in &old.purposes {
+        if new.purpose(&o.id).is_none() {
+            out.push(
+                true,
+                "purpose-removed",
+                format!("Purpose removed: {}.", o.name.get(Lang::En)),
+                format!("Ändamål borttaget: {}.", o.name.get(Lang::Sv)),
+            );
+        }
+    }
+    for r in &new.recipients {
+        let o = old.recipient(&r.id);
+        let third = r.is_third_country();
+        let country = r.country.as_deref().unwrap_or("?");
+        let mech = |l: Lang| r.transfer.map_or(l.pick("ingen skyddsåtgärd", "no safeguard"), |m| m.name(l));
+        let was_third = o.is_some_and(|o| o.is_third_country());
+        if third && (!was_third || o.is_some_and(|o| o.country != r.country)) {
+            out.push(
+                true,
+                "transfer-added",
+                format!("New transfer outside the EU/EEA: {} in {country} ({}).", r.name, mech(Lang::En)),
+                format!("Ny överföring utanför EU/EES: {} i {country} ({}).", r.name, mech(Lang::Sv)),
+            );
+        } else if third && o.is_some_and(|o| o.transfer != r.transfer) {
+            out.push(
+                true,
+                "transfer-changed",
+                format!("Transfer to {} in {country} now relies on {}.", r.name, mech(Lang::En)),
+                format!("Överföringen till {} i {country} bygger nu på {}.", r.name, mech(Lang::Sv)),
+            );
+        }
+    }
+    for o in &old.recipients {
+        if new.recipient(&o.id).is_none() {
+            out.push(
+                false,
+                "recipient-removed",
+                format!("{} no longer receives data.", o.name),
+                format!("{} tar inte längre emot uppgifter.", o.name),
+            );
+        }
+    }
+    let mut changes = out.0;
+    changes.sort_by_key(|c| !c.material);
+    let material = changes.iter().any(|c| c.material);
+    let effective = new.notice.effective;
+    let days = new.notice.change_notice_days;
+    let announce_by = match (effective, days) {
+        (Some(e), Some(d)) => e.checked_sub(i64::from(d).days()).ok(),
+        _ => None,
+    };
+    NoticeDiff {
+        old_version: old.notice.version.clone(),
+        new_version: new.notice.version.clone(),
+        effective,
+        change_notice_days: days,
+        announce_by,
+        version_unchanged: material && old.notice.version == new.notice.version,
+        changes,
+    }
+}

@@ -1,0 +1,758 @@
+//! Rules of law as data: the legal bases of GDPR Art. 6(1), the conditions of Art. 9(2),
+//! transfer mechanisms of Chapter V, the Swedish statutes that impose retention, the
+//! supervisory authority (IMY) and the Commission's adequacy decisions.
+//!
+//! Every value carries its citation, so output can always say which article it rests on.
+
+pub mod countries;
+
+use serde::Serialize;
+
+use crate::diagnostic::suggestion;
+use crate::retention::{Anchor, Event, Period, RetentionRule, Unit};
+use crate::text::Lang;
+
+/// A closed set of named values that can be written in a register in several ways.
+pub trait Keyword: Sized + Copy + 'static {
+    /// What the value is, for messages ("legal basis").
+    const WHAT: &'static str;
+    /// Every accepted spelling (normalised: lower case, `_` for separators) and its value.
+    /// The first spelling of each value is its canonical key.
+    fn spellings() -> &'static [(&'static str, Self)];
+}
+
+/// Why a keyword could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{input}`; expected one of: {expected}")]
+pub struct KeywordError {
+    /// What was being read.
+    pub what: &'static str,
+    /// What was written.
+    pub input: String,
+    /// The canonical keys, comma-separated.
+    pub expected: String,
+    /// "did you mean …", when a spelling is close.
+    pub suggestion: Option<String>,
+}
+
+fn normalise(s: &str) -> String {
+    s.trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if matches!(c, ' ' | '-' | '.' | '/') { '_' } else { c })
+        .collect()
+}
+
+/// Reads a keyword in any accepted spelling.
+pub fn parse_keyword<T: Keyword + PartialEq>(input: &str) -> Result<T, KeywordError> {
+    let n = normalise(input);
+    let n = n.trim_matches('_');
+    if let Some((_, v)) = T::spellings().iter().find(|(k, _)| *k == n) {
+        return Ok(*v);
+    }
+    let mut canonical: Vec<&str> = Vec::new();
+    for (k, v) in T::spellings() {
+        if !T::spellings().iter().any(|(k2, v2)| v2 == v && canonical.contains(k2)) {
+            canonical.push(k);
+        }
+    }
+    Err(KeywordError {
+        what: T::WHAT,
+        input: input.to_owned(),
+        expected: canonical.join(", "),
+        suggestion: suggestion(n, T::spellings().iter().map(|(k, _)| *k)),
+    })
+}
+
+/// The canonical key of a keyword value.
+pub fn keyword_key<T: Keyword + PartialEq>(v: T) -> &'static str {
+    T::spellings()
+        .iter()
+        .find(|(_, x)| *x == v)
+        .map_or("?", |(k, _)| k)
+}
+
+/// A lawful basis for processing, GDPR Art. 6(1)(a)–(f). Swedish names are IMY's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasis {
+    /// (a) samtycke.
+    Consent,
+    /// (b) avtal.
+    Contract,
+    /// (c) rättslig förpliktelse.
+    LegalObligation,
+    /// (d) grundläggande intresse.
+    VitalInterests,
+    /// (e) allmänt intresse eller myndighetsutövning.
+    PublicTask,
+    /// (f) intresseavvägning.
+    LegitimateInterests,
+}
+
+impl Keyword for LegalBasis {
+    const WHAT: &'static str = "legal basis";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use LegalBasis::*;
+        &[
+            ("consent", Consent),
+            ("contract", Contract),
+            ("legal_obligation", LegalObligation),
+            ("vital_interests", VitalInterests),
+            ("public_task", PublicTask),
+            ("legitimate_interests", LegitimateInterests),
+            ("samtycke", Consent),
+            ("avtal", Contract),
+            ("rättslig_förpliktelse", LegalObligation),
+            ("grundläggande_intresse", VitalInterests),
+            ("allmänt_intresse", PublicTask),
+            ("myndighetsutövning", PublicTask),
+            ("intresseavvägning", LegitimateInterests),
+            ("legitimate_interest", LegitimateInterests),
+            ("a", Consent),
+            ("b", Contract),
+            ("c", LegalObligation),
+            ("d", VitalInterests),
+            ("e", PublicTask),
+            ("f", LegitimateInterests),
+            ("6_1_a", Consent),
+            ("6_1_b", Contract),
+            ("6_1_c", LegalObligation),
+            ("6_1_d", VitalInterests),
+            ("6_1_e", PublicTask),
+            ("6_1_f", LegitimateInterests),
+        ]
+    }
+}
+
+impl LegalBasis {
+    /// The point of Art. 6(1) it rests on.
+    pub fn article(self) -> &'static str {
+        match self {
+            LegalBasis::Consent => "GDPR art. 6.1 a",
+            LegalBasis::Contract => "GDPR art. 6.1 b",
+            LegalBasis::LegalObligation => "GDPR art. 6.1 c",
+            LegalBasis::VitalInterests => "GDPR art. 6.1 d",
+            LegalBasis::PublicTask => "GDPR art. 6.1 e",
+            LegalBasis::LegitimateInterests => "GDPR art. 6.1 f",
+        }
+    }
+
+    /// The name used in notices (IMY's Swedish names).
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            LegalBasis::Consent => lang.pick("Samtycke", "Consent"),
+            LegalBasis::Contract => lang.pick("Avtal", "Contract"),
+            LegalBasis::LegalObligation => lang.pick("Rättslig förpliktelse", "Legal obligation"),
+            LegalBasis::VitalInterests => lang.pick("Grundläggande intresse", "Vital interests"),
+            LegalBasis::PublicTask => lang.pick(
+                "Allmänt intresse eller myndighetsutövning",
+                "Public interest or official authority",
+            ),
+            LegalBasis::LegitimateInterests => lang.pick("Intresseavvägning", "Legitimate interests"),
+        }
+    }
+
+    /// The canonical key, as written in a register.
+    pub fn key(self) -> &'static str {
+        keyword_key(self)
+    }
+}
+
+/// A condition of GDPR Art. 9(2) lifting the ban on special categories of data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Art9Condition {
+    /// (a) uttryckligt samtycke.
+    ExplicitConsent,
+    /// (b) arbetsrätt och social trygghet.
+    Employment,
+    /// (c) grundläggande intresse när den registrerade inte kan ge samtycke.
+    VitalInterests,
+    /// (d) ideell organisation med politiskt, filosofiskt, religiöst eller fackligt syfte.
+    NonProfit,
+    /// (e) uppgifter som den registrerade offentliggjort.
+    MadePublic,
+    /// (f) rättsliga anspråk.
+    LegalClaims,
+    /// (g) viktigt allmänt intresse.
+    SubstantialPublicInterest,
+    /// (h) hälso- och sjukvård.
+    HealthCare,
+    /// (i) folkhälsa.
+    PublicHealth,
+    /// (j) arkiv, forskning, statistik.
+    Archiving,
+}
+
+impl Keyword for Art9Condition {
+    const WHAT: &'static str = "Art. 9(2) condition";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use Art9Condition::*;
+        &[
+            ("explicit_consent", ExplicitConsent),
+            ("employment", Employment),
+            ("vital_interests", VitalInterests),
+            ("non_profit", NonProfit),
+            ("made_public", MadePublic),
+            ("legal_claims", LegalClaims),
+            ("substantial_public_interest", SubstantialPublicInterest),
+            ("health_care", HealthCare),
+            ("public_health", PublicHealth),
+            ("archiving", Archiving),
+            ("uttryckligt_samtycke", ExplicitConsent),
+            ("a", ExplicitConsent),
+            ("b", Employment),
+            ("c", VitalInterests),
+            ("d", NonProfit),
+            ("e", MadePublic),
+            ("f", LegalClaims),
+            ("g", SubstantialPublicInterest),
+            ("h", HealthCare),
+            ("i", PublicHealth),
+            ("j", Archiving),
+        ]
+    }
+}
+
+impl Art9Condition {
+    /// The point of Art. 9(2).
+    pub fn article(self) -> &'static str {
+        use Art9Condition::*;
+        match self {
+            ExplicitConsent => "GDPR art. 9.2 a",
+            Employment => "GDPR art. 9.2 b",
+            VitalInterests => "GDPR art. 9.2 c",
+            NonProfit => "GDPR art. 9.2 d",
+            MadePublic => "GDPR art. 9.2 e",
+            LegalClaims => "GDPR art. 9.2 f",
+            SubstantialPublicInterest => "GDPR art. 9.2 g",
+            HealthCare => "GDPR art. 9.2 h",
+            PublicHealth => "GDPR art. 9.2 i",
+            Archiving => "GDPR art. 9.2 j",
+        }
+    }
+
+    /// The name used in notices.
+    pub fn name(self, lang: Lang) -> &'static str {
+        use Art9Condition::*;
+        match self {
+            ExplicitConsent => lang.pick("Uttryckligt samtycke", "Explicit consent"),
+            Employment => lang.pick(
+                "Skyldigheter inom arbetsrätten och den sociala tryggheten",
+                "Obligations in employment and social security law",
+            ),
+            VitalInterests => lang.pick("Grundläggande intresse", "Vital interests"),
+            NonProfit => lang.pick("Ideell organisations verksamhet", "Activities of a not-for-profit body"),
+            MadePublic => lang.pick(
+                "Uppgifter som du själv har offentliggjort",
+                "Data you have manifestly made public",
+            ),
+            LegalClaims => lang.pick("Rättsliga anspråk", "Legal claims"),
+            SubstantialPublicInterest => lang.pick("Viktigt allmänt intresse", "Substantial public interest"),
+            HealthCare => lang.pick("Hälso- och sjukvård", "Health or social care"),
+            PublicHealth => lang.pick("Folkhälsa", "Public health"),
+            Archiving => lang.pick(
+                "Arkivändamål, forskning eller statistik",
+                "Archiving, research or statistics",
+            ),
+        }
+    }
+}
+
+/// The role of a recipient of personal data (Art. 4(9)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecipientRole {
+    /// Personuppgiftsbiträde: processes on our behalf under an Art. 28 agreement.
+    Processor,
+    /// Självständigt personuppgiftsansvarig.
+    Controller,
+    /// Gemensamt personuppgiftsansvarig (Art. 26).
+    JointController,
+    /// A public authority receiving data under a legal duty (e.g. Polismyndigheten).
+    Authority,
+}
+
+impl Keyword for RecipientRole {
+    const WHAT: &'static str = "recipient role";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use RecipientRole::*;
+        &[
+            ("processor", Processor),
+            ("controller", Controller),
+            ("joint_controller", JointController),
+            ("authority", Authority),
+            ("personuppgiftsbiträde", Processor),
+            ("biträde", Processor),
+            ("underbiträde", Processor),
+            ("sub_processor", Processor),
+            ("personuppgiftsansvarig", Controller),
+            ("independent_controller", Controller),
+            ("gemensamt_personuppgiftsansvarig", JointController),
+            ("myndighet", Authority),
+        ]
+    }
+}
+
+impl RecipientRole {
+    /// The name used in notices.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            RecipientRole::Processor => lang.pick("Personuppgiftsbiträde", "Processor"),
+            RecipientRole::Controller => lang.pick("Självständigt personuppgiftsansvarig", "Independent controller"),
+            RecipientRole::JointController => lang.pick("Gemensamt personuppgiftsansvarig", "Joint controller"),
+            RecipientRole::Authority => lang.pick("Myndighet", "Public authority"),
+        }
+    }
+}
+
+/// A lawful way to transfer personal data outside the EU/EEA (GDPR Chapter V).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferMechanism {
+    /// An adequacy decision by the Commission (Art. 45).
+    Adequacy,
+    /// The EU–US Data Privacy Framework, an adequacy decision for certified US organisations
+    /// (Commission Implementing Decision (EU) 2023/1795).
+    DataPrivacyFramework,
+    /// Standard contractual clauses (Art. 46(2)(c); Decision (EU) 2021/914).
+    StandardContractualClauses,
+    /// Binding corporate rules (Art. 47).
+    BindingCorporateRules,
+    /// A derogation for specific situations (Art. 49), for occasional transfers only.
+    Derogation,
+}
+
+impl Keyword for TransferMechanism {
+    const WHAT: &'static str = "transfer mechanism";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use TransferMechanism::*;
+        &[
+            ("adequacy", Adequacy),
+            ("dpf", DataPrivacyFramework),
+            ("scc", StandardContractualClauses),
+            ("bcr", BindingCorporateRules),
+            ("derogation", Derogation),
+            ("adequacy_decision", Adequacy),
+            ("beslut_om_adekvat_skyddsnivå", Adequacy),
+            ("data_privacy_framework", DataPrivacyFramework),
+            ("eu_us_dpf", DataPrivacyFramework),
+            ("standard_contractual_clauses", StandardContractualClauses),
+            ("standardavtalsklausuler", StandardContractualClauses),
+            ("binding_corporate_rules", BindingCorporateRules),
+            ("bindande_företagsbestämmelser", BindingCorporateRules),
+            ("art49", Derogation),
+            ("art_49", Derogation),
+            ("undantag", Derogation),
+        ]
+    }
+}
+
+impl TransferMechanism {
+    /// The article it rests on.
+    pub fn article(self) -> &'static str {
+        match self {
+            TransferMechanism::Adequacy => "GDPR art. 45",
+            TransferMechanism::DataPrivacyFramework => "GDPR art. 45; kommissionens beslut (EU) 2023/1795",
+            TransferMechanism::StandardContractualClauses => "GDPR art. 46.2 c; kommissionens beslut (EU) 2021/914",
+            TransferMechanism::BindingCorporateRules => "GDPR art. 47",
+            TransferMechanism::Derogation => "GDPR art. 49.1",
+        }
+    }
+
+    /// The name used in notices.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            TransferMechanism::Adequacy => lang.pick(
+                "EU-kommissionens beslut om adekvat skyddsnivå",
+                "European Commission adequacy decision",
+            ),
+            TransferMechanism::DataPrivacyFramework => lang.pick(
+                "EU–US Data Privacy Framework (beslut om adekvat skyddsnivå)",
+                "EU–US Data Privacy Framework (adequacy decision)",
+            ),
+            TransferMechanism::StandardContractualClauses => lang.pick(
+                "EU-kommissionens standardavtalsklausuler",
+                "European Commission standard contractual clauses",
+            ),
+            TransferMechanism::BindingCorporateRules => lang.pick(
+                "Bindande företagsbestämmelser",
+                "Binding corporate rules",
+            ),
+            TransferMechanism::Derogation => lang.pick(
+                "Undantag för särskilda situationer",
+                "Derogation for a specific situation",
+            ),
+        }
+    }
+}
+
+/// Whether providing the data is required, as Art. 13(2)(e) asks the notice to say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Requirement {
+    /// Required by law.
+    Statutory,
+    /// Required by the contract.
+    Contractual,
+    /// Necessary to enter into a contract.
+    ContractPrecondition,
+    /// Voluntary.
+    Voluntary,
+}
+
+impl Keyword for Requirement {
+    const WHAT: &'static str = "requirement";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use Requirement::*;
+        &[
+            ("statutory", Statutory),
+            ("contractual", Contractual),
+            ("contract_precondition", ContractPrecondition),
+            ("voluntary", Voluntary),
+            ("lagkrav", Statutory),
+            ("avtalskrav", Contractual),
+            ("frivillig", Voluntary),
+            ("frivilligt", Voluntary),
+        ]
+    }
+}
+
+impl Requirement {
+    /// The sentence used in notices.
+    pub fn sentence(self, lang: Lang) -> &'static str {
+        match self {
+            Requirement::Statutory => lang.pick(
+                "Uppgifterna krävs enligt lag.",
+                "Providing the data is a statutory requirement.",
+            ),
+            Requirement::Contractual => lang.pick(
+                "Uppgifterna krävs enligt avtalet med dig.",
+                "Providing the data is a contractual requirement.",
+            ),
+            Requirement::ContractPrecondition => lang.pick(
+                "Uppgifterna krävs för att vi ska kunna ingå avtal med dig.",
+                "Providing the data is necessary to enter into a contract with you.",
+            ),
+            Requirement::Voluntary => lang.pick(
+                "Det är frivilligt att lämna uppgifterna.",
+                "Providing the data is voluntary.",
+            ),
+        }
+    }
+}
+
+/// Where personal data comes from (Art. 13 when from the person, Art. 14 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Given by the person.
+    DataSubject,
+    /// Observed or generated while the person uses the service (logs, IP addresses).
+    Observed,
+    /// Obtained from another party (Art. 14): credit agencies, registers, partners.
+    ThirdParty,
+    /// From publicly accessible sources (Art. 14(2)(f)).
+    PublicSource,
+}
+
+impl Keyword for Source {
+    const WHAT: &'static str = "source";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use Source::*;
+        &[
+            ("data_subject", DataSubject),
+            ("observed", Observed),
+            ("third_party", ThirdParty),
+            ("public_source", PublicSource),
+            ("den_registrerade", DataSubject),
+            ("från_dig", DataSubject),
+            ("generated", Observed),
+            ("tredje_part", ThirdParty),
+            ("public", PublicSource),
+            ("offentlig_källa", PublicSource),
+        ]
+    }
+}
+
+impl Source {
+    /// True for sources that make Art. 14 apply.
+    pub fn is_elsewhere(self) -> bool {
+        matches!(self, Source::ThirdParty | Source::PublicSource)
+    }
+
+    /// The phrase used in notices.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Source::DataSubject => lang.pick("Från dig", "From you"),
+            Source::Observed => lang.pick(
+                "Skapas när du använder våra tjänster",
+                "Generated when you use our services",
+            ),
+            Source::ThirdParty => lang.pick("Från andra än dig", "From others than you"),
+            Source::PublicSource => lang.pick("Från offentligt tillgängliga källor", "From publicly accessible sources"),
+        }
+    }
+}
+
+/// What a cookie is for, in the categories consent tools and PTS use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CookieCategory {
+    /// Strictly necessary for a service the user asked for: no consent needed
+    /// (lagen (2022:482) om elektronisk kommunikation 9 kap. 28 § andra stycket).
+    Necessary,
+    /// Remembers choices.
+    Preferences,
+    /// Statistics and analytics.
+    Statistics,
+    /// Advertising and tracking.
+    Marketing,
+}
+
+impl Keyword for CookieCategory {
+    const WHAT: &'static str = "cookie category";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        use CookieCategory::*;
+        &[
+            ("necessary", Necessary),
+            ("preferences", Preferences),
+            ("statistics", Statistics),
+            ("marketing", Marketing),
+            ("nödvändig", Necessary),
+            ("nödvändiga", Necessary),
+            ("funktionella", Preferences),
+            ("inställningar", Preferences),
+            ("analytics", Statistics),
+            ("statistik", Statistics),
+            ("marknadsföring", Marketing),
+            ("advertising", Marketing),
+        ]
+    }
+}
+
+impl CookieCategory {
+    /// The name used in notices.
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            CookieCategory::Necessary => lang.pick("Nödvändiga", "Strictly necessary"),
+            CookieCategory::Preferences => lang.pick("Inställningar", "Preferences"),
+            CookieCategory::Statistics => lang.pick("Statistik", "Statistics"),
+            CookieCategory::Marketing => lang.pick("Marknadsföring", "Marketing"),
+        }
+    }
+}
+
+/// A Swedish statute that obliges the controller to keep data for a minimum time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statute {
+    /// Key used in registers (`statute = "bokforingslagen"`).
+    pub key: &'static str,
+    /// Citation, e.g. "Bokföringslagen (1999:1078) 7 kap. 2 §".
+    pub citation: &'static str,
+    /// What must be kept, in Swedish and English.
+    pub summary: (&'static str, &'static str),
+    /// The shortest retention the statute allows for what it covers.
+    pub minimum: RetentionRule,
+}
+
+/// The statutes skydd knows the retention obligations of.
+pub fn statutes() -> Vec<Statute> {
+    vec![
+        Statute {
+            key: "bokforingslagen",
+            citation: "Bokföringslagen (1999:1078) 7 kap. 2 §",
+            summary: (
+                "Räkenskapsinformation ska bevaras till och med det sjunde året efter utgången av det kalenderår då räkenskapsåret avslutades.",
+                "Accounting records must be kept until the end of the seventh year after the end of the calendar year in which the financial year ended.",
+            ),
+            // "till och med det sjunde året efter utgången av det kalenderår då
+            // räkenskapsåret avslutades": the end of that calendar year plus seven years.
+            minimum: RetentionRule::After {
+                period: Period { amount: 7, unit: Unit::Year },
+                anchor: Anchor::EndOfCalendarYear(Event::FinancialYearEnd),
+            },
+        },
+        Statute {
+            key: "penningtvattslagen",
+            citation: "Lagen (2017:630) om åtgärder mot penningtvätt och finansiering av terrorism 5 kap. 3 §",
+            summary: (
+                "Handlingar och uppgifter om åtgärder för kundkännedom ska bevaras i minst fem år efter att affärsförbindelsen avslutades.",
+                "Customer due diligence records must be kept for at least five years after the business relationship ended.",
+            ),
+            minimum: RetentionRule::After {
+                period: Period { amount: 5, unit: Unit::Year },
+                anchor: Anchor::Event(Event::ContractEnd),
+            },
+        },
+    ]
+}
+
+/// The statute with `key`, if skydd knows it.
+pub fn statute(key: &str) -> Option<Statute> {
+    statutes().into_iter().find(|s| s.key == key)
+}
+
+/// A supervisory authority and how to reach it (Art. 13(2)(d), 77).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Authority {
+    /// Name.
+    pub name: String,
+    /// Postal address.
+    pub address: String,
+    /// E-mail.
+    pub email: String,
+    /// Telephone.
+    pub phone: String,
+    /// Web site.
+    pub website: String,
+}
+
+/// Integritetsskyddsmyndigheten (IMY), the Swedish supervisory authority, named so since
+/// 2021-01-01 (förordning (2007:975) med instruktion för Integritetsskyddsmyndigheten);
+/// before that Datainspektionen.
+pub fn imy() -> Authority {
+    Authority {
+        name: "Integritetsskyddsmyndigheten (IMY)".into(),
+        address: "Box 8114, 104 20 Stockholm".into(),
+        email: "imy@imy.se".into(),
+        phone: "08-657 61 00".into(),
+        website: "https://www.imy.se".into(),
+    }
+}
+
+/// An adequacy decision of the European Commission under Art. 45(3) (or its predecessor,
+/// Directive 95/46/EC Art. 25(6), kept in force by Art. 45(9)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AdequacyDecision {
+    /// ISO 3166-1 alpha-2 code.
+    pub country: &'static str,
+    /// The decision.
+    pub reference: &'static str,
+    /// A limit on its scope, if any.
+    pub scope: Option<&'static str>,
+}
+
+/// The adequacy decisions skydd knows, as in force at the end of 2025. A decision adopted
+/// later is not listed: the `transfer-adequacy-unrecognised` lint is a warning, not an error.
+pub const ADEQUACY_DECISIONS: &[AdequacyDecision] = &[
+    AdequacyDecision { country: "AD", reference: "Decision 2010/625/EU", scope: None },
+    AdequacyDecision { country: "AR", reference: "Decision 2003/490/EC", scope: None },
+    AdequacyDecision {
+        country: "CA",
+        reference: "Decision 2002/2/EC",
+        scope: Some("commercial organisations subject to PIPEDA"),
+    },
+    AdequacyDecision { country: "CH", reference: "Decision 2000/518/EC", scope: None },
+    AdequacyDecision { country: "FO", reference: "Decision 2010/146/EU", scope: None },
+    AdequacyDecision { country: "GB", reference: "Implementing Decision (EU) 2021/1772", scope: None },
+    AdequacyDecision { country: "GG", reference: "Decision 2003/821/EC", scope: None },
+    AdequacyDecision { country: "IL", reference: "Decision 2011/61/EU", scope: None },
+    AdequacyDecision { country: "IM", reference: "Decision 2004/411/EC", scope: None },
+    AdequacyDecision { country: "JE", reference: "Decision 2008/393/EC", scope: None },
+    AdequacyDecision { country: "JP", reference: "Implementing Decision (EU) 2019/419", scope: None },
+    AdequacyDecision { country: "KR", reference: "Implementing Decision (EU) 2022/254", scope: None },
+    AdequacyDecision { country: "NZ", reference: "Decision 2013/65/EU", scope: None },
+    AdequacyDecision {
+        country: "US",
+        reference: "Implementing Decision (EU) 2023/1795 (EU–US Data Privacy Framework)",
+        scope: Some("organisations certified under the Data Privacy Framework"),
+    },
+    AdequacyDecision { country: "UY", reference: "Decision 2012/484/EU", scope: None },
+];
+
+/// The adequacy decision for `country`, if one is known.
+pub fn adequacy(country: &str) -> Option<&'static AdequacyDecision> {
+    ADEQUACY_DECISIONS
+        .iter()
+        .find(|d| d.country.eq_ignore_ascii_case(country))
+}
+
+/// Citations used by lint rules and notices, in one place so they are spelt one way.
+pub mod cite {
+    /// Dataskyddslagen: a child's own consent to information society services from 13.
+    pub const DSL_2_4: &str = "Lag (2018:218) med kompletterande bestämmelser till EU:s dataskyddsförordning (dataskyddslagen) 2 kap. 4 §";
+    /// Dataskyddslagen: personnummer only when clearly justified.
+    pub const DSL_3_10: &str = "Dataskyddslagen (2018:218) 3 kap. 10 §";
+    /// Dataskyddslagen: data on criminal offences.
+    pub const DSL_3_8: &str = "GDPR art. 10; dataskyddslagen (2018:218) 3 kap. 8 §";
+    /// Cookies and similar technology.
+    pub const LEK_9_28: &str = "Lag (2022:482) om elektronisk kommunikation 9 kap. 28 §";
+    /// Bookkeeping retention.
+    pub const BFL_7_2: &str = "Bokföringslagen (1999:1078) 7 kap. 2 §";
+    /// Computing periods given in months or years.
+    pub const BERAKNING: &str = "Lag (1930:173) om beräkning av lagstadgad tid";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legal_bases_read_in_english_swedish_and_by_letter() {
+        assert_eq!(parse_keyword::<LegalBasis>("consent"), Ok(LegalBasis::Consent));
+        assert_eq!(parse_keyword::<LegalBasis>("Intresseavvägning"), Ok(LegalBasis::LegitimateInterests));
+        assert_eq!(parse_keyword::<LegalBasis>("rättslig förpliktelse"), Ok(LegalBasis::LegalObligation));
+        assert_eq!(parse_keyword::<LegalBasis>("f"), Ok(LegalBasis::LegitimateInterests));
+        assert_eq!(parse_keyword::<LegalBasis>("6.1.b"), Ok(LegalBasis::Contract));
+        assert_eq!(parse_keyword::<LegalBasis>("legal-obligation"), Ok(LegalBasis::LegalObligation));
+    }
+
+    #[test]
+    fn an_unknown_legal_basis_lists_the_valid_ones_and_suggests_one() {
+        let e = parse_keyword::<LegalBasis>("samtyke").unwrap_err();
+        assert_eq!(e.suggestion.as_deref(), Some("did you mean `samtycke`?"));
+        assert!(e.expected.starts_with("consent, contract, legal_obligation"));
+        assert!(!e.expected.contains("samtycke"), "only canonical keys are listed: {}", e.expected);
+    }
+
+    #[test]
+    fn every_legal_basis_has_its_imy_name_and_article() {
+        let all = [
+            LegalBasis::Consent,
+            LegalBasis::Contract,
+            LegalBasis::LegalObligation,
+            LegalBasis::VitalInterests,
+            LegalBasis::PublicTask,
+            LegalBasis::LegitimateInterests,
+        ];
+        let sv: Vec<_> = all.iter().map(|b| b.name(Lang::Sv)).collect();
+        assert_eq!(
+            sv,
+            [
+                "Samtycke",
+                "Avtal",
+                "Rättslig förpliktelse",
+                "Grundläggande intresse",
+                "Allmänt intresse eller myndighetsutövning",
+                "Intresseavvägning"
+            ]
+        );
+        let letters: String = all.iter().map(|b| b.article().chars().last().unwrap()).collect();
+        assert_eq!(letters, "abcdef");
+        assert_eq!(LegalBasis::LegitimateInterests.key(), "legitimate_interests");
+    }
+
+    #[test]
+    fn adequacy_is_known_for_the_uk_and_japan_but_not_india() {
+        assert!(adequacy("gb").is_some());
+        assert!(adequacy("JP").is_some());
+        assert!(adequacy("IN").is_none());
+        assert!(adequacy("US").unwrap().scope.is_some());
+    }
+
+    #[test]
+    fn bookkeeping_obligation_is_seven_years_after_the_calendar_year() {
+        let bfl = statute("bokforingslagen").unwrap();
+        assert_eq!(bfl.citation, cite::BFL_7_2);
+        assert!(statute("gdpr").is_none());
+    }
+
+    #[test]
+    fn imy_is_the_authority_with_its_current_address() {
+        let a = imy();
+        assert!(a.name.starts_with("Integritetsskyddsmyndigheten"));
+        assert_eq!(a.address, "Box 8114, 104 20 Stockholm");
+    }
+}

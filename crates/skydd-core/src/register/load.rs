@@ -1,0 +1,668 @@
+//! Loading a register: TOML text → [`Register`], or every input error at once.
+//!
+//! Stage one is serde over located raw structs (syntax and schema: unknown keys, wrong
+//! types); it stops at the first error, which is all TOML can give. Stage two resolves
+//! meaning (keywords, references, retention rules, organisationsnummer) and reports every
+//! problem it finds, each with its location and, for typos, a suggestion.
+
+use std::collections::{BTreeSet, HashSet};
+
+use jiff::civil::Date;
+use regex::Regex;
+use toml::Spanned;
+use toml::value::Datetime;
+
+use super::raw::{self, RawRegister, RawRetention, RawText, S, T};
+use super::*;
+use crate::diagnostic::{Diagnostic, suggestion};
+use crate::law::{self, Keyword, countries, parse_keyword};
+use crate::orgnr::OrgNumber;
+use crate::retention::{self, BUILTIN_EVENT_KEYS};
+use crate::taxonomy::{Kind, taxonomy};
+
+/// A register that loaded.
+pub type Loaded = Register;
+
+/// Why a register could not be loaded: every input error found.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the register has {} error(s)", .diagnostics.len())]
+pub struct LoadError {
+    /// The errors, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads a register from its TOML source.
+pub fn load(src: &str) -> Result<Register, LoadError> {
+    if let Err(e) = toml::from_str::<toml::Table>(src) {
+        return Err(LoadError { diagnostics: vec![toml_error("syntax", &e)] });
+    }
+    let raw: RawRegister = toml::from_str(src)
+        .map_err(|e| LoadError { diagnostics: vec![toml_error("schema", &e)] })?;
+    let mut v = Validator { src, diags: Vec::new() };
+    let register = v.register(raw);
+    if v.diags.is_empty() {
+        Ok(register)
+    } else {
+        v.diags.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+        Err(LoadError { diagnostics: v.diags })
+    }
+}
+
+/// Turns a TOML error into a diagnostic, adding "did you mean" for unknown keys and values.
+fn toml_error(code: &str, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_owned();
+    let help = unknown_name_suggestion(&message);
+    Diagnostic::input(code, message, e.span().map(Span::from)).with_help_opt(help)
+}
+
+/// serde words unknown names as "unknown field `x`, expected one of `a`, `b`" (or
+/// "expected `a`"); pick the closest expected name.
+fn unknown_name_suggestion(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (name, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    suggestion(name, candidates.iter().copied())
+}
+
+struct Validator<'a> {
+    src: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+fn span<X>(s: &Spanned<X>) -> Option<Span> {
+    Some(Span::from(s.span()))
+}
+
+fn key_syntax() -> &'static Regex {
+    static RE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by every test
+        Regex::new(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$").expect("valid pattern")
+    });
+    &RE
+}
+
+fn id_syntax() -> &'static Regex {
+    static RE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by every test
+        Regex::new(r"^[a-z0-9][a-z0-9_-]*$").expect("valid pattern")
+    });
+    &RE
+}
+
+impl Validator<'_> {
+    fn error(&mut self, code: &str, message: impl Into<String>, at: Option<Span>, help: Option<String>) {
+        self.diags.push(Diagnostic::input(code, message, at).with_help_opt(help));
+    }
+
+    fn text(&self, t: &T) -> Text {
+        let RawText { sv, en } = t.get_ref().clone();
+        let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        Text { sv: blank(sv), en: blank(en), span: span(t) }
+    }
+
+    fn opt_text(&self, t: &Option<T>) -> Option<Text> {
+        t.as_ref().map(|t| self.text(t)).filter(|t| !t.is_empty())
+    }
+
+    fn string(s: &Option<S>) -> Option<String> {
+        s.as_ref().map(|s| s.get_ref().trim().to_owned()).filter(|s| !s.is_empty())
+    }
+
+    fn keyword<K: Keyword + PartialEq>(&mut self, s: &S) -> Option<K> {
+        match parse_keyword::<K>(s.get_ref()) {
+            Ok(k) => Some(k),
+            Err(e) => {
+                let help = e.suggestion.clone();
+                self.error("value", e.to_string(), span(s), help);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, d: &Spanned<Datetime>, what: &str) -> Option<Date> {
+        let dt = d.get_ref();
+        match (dt.date, dt.time, dt.offset) {
+            (Some(date), None, None) => {
+                match Date::new(date.year as i16, date.month as i8, date.day as i8) {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        self.error("value", format!("{what}: {e}"), span(d), None);
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.error(
+                    "value",
+                    format!("{what} must be a date without a time, like 2025-05-25"),
+                    span(d),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// The byte offset of a basic or literal string's first character, when the string is
+    /// written on one line without escapes (so offsets into its value map 1:1 to the source).
+    fn inner_start(&self, s: &S) -> Option<usize> {
+        let r = s.span();
+        let written = self.src.get(r.clone())?;
+        let quote = written.chars().next()?;
+        let inner = written.get(1..written.len().checked_sub(1)?)?;
+        (matches!(quote, '"' | '\'') && inner == s.get_ref().as_str()).then_some(r.start + 1)
+    }
+
+    fn register(&mut self, raw: RawRegister) -> Register {
+        let notice = self.notice(raw.notice);
+        let controller = self.controller(&raw.controller);
+        let dpo = raw.dpo.as_ref().map(|c| self.contact(c));
+        let representative = raw.representative.as_ref().map(|c| self.contact(c));
+        let (authority, authority_declared) = match &raw.supervisory_authority {
+            None => (law::imy(), None),
+            Some(c) => {
+                let imy = law::imy();
+                let c = c.get_ref();
+                let or = |s: &Option<S>, d: String| Self::string(s).unwrap_or(d);
+                (
+                    Authority {
+                        name: or(&c.name, imy.name),
+                        address: or(&c.address, imy.address),
+                        email: or(&c.email, imy.email),
+                        phone: or(&c.phone, imy.phone),
+                        website: or(&c.website, imy.website),
+                    },
+                    raw.supervisory_authority.as_ref().and_then(span),
+                )
+            }
+        };
+        let rights = raw.rights.map(|r| self.rights(r)).unwrap_or_default();
+
+        let custom_categories = self.custom_keys(&raw.data_categories, Kind::DataCategory);
+        let custom_subjects = self.custom_keys(&raw.data_subjects, Kind::DataSubject);
+        let events = self.events(&raw.events);
+
+        let known_categories = known_keys(Kind::DataCategory, &custom_categories);
+        let known_subjects = known_keys(Kind::DataSubject, &custom_subjects);
+        let collects = raw
+            .collects
+            .iter()
+            .filter_map(|k| {
+                self.reference(k, &known_categories, "data category")
+                    .map(|value| Located { value, span: span(k) })
+            })
+            .collect();
+
+        let recipient_ids: Vec<String> =
+            raw.recipients.iter().map(|r| r.get_ref().id.get_ref().clone()).collect();
+        let event_keys: Vec<&str> = events.iter().map(|e: &CustomEvent| e.key.as_str()).collect();
+        let mut seen = HashSet::new();
+        let mut purposes = Vec::new();
+        for p in &raw.purposes {
+            let id = p.get_ref().id.clone();
+            if !seen.insert(id.get_ref().clone()) {
+                self.error("duplicate", format!("purpose `{}` is declared twice", id.get_ref()), span(&id), None);
+            }
+            purposes.push(self.purpose(p, &known_categories, &known_subjects, &recipient_ids, &event_keys));
+        }
+        let purpose_ids: Vec<&str> = purposes.iter().map(|p: &Purpose| p.id.as_str()).collect();
+
+        let mut seen = HashSet::new();
+        let mut recipients = Vec::new();
+        for r in &raw.recipients {
+            let id = &r.get_ref().id;
+            if !seen.insert(id.get_ref().clone()) {
+                self.error("duplicate", format!("recipient `{}` is declared twice", id.get_ref()), span(id), None);
+            }
+            if let Some(r) = self.recipient(r) {
+                recipients.push(r);
+            }
+        }
+
+        let security = raw
+            .security
+            .map(|s| Security {
+                description: self.opt_text(&s.description),
+                measures: s.measures.iter().map(|m| self.text(m)).filter(|t| !t.is_empty()).collect(),
+            })
+            .unwrap_or_default();
+
+        let cookies = raw
+            .cookies
+            .iter()
+            .filter_map(|c| self.cookie(c, &purpose_ids))
+            .collect();
+
+        Register {
+            notice,
+            controller,
+            dpo,
+            representative,
+            authority,
+            authority_declared,
+            rights,
+            collects,
+            custom_categories,
+            custom_subjects,
+            events,
+            purposes,
+            recipients,
+            security,
+            cookies,
+        }
+    }
+
+    fn notice(&mut self, n: Option<raw::RawNotice>) -> NoticeMeta {
+        let Some(n) = n else { return NoticeMeta::default() };
+        let sections = n
+            .sections
+            .iter()
+            .map(|s| {
+                let placement = match s.placement.as_ref() {
+                    None => Placement::Start,
+                    Some(p) => match p.get_ref().as_str() {
+                        "start" => Placement::Start,
+                        "end" => Placement::End,
+                        other => {
+                            let help = suggestion(other, ["start", "end"]);
+                            self.error("value", format!("unknown placement `{other}`; expected `start` or `end`"), span(p), help);
+                            Placement::Start
+                        }
+                    },
+                };
+                Section { title: self.text(&s.title), body: self.text(&s.body), placement }
+            })
+            .collect();
+        NoticeMeta {
+            version: Self::string(&n.version),
+            effective: n.effective.as_ref().and_then(|d| self.date(d, "notice.effective")),
+            change_notice_days: n.change_notice_days,
+            title: self.opt_text(&n.title),
+            url: Self::string(&n.url),
+            sections,
+            span: n.version.as_ref().and_then(span),
+        }
+    }
+
+    fn controller(&mut self, c: &Spanned<raw::RawController>) -> Controller {
+        let r = c.get_ref();
+        let org_number = r.org_number.as_ref().and_then(|o| match OrgNumber::parse(o.get_ref()) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                self.error("value", format!("invalid organisationsnummer: {e}"), span(o), None);
+                None
+            }
+        });
+        for e in [&r.email] {
+            self.check_email(e);
+        }
+        Controller {
+            name: r.name.get_ref().trim().to_owned(),
+            org_number,
+            address: Self::string(&r.address),
+            email: Self::string(&r.email),
+            phone: Self::string(&r.phone),
+            website: Self::string(&r.website),
+            span: span(c),
+        }
+    }
+
+    fn check_email(&mut self, e: &Option<S>) {
+        if let Some(e) = e {
+            let v = e.get_ref().trim();
+            let ok = v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
+            if !ok {
+                self.error("value", format!("`{v}` is not an e-mail address"), span(e), None);
+            }
+        }
+    }
+
+    fn contact(&mut self, c: &Spanned<raw::RawContact>) -> Contact {
+        let r = c.get_ref();
+        self.check_email(&r.email);
+        Contact {
+            name: Self::string(&r.name),
+            address: Self::string(&r.address),
+            email: Self::string(&r.email),
+            phone: Self::string(&r.phone),
+            website: Self::string(&r.website),
+            span: span(c),
+        }
+    }
+
+    fn rights(&mut self, r: raw::RawRights) -> Rights {
+        let st = r.statements.as_ref();
+        let pick = |f: fn(&raw::RawStatements) -> &Option<T>| st.and_then(|s| f(s).as_ref());
+        let t = |v: &Self, x: Option<&T>| x.map(|t| v.text(t)).filter(|t| !t.is_empty());
+        let statements = Statements {
+            general: t(self, pick(|s| &s.general)),
+            access: t(self, pick(|s| &s.access)),
+            rectification: t(self, pick(|s| &s.rectification)),
+            erasure: t(self, pick(|s| &s.erasure)),
+            restriction: t(self, pick(|s| &s.restriction)),
+            portability: t(self, pick(|s| &s.portability)),
+            objection: t(self, pick(|s| &s.objection)),
+            automated_decisions: t(self, pick(|s| &s.automated_decisions)),
+            complaint: t(self, pick(|s| &s.complaint)),
+        };
+        Rights {
+            contact: Self::string(&r.contact),
+            withdraw_consent: self.opt_text(&r.withdraw_consent),
+            object_direct_marketing: self.opt_text(&r.object_direct_marketing),
+            statements,
+        }
+    }
+
+    fn custom_keys(&mut self, keys: &[Spanned<raw::RawKey>], kind: Kind) -> Vec<CustomKey> {
+        let what = match kind {
+            Kind::DataCategory => "data category",
+            Kind::DataSubject => "data subject",
+            Kind::DataUse => "data use",
+        };
+        let declared: BTreeSet<String> = keys.iter().map(|k| k.get_ref().key.get_ref().clone()).collect();
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for k in keys {
+            let r = k.get_ref();
+            let key = r.key.get_ref().clone();
+            if !key_syntax().is_match(&key) {
+                self.error(
+                    "value",
+                    format!("`{key}` is not a valid {what} key: use lower-case words joined by dots, like `user.customer_number`"),
+                    span(&r.key),
+                    None,
+                );
+                continue;
+            }
+            if !seen.insert(key.clone()) {
+                self.error("duplicate", format!("{what} `{key}` is declared twice"), span(&r.key), None);
+            }
+            let parent = r.parent.as_ref().and_then(|p| {
+                let v = p.get_ref();
+                if taxonomy().of(kind).contains_key(v) || declared.contains(v) {
+                    Some(v.clone())
+                } else {
+                    let candidates = taxonomy().of(kind).keys().map(String::as_str).chain(declared.iter().map(String::as_str));
+                    let help = suggestion(v, candidates);
+                    self.error("reference", format!("unknown parent {what} `{v}`"), span(p), help);
+                    None
+                }
+            });
+            let sensitivity = match &r.sensitivity {
+                Some(s) if kind == Kind::DataCategory => self.keyword(s).unwrap_or(Sensitivity::Ordinary),
+                Some(s) => {
+                    self.error("value", format!("only data categories have a sensitivity, not a {what}"), span(s), None);
+                    Sensitivity::Ordinary
+                }
+                None => Sensitivity::Ordinary,
+            };
+            out.push(CustomKey {
+                key,
+                parent,
+                name: self.text(&r.name),
+                description: self.opt_text(&r.description),
+                sensitivity,
+                span: span(k),
+            });
+        }
+        out
+    }
+
+    fn events(&mut self, events: &[Spanned<raw::RawEvent>]) -> Vec<CustomEvent> {
+        let mut out: Vec<CustomEvent> = Vec::new();
+        for e in events {
+            let r = e.get_ref();
+            let key = r.key.get_ref().clone();
+            if !key_syntax().is_match(&key) || key.contains('.') {
+                self.error("value", format!("`{key}` is not a valid event key: use lower-case words joined by `_`"), span(&r.key), None);
+                continue;
+            }
+            if BUILTIN_EVENT_KEYS.contains(&key.as_str()) {
+                self.error("duplicate", format!("`{key}` is a built-in event; declare only your own"), span(&r.key), None);
+                continue;
+            }
+            if out.iter().any(|x| x.key == key) {
+                self.error("duplicate", format!("event `{key}` is declared twice"), span(&r.key), None);
+                continue;
+            }
+            out.push(CustomEvent { key, name: self.text(&r.name), span: span(e) });
+        }
+        out
+    }
+
+    fn reference(&mut self, k: &S, known: &BTreeSet<String>, what: &str) -> Option<String> {
+        let v = k.get_ref().trim();
+        if known.contains(v) {
+            return Some(v.to_owned());
+        }
+        let help = suggestion(v, known.iter().map(String::as_str)).or_else(|| {
+            Some(format!(
+                "list the keys with `skydd taxonomy`, or declare your own with [[{}]]",
+                what.replace(' ', "_")
+            ))
+        });
+        self.error("reference", format!("unknown {what} `{v}`"), span(k), help);
+        None
+    }
+
+    fn purpose(
+        &mut self,
+        p: &Spanned<raw::RawPurpose>,
+        categories: &BTreeSet<String>,
+        subjects: &BTreeSet<String>,
+        recipient_ids: &[String],
+        event_keys: &[&str],
+    ) -> Purpose {
+        let r = p.get_ref();
+        let id = r.id.get_ref().clone();
+        if !id_syntax().is_match(&id) {
+            self.error(
+                "value",
+                format!("`{id}` is not a valid purpose id: use lower-case letters, digits, `-` and `_`"),
+                span(&r.id),
+                None,
+            );
+        }
+        let legal_bases = raw::many(&r.legal_basis).iter().filter_map(|b| self.keyword(b)).collect();
+        let sources: Vec<Source> = raw::many(&r.source).iter().filter_map(|s| self.keyword(s)).collect();
+        let statute = r.statute.as_ref().and_then(|s| {
+            let v = s.get_ref().trim();
+            if let Some(known) = law::statute(v) {
+                Some(StatuteRef::Known(known))
+            } else if id_syntax().is_match(v) {
+                let keys: Vec<&str> = law::statutes().iter().map(|s| s.key).collect();
+                let help = suggestion(v, keys.iter().copied()).or_else(|| {
+                    Some(format!("known statutes: {}; or write the citation, e.g. \"Lag (2017:630) 5 kap. 3 §\"", keys.join(", ")))
+                });
+                self.error("reference", format!("unknown statute `{v}`"), span(s), help);
+                None
+            } else {
+                Some(StatuteRef::Citation(v.to_owned()))
+            }
+        });
+        let data_use = r.data_use.as_ref().and_then(|u| {
+            let uses: BTreeSet<String> = taxonomy().data_uses.keys().cloned().collect();
+            self.reference(u, &uses, "data use")
+        });
+        let data_categories = r
+            .data_categories
+            .iter()
+            .filter_map(|k| self.reference(k, categories, "data category"))
+            .collect();
+        let data_subjects = r
+            .data_subjects
+            .iter()
+            .filter_map(|k| self.reference(k, subjects, "data subject"))
+            .collect();
+        let recipients = r
+            .recipients
+            .iter()
+            .filter_map(|k| {
+                let v = k.get_ref();
+                if recipient_ids.contains(v) {
+                    Some(v.clone())
+                } else {
+                    let help = suggestion(v, recipient_ids.iter().map(String::as_str))
+                        .or_else(|| Some("declare it with [[recipient]]".into()));
+                    self.error("reference", format!("unknown recipient `{v}`"), span(k), help);
+                    None
+                }
+            })
+            .collect();
+        let retention = r.retention.as_ref().and_then(|ret| self.retention(ret, event_keys));
+        let automated_decision = r.automated_decision.as_ref().map(|a| AutomatedDecision {
+            logic: self.opt_text(&a.get_ref().logic),
+            significance: self.opt_text(&a.get_ref().significance),
+            span: span(a),
+        });
+        Purpose {
+            id,
+            name: self.text(&r.name),
+            description: self.opt_text(&r.description),
+            legal_bases,
+            legitimate_interest: self.opt_text(&r.legitimate_interest),
+            art9_condition: r.art9_condition.as_ref().and_then(|c| self.keyword(c)),
+            personnummer_justification: self.opt_text(&r.personnummer_justification),
+            statute,
+            data_subjects,
+            data_categories,
+            data_use,
+            sources: if sources.is_empty() && r.source.is_none() { vec![Source::DataSubject] } else { sources },
+            source_detail: self.opt_text(&r.source_detail),
+            requirement: r.requirement.as_ref().and_then(|q| self.keyword(q)),
+            requirement_consequence: self.opt_text(&r.requirement_consequence),
+            recipients,
+            retention,
+            automated_decision,
+            direct_marketing: r.direct_marketing,
+            withdrawal: self.opt_text(&r.withdrawal),
+            span: span(p),
+        }
+    }
+
+    fn retention(&mut self, ret: &Spanned<RawRetention>, events: &[&str]) -> Option<Retention> {
+        let (rule, text) = match ret.get_ref() {
+            RawRetention::Rule(s) => (Spanned::new(ret.span(), s.clone()), None),
+            RawRetention::Table(t) => (t.rule.clone(), t.text.as_ref()),
+        };
+        match retention::parse(rule.get_ref(), events) {
+            Ok(parsed) => Some(Retention {
+                rule: parsed,
+                text: text.map(|t| self.text(t)).filter(|t| !t.is_empty()),
+                span: span(ret),
+            }),
+            Err(e) => {
+                // An error at the very end (an empty range) points at the last character.
+                let (a, b) = match (e.at.start, e.at.end) {
+                    (a, b) if a == b => (a.saturating_sub(1), a),
+                    (a, b) => (a, b),
+                };
+                let at = match self.inner_start(&rule) {
+                    Some(start) => Some(Span::new(start + a, start + b)),
+                    None => span(&rule),
+                };
+                self.error("retention", format!("retention rule: {}", e.message), at, e.help);
+                None
+            }
+        }
+    }
+
+    fn recipient(&mut self, rec: &Spanned<raw::RawRecipient>) -> Option<Recipient> {
+        let r = rec.get_ref();
+        let role = self.keyword(&r.role)?;
+        let country = r.country.as_ref().and_then(|c| {
+            let v = c.get_ref().trim();
+            match countries::country(v) {
+                Some(found) => Some(found.code.to_owned()),
+                None => {
+                    let by_name = countries::COUNTRIES.iter().find(|x| {
+                        x.en.eq_ignore_ascii_case(v) || x.sv.to_lowercase() == v.to_lowercase()
+                    });
+                    let help = by_name.map(|x| format!("use the ISO 3166-1 code `{}`", x.code));
+                    self.error("value", format!("unknown country code `{v}`: use a two-letter ISO 3166-1 code such as `SE`"), span(c), help);
+                    None
+                }
+            }
+        });
+        let dpa = r.dpa.as_ref().and_then(|d| match d.get_ref() {
+            raw::RawDpa::Flag(true) => Some(Dpa { signed: None }),
+            raw::RawDpa::Flag(false) => None,
+            raw::RawDpa::Date(dt) => {
+                let dt = Spanned::new(d.span(), *dt);
+                self.date(&dt, "dpa").map(|signed| Dpa { signed: Some(signed) })
+            }
+        });
+        Some(Recipient {
+            id: r.id.get_ref().clone(),
+            name: r.name.get_ref().trim().to_owned(),
+            role,
+            category: self.opt_text(&r.category),
+            country,
+            dpa,
+            transfer: r.transfer.as_ref().and_then(|t| self.keyword(t)),
+            safeguards: self.opt_text(&r.safeguards),
+            shares: self.opt_text(&r.shares),
+            website: Self::string(&r.website),
+            span: span(rec),
+        })
+    }
+
+    fn cookie(&mut self, c: &Spanned<raw::RawCookie>, purposes: &[&str]) -> Option<Cookie> {
+        let r = c.get_ref();
+        let category = self.keyword(&r.category)?;
+        let party = match r.party.as_ref().map(|p| (p, p.get_ref().as_str())) {
+            None | Some((_, "first")) => Party::First,
+            Some((_, "third")) => Party::Third,
+            Some((p, other)) => {
+                let help = suggestion(other, ["first", "third"]);
+                self.error("value", format!("unknown party `{other}`; expected `first` or `third`"), span(p), help);
+                Party::First
+            }
+        };
+        let duration = r.duration.as_ref().and_then(|d| {
+            let v = d.get_ref().trim();
+            if v.eq_ignore_ascii_case("session") {
+                return Some(CookieDuration::Session);
+            }
+            // Reuse the retention grammar's period: "13 months after collected".
+            match retention::parse(&format!("{v} after collected"), &[]) {
+                Ok(RetentionRule::After { period, .. }) => Some(CookieDuration::Period(period)),
+                _ => {
+                    self.error("value", format!("cookie duration `{v}`: write `session` or a period such as `13 months`"), span(d), None);
+                    None
+                }
+            }
+        });
+        let purpose = r.purpose.as_ref().and_then(|p| {
+            let v = p.get_ref();
+            if purposes.contains(&v.as_str()) {
+                Some(v.clone())
+            } else {
+                let help = suggestion(v, purposes.iter().copied());
+                self.error("reference", format!("unknown purpose `{v}`"), span(p), help);
+                None
+            }
+        });
+        Some(Cookie {
+            name: r.name.get_ref().clone(),
+            provider: Self::string(&r.provider),
+            category,
+            duration,
+            party,
+            purpose,
+            description: self.opt_text(&r.description),
+            span: span(c),
+        })
+    }
+}
+
+fn known_keys(kind: Kind, custom: &[CustomKey]) -> BTreeSet<String> {
+    taxonomy()
+        .of(kind)
+        .keys()
+        .cloned()
+        .chain(custom.iter().map(|c| c.key.clone()))
+        .collect()
+}

@@ -1,0 +1,595 @@
+//! The register of processing (registerförteckning), validated.
+//!
+//! A [`Register`] holds what GDPR Art. 30(1) asks a controller to record and what Art. 13
+//! and 14 ask it to tell people: who the controller is, each purpose (ändamål) with its
+//! legal basis, the people and data it concerns, where the data comes from, who receives
+//! it, how long it is kept; the rights and how to use them. It is loaded from TOML by
+//! [`load`]; every reference in it (category keys, recipients, events) has been resolved.
+
+mod load;
+mod raw;
+#[cfg(test)]
+mod tests;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use load::{load, Loaded, LoadError};
+
+use crate::law::{
+    Art9Condition, Authority, CookieCategory, LegalBasis, RecipientRole, Requirement, Source,
+    Statute, TransferMechanism,
+};
+use crate::orgnr::OrgNumber;
+use crate::retention::{EventNames, Period, RetentionRule};
+use crate::taxonomy::{self, Sensitivity};
+use crate::text::{Lang, Span, Text};
+
+/// A value with where it was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Located<T> {
+    /// The value.
+    pub value: T,
+    /// Where it stands in the register.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl<T: PartialEq> PartialEq for Located<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+/// The register of processing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Register {
+    /// Notice metadata: version, effective date, extra sections.
+    pub notice: NoticeMeta,
+    /// The controller (personuppgiftsansvarig).
+    pub controller: Controller,
+    /// The data protection officer (dataskyddsombud), if appointed.
+    pub dpo: Option<Contact>,
+    /// The representative in the Union (Art. 27), for controllers established outside it.
+    pub representative: Option<Contact>,
+    /// The supervisory authority people may complain to (IMY unless stated).
+    pub authority: Authority,
+    /// True when the register named its own authority rather than taking IMY by default.
+    pub authority_declared: Option<Span>,
+    /// How people exercise their rights, and the company's own wording about them.
+    pub rights: Rights,
+    /// Data categories the controller says it collects (as in a notice's list).
+    pub collects: Vec<Located<String>>,
+    /// Data categories the register adds to (or relabels in) the taxonomy.
+    pub custom_categories: Vec<CustomKey>,
+    /// Data-subject categories the register adds to (or relabels in) the taxonomy.
+    pub custom_subjects: Vec<CustomKey>,
+    /// Events the register declares for retention rules.
+    pub events: Vec<CustomEvent>,
+    /// The purposes (ändamål).
+    pub purposes: Vec<Purpose>,
+    /// The recipients (mottagare).
+    pub recipients: Vec<Recipient>,
+    /// Security measures (Art. 32), summarised.
+    pub security: Security,
+    /// Cookies and similar technology set by the website.
+    pub cookies: Vec<Cookie>,
+}
+
+/// Notice metadata.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NoticeMeta {
+    /// Version of the notice, e.g. "1.01".
+    pub version: Option<String>,
+    /// Date from which it applies.
+    pub effective: Option<Date>,
+    /// Days of notice the company promises before changes take effect.
+    pub change_notice_days: Option<u32>,
+    /// A title other than "Integritetspolicy" / "Privacy notice".
+    pub title: Option<Text>,
+    /// Where the notice is published.
+    pub url: Option<String>,
+    /// The company's own sections, rendered as written.
+    pub sections: Vec<Section>,
+    /// Where `[notice]` stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// A section of free text the company adds to its notice.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Heading.
+    pub title: Text,
+    /// Body; paragraphs separated by blank lines.
+    pub body: Text,
+    /// Where in the notice: after the introduction or at the end.
+    pub placement: Placement,
+}
+
+/// Where a company section is placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    /// After the controller's identity.
+    Start,
+    /// Before the version footer.
+    End,
+}
+
+/// The controller.
+#[derive(Debug, Clone, Serialize)]
+pub struct Controller {
+    /// Legal name.
+    pub name: String,
+    /// Organisationsnummer.
+    pub org_number: Option<OrgNumber>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Where `[controller]` stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// Contact details of a person or body.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Contact {
+    /// Name.
+    pub name: Option<String>,
+    /// Postal address.
+    pub address: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Contact {
+    /// True when there is a way to reach them (e-mail, phone or postal address).
+    pub fn is_reachable(&self) -> bool {
+        self.email.is_some() || self.phone.is_some() || self.address.is_some()
+    }
+}
+
+/// How rights are exercised.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Rights {
+    /// Where to send requests (defaults to the controller's e-mail).
+    pub contact: Option<String>,
+    /// How to withdraw consent (Art. 7(3)), when not stated per purpose.
+    pub withdraw_consent: Option<Text>,
+    /// How to object to direct marketing (Art. 21(2)–(4)).
+    pub object_direct_marketing: Option<Text>,
+    /// The company's own wording about each right, rendered as written and linted.
+    pub statements: Statements,
+}
+
+/// The company's own wording about the rights.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Statements {
+    /// About the rights in general.
+    pub general: Option<Text>,
+    /// Access (Art. 15).
+    pub access: Option<Text>,
+    /// Rectification (Art. 16).
+    pub rectification: Option<Text>,
+    /// Erasure (Art. 17).
+    pub erasure: Option<Text>,
+    /// Restriction (Art. 18).
+    pub restriction: Option<Text>,
+    /// Portability (Art. 20).
+    pub portability: Option<Text>,
+    /// Objection (Art. 21).
+    pub objection: Option<Text>,
+    /// Automated decisions (Art. 22).
+    pub automated_decisions: Option<Text>,
+    /// Complaints.
+    pub complaint: Option<Text>,
+}
+
+impl Statements {
+    /// Every statement with the right it is about.
+    pub fn all(&self) -> impl Iterator<Item = (&'static str, &Text)> {
+        [
+            ("general", &self.general),
+            ("access", &self.access),
+            ("rectification", &self.rectification),
+            ("erasure", &self.erasure),
+            ("restriction", &self.restriction),
+            ("portability", &self.portability),
+            ("objection", &self.objection),
+            ("automated_decisions", &self.automated_decisions),
+            ("complaint", &self.complaint),
+        ]
+        .into_iter()
+        .filter_map(|(k, t)| t.as_ref().map(|t| (k, t)))
+    }
+}
+
+/// A taxonomy key the register adds or relabels.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomKey {
+    /// Dotted key.
+    pub key: String,
+    /// Parent key.
+    pub parent: Option<String>,
+    /// Name.
+    pub name: Text,
+    /// Description.
+    pub description: Option<Text>,
+    /// How the law treats it.
+    pub sensitivity: Sensitivity,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// An event declared by the register.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomEvent {
+    /// Key used in retention rules.
+    pub key: String,
+    /// Noun phrase used in notices ("domänens utgång").
+    pub name: Text,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// The statute behind a legal obligation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StatuteRef {
+    /// One skydd knows, with its retention minimum.
+    Known(Statute),
+    /// A citation skydd does not interpret.
+    Citation(String),
+}
+
+impl StatuteRef {
+    /// The citation.
+    pub fn citation(&self) -> &str {
+        match self {
+            StatuteRef::Known(s) => s.citation,
+            StatuteRef::Citation(c) => c,
+        }
+    }
+}
+
+/// How long a purpose keeps data.
+#[derive(Debug, Clone, Serialize)]
+pub struct Retention {
+    /// The enforceable rule.
+    pub rule: RetentionRule,
+    /// The company's own wording, shown beside the rule.
+    pub text: Option<Text>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// Automated decision-making, including profiling (Art. 22).
+#[derive(Debug, Clone, Serialize)]
+pub struct AutomatedDecision {
+    /// Meaningful information about the logic involved (Art. 13(2)(f)).
+    pub logic: Option<Text>,
+    /// Its significance and envisaged consequences.
+    pub significance: Option<Text>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// A purpose of processing (ändamål).
+#[derive(Debug, Clone, Serialize)]
+pub struct Purpose {
+    /// Stable identifier.
+    pub id: String,
+    /// Name, as shown in the notice's table.
+    pub name: Text,
+    /// Longer description.
+    pub description: Option<Text>,
+    /// Legal bases (Art. 6(1)); normally exactly one.
+    pub legal_bases: Vec<LegalBasis>,
+    /// The legitimate interest pursued, when the basis is (f) (Art. 13(1)(d)).
+    pub legitimate_interest: Option<Text>,
+    /// The Art. 9(2) condition, when special categories are processed.
+    pub art9_condition: Option<Art9Condition>,
+    /// Why personnummer is clearly justified (dataskyddslagen 3 kap. 10 §).
+    pub personnummer_justification: Option<Text>,
+    /// The statute behind a legal obligation.
+    pub statute: Option<StatuteRef>,
+    /// Data-subject categories (keys).
+    pub data_subjects: Vec<String>,
+    /// Data categories (keys).
+    pub data_categories: Vec<String>,
+    /// fideslang data use, if classified.
+    pub data_use: Option<String>,
+    /// Where the data comes from.
+    pub sources: Vec<Source>,
+    /// The source named, when not the person (Art. 14(2)(f)).
+    pub source_detail: Option<Text>,
+    /// Whether providing the data is required (Art. 13(2)(e)).
+    pub requirement: Option<Requirement>,
+    /// What happens if the person does not provide it.
+    pub requirement_consequence: Option<Text>,
+    /// Recipient ids.
+    pub recipients: Vec<String>,
+    /// How long data is kept.
+    pub retention: Option<Retention>,
+    /// Automated decisions, if any.
+    pub automated_decision: Option<AutomatedDecision>,
+    /// Direct marketing, to which the person may always object (Art. 21(2)).
+    pub direct_marketing: bool,
+    /// How to withdraw consent to this purpose.
+    pub withdrawal: Option<Text>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Purpose {
+    /// True when `basis` is among the purpose's legal bases.
+    pub fn has_basis(&self, basis: LegalBasis) -> bool {
+        self.legal_bases.contains(&basis)
+    }
+}
+
+/// Whether a processor agreement is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Dpa {
+    /// When it was signed, if recorded.
+    pub signed: Option<Date>,
+}
+
+/// A recipient (mottagare).
+#[derive(Debug, Clone, Serialize)]
+pub struct Recipient {
+    /// Stable identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: RecipientRole,
+    /// Category of recipient (Art. 13(1)(e) allows categories): "IT-leverantör".
+    pub category: Option<Text>,
+    /// ISO 3166-1 alpha-2 country where it processes the data.
+    pub country: Option<String>,
+    /// The processor agreement (Art. 28(3)), for processors.
+    pub dpa: Option<Dpa>,
+    /// Transfer mechanism, when outside the EU/EEA.
+    pub transfer: Option<TransferMechanism>,
+    /// Where a copy of the safeguards can be had (Art. 13(1)(f)).
+    pub safeguards: Option<Text>,
+    /// What is shared and why.
+    pub shares: Option<Text>,
+    /// Web site.
+    pub website: Option<String>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Recipient {
+    /// True when the recipient is outside the EU/EEA (a transfer under Chapter V).
+    pub fn is_third_country(&self) -> bool {
+        self.country
+            .as_deref()
+            .and_then(crate::law::countries::country)
+            .is_some_and(|c| !c.eea)
+    }
+}
+
+/// Security measures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Security {
+    /// Summary.
+    pub description: Option<Text>,
+    /// Individual measures.
+    pub measures: Vec<Text>,
+}
+
+impl Security {
+    /// True when nothing is described.
+    pub fn is_empty(&self) -> bool {
+        self.description.is_none() && self.measures.is_empty()
+    }
+}
+
+/// How long a cookie lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CookieDuration {
+    /// Until the browser closes.
+    Session,
+    /// A fixed time.
+    Period(Period),
+}
+
+impl CookieDuration {
+    /// In words.
+    pub fn words(self, lang: Lang) -> String {
+        match self {
+            CookieDuration::Session => lang.pick("Sessionen", "Session").to_owned(),
+            CookieDuration::Period(p) => p.words(lang),
+        }
+    }
+}
+
+/// Who sets a cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Party {
+    /// The site itself.
+    First,
+    /// Someone else.
+    Third,
+}
+
+/// A cookie or similar technology.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cookie {
+    /// Cookie name.
+    pub name: String,
+    /// Who provides it.
+    pub provider: Option<String>,
+    /// Category.
+    pub category: CookieCategory,
+    /// Lifetime.
+    pub duration: Option<CookieDuration>,
+    /// First or third party.
+    pub party: Party,
+    /// The purpose (id) it serves.
+    pub purpose: Option<String>,
+    /// What it does.
+    pub description: Option<Text>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Register {
+    /// The label for data category `key` in `lang`: the register's own, else the taxonomy's.
+    pub fn category_name(&self, key: &str, lang: Lang) -> String {
+        label(&self.custom_categories, &taxonomy::taxonomy().data_categories, key, lang)
+    }
+
+    /// The label for data-subject category `key` in `lang`.
+    pub fn subject_name(&self, key: &str, lang: Lang) -> String {
+        label(&self.custom_subjects, &taxonomy::taxonomy().data_subjects, key, lang)
+    }
+
+    /// How the law treats data category `key` (a custom key's own, else the taxonomy's;
+    /// a key below a sensitive one inherits it).
+    pub fn sensitivity(&self, key: &str) -> Sensitivity {
+        for c in &self.custom_categories {
+            if c.key == key && c.sensitivity != Sensitivity::Ordinary {
+                return c.sensitivity;
+            }
+        }
+        match self.custom_categories.iter().find(|c| c.key == key).and_then(|c| c.parent.as_deref()) {
+            Some(parent) if parent != key => match self.sensitivity(parent) {
+                Sensitivity::Ordinary => taxonomy::builtin_sensitivity(key),
+                s => s,
+            },
+            _ => taxonomy::builtin_sensitivity(key),
+        }
+    }
+
+    /// The recipient with `id`.
+    pub fn recipient(&self, id: &str) -> Option<&Recipient> {
+        self.recipients.iter().find(|r| r.id == id)
+    }
+
+    /// The purpose with `id`.
+    pub fn purpose(&self, id: &str) -> Option<&Purpose> {
+        self.purposes.iter().find(|p| p.id == id)
+    }
+
+    /// Where people send requests about their rights.
+    pub fn rights_contact(&self) -> Option<&str> {
+        self.rights
+            .contact
+            .as_deref()
+            .or(self.controller.email.as_deref())
+            .or(self.controller.address.as_deref())
+    }
+
+    /// Every piece of free text in the register, with what it is, for scanning.
+    pub fn free_texts(&self) -> Vec<(String, &Text)> {
+        let mut out: Vec<(String, &Text)> = Vec::new();
+        if let Some(t) = &self.notice.title {
+            out.push(("notice.title".into(), t));
+        }
+        for (i, s) in self.notice.sections.iter().enumerate() {
+            out.push((format!("notice.section[{i}].title"), &s.title));
+            out.push((format!("notice.section[{i}].body"), &s.body));
+        }
+        for (k, t) in self.rights.statements.all() {
+            out.push((format!("rights.statements.{k}"), t));
+        }
+        for (k, t) in [
+            ("withdraw_consent", &self.rights.withdraw_consent),
+            ("object_direct_marketing", &self.rights.object_direct_marketing),
+        ] {
+            if let Some(t) = t {
+                out.push((format!("rights.{k}"), t));
+            }
+        }
+        for p in &self.purposes {
+            let fields = [
+                ("name", Some(&p.name)),
+                ("description", p.description.as_ref()),
+                ("legitimate_interest", p.legitimate_interest.as_ref()),
+                ("withdrawal", p.withdrawal.as_ref()),
+                ("source_detail", p.source_detail.as_ref()),
+                ("retention.text", p.retention.as_ref().and_then(|r| r.text.as_ref())),
+            ];
+            for (k, t) in fields {
+                if let Some(t) = t {
+                    out.push((format!("purpose `{}` {k}", p.id), t));
+                }
+            }
+        }
+        for r in &self.recipients {
+            if let Some(t) = &r.shares {
+                out.push((format!("recipient `{}` shares", r.id), t));
+            }
+        }
+        for c in &self.cookies {
+            if let Some(t) = &c.description {
+                out.push((format!("cookie `{}` description", c.name), t));
+            }
+        }
+        if let Some(t) = &self.security.description {
+            out.push(("security.description".into(), t));
+        }
+        out
+    }
+
+    /// SHA-256 over the register's content (not its layout or comments), in hex. A notice
+    /// rendered from the register carries it, so a record of what a person was shown can
+    /// name exactly which content it was.
+    pub fn content_hash(&self) -> String {
+        // Serialising owned data of plain types cannot fail; an empty hash input would
+        // still give a well-defined (if useless) hash.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let digest = Sha256::digest(&json);
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+fn label(
+    custom: &[CustomKey],
+    builtin: &std::collections::BTreeMap<String, taxonomy::Entry>,
+    key: &str,
+    lang: Lang,
+) -> String {
+    if let Some(c) = custom.iter().find(|c| c.key == key) {
+        return c.name.get(lang).to_owned();
+    }
+    builtin
+        .get(key)
+        .map_or_else(|| key.to_owned(), |e| e.name(lang).to_owned())
+}
+
+impl EventNames for Register {
+    fn name(&self, key: &str, lang: Lang) -> Option<String> {
+        self.events
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.name.get(lang).to_owned())
+    }
+}

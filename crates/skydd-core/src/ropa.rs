@@ -1,0 +1,138 @@
+//! The record of processing activities, GDPR Art. 30(1) (registerförteckning), with the
+//! field names IMY uses, one row per purpose.
+
+use serde::Serialize;
+
+use crate::register::Register;
+use crate::text::Lang;
+
+/// The columns, in order: (Swedish, English). The Swedish names follow the wording of
+/// Art. 30(1) in the Swedish text of the GDPR, as IMY's checklist uses it.
+pub const COLUMNS: [(&str, &str); 13] = [
+    ("Behandling", "Processing activity"),
+    ("Ändamålen med behandlingen", "Purposes of the processing"),
+    ("Rättslig grund", "Legal basis"),
+    ("Kategorier av registrerade", "Categories of data subjects"),
+    ("Kategorier av personuppgifter", "Categories of personal data"),
+    ("Kategorier av mottagare", "Categories of recipients"),
+    ("Överföringar till tredjeland", "Transfers to third countries"),
+    ("Lämpliga skyddsåtgärder vid överföring", "Safeguards for transfers"),
+    ("Tidsfrister för radering", "Time limits for erasure"),
+    ("Allmän beskrivning av tekniska och organisatoriska säkerhetsåtgärder", "General description of technical and organisational security measures"),
+    ("Personuppgiftsansvarig och kontaktuppgifter", "Controller and contact details"),
+    ("Dataskyddsombud", "Data protection officer"),
+    ("Företrädare", "Representative"),
+];
+
+/// The record: one row per purpose, each cell plain text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ropa {
+    /// Language of the cells.
+    pub lang: Lang,
+    /// Column headers.
+    pub headers: Vec<&'static str>,
+    /// Rows, one per purpose.
+    pub rows: Vec<Vec<String>>,
+}
+
+fn contact_line(parts: &[Option<&str>]) -> String {
+    parts.iter().flatten().copied().collect::<Vec<_>>().join(", ")
+}
+
+/// Builds the record from a register.
+pub fn build(reg: &Register, lang: Lang) -> Ropa {
+    let c = &reg.controller;
+    let org = c.org_number.as_ref().map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no."))); 
+    let controller = contact_line(&[
+        Some(c.name.as_str()),
+        org.as_deref(),
+        c.address.as_deref(),
+        c.email.as_deref(),
+        c.phone.as_deref(),
+    ]);
+    let contact = |x: &Option<crate::register::Contact>| {
+        x.as_ref().map_or_else(String::new, |d| {
+            contact_line(&[d.name.as_deref(), d.address.as_deref(), d.email.as_deref(), d.phone.as_deref()])
+        })
+    };
+    let (dpo, rep) = (contact(&reg.dpo), contact(&reg.representative));
+    let security = {
+        let mut parts: Vec<&str> = reg.security.description.iter().map(|t| t.get(lang)).collect();
+        parts.extend(reg.security.measures.iter().map(|m| m.get(lang)));
+        parts.join("; ")
+    };
+    let rows = reg
+        .purposes
+        .iter()
+        .map(|p| {
+            let join = |v: Vec<String>| v.join(", ");
+            let recipients: Vec<_> = p.recipients.iter().filter_map(|id| reg.recipient(id)).collect();
+            let recipient_cell = join(
+                recipients
+                    .iter()
+                    .map(|r| match &r.category {
+                        Some(cat) => format!("{} ({})", cat.get(lang), r.name),
+                        None => format!("{} ({})", r.name, r.role.name(lang).to_lowercase()),
+                    })
+                    .collect(),
+            );
+            let transfers: Vec<_> = recipients.iter().filter(|r| r.is_third_country()).collect();
+            let country_name = |code: &str| {
+                crate::law::countries::country(code).map_or(code.to_owned(), |c| lang.pick(c.sv, c.en).to_owned())
+            };
+            let transfer_cell = join(
+                transfers
+                    .iter()
+                    .map(|r| format!("{}: {}", r.name, country_name(r.country.as_deref().unwrap_or("?"))))
+                    .collect(),
+            );
+            let safeguards_cell = join(
+                transfers
+                    .iter()
+                    .map(|r| {
+                        let m = r.transfer.map_or(lang.pick("saknas", "none"), |m| m.name(lang));
+                        format!("{}: {m}", r.name)
+                    })
+                    .collect(),
+            );
+            let purpose_cell = match &p.description {
+                Some(d) => format!("{} – {}", p.name.get(lang), d.get(lang)),
+                None => p.name.get(lang).to_owned(),
+            };
+            let basis = join(
+                p.legal_bases
+                    .iter()
+                    .map(|b| format!("{} ({})", b.name(lang), b.article()))
+                    .chain(p.art9_condition.iter().map(|c| format!("{} ({})", c.name(lang), c.article())))
+                    .collect(),
+            );
+            let retention = p.retention.as_ref().map_or_else(String::new, |r| {
+                let mut s = r.rule.describe(lang, reg);
+                if let Some(st) = &p.statute {
+                    s = format!("{s} ({})", st.citation());
+                }
+                s
+            });
+            vec![
+                p.id.clone(),
+                purpose_cell,
+                basis,
+                join(p.data_subjects.iter().map(|k| reg.subject_name(k, lang)).collect()),
+                join(p.data_categories.iter().map(|k| reg.category_name(k, lang)).collect()),
+                recipient_cell,
+                transfer_cell,
+                safeguards_cell,
+                retention,
+                security.clone(),
+                controller.clone(),
+                dpo.clone(),
+                rep.clone(),
+            ]
+        })
+        .collect();
+    Ropa {
+        lang,
+        headers: COLUMNS.iter().map(|(sv, en)| lang.pick(*sv, *en)).collect(),
+        rows,
+    }
+}
