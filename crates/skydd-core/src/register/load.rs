@@ -538,7 +538,8 @@ impl Validator<'_> {
             automated_decision,
             direct_marketing: r.direct_marketing,
             withdrawal: self.opt_text(&r.withdrawal),
-            span: span(p),
+            // A `[[purpose]]` item's own span is only its header; the id line says which.
+            span: span(&r.id),
         }
     }
 
@@ -605,7 +606,7 @@ impl Validator<'_> {
             safeguards: self.opt_text(&r.safeguards),
             shares: self.opt_text(&r.shares),
             website: Self::string(&r.website),
-            span: span(rec),
+            span: span(&r.id),
         })
     }
 
@@ -653,7 +654,7 @@ impl Validator<'_> {
             party,
             purpose,
             description: self.opt_text(&r.description),
-            span: span(c),
+            span: span(&r.name),
         })
     }
 }

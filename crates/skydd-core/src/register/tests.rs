@@ -1,0 +1,301 @@
+//! The loader, specified by example: what a register may say, and how each mistake is
+//! reported (with its location and, for typos, a suggestion).
+
+use super::*;
+use crate::law::{LegalBasis, RecipientRole, TransferMechanism};
+
+const MINIMAL: &str = r#"
+[controller]
+name = "Exempel AB"
+org_number = "556214-1993"
+email = "dataskydd@exempel.se"
+
+[[purpose]]
+id = "customers"
+name = { sv = "Hantera kundförhållandet", en = "Managing the customer relationship" }
+legal_basis = "avtal"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.contact.email"]
+retention = "2 years after contract_end"
+recipients = ["fortnox"]
+
+[[recipient]]
+id = "fortnox"
+name = "Fortnox AB"
+role = "processor"
+country = "SE"
+dpa = 2021-03-01
+"#;
+
+fn ok(src: &str) -> Register {
+    match load(src) {
+        Ok(r) => r,
+        Err(e) => panic!("{:#?}", e.diagnostics),
+    }
+}
+
+/// (code, the source text the error points at, message, help) for each error.
+fn errors(src: &str) -> Vec<(String, String, String, Option<String>)> {
+    let e = load(src).expect_err("the register should not load");
+    e.diagnostics
+        .into_iter()
+        .map(|d| {
+            let at = d.span.map_or(String::new(), |s| src[s.start..s.end].to_owned());
+            (d.code, at, d.message, d.help)
+        })
+        .collect()
+}
+
+fn with(extra: &str) -> String {
+    format!("{MINIMAL}\n{extra}")
+}
+
+#[test]
+fn a_minimal_register_loads_with_imy_as_authority() {
+    let r = ok(MINIMAL);
+    assert_eq!(r.controller.name, "Exempel AB");
+    assert_eq!(r.controller.org_number.as_ref().map(ToString::to_string).as_deref(), Some("556214-1993"));
+    assert!(r.authority.name.starts_with("Integritetsskyddsmyndigheten"));
+    assert!(r.authority_declared.is_none());
+    let p = &r.purposes[0];
+    assert_eq!(p.legal_bases, [LegalBasis::Contract]);
+    assert_eq!(p.name.get(crate::Lang::En), "Managing the customer relationship");
+    assert_eq!(p.retention.as_ref().unwrap().rule.to_string(), "2 years after contract_end");
+    assert_eq!(p.sources, [crate::law::Source::DataSubject], "the person is the default source");
+    let f = &r.recipients[0];
+    assert_eq!(f.role, RecipientRole::Processor);
+    assert_eq!(f.dpa.unwrap().signed.unwrap().to_string(), "2021-03-01");
+    assert!(!f.is_third_country());
+}
+
+#[test]
+fn a_plain_string_is_swedish_text() {
+    let r = ok(&MINIMAL.replace(
+        r#"name = { sv = "Hantera kundförhållandet", en = "Managing the customer relationship" }"#,
+        r#"name = "Hantera kundförhållandet""#,
+    ));
+    assert_eq!(r.purposes[0].name.sv.as_deref(), Some("Hantera kundförhållandet"));
+    assert_eq!(r.purposes[0].name.en, None);
+}
+
+#[test]
+fn invalid_toml_is_a_syntax_error_at_its_place() {
+    let errs = errors("[controller]\nname = \"A\nemail = 1");
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].0, "syntax");
+}
+
+#[test]
+fn a_misspelt_key_is_named_with_a_suggestion() {
+    let src = MINIMAL.replace("legal_basis =", "legal_bassis =");
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1);
+    let (code, at, message, help) = &errs[0];
+    assert_eq!(code, "schema");
+    assert_eq!(at, "legal_bassis");
+    assert!(message.starts_with("unknown field `legal_bassis`"), "{message}");
+    assert_eq!(help.as_deref(), Some("did you mean `legal_basis`?"));
+}
+
+#[test]
+fn a_misspelt_table_is_named_with_a_suggestion() {
+    let errs = errors(&with("[[purpse]]\nid = \"x\""));
+    assert_eq!(errs[0].0, "schema");
+    assert_eq!(errs[0].3.as_deref(), Some("did you mean `purpose`?"));
+}
+
+#[test]
+fn a_missing_required_field_is_an_error() {
+    let errs = errors("[controller]\nemail = \"a@b.se\"\n");
+    assert_eq!(errs[0].0, "schema");
+    assert!(errs[0].2.contains("missing field `name`"), "{}", errs[0].2);
+}
+
+#[test]
+fn an_unknown_legal_basis_lists_the_valid_ones_and_suggests_the_closest() {
+    let errs = errors(&MINIMAL.replace(r#"legal_basis = "avtal""#, r#"legal_basis = "samtyke""#));
+    let (code, at, message, help) = &errs[0];
+    assert_eq!(code, "value");
+    assert_eq!(at, "\"samtyke\"");
+    assert!(message.contains("unknown legal basis `samtyke`; expected one of: consent, contract"), "{message}");
+    assert_eq!(help.as_deref(), Some("did you mean `samtycke`?"));
+}
+
+#[test]
+fn several_legal_bases_are_read_each_with_its_own_location() {
+    let errs = errors(&MINIMAL.replace(r#"legal_basis = "avtal""#, r#"legal_basis = ["avtal", "intresse"]"#));
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].1, "\"intresse\"");
+}
+
+#[test]
+fn a_misspelt_category_key_is_a_reference_error_with_a_suggestion() {
+    let errs = errors(&MINIMAL.replace("user.contact.email", "user.contact.emial"));
+    let (code, at, message, help) = &errs[0];
+    assert_eq!(code, "reference");
+    assert_eq!(at, "\"user.contact.emial\"");
+    assert_eq!(message, "unknown data category `user.contact.emial`");
+    assert_eq!(help.as_deref(), Some("did you mean `user.contact.email`?"));
+}
+
+#[test]
+fn an_invalid_organisationsnummer_is_rejected_with_the_right_check_digit() {
+    let errs = errors(&MINIMAL.replace("556214-1993", "556214-1994"));
+    let (code, at, message, _) = &errs[0];
+    assert_eq!(code, "value");
+    assert_eq!(at, "\"556214-1994\"");
+    assert!(message.contains("the last digit should be 3"), "{message}");
+}
+
+#[test]
+fn a_retention_rule_that_does_not_parse_points_at_the_offending_word() {
+    let errs = errors(&MINIMAL.replace("2 years after contract_end", "2 yeras after contract_end"));
+    let (code, at, message, _) = &errs[0];
+    assert_eq!(code, "retention");
+    assert_eq!(at, "yeras");
+    assert!(message.contains("expected a unit"), "{message}");
+
+    let errs = errors(&MINIMAL.replace("2 years after contract_end", "2 years after contract_ended"));
+    assert_eq!(errs[0].1, "contract_ended");
+    assert_eq!(errs[0].3.as_deref(), Some("did you mean `contract_end`?"));
+}
+
+#[test]
+fn every_meaning_error_is_reported_at_once_in_source_order() {
+    let src = MINIMAL
+        .replace("556214-1993", "123")
+        .replace(r#"legal_basis = "avtal""#, r#"legal_basis = "nope""#)
+        .replace(r#"recipients = ["fortnox"]"#, r#"recipients = ["fortnocks"]"#)
+        .replace(r#"country = "SE""#, r#"country = "Sweden""#);
+    let errs = errors(&src);
+    let codes: Vec<&str> = errs.iter().map(|e| e.0.as_str()).collect();
+    assert_eq!(codes, ["value", "value", "reference", "value"]);
+    assert_eq!(errs[2].3.as_deref(), Some("did you mean `fortnox`?"));
+    assert_eq!(errs[3].3.as_deref(), Some("use the ISO 3166-1 code `SE`"));
+}
+
+#[test]
+fn references_must_resolve() {
+    let src = with(
+        r#"
+[[cookie]]
+name = "_ga"
+category = "statistik"
+purpose = "customer"
+"#,
+    );
+    let errs = errors(&src);
+    assert_eq!(errs[0].0, "reference");
+    assert_eq!(errs[0].3.as_deref(), Some("did you mean `customers`?"));
+}
+
+#[test]
+fn duplicate_ids_are_errors() {
+    let src = with(
+        r#"
+[[recipient]]
+id = "fortnox"
+name = "Fortnox igen"
+role = "processor"
+"#,
+    );
+    assert_eq!(errors(&src)[0].0, "duplicate");
+}
+
+#[test]
+fn custom_categories_events_and_statutes_extend_the_vocabulary() {
+    let src = MINIMAL
+        .replace(r#"["user.name", "user.contact.email"]"#, r#"["user.name", "user.customer_number"]"#)
+        .replace("2 years after contract_end", "3 months after domain_expired")
+        + r#"
+[[data_category]]
+key = "user.customer_number"
+parent = "user.unique_id"
+name = { sv = "Kundnummer", en = "Customer number" }
+
+[[event]]
+key = "domain_expired"
+name = { sv = "domänens utgång", en = "the expiry of the domain" }
+"#;
+    let r = ok(&src);
+    assert_eq!(r.category_name("user.customer_number", crate::Lang::Sv), "Kundnummer");
+    assert_eq!(r.category_name("user.contact.email", crate::Lang::Sv), "E-postadress");
+    let rule = &r.purposes[0].retention.as_ref().unwrap().rule;
+    assert_eq!(rule.describe(crate::Lang::Sv, &r), "Tre månader efter domänens utgång");
+}
+
+#[test]
+fn a_custom_key_inherits_sensitivity_and_may_declare_its_own() {
+    let src = with(
+        r#"
+[[data_category]]
+key = "user.health_and_medical.allergy"
+parent = "user.health_and_medical"
+name = { sv = "Allergier", en = "Allergies" }
+
+[[data_category]]
+key = "user.member_number"
+name = { sv = "Medlemsnummer", en = "Membership number" }
+sensitivity = "personnummer"
+"#,
+    );
+    let r = ok(&src);
+    assert_eq!(r.sensitivity("user.health_and_medical.allergy"), Sensitivity::Special);
+    assert_eq!(r.sensitivity("user.member_number"), Sensitivity::NationalId);
+    assert_eq!(r.sensitivity("user.name"), Sensitivity::Ordinary);
+}
+
+#[test]
+fn statutes_are_known_keys_or_citations_and_a_misspelt_key_is_caught() {
+    let base = MINIMAL.replace(r#"legal_basis = "avtal""#, "legal_basis = \"legal_obligation\"\nstatute = \"bokforingslagen\"");
+    let r = ok(&base);
+    assert!(matches!(r.purposes[0].statute, Some(StatuteRef::Known(_))));
+    let r = ok(&base.replace("\"bokforingslagen\"", "\"Diskrimineringslagen (2008:567) 6 kap.\""));
+    assert_eq!(r.purposes[0].statute.as_ref().unwrap().citation(), "Diskrimineringslagen (2008:567) 6 kap.");
+    let errs = errors(&base.replace("\"bokforingslagen\"", "\"bokforingslag\""));
+    assert_eq!(errs[0].3.as_deref(), Some("did you mean `bokforingslagen`?"));
+}
+
+#[test]
+fn a_declared_authority_replaces_imy_field_by_field() {
+    let r = ok(&with("[supervisory_authority]\nname = \"Datainspektionen\"\n"));
+    assert_eq!(r.authority.name, "Datainspektionen");
+    assert_eq!(r.authority.address, "Box 8114, 104 20 Stockholm");
+    assert!(r.authority_declared.is_some());
+}
+
+#[test]
+fn third_country_recipients_and_transfer_mechanisms() {
+    let r = ok(&with(
+        r#"
+[[recipient]]
+id = "mailchimp"
+name = "Intuit Mailchimp"
+role = "biträde"
+country = "us"
+transfer = "dpf"
+dpa = true
+"#,
+    ));
+    let m = r.recipient("mailchimp").unwrap();
+    assert!(m.is_third_country());
+    assert_eq!(m.country.as_deref(), Some("US"));
+    assert_eq!(m.transfer, Some(TransferMechanism::DataPrivacyFramework));
+    assert_eq!(m.dpa, Some(Dpa { signed: None }));
+}
+
+#[test]
+fn dates_must_be_plain_dates() {
+    let errs = errors(&with("[notice]\neffective = 2024-01-01T10:00:00\n"));
+    assert!(errs[0].2.contains("must be a date without a time"), "{}", errs[0].2);
+}
+
+#[test]
+fn the_content_hash_ignores_layout_but_not_content() {
+    let a = ok(MINIMAL);
+    let b = ok(&format!("# a comment\n{}", MINIMAL.replace("name = \"Exempel AB\"", "name   =   \"Exempel AB\"")));
+    assert_eq!(a.content_hash(), b.content_hash());
+    assert_eq!(a.content_hash().len(), 64);
+    let c = ok(&MINIMAL.replace("2 years after", "3 years after"));
+    assert_ne!(a.content_hash(), c.content_hash());
+}
