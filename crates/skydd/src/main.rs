@@ -1,1 +1,75 @@
-fn main() {}
+//! `skydd`: the command line. It reads files, calls the core and the renderers, prints, and
+//! chooses the exit status; everything else lives in the library crates.
+//!
+//! Exit status: 0 success; 1 the check found error-level problems (or, with
+//! `--exit-code`, a diff found material changes); 2 the input could not be used (missing
+//! file, invalid register, bad arguments) or output could not be written.
+
+mod cli;
+mod cmd;
+mod fsio;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, NoticeCommand};
+
+/// An error whose details have already been printed; only the exit status remains.
+#[derive(Debug)]
+pub struct Reported(pub u8);
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "reported (exit {})", self.0)
+    }
+}
+
+impl std::error::Error for Reported {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(Reported(code)) = e.downcast_ref::<Reported>() {
+                return ExitCode::from(*code);
+            }
+            eprintln!("{}: {e:#}", report::paint("error", report::Style::Error, report::stderr_color()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SKYDD_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let register = cli.register;
+    match cli.command {
+        Command::Check(a) => cmd::check::run(&register, &a),
+        Command::Notice(a) => match a.command {
+            Some(NoticeCommand::Diff(d)) => cmd::notice::diff(&d),
+            None => cmd::notice::render(&register, &a.render),
+        },
+        Command::Ropa(a) => cmd::ropa::run(&register, &a),
+        Command::Init(a) => cmd::init::run(&a),
+        Command::Rules(a) => cmd::rules::list(&a),
+        Command::Explain(a) => cmd::rules::explain(&a),
+        Command::Taxonomy(a) => cmd::taxonomy::run(&a),
+    }
+}

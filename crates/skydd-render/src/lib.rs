@@ -1,0 +1,203 @@
+//! People-facing documents rendered from a register: the privacy notice (integritetspolicy)
+//! in Swedish and English as HTML and Markdown, and the record of processing activities
+//! (Art. 30) as CSV and HTML.
+//!
+//! Templates are minijinja, embedded in the binary; a company may override any of them, and
+//! the fixed strings, with files of the same name (`notice.html`, `notice.md`, `ropa.html`,
+//! `strings.sv.toml`, `strings.en.toml`). The view the templates get is [`view::NoticeView`].
+//!
+//! **Architecture invariant:** no I/O here. Overrides arrive as strings; the CLI reads them.
+#![deny(missing_docs)]
+
+pub mod view;
+
+use std::collections::BTreeMap;
+
+use minijinja::{Environment, context};
+use skydd_core::register::Register;
+use skydd_core::{Lang, ropa};
+
+/// An output format for the notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A standalone HTML page.
+    Html,
+    /// Markdown.
+    Markdown,
+}
+
+impl Format {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Markdown => "md",
+        }
+    }
+}
+
+/// Why rendering failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template does not parse or fails while rendering.
+    #[error("template {name}: {source:#}")]
+    Template {
+        /// The template's file name.
+        name: String,
+        /// What went wrong.
+        source: minijinja::Error,
+    },
+    /// A strings file does not parse.
+    #[error("{name}: {source}")]
+    Strings {
+        /// The file name.
+        name: String,
+        /// What went wrong.
+        source: toml::de::Error,
+    },
+    /// An override has a name no template has.
+    #[error("`{0}` is not a template skydd uses; overridable files: {files}", files = OVERRIDABLE.join(", "))]
+    UnknownOverride(String),
+    /// CSV writing failed.
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+/// Names of the files a company may override.
+pub const OVERRIDABLE: [&str; 5] = ["notice.html", "notice.md", "ropa.html", "strings.sv.toml", "strings.en.toml"];
+
+const EMBEDDED: [(&str, &str); 5] = [
+    ("notice.html", include_str!("../templates/notice.html")),
+    ("notice.md", include_str!("../templates/notice.md")),
+    ("ropa.html", include_str!("../templates/ropa.html")),
+    ("strings.sv.toml", include_str!("../templates/strings.sv.toml")),
+    ("strings.en.toml", include_str!("../templates/strings.en.toml")),
+];
+
+/// Renders documents from registers.
+pub struct Renderer {
+    env: Environment<'static>,
+    strings: BTreeMap<Lang, BTreeMap<String, String>>,
+}
+
+/// Escapes a value for a Markdown table cell.
+fn cell(value: String) -> String {
+    value.replace('|', "\\|").replace('\n', "<br>")
+}
+
+impl Renderer {
+    /// A renderer with the embedded templates.
+    pub fn new() -> Result<Self, RenderError> {
+        Self::with_overrides(std::iter::empty())
+    }
+
+    /// A renderer whose templates or strings are replaced by `overrides` (file name →
+    /// content). Strings files are merged key by key over the embedded ones.
+    pub fn with_overrides(overrides: impl IntoIterator<Item = (String, String)>) -> Result<Self, RenderError> {
+        let mut files: BTreeMap<String, String> =
+            EMBEDDED.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
+        let mut string_overrides: BTreeMap<String, String> = BTreeMap::new();
+        for (name, content) in overrides {
+            if !OVERRIDABLE.contains(&name.as_str()) {
+                return Err(RenderError::UnknownOverride(name));
+            }
+            if name.ends_with(".toml") {
+                string_overrides.insert(name, content);
+            } else {
+                files.insert(name, content);
+            }
+        }
+        let mut env = Environment::new();
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .build()
+            .map_err(|source| RenderError::Template { name: "(syntax)".into(), source })?;
+        env.set_syntax(syntax);
+        env.add_filter("cell", cell);
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+        for (name, source) in &files {
+            if name.ends_with(".toml") {
+                continue;
+            }
+            env.add_template_owned(name.clone(), source.clone())
+                .map_err(|source| RenderError::Template { name: name.clone(), source })?;
+        }
+        let mut strings = BTreeMap::new();
+        for lang in Lang::ALL {
+            let name = format!("strings.{}.toml", lang.code());
+            let parse = |text: &str| {
+                toml::from_str::<BTreeMap<String, String>>(text)
+                    .map_err(|source| RenderError::Strings { name: name.clone(), source })
+            };
+            let mut map = parse(&files[&name])?;
+            if let Some(o) = string_overrides.get(&name) {
+                map.extend(parse(o)?);
+            }
+            strings.insert(lang, map);
+        }
+        Ok(Renderer { env, strings })
+    }
+
+    fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, RenderError> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|source| RenderError::Template { name: name.to_owned(), source })?;
+        template
+            .render(ctx)
+            .map_err(|source| RenderError::Template { name: name.to_owned(), source })
+    }
+
+    /// The privacy notice of `reg` in `lang` and `format`.
+    pub fn notice(&self, reg: &Register, lang: Lang, format: Format) -> Result<String, RenderError> {
+        let t = self.strings.get(&lang).cloned().unwrap_or_default();
+        let view = view::NoticeView::build(reg, lang, t);
+        let name = format!("notice.{}", format.extension());
+        let mut out = self.render(&name, minijinja::Value::from(minijinja::value::Serde(&view)))?;
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        Ok(out)
+    }
+
+    /// The Art. 30 record of `reg` as an HTML page.
+    pub fn ropa_html(&self, reg: &Register, lang: Lang) -> Result<String, RenderError> {
+        let record = ropa::build(reg, lang);
+        let first = record.rows.first().cloned();
+        let pick = |i: usize| first.as_ref().map(|r| r[i].clone()).unwrap_or_default();
+        let controller = first.as_ref().map_or_else(|| reg.controller.name.clone(), |r| r[10].clone());
+        self.render(
+            "ropa.html",
+            context! {
+                lang => lang.code(),
+                title => lang.pick("Register över behandlingar (artikel 30.1)", "Record of processing activities (Article 30(1))"),
+                subtitle => lang.pick(
+                    "Förteckning enligt artikel 30.1 i dataskyddsförordningen, med de uppgifter IMY:s checklista efterfrågar.",
+                    "Record kept under Article 30(1) GDPR, with the fields of IMY's checklist.",
+                ),
+                generated => lang.pick("Skapad med skydd.", "Generated with skydd."),
+                headers => record.headers,
+                rows => record.rows,
+                controller => controller,
+                dpo => pick(11),
+                representative => pick(12),
+                content_hash => reg.content_hash(),
+            },
+        )
+    }
+}
+
+/// The Art. 30 record of `reg` as CSV (UTF-8, comma-separated, header row first).
+pub fn ropa_csv(reg: &Register, lang: Lang) -> Result<Vec<u8>, RenderError> {
+    let record = ropa::build(reg, lang);
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&record.headers)?;
+    for row in &record.rows {
+        w.write_record(row)?;
+    }
+    w.into_inner().map_err(|e| RenderError::Csv(e.into_error().into()))
+}
+
+#[cfg(test)]
+mod tests;

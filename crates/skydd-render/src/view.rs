@@ -1,0 +1,383 @@
+//! The notice as data for templates: every string already in the target language, so
+//! templates only lay things out.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use skydd_core::law::{LegalBasis, countries};
+use skydd_core::register::{Contact, Placement, Register};
+use skydd_core::taxonomy::ATTRIBUTION;
+use skydd_core::{Lang, Text};
+
+/// Contact details, for the controller, DPO, representative and authority.
+#[derive(Debug, Serialize)]
+pub struct ContactView {
+    name: Option<String>,
+    org_number: Option<String>,
+    address: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    website: Option<String>,
+}
+
+impl ContactView {
+    fn of(c: &Contact) -> Self {
+        ContactView {
+            name: c.name.clone(),
+            org_number: None,
+            address: c.address.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            website: c.website.clone(),
+        }
+    }
+}
+
+/// A legal basis or condition with its article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Basis {
+    name: &'static str,
+    article: &'static str,
+}
+
+/// One purpose.
+#[derive(Debug, Serialize)]
+pub struct PurposeView {
+    id: String,
+    name: String,
+    description: Option<String>,
+    bases: Vec<Basis>,
+    /// The bases joined: "Avtal (GDPR art. 6.1 b); Samtycke (GDPR art. 6.1 a)".
+    bases_text: String,
+    legitimate_interest: Option<String>,
+    art9: Option<Basis>,
+    personnummer: Option<String>,
+    statute: Option<String>,
+    subjects: Vec<String>,
+    categories: Vec<String>,
+    retention: Option<String>,
+    retention_note: Option<String>,
+    sources: Vec<&'static str>,
+    source_detail: Option<String>,
+    requirement: Option<String>,
+    recipients: Vec<String>,
+    withdrawal: Option<String>,
+    automated: Option<Automated>,
+    direct_marketing: bool,
+}
+
+/// Automated decision details.
+#[derive(Debug, Serialize)]
+pub struct Automated {
+    logic: Option<String>,
+    significance: Option<String>,
+}
+
+/// One recipient.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecipientView {
+    name: String,
+    role: &'static str,
+    category: Option<String>,
+    country: Option<String>,
+    third_country: bool,
+    transfer: Option<Basis>,
+    safeguards: Option<String>,
+    shares: Option<String>,
+    website: Option<String>,
+    purposes: Vec<String>,
+}
+
+/// One cookie.
+#[derive(Debug, Serialize)]
+pub struct CookieView {
+    name: String,
+    provider: Option<String>,
+    category: &'static str,
+    duration: Option<String>,
+    third_party: bool,
+    purpose: Option<String>,
+    description: Option<String>,
+}
+
+/// A free-text section.
+#[derive(Debug, Serialize)]
+pub struct SectionView {
+    title: String,
+    paragraphs: Vec<String>,
+}
+
+/// A right as the notice shows it.
+#[derive(Debug, Serialize)]
+pub struct RightView {
+    key: &'static str,
+    heading: String,
+    text: String,
+    how: Option<String>,
+    company: Vec<String>,
+}
+
+/// Everything a notice template gets.
+#[derive(Debug, Serialize)]
+pub struct NoticeView {
+    lang: &'static str,
+    t: BTreeMap<String, String>,
+    title: String,
+    controller: ContactView,
+    dpo: Option<ContactView>,
+    representative: Option<ContactView>,
+    authority: ContactView,
+    sections_start: Vec<SectionView>,
+    sections_end: Vec<SectionView>,
+    purposes: Vec<PurposeView>,
+    recipients: Vec<RecipientView>,
+    transfers: Vec<RecipientView>,
+    sources_elsewhere: Vec<(String, String)>,
+    rights: Vec<RightView>,
+    rights_contact: Option<String>,
+    rights_general: Vec<String>,
+    complaint_company: Vec<String>,
+    has_automated: bool,
+    cookies: Vec<CookieView>,
+    security: Vec<String>,
+    version: Option<String>,
+    effective: Option<String>,
+    change_notice_days: Option<u32>,
+    url: Option<String>,
+    content_hash: String,
+    attribution: &'static str,
+}
+
+fn paragraphs(t: &Text, lang: Lang) -> Vec<String> {
+    t.get(lang)
+        .split("\n\n")
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+fn get(t: &Option<Text>, lang: Lang) -> Option<String> {
+    t.as_ref().map(|t| t.get(lang).to_owned()).filter(|s| !s.is_empty())
+}
+
+fn fill(s: &str, key: &str, value: &str) -> String {
+    s.replace(&format!("{{{key}}}"), value)
+}
+
+impl NoticeView {
+    /// Builds the view of `reg` in `lang`, with the fixed strings `t` of that language.
+    pub fn build(reg: &Register, lang: Lang, t: BTreeMap<String, String>) -> NoticeView {
+        let s = |k: &str| t.get(k).cloned().unwrap_or_default();
+        let country_name = |code: &str| {
+            countries::country(code).map_or(code.to_owned(), |c| lang.pick(c.sv, c.en).to_owned())
+        };
+        let purposes = reg
+            .purposes
+            .iter()
+            .map(|p| PurposeView {
+                id: p.id.clone(),
+                name: p.name.get(lang).to_owned(),
+                description: get(&p.description, lang),
+                bases: p
+                    .legal_bases
+                    .iter()
+                    .map(|b| Basis { name: b.name(lang), article: b.article() })
+                    .collect(),
+                bases_text: p
+                    .legal_bases
+                    .iter()
+                    .map(|b| format!("{} ({})", b.name(lang), b.article()))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                legitimate_interest: get(&p.legitimate_interest, lang),
+                art9: p.art9_condition.map(|c| Basis { name: c.name(lang), article: c.article() }),
+                personnummer: get(&p.personnummer_justification, lang),
+                statute: p.statute.as_ref().map(|s| s.citation().to_owned()),
+                subjects: p.data_subjects.iter().map(|k| reg.subject_name(k, lang)).collect(),
+                categories: p.data_categories.iter().map(|k| reg.category_name(k, lang)).collect(),
+                retention: p.retention.as_ref().map(|r| r.rule.describe(lang, reg)),
+                retention_note: p.retention.as_ref().and_then(|r| get(&r.text, lang)),
+                sources: p.sources.iter().map(|s| s.name(lang)).collect(),
+                source_detail: get(&p.source_detail, lang),
+                requirement: p.requirement.map(|r| {
+                    let mut s = r.sentence(lang).to_owned();
+                    if let Some(c) = get(&p.requirement_consequence, lang) {
+                        s = format!("{s} {c}");
+                    }
+                    s
+                }),
+                recipients: p
+                    .recipients
+                    .iter()
+                    .filter_map(|id| reg.recipient(id))
+                    .map(|r| r.name.clone())
+                    .collect(),
+                withdrawal: get(&p.withdrawal, lang).or_else(|| {
+                    p.has_basis(LegalBasis::Consent)
+                        .then(|| get(&reg.rights.withdraw_consent, lang))
+                        .flatten()
+                }),
+                automated: p.automated_decision.as_ref().map(|a| Automated {
+                    logic: get(&a.logic, lang),
+                    significance: get(&a.significance, lang),
+                }),
+                direct_marketing: p.direct_marketing,
+            })
+            .collect::<Vec<_>>();
+        let recipients: Vec<RecipientView> = reg
+            .recipients
+            .iter()
+            .map(|r| RecipientView {
+                name: r.name.clone(),
+                role: r.role.name(lang),
+                category: get(&r.category, lang),
+                country: r.country.as_deref().map(country_name),
+                third_country: r.is_third_country(),
+                transfer: r.transfer.map(|m| Basis { name: m.name(lang), article: m.article() }),
+                safeguards: get(&r.safeguards, lang),
+                shares: get(&r.shares, lang),
+                website: r.website.clone(),
+                purposes: reg
+                    .purposes
+                    .iter()
+                    .filter(|p| p.recipients.contains(&r.id))
+                    .map(|p| p.name.get(lang).to_owned())
+                    .collect(),
+            })
+            .collect();
+        let transfers: Vec<RecipientView> = recipients.iter().filter(|r| r.third_country).cloned().collect();
+
+        let sources_elsewhere = reg
+            .purposes
+            .iter()
+            .filter(|p| p.sources.iter().any(|s| s.is_elsewhere()))
+            .map(|p| {
+                let detail = get(&p.source_detail, lang).unwrap_or_else(|| {
+                    p.sources
+                        .iter()
+                        .filter(|s| s.is_elsewhere())
+                        .map(|s| s.name(lang))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                });
+                (p.name.get(lang).to_owned(), detail)
+            })
+            .collect();
+
+        let has = |b: LegalBasis| reg.purposes.iter().any(|p| p.has_basis(b));
+        let statements = &reg.rights.statements;
+        let company = |t: &Option<Text>| t.as_ref().map(|t| paragraphs(t, lang)).unwrap_or_default();
+        let right = |key: &'static str, how: Option<String>, company: Vec<String>| RightView {
+            key,
+            heading: s(&format!("right_{key}_h")),
+            text: s(&format!("right_{key}")),
+            how,
+            company,
+        };
+        let mut rights = vec![
+            right("access", None, company(&statements.access)),
+            right("rectification", None, company(&statements.rectification)),
+            right("erasure", None, company(&statements.erasure)),
+            right("restriction", None, company(&statements.restriction)),
+            right("portability", None, company(&statements.portability)),
+        ];
+        if has(LegalBasis::LegitimateInterests) || has(LegalBasis::PublicTask) {
+            rights.push(right("object", None, company(&statements.objection)));
+        }
+        let marketing = reg.purposes.iter().any(|p| {
+            p.direct_marketing
+                || p.data_use.as_deref().is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
+        });
+        if marketing || reg.rights.object_direct_marketing.is_some() {
+            rights.push(right(
+                "object_marketing",
+                get(&reg.rights.object_direct_marketing, lang),
+                Vec::new(),
+            ));
+        }
+        if has(LegalBasis::Consent) {
+            rights.push(right("withdraw", get(&reg.rights.withdraw_consent, lang), Vec::new()));
+        }
+        let has_automated = reg.purposes.iter().any(|p| p.automated_decision.is_some());
+        rights.push(right("automated", None, company(&statements.automated_decisions)));
+
+        let section = |p: Placement| {
+            reg.notice
+                .sections
+                .iter()
+                .filter(|s| s.placement == p)
+                .map(|s| SectionView { title: s.title.get(lang).to_owned(), paragraphs: paragraphs(&s.body, lang) })
+                .collect()
+        };
+        let c = &reg.controller;
+        let a = &reg.authority;
+        let mut security: Vec<String> = reg.security.description.iter().map(|d| d.get(lang).to_owned()).collect();
+        security.extend(reg.security.measures.iter().map(|m| m.get(lang).to_owned()));
+
+        let title = reg.notice.title.as_ref().map_or_else(|| s("title"), |t| t.get(lang).to_owned());
+        let t = t
+            .into_iter()
+            .map(|(k, v)| {
+                let v = fill(&v, "controller", &c.name);
+                let v = fill(&v, "contact", reg.rights_contact().unwrap_or("–"));
+                let v = fill(&v, "days", &reg.notice.change_notice_days.unwrap_or(0).to_string());
+                let v = fill(&v, "url", reg.notice.url.as_deref().unwrap_or(""));
+                (k, v)
+            })
+            .collect();
+        NoticeView {
+            lang: lang.code(),
+            t,
+            title,
+            controller: ContactView {
+                name: Some(c.name.clone()),
+                org_number: c.org_number.as_ref().map(ToString::to_string),
+                address: c.address.clone(),
+                email: c.email.clone(),
+                phone: c.phone.clone(),
+                website: c.website.clone(),
+            },
+            dpo: reg.dpo.as_ref().map(ContactView::of),
+            representative: reg.representative.as_ref().map(ContactView::of),
+            authority: ContactView {
+                name: Some(a.name.clone()),
+                org_number: None,
+                address: Some(a.address.clone()),
+                email: Some(a.email.clone()),
+                phone: Some(a.phone.clone()),
+                website: Some(a.website.clone()),
+            },
+            sections_start: section(Placement::Start),
+            sections_end: section(Placement::End),
+            purposes,
+            recipients,
+            transfers,
+            sources_elsewhere,
+            rights,
+            rights_contact: reg.rights_contact().map(str::to_owned),
+            rights_general: company(&statements.general),
+            complaint_company: company(&statements.complaint),
+            has_automated,
+            cookies: reg
+                .cookies
+                .iter()
+                .map(|k| CookieView {
+                    name: k.name.clone(),
+                    provider: k.provider.clone(),
+                    category: k.category.name(lang),
+                    duration: k.duration.map(|d| d.words(lang)),
+                    third_party: k.party == skydd_core::register::Party::Third,
+                    purpose: k.purpose.as_deref().and_then(|id| reg.purpose(id)).map(|p| p.name.get(lang).to_owned()),
+                    description: get(&k.description, lang),
+                })
+                .collect(),
+            security,
+            version: reg.notice.version.clone(),
+            effective: reg.notice.effective.map(|d| d.to_string()),
+            change_notice_days: reg.notice.change_notice_days,
+            url: reg.notice.url.clone(),
+            content_hash: reg.content_hash(),
+            attribution: ATTRIBUTION,
+        }
+    }
+}
