@@ -113,7 +113,12 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_known_key_for_a_typo() {
-        let keys = ["legal_basis", "legitimate_interest", "retention", "recipients"];
+        let keys = [
+            "legal_basis",
+            "legitimate_interest",
+            "retention",
+            "recipients",
+        ];
         assert_eq!(did_you_mean("legal_bassis", keys), Some("legal_basis"));
         assert_eq!(did_you_mean("retension", keys), Some("retention"));
         assert_eq!(did_you_mean("Recipients", keys), Some("recipients"));
@@ -127,8 +132,18 @@ mod tests {
 
     #[test]
     fn suggests_taxonomy_keys() {
-        let keys = ["user.contact.email", "user.contact.phone_number", "user.name"];
-        assert_eq!(did_you_mean("user.contact.emial", keys), Some("user.contact.email"));
-        assert_eq!(did_you_mean("user.contact.phone", keys), Some("user.contact.phone_number"));
+        let keys = [
+            "user.contact.email",
+            "user.contact.phone_number",
+            "user.name",
+        ];
+        assert_eq!(
+            did_you_mean("user.contact.emial", keys),
+            Some("user.contact.email")
+        );
+        assert_eq!(
+            did_you_mean("user.contact.phone", keys),
+            Some("user.contact.phone_number")
+        );
     }
 }

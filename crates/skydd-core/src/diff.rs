@@ -65,13 +65,24 @@ struct Out(Vec<Change>);
 
 impl Out {
     fn push(&mut self, material: bool, kind: &'static str, en: String, sv: String) {
-        self.0.push(Change { material, kind, en, sv });
+        self.0.push(Change {
+            material,
+            kind,
+            en,
+            sv,
+        });
     }
 }
 
 fn names(keys: &BTreeSet<&String>, reg: &Register, lang: Lang, subject: bool) -> String {
     keys.iter()
-        .map(|k| if subject { reg.subject_name(k, lang) } else { reg.category_name(k, lang) })
+        .map(|k| {
+            if subject {
+                reg.subject_name(k, lang)
+            } else {
+                reg.category_name(k, lang)
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -84,24 +95,37 @@ fn bases(p: &Purpose, lang: Lang) -> String {
     if p.legal_bases.is_empty() {
         return lang.pick("ingen", "none").to_owned();
     }
-    p.legal_bases.iter().map(|b| b.name(lang)).collect::<Vec<_>>().join(", ")
+    p.legal_bases
+        .iter()
+        .map(|b| b.name(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn retention(p: &Purpose, reg: &Register, lang: Lang) -> String {
-    p.retention
-        .as_ref()
-        .map_or_else(|| lang.pick("ingen angiven", "none stated").to_owned(), |r| r.rule.describe(lang, reg))
+    p.retention.as_ref().map_or_else(
+        || lang.pick("ingen angiven", "none stated").to_owned(),
+        |r| r.rule.describe(lang, reg),
+    )
 }
 
 /// Compares two versions of a register.
 pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
     let mut out = Out(Vec::new());
-    if old.controller.name != new.controller.name || old.controller.org_number != new.controller.org_number {
+    if old.controller.name != new.controller.name
+        || old.controller.org_number != new.controller.org_number
+    {
         out.push(
             true,
             "controller-changed",
-            format!("The controller is now {} (was {}).", new.controller.name, old.controller.name),
-            format!("Personuppgiftsansvarig är nu {} (tidigare {}).", new.controller.name, old.controller.name),
+            format!(
+                "The controller is now {} (was {}).",
+                new.controller.name, old.controller.name
+            ),
+            format!(
+                "Personuppgiftsansvarig är nu {} (tidigare {}).",
+                new.controller.name, old.controller.name
+            ),
         );
     }
     for p in &new.purposes {
@@ -110,8 +134,16 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             out.push(
                 true,
                 "purpose-added",
-                format!("New purpose: {} (legal basis: {}).", name(Lang::En), bases(p, Lang::En)),
-                format!("Nytt ändamål: {} (rättslig grund: {}).", name(Lang::Sv), bases(p, Lang::Sv)),
+                format!(
+                    "New purpose: {} (legal basis: {}).",
+                    name(Lang::En),
+                    bases(p, Lang::En)
+                ),
+                format!(
+                    "Nytt ändamål: {} (rättslig grund: {}).",
+                    name(Lang::Sv),
+                    bases(p, Lang::Sv)
+                ),
             );
             continue;
         };
@@ -123,16 +155,36 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             out.push(
                 true,
                 "legal-basis-changed",
-                format!("{}: legal basis changed from {} to {}.", name(Lang::En), bases(o, Lang::En), bases(p, Lang::En)),
-                format!("{}: rättslig grund ändrad från {} till {}.", name(Lang::Sv), bases(o, Lang::Sv), bases(p, Lang::Sv)),
+                format!(
+                    "{}: legal basis changed from {} to {}.",
+                    name(Lang::En),
+                    bases(o, Lang::En),
+                    bases(p, Lang::En)
+                ),
+                format!(
+                    "{}: rättslig grund ändrad från {} till {}.",
+                    name(Lang::Sv),
+                    bases(o, Lang::Sv),
+                    bases(p, Lang::Sv)
+                ),
             );
         }
         if o.retention.as_ref().map(|r| &r.rule) != p.retention.as_ref().map(|r| &r.rule) {
             out.push(
                 true,
                 "retention-changed",
-                format!("{}: retention changed from “{}” to “{}”.", name(Lang::En), retention(o, old, Lang::En), retention(p, new, Lang::En)),
-                format!("{}: lagringstiden ändrad från ”{}” till ”{}”.", name(Lang::Sv), retention(o, old, Lang::Sv), retention(p, new, Lang::Sv)),
+                format!(
+                    "{}: retention changed from “{}” to “{}”.",
+                    name(Lang::En),
+                    retention(o, old, Lang::En),
+                    retention(p, new, Lang::En)
+                ),
+                format!(
+                    "{}: lagringstiden ändrad från ”{}” till ”{}”.",
+                    name(Lang::Sv),
+                    retention(o, old, Lang::Sv),
+                    retention(p, new, Lang::Sv)
+                ),
             );
         }
         let (oc, nc) = (set(&o.data_categories), set(&p.data_categories));
@@ -141,8 +193,16 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             out.push(
                 true,
                 "categories-added",
-                format!("{}: now also processes {}.", name(Lang::En), names(&added, new, Lang::En, false)),
-                format!("{}: behandlar nu även {}.", name(Lang::Sv), names(&added, new, Lang::Sv, false)),
+                format!(
+                    "{}: now also processes {}.",
+                    name(Lang::En),
+                    names(&added, new, Lang::En, false)
+                ),
+                format!(
+                    "{}: behandlar nu även {}.",
+                    name(Lang::Sv),
+                    names(&added, new, Lang::Sv, false)
+                ),
             );
         }
         let removed: BTreeSet<_> = oc.difference(&nc).copied().collect();
@@ -150,8 +210,16 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             out.push(
                 false,
                 "categories-removed",
-                format!("{}: no longer processes {}.", name(Lang::En), names(&removed, old, Lang::En, false)),
-                format!("{}: behandlar inte längre {}.", name(Lang::Sv), names(&removed, old, Lang::Sv, false)),
+                format!(
+                    "{}: no longer processes {}.",
+                    name(Lang::En),
+                    names(&removed, old, Lang::En, false)
+                ),
+                format!(
+                    "{}: behandlar inte längre {}.",
+                    name(Lang::Sv),
+                    names(&removed, old, Lang::Sv, false)
+                ),
             );
         }
         let (os, ns) = (set(&o.data_subjects), set(&p.data_subjects));
@@ -160,8 +228,16 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             out.push(
                 true,
                 "subjects-added",
-                format!("{}: now also concerns {}.", name(Lang::En), names(&added, new, Lang::En, true)),
-                format!("{}: gäller nu även {}.", name(Lang::Sv), names(&added, new, Lang::Sv, true)),
+                format!(
+                    "{}: now also concerns {}.",
+                    name(Lang::En),
+                    names(&added, new, Lang::En, true)
+                ),
+                format!(
+                    "{}: gäller nu även {}.",
+                    name(Lang::Sv),
+                    names(&added, new, Lang::Sv, true)
+                ),
             );
         }
         for r in p.recipients.iter().filter(|r| !o.recipients.contains(r)) {
@@ -173,13 +249,22 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
                 format!("{}: uppgifterna lämnas nu till {rn}.", name(Lang::Sv)),
             );
         }
-        let new_elsewhere = p.sources.iter().any(|s| s.is_elsewhere() && !o.sources.contains(s));
+        let new_elsewhere = p
+            .sources
+            .iter()
+            .any(|s| s.is_elsewhere() && !o.sources.contains(s));
         if new_elsewhere {
             out.push(
                 true,
                 "source-added",
-                format!("{}: data is now also obtained from others than you.", name(Lang::En)),
-                format!("{}: uppgifter hämtas nu även från andra än dig.", name(Lang::Sv)),
+                format!(
+                    "{}: data is now also obtained from others than you.",
+                    name(Lang::En)
+                ),
+                format!(
+                    "{}: uppgifter hämtas nu även från andra än dig.",
+                    name(Lang::Sv)
+                ),
             );
         }
         if p.automated_decision.is_some() && o.automated_decision.is_none() {
@@ -213,21 +298,42 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
         let o = old.recipient(&r.id);
         let third = r.is_third_country();
         let country = r.country.as_deref().unwrap_or("?");
-        let mech = |l: Lang| r.transfer.map_or(l.pick("ingen skyddsåtgärd", "no safeguard"), |m| m.name(l));
+        let mech = |l: Lang| {
+            r.transfer
+                .map_or(l.pick("ingen skyddsåtgärd", "no safeguard"), |m| {
+                    m.name(l)
+                })
+        };
         let was_third = o.is_some_and(|o| o.is_third_country());
         if third && (!was_third || o.is_some_and(|o| o.country != r.country)) {
             out.push(
                 true,
                 "transfer-added",
-                format!("New transfer outside the EU/EEA: {} in {country} ({}).", r.name, mech(Lang::En)),
-                format!("Ny överföring utanför EU/EES: {} i {country} ({}).", r.name, mech(Lang::Sv)),
+                format!(
+                    "New transfer outside the EU/EEA: {} in {country} ({}).",
+                    r.name,
+                    mech(Lang::En)
+                ),
+                format!(
+                    "Ny överföring utanför EU/EES: {} i {country} ({}).",
+                    r.name,
+                    mech(Lang::Sv)
+                ),
             );
         } else if third && o.is_some_and(|o| o.transfer != r.transfer) {
             out.push(
                 true,
                 "transfer-changed",
-                format!("Transfer to {} in {country} now relies on {}.", r.name, mech(Lang::En)),
-                format!("Överföringen till {} i {country} bygger nu på {}.", r.name, mech(Lang::Sv)),
+                format!(
+                    "Transfer to {} in {country} now relies on {}.",
+                    r.name,
+                    mech(Lang::En)
+                ),
+                format!(
+                    "Överföringen till {} i {country} bygger nu på {}.",
+                    r.name,
+                    mech(Lang::Sv)
+                ),
             );
         }
     }

@@ -19,5 +19,5 @@ pub mod taxonomy;
 pub mod text;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use register::{load, LoadError, Register};
+pub use register::{LoadError, Register, load};
 pub use text::{Lang, Span, Text};

@@ -22,7 +22,9 @@ pub enum OrgNumberError {
     #[error("`{0}` contains characters other than digits and one hyphen")]
     Characters(String),
     /// Not 10 digits, nor 12 beginning with 16.
-    #[error("an organisationsnummer has 10 digits (NNNNNN-NNNN) or 12 beginning with 16; `{0}` has {1}")]
+    #[error(
+        "an organisationsnummer has 10 digits (NNNNNN-NNNN) or 12 beginning with 16; `{0}` has {1}"
+    )]
     Length(String, usize),
     /// The check digit does not match.
     #[error("`{0}` fails the check digit (Luhn): the last digit should be {1}")]
@@ -61,7 +63,8 @@ impl OrgNumber {
     /// Parses `NNNNNN-NNNN`, `NNNNNNNNNN`, `16NNNNNN-NNNN` or `16NNNNNNNNNN`.
     pub fn parse(text: &str) -> Result<Self, OrgNumberError> {
         let t = text.trim();
-        if t.chars().any(|c| !(c.is_ascii_digit() || c == '-' || c == ' '))
+        if t.chars()
+            .any(|c| !(c.is_ascii_digit() || c == '-' || c == ' '))
             || t.matches('-').count() > 1
         {
             return Err(OrgNumberError::Characters(t.to_owned()));
@@ -129,9 +132,18 @@ mod tests {
 
     #[test]
     fn accepts_ten_digits_without_hyphen_and_the_sixteen_prefixed_form() {
-        assert_eq!(OrgNumber::parse("5567643985").unwrap().to_string(), "556764-3985");
-        assert_eq!(OrgNumber::parse("16556764-3985").unwrap().to_string(), "556764-3985");
-        assert_eq!(OrgNumber::parse("165567643985").unwrap().to_string(), "556764-3985");
+        assert_eq!(
+            OrgNumber::parse("5567643985").unwrap().to_string(),
+            "556764-3985"
+        );
+        assert_eq!(
+            OrgNumber::parse("16556764-3985").unwrap().to_string(),
+            "556764-3985"
+        );
+        assert_eq!(
+            OrgNumber::parse("165567643985").unwrap().to_string(),
+            "556764-3985"
+        );
     }
 
     #[test]
@@ -144,16 +156,31 @@ mod tests {
 
     #[test]
     fn rejects_wrong_lengths_and_prefixes() {
-        assert!(matches!(OrgNumber::parse("55676-3985"), Err(OrgNumberError::Length(_, 9))));
+        assert!(matches!(
+            OrgNumber::parse("55676-3985"),
+            Err(OrgNumberError::Length(_, 9))
+        ));
         // Twelve digits must start with 16 (19/20 would be a personnummer's century).
-        assert!(matches!(OrgNumber::parse("195567643985"), Err(OrgNumberError::Length(_, 12))));
-        assert!(matches!(OrgNumber::parse(""), Err(OrgNumberError::Length(_, 0))));
+        assert!(matches!(
+            OrgNumber::parse("195567643985"),
+            Err(OrgNumberError::Length(_, 12))
+        ));
+        assert!(matches!(
+            OrgNumber::parse(""),
+            Err(OrgNumberError::Length(_, 0))
+        ));
     }
 
     #[test]
     fn rejects_letters_and_double_hyphens() {
-        assert!(matches!(OrgNumber::parse("SE556764398501"), Err(OrgNumberError::Characters(_))));
-        assert!(matches!(OrgNumber::parse("556-764-3985"), Err(OrgNumberError::Characters(_))));
+        assert!(matches!(
+            OrgNumber::parse("SE556764398501"),
+            Err(OrgNumberError::Characters(_))
+        ));
+        assert!(matches!(
+            OrgNumber::parse("556-764-3985"),
+            Err(OrgNumberError::Characters(_))
+        ));
     }
 
     #[test]

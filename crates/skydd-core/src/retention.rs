@@ -131,7 +131,12 @@ impl fmt::Display for Period {
             Unit::Month => "month",
             Unit::Year => "year",
         };
-        write!(f, "{} {unit}{}", self.amount, if self.amount == 1 { "" } else { "s" })
+        write!(
+            f,
+            "{} {unit}{}",
+            self.amount,
+            if self.amount == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -185,30 +190,54 @@ fn builtin_events() -> [EventWords; 9] {
         EventWords {
             event: Event::LastActivity,
             key: "last_activity",
-            noun: ("din senaste aktivitet hos oss", "your last activity with us"),
-            clause: ("du senast var aktiv hos oss", "you were last active with us"),
+            noun: (
+                "din senaste aktivitet hos oss",
+                "your last activity with us",
+            ),
+            clause: (
+                "du senast var aktiv hos oss",
+                "you were last active with us",
+            ),
             lasting: None,
         },
         EventWords {
             event: Event::ContractEnd,
             key: "contract_end",
-            noun: ("kundförhållandets slut", "the end of the customer relationship"),
-            clause: ("kundförhållandet upphörde", "the customer relationship ended"),
-            lasting: Some(("så länge kundförhållandet varar", "as long as the customer relationship lasts")),
+            noun: (
+                "kundförhållandets slut",
+                "the end of the customer relationship",
+            ),
+            clause: (
+                "kundförhållandet upphörde",
+                "the customer relationship ended",
+            ),
+            lasting: Some((
+                "så länge kundförhållandet varar",
+                "as long as the customer relationship lasts",
+            )),
         },
         EventWords {
             event: Event::AccountClosed,
             key: "account_closed",
             noun: ("att kontot avslutats", "the account is closed"),
             clause: ("kontot avslutades", "the account was closed"),
-            lasting: Some(("så länge du har ett konto hos oss", "as long as you have an account with us")),
+            lasting: Some((
+                "så länge du har ett konto hos oss",
+                "as long as you have an account with us",
+            )),
         },
         EventWords {
             event: Event::ConsentWithdrawn,
             key: "consent_withdrawn",
-            noun: ("att du återkallat ditt samtycke", "you withdraw your consent"),
+            noun: (
+                "att du återkallat ditt samtycke",
+                "you withdraw your consent",
+            ),
             clause: ("samtycket återkallades", "consent was withdrawn"),
-            lasting: Some(("tills du återkallar ditt samtycke", "until you withdraw your consent")),
+            lasting: Some((
+                "tills du återkallar ditt samtycke",
+                "until you withdraw your consent",
+            )),
         },
         EventWords {
             event: Event::FinancialYearEnd,
@@ -222,14 +251,20 @@ fn builtin_events() -> [EventWords; 9] {
             key: "recruitment_end",
             noun: ("rekryteringens avslut", "the end of the recruitment"),
             clause: ("rekryteringen avslutades", "the recruitment ended"),
-            lasting: Some(("så länge rekryteringen pågår", "while the recruitment lasts")),
+            lasting: Some((
+                "så länge rekryteringen pågår",
+                "while the recruitment lasts",
+            )),
         },
         EventWords {
             event: Event::RequestClosed,
             key: "request_closed",
             noun: ("att ärendet avslutats", "your request is closed"),
             clause: ("ärendet avslutades", "your request was closed"),
-            lasting: Some(("så länge ditt ärende pågår", "while your request is being handled")),
+            lasting: Some((
+                "så länge ditt ärende pågår",
+                "while your request is being handled",
+            )),
         },
         EventWords {
             event: Event::SubscriptionEnd,
@@ -462,7 +497,10 @@ impl RetentionRule {
                 Some(l) => l.to_owned(),
                 None => format!("{} {}", lang.pick("till", "until"), event.noun(lang, names)),
             },
-            RetentionRule::After { period, anchor: Anchor::Event(e) } => match e.lasting(lang) {
+            RetentionRule::After {
+                period,
+                anchor: Anchor::Event(e),
+            } => match e.lasting(lang) {
                 Some(l) => format!(
                     "{l} {} {} {}",
                     lang.pick("och", "and"),
@@ -476,7 +514,10 @@ impl RetentionRule {
                     e.noun(lang, names)
                 ),
             },
-            RetentionRule::After { period, anchor: Anchor::EndOfCalendarYear(e) } => format!(
+            RetentionRule::After {
+                period,
+                anchor: Anchor::EndOfCalendarYear(e),
+            } => format!(
                 "{} {} {}",
                 period.words(lang),
                 lang.pick(
@@ -486,7 +527,10 @@ impl RetentionRule {
                 e.words(lang, names, |w| w.clause)
             ),
             RetentionRule::AsLongAsNecessary { purpose } => match purpose {
-                Some(p) => format!("{} {p}", lang.pick("så länge det är nödvändigt för", "as long as necessary for")),
+                Some(p) => format!(
+                    "{} {p}",
+                    lang.pick("så länge det är nödvändigt för", "as long as necessary for")
+                ),
                 None => lang
                     .pick(
                         "så länge det är nödvändigt för ändamålet",
@@ -511,13 +555,23 @@ impl fmt::Display for RetentionRule {
     /// The rule in the retention language, as it would be written in a register.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RetentionRule::After { period, anchor: Anchor::Event(e) } => write!(f, "{period} after {e}"),
-            RetentionRule::After { period, anchor: Anchor::EndOfCalendarYear(e) } => {
+            RetentionRule::After {
+                period,
+                anchor: Anchor::Event(e),
+            } => write!(f, "{period} after {e}"),
+            RetentionRule::After {
+                period,
+                anchor: Anchor::EndOfCalendarYear(e),
+            } => {
                 write!(f, "{period} after end of calendar year of {e}")
             }
             RetentionRule::Until { event } => write!(f, "until {event}"),
-            RetentionRule::AsLongAsNecessary { purpose: Some(p) } => write!(f, "as long as necessary for {p}"),
-            RetentionRule::AsLongAsNecessary { purpose: None } => f.write_str("as long as necessary"),
+            RetentionRule::AsLongAsNecessary { purpose: Some(p) } => {
+                write!(f, "as long as necessary for {p}")
+            }
+            RetentionRule::AsLongAsNecessary { purpose: None } => {
+                f.write_str("as long as necessary")
+            }
         }
     }
 }
@@ -556,7 +610,11 @@ impl<'a> Tokens<'a> {
         if let Some(s) = start {
             words.push((s, &text[s..]));
         }
-        Tokens { text, words, pos: 0 }
+        Tokens {
+            text,
+            words,
+            pos: 0,
+        }
     }
 
     fn peek(&self) -> Option<(usize, &'a str)> {
@@ -636,7 +694,9 @@ fn unit(word: &str) -> Option<Unit> {
 pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, RetentionParseError> {
     let mut t = Tokens::new(text);
     let rule = if t.eat("until") {
-        RetentionRule::Until { event: event(&mut t, custom_events)? }
+        RetentionRule::Until {
+            event: event(&mut t, custom_events)?,
+        }
     } else if t.eat("as") {
         t.expect("long", "in `as long as necessary`")?;
         t.expect("as", "in `as long as necessary`")?;
@@ -670,23 +730,27 @@ pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, Retent
         };
         t.next();
         t.expect("after", "after the period")?;
-        let anchor = if t.eat("the") | t.eat("end") {
-            // "end of [the] [calendar] year [of | in which] EVENT"
-            if t.words.get(t.pos.wrapping_sub(1)).is_some_and(|(_, w)| w.eq_ignore_ascii_case("the")) {
-                t.expect("end", "in `the end of the calendar year of …`")?;
-            }
+        // "[the] end of [the] [calendar] year (of | in which) EVENT", or just "EVENT".
+        let the = t.eat("the");
+        let anchor = if t.eat("end") {
             t.expect("of", "in `end of calendar year of …`")?;
             t.eat("the");
             t.eat("calendar");
             t.expect("year", "in `end of calendar year of …`")?;
-            if !t.eat("of") && !(t.eat("in") && t.eat("which")) {
+            let linked = t.eat("of") || (t.eat("in") && t.eat("which"));
+            if !linked {
                 return Err(t.error("expected `of` and an event".into()));
             }
             Anchor::EndOfCalendarYear(event(&mut t, custom_events)?)
+        } else if the {
+            return Err(t.error("expected `end` in `the end of the calendar year of …`".into()));
         } else {
             Anchor::Event(event(&mut t, custom_events)?)
         };
-        RetentionRule::After { period: Period { amount, unit }, anchor }
+        RetentionRule::After {
+            period: Period { amount, unit },
+            anchor,
+        }
     };
     if t.peek().is_some() {
         return Err(t.error("unexpected text after the rule".into()));
@@ -698,7 +762,9 @@ fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseErr
     let at = t.here();
     let Some((_, w)) = t.next() else {
         return Err(RetentionParseError {
-            message: "expected an event such as `collected` or `contract_end`, found the end of the rule".into(),
+            message:
+                "expected an event such as `collected` or `contract_end`, found the end of the rule"
+                    .into(),
             at,
             help: Some(format!("events: {}", BUILTIN_EVENT_KEYS.join(", "))),
         });
@@ -709,7 +775,10 @@ fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseErr
     if custom.contains(&w) {
         return Ok(Event::Custom(w.to_owned()));
     }
-    let candidates = BUILTIN_EVENT_KEYS.iter().copied().chain(custom.iter().copied());
+    let candidates = BUILTIN_EVENT_KEYS
+        .iter()
+        .copied()
+        .chain(custom.iter().copied());
     Err(RetentionParseError {
         message: format!("unknown event `{w}`"),
         at,
@@ -739,7 +808,10 @@ mod tests {
         let cases = [
             ("45 days after collected", "45 days after collected"),
             ("2 years after contract_end", "2 years after contract_end"),
-            ("two years after last_activity", "2 years after last_activity"),
+            (
+                "two years after last_activity",
+                "2 years after last_activity",
+            ),
             ("1 year after account_closed", "1 year after account_closed"),
             (
                 "7 years after end of calendar year of financial_year_end",
@@ -750,13 +822,19 @@ mod tests {
                 "7 years after end of calendar year of financial_year_end",
             ),
             ("until consent_withdrawn", "until consent_withdrawn"),
-            ("2 years after recruitment_end", "2 years after recruitment_end"),
+            (
+                "2 years after recruitment_end",
+                "2 years after recruitment_end",
+            ),
             (
                 "as long as necessary for handling your request",
                 "as long as necessary for handling your request",
             ),
             ("as long as necessary", "as long as necessary"),
-            ("3 Months after ticket_closed", "3 months after ticket_closed"),
+            (
+                "3 Months after ticket_closed",
+                "3 months after ticket_closed",
+            ),
         ];
         for (input, canonical) in cases {
             assert_eq!(rule(input).to_string(), canonical, "{input}");
@@ -832,7 +910,10 @@ mod tests {
 
     #[test]
     fn until_an_event_is_due_the_day_it_happens() {
-        assert_eq!(rule("until consent_withdrawn").due_on(d("2026-05-05")), Some(d("2026-05-05")));
+        assert_eq!(
+            rule("until consent_withdrawn").due_on(d("2026-05-05")),
+            Some(d("2026-05-05"))
+        );
         assert_eq!(rule("as long as necessary").due_on(d("2026-05-05")), None);
     }
 
@@ -843,8 +924,16 @@ mod tests {
             ("1 month after request_closed", "2026-03-01", "2026-01-31"),
             ("1 month after request_closed", "2026-02-28", "2026-01-27"),
             ("1 year after account_closed", "2025-03-01", "2024-02-29"),
-            ("7 years after end of calendar year of financial_year_end", "2032-01-01", "2024-12-31"),
-            ("7 years after end of calendar year of financial_year_end", "2031-12-31", "2023-12-31"),
+            (
+                "7 years after end of calendar year of financial_year_end",
+                "2032-01-01",
+                "2024-12-31",
+            ),
+            (
+                "7 years after end of calendar year of financial_year_end",
+                "2031-12-31",
+                "2023-12-31",
+            ),
         ];
         for (r, today, cutoff) in cases {
             let rule = rule(r);
@@ -858,14 +947,21 @@ mod tests {
 
     #[test]
     fn the_cutoff_agrees_with_due_on_for_every_day_of_a_leap_cycle() {
-        let rules = ["1 month after collected", "2 years after contract_end", "13 months after last_activity"];
+        let rules = [
+            "1 month after collected",
+            "2 years after contract_end",
+            "13 months after last_activity",
+        ];
         for r in rules {
             let rule = rule(r);
             let mut today = d("2027-01-01");
             for _ in 0..1461 {
                 let c = rule.cutoff(today).unwrap();
                 assert!(rule.due_on(c).unwrap() <= today, "{r} {today}");
-                assert!(rule.due_on(c.tomorrow().unwrap()).unwrap() > today, "{r} {today}");
+                assert!(
+                    rule.due_on(c.tomorrow().unwrap()).unwrap() > today,
+                    "{r} {today}"
+                );
                 today = today.tomorrow().unwrap();
             }
         }
@@ -874,9 +970,18 @@ mod tests {
     #[test]
     fn comparing_with_a_statutory_minimum() {
         let bfl = rule("7 years after end of calendar year of financial_year_end");
-        assert_eq!(rule("7 years after financial_year_end").at_least(&bfl), Some(false));
-        assert_eq!(rule("8 years after financial_year_end").at_least(&bfl), Some(true));
-        assert_eq!(rule("10 years after end of calendar year of financial_year_end").at_least(&bfl), Some(true));
+        assert_eq!(
+            rule("7 years after financial_year_end").at_least(&bfl),
+            Some(false)
+        );
+        assert_eq!(
+            rule("8 years after financial_year_end").at_least(&bfl),
+            Some(true)
+        );
+        assert_eq!(
+            rule("10 years after end of calendar year of financial_year_end").at_least(&bfl),
+            Some(true)
+        );
         assert_eq!(rule("2 years after contract_end").at_least(&bfl), None);
         assert_eq!(rule("as long as necessary").at_least(&bfl), None);
     }
@@ -885,15 +990,51 @@ mod tests {
     fn rules_read_as_the_seeds_write_them() {
         let n = &NoCustomEvents;
         let cases = [
-            ("2 years after contract_end", "Så länge kundförhållandet varar och två år därefter", "As long as the customer relationship lasts and two years after that"),
-            ("45 days after collected", "45 dagar efter insamlingen", "45 days after collection"),
-            ("2 years after last_activity", "Två år efter din senaste aktivitet hos oss", "Two years after your last activity with us"),
-            ("1 year after account_closed", "Så länge du har ett konto hos oss och ett år därefter", "As long as you have an account with us and one year after that"),
-            ("7 years after end of calendar year of financial_year_end", "Sju år efter utgången av det kalenderår då räkenskapsåret avslutades", "Seven years after the end of the calendar year in which the financial year ended"),
-            ("until consent_withdrawn", "Tills du återkallar ditt samtycke", "Until you withdraw your consent"),
-            ("2 years after recruitment_end", "Så länge rekryteringen pågår och två år därefter", "While the recruitment lasts and two years after that"),
-            ("1 month after request_closed", "Så länge ditt ärende pågår och en månad därefter", "While your request is being handled and one month after that"),
-            ("as long as necessary", "Så länge det är nödvändigt för ändamålet", "As long as necessary for the purpose"),
+            (
+                "2 years after contract_end",
+                "Så länge kundförhållandet varar och två år därefter",
+                "As long as the customer relationship lasts and two years after that",
+            ),
+            (
+                "45 days after collected",
+                "45 dagar efter insamlingen",
+                "45 days after collection",
+            ),
+            (
+                "2 years after last_activity",
+                "Två år efter din senaste aktivitet hos oss",
+                "Two years after your last activity with us",
+            ),
+            (
+                "1 year after account_closed",
+                "Så länge du har ett konto hos oss och ett år därefter",
+                "As long as you have an account with us and one year after that",
+            ),
+            (
+                "7 years after end of calendar year of financial_year_end",
+                "Sju år efter utgången av det kalenderår då räkenskapsåret avslutades",
+                "Seven years after the end of the calendar year in which the financial year ended",
+            ),
+            (
+                "until consent_withdrawn",
+                "Tills du återkallar ditt samtycke",
+                "Until you withdraw your consent",
+            ),
+            (
+                "2 years after recruitment_end",
+                "Så länge rekryteringen pågår och två år därefter",
+                "While the recruitment lasts and two years after that",
+            ),
+            (
+                "1 month after request_closed",
+                "Så länge ditt ärende pågår och en månad därefter",
+                "While your request is being handled and one month after that",
+            ),
+            (
+                "as long as necessary",
+                "Så länge det är nödvändigt för ändamålet",
+                "As long as necessary for the purpose",
+            ),
         ];
         for (r, sv, en) in cases {
             assert_eq!(rule(r).describe(Lang::Sv, n), sv);
@@ -906,9 +1047,15 @@ mod tests {
         struct Names;
         impl EventNames for Names {
             fn name(&self, key: &str, lang: Lang) -> Option<String> {
-                (key == "ticket_closed").then(|| lang.pick("att ärendet stängts", "the ticket is closed").to_owned())
+                (key == "ticket_closed").then(|| {
+                    lang.pick("att ärendet stängts", "the ticket is closed")
+                        .to_owned()
+                })
             }
         }
-        assert_eq!(rule("3 months after ticket_closed").describe(Lang::Sv, &Names), "Tre månader efter att ärendet stängts");
+        assert_eq!(
+            rule("3 months after ticket_closed").describe(Lang::Sv, &Names),
+            "Tre månader efter att ärendet stängts"
+        );
     }
 }

@@ -13,13 +13,28 @@ pub const COLUMNS: [(&str, &str); 13] = [
     ("Ändamålen med behandlingen", "Purposes of the processing"),
     ("Rättslig grund", "Legal basis"),
     ("Kategorier av registrerade", "Categories of data subjects"),
-    ("Kategorier av personuppgifter", "Categories of personal data"),
+    (
+        "Kategorier av personuppgifter",
+        "Categories of personal data",
+    ),
     ("Kategorier av mottagare", "Categories of recipients"),
-    ("Överföringar till tredjeland", "Transfers to third countries"),
-    ("Lämpliga skyddsåtgärder vid överföring", "Safeguards for transfers"),
+    (
+        "Överföringar till tredjeland",
+        "Transfers to third countries",
+    ),
+    (
+        "Lämpliga skyddsåtgärder vid överföring",
+        "Safeguards for transfers",
+    ),
     ("Tidsfrister för radering", "Time limits for erasure"),
-    ("Allmän beskrivning av tekniska och organisatoriska säkerhetsåtgärder", "General description of technical and organisational security measures"),
-    ("Personuppgiftsansvarig och kontaktuppgifter", "Controller and contact details"),
+    (
+        "Allmän beskrivning av tekniska och organisatoriska säkerhetsåtgärder",
+        "General description of technical and organisational security measures",
+    ),
+    (
+        "Personuppgiftsansvarig och kontaktuppgifter",
+        "Controller and contact details",
+    ),
     ("Dataskyddsombud", "Data protection officer"),
     ("Företrädare", "Representative"),
 ];
@@ -36,13 +51,21 @@ pub struct Ropa {
 }
 
 fn contact_line(parts: &[Option<&str>]) -> String {
-    parts.iter().flatten().copied().collect::<Vec<_>>().join(", ")
+    parts
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Builds the record from a register.
 pub fn build(reg: &Register, lang: Lang) -> Ropa {
     let c = &reg.controller;
-    let org = c.org_number.as_ref().map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no."))); 
+    let org = c
+        .org_number
+        .as_ref()
+        .map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no.")));
     let controller = contact_line(&[
         Some(c.name.as_str()),
         org.as_deref(),
@@ -52,12 +75,22 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
     ]);
     let contact = |x: &Option<crate::register::Contact>| {
         x.as_ref().map_or_else(String::new, |d| {
-            contact_line(&[d.name.as_deref(), d.address.as_deref(), d.email.as_deref(), d.phone.as_deref()])
+            contact_line(&[
+                d.name.as_deref(),
+                d.address.as_deref(),
+                d.email.as_deref(),
+                d.phone.as_deref(),
+            ])
         })
     };
     let (dpo, rep) = (contact(&reg.dpo), contact(&reg.representative));
     let security = {
-        let mut parts: Vec<&str> = reg.security.description.iter().map(|t| t.get(lang)).collect();
+        let mut parts: Vec<&str> = reg
+            .security
+            .description
+            .iter()
+            .map(|t| t.get(lang))
+            .collect();
         parts.extend(reg.security.measures.iter().map(|m| m.get(lang)));
         parts.join("; ")
     };
@@ -66,7 +99,11 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
         .iter()
         .map(|p| {
             let join = |v: Vec<String>| v.join(", ");
-            let recipients: Vec<_> = p.recipients.iter().filter_map(|id| reg.recipient(id)).collect();
+            let recipients: Vec<_> = p
+                .recipients
+                .iter()
+                .filter_map(|id| reg.recipient(id))
+                .collect();
             let recipient_cell = join(
                 recipients
                     .iter()
@@ -78,19 +115,28 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
             );
             let transfers: Vec<_> = recipients.iter().filter(|r| r.is_third_country()).collect();
             let country_name = |code: &str| {
-                crate::law::countries::country(code).map_or(code.to_owned(), |c| lang.pick(c.sv, c.en).to_owned())
+                crate::law::countries::country(code)
+                    .map_or(code.to_owned(), |c| lang.pick(c.sv, c.en).to_owned())
             };
             let transfer_cell = join(
                 transfers
                     .iter()
-                    .map(|r| format!("{}: {}", r.name, country_name(r.country.as_deref().unwrap_or("?"))))
+                    .map(|r| {
+                        format!(
+                            "{}: {}",
+                            r.name,
+                            country_name(r.country.as_deref().unwrap_or("?"))
+                        )
+                    })
                     .collect(),
             );
             let safeguards_cell = join(
                 transfers
                     .iter()
                     .map(|r| {
-                        let m = r.transfer.map_or(lang.pick("saknas", "none"), |m| m.name(lang));
+                        let m = r
+                            .transfer
+                            .map_or(lang.pick("saknas", "none"), |m| m.name(lang));
                         format!("{}: {m}", r.name)
                     })
                     .collect(),
@@ -103,7 +149,11 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
                 p.legal_bases
                     .iter()
                     .map(|b| format!("{} ({})", b.name(lang), b.article()))
-                    .chain(p.art9_condition.iter().map(|c| format!("{} ({})", c.name(lang), c.article())))
+                    .chain(
+                        p.art9_condition
+                            .iter()
+                            .map(|c| format!("{} ({})", c.name(lang), c.article())),
+                    )
                     .collect(),
             );
             let retention = p.retention.as_ref().map_or_else(String::new, |r| {
@@ -117,8 +167,18 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
                 p.id.clone(),
                 purpose_cell,
                 basis,
-                join(p.data_subjects.iter().map(|k| reg.subject_name(k, lang)).collect()),
-                join(p.data_categories.iter().map(|k| reg.category_name(k, lang)).collect()),
+                join(
+                    p.data_subjects
+                        .iter()
+                        .map(|k| reg.subject_name(k, lang))
+                        .collect(),
+                ),
+                join(
+                    p.data_categories
+                        .iter()
+                        .map(|k| reg.category_name(k, lang))
+                        .collect(),
+                ),
                 recipient_cell,
                 transfer_cell,
                 safeguards_cell,

@@ -140,8 +140,10 @@ fn build(
 /// Parses the embedded files.
 pub fn load_embedded() -> Result<Taxonomy, TaxonomyError> {
     let sv: SvLabels = toml::from_str(include_str!("../data/taxonomy/labels-sv.toml"))?;
-    let cats: YamlFile = serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_categories.yml"))?;
-    let subs: YamlFile = serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_subjects.yml"))?;
+    let cats: YamlFile =
+        serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_categories.yml"))?;
+    let subs: YamlFile =
+        serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_subjects.yml"))?;
     let uses: YamlFile = serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_uses.yml"))?;
     Ok(Taxonomy {
         data_categories: build(cats.data_categories, &sv.data_categories)?,
@@ -242,7 +244,11 @@ mod tests {
             for e in t.of(kind).values() {
                 assert!(!e.name.0.is_empty() && !e.name.1.is_empty(), "{}", e.key);
                 if let Some(p) = &e.parent {
-                    assert!(t.of(kind).contains_key(p), "{} has unknown parent {p}", e.key);
+                    assert!(
+                        t.of(kind).contains_key(p),
+                        "{} has unknown parent {p}",
+                        e.key
+                    );
                 }
             }
         }
@@ -268,15 +274,33 @@ mod tests {
 
     #[test]
     fn special_categories_follow_article_9() {
-        assert_eq!(builtin_sensitivity("user.health_and_medical.genetic"), Sensitivity::Special);
-        assert_eq!(builtin_sensitivity("user.demographic.religious_belief"), Sensitivity::Special);
-        assert_eq!(builtin_sensitivity("user.biometric.fingerprint"), Sensitivity::Special);
-        assert_eq!(builtin_sensitivity("user.demographic.gender"), Sensitivity::Ordinary);
-        assert_eq!(builtin_sensitivity("user.criminal_history"), Sensitivity::Criminal);
+        assert_eq!(
+            builtin_sensitivity("user.health_and_medical.genetic"),
+            Sensitivity::Special
+        );
+        assert_eq!(
+            builtin_sensitivity("user.demographic.religious_belief"),
+            Sensitivity::Special
+        );
+        assert_eq!(
+            builtin_sensitivity("user.biometric.fingerprint"),
+            Sensitivity::Special
+        );
+        assert_eq!(
+            builtin_sensitivity("user.demographic.gender"),
+            Sensitivity::Ordinary
+        );
+        assert_eq!(
+            builtin_sensitivity("user.criminal_history"),
+            Sensitivity::Criminal
+        );
         assert_eq!(
             builtin_sensitivity("user.government_id.national_identification_number"),
             Sensitivity::NationalId
         );
-        assert_eq!(builtin_sensitivity("user.government_id.passport_number"), Sensitivity::Ordinary);
+        assert_eq!(
+            builtin_sensitivity("user.government_id.passport_number"),
+            Sensitivity::Ordinary
+        );
     }
 }

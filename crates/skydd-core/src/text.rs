@@ -123,9 +123,12 @@ impl Text {
 
     /// Every written variant, for scanning free text.
     pub fn variants(&self) -> impl Iterator<Item = (Lang, &str)> {
-        [(Lang::Sv, self.sv.as_deref()), (Lang::En, self.en.as_deref())]
-            .into_iter()
-            .filter_map(|(l, t)| t.map(|t| (l, t)))
+        [
+            (Lang::Sv, self.sv.as_deref()),
+            (Lang::En, self.en.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(l, t)| t.map(|t| (l, t)))
     }
 }
 

@@ -64,14 +64,26 @@ pub enum RenderError {
 }
 
 /// Names of the files a company may override.
-pub const OVERRIDABLE: [&str; 5] = ["notice.html", "notice.md", "ropa.html", "strings.sv.toml", "strings.en.toml"];
+pub const OVERRIDABLE: [&str; 5] = [
+    "notice.html",
+    "notice.md",
+    "ropa.html",
+    "strings.sv.toml",
+    "strings.en.toml",
+];
 
 const EMBEDDED: [(&str, &str); 5] = [
     ("notice.html", include_str!("../templates/notice.html")),
     ("notice.md", include_str!("../templates/notice.md")),
     ("ropa.html", include_str!("../templates/ropa.html")),
-    ("strings.sv.toml", include_str!("../templates/strings.sv.toml")),
-    ("strings.en.toml", include_str!("../templates/strings.en.toml")),
+    (
+        "strings.sv.toml",
+        include_str!("../templates/strings.sv.toml"),
+    ),
+    (
+        "strings.en.toml",
+        include_str!("../templates/strings.en.toml"),
+    ),
 ];
 
 /// Renders documents from registers.
@@ -93,9 +105,13 @@ impl Renderer {
 
     /// A renderer whose templates or strings are replaced by `overrides` (file name →
     /// content). Strings files are merged key by key over the embedded ones.
-    pub fn with_overrides(overrides: impl IntoIterator<Item = (String, String)>) -> Result<Self, RenderError> {
-        let mut files: BTreeMap<String, String> =
-            EMBEDDED.iter().map(|(n, s)| ((*n).to_owned(), (*s).to_owned())).collect();
+    pub fn with_overrides(
+        overrides: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, RenderError> {
+        let mut files: BTreeMap<String, String> = EMBEDDED
+            .iter()
+            .map(|(n, s)| ((*n).to_owned(), (*s).to_owned()))
+            .collect();
         let mut string_overrides: BTreeMap<String, String> = BTreeMap::new();
         for (name, content) in overrides {
             if !OVERRIDABLE.contains(&name.as_str()) {
@@ -112,7 +128,10 @@ impl Renderer {
             .trim_blocks(true)
             .lstrip_blocks(true)
             .build()
-            .map_err(|source| RenderError::Template { name: "(syntax)".into(), source })?;
+            .map_err(|source| RenderError::Template {
+                name: "(syntax)".into(),
+                source,
+            })?;
         env.set_syntax(syntax);
         env.add_filter("cell", cell);
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
@@ -121,14 +140,21 @@ impl Renderer {
                 continue;
             }
             env.add_template_owned(name.clone(), source.clone())
-                .map_err(|source| RenderError::Template { name: name.clone(), source })?;
+                .map_err(|source| RenderError::Template {
+                    name: name.clone(),
+                    source,
+                })?;
         }
         let mut strings = BTreeMap::new();
         for lang in Lang::ALL {
             let name = format!("strings.{}.toml", lang.code());
             let parse = |text: &str| {
-                toml::from_str::<BTreeMap<String, String>>(text)
-                    .map_err(|source| RenderError::Strings { name: name.clone(), source })
+                toml::from_str::<BTreeMap<String, String>>(text).map_err(|source| {
+                    RenderError::Strings {
+                        name: name.clone(),
+                        source,
+                    }
+                })
             };
             let mut map = parse(&files[&name])?;
             if let Some(o) = string_overrides.get(&name) {
@@ -143,18 +169,32 @@ impl Renderer {
         let template = self
             .env
             .get_template(name)
-            .map_err(|source| RenderError::Template { name: name.to_owned(), source })?;
+            .map_err(|source| RenderError::Template {
+                name: name.to_owned(),
+                source,
+            })?;
         template
             .render(ctx)
-            .map_err(|source| RenderError::Template { name: name.to_owned(), source })
+            .map_err(|source| RenderError::Template {
+                name: name.to_owned(),
+                source,
+            })
     }
 
     /// The privacy notice of `reg` in `lang` and `format`.
-    pub fn notice(&self, reg: &Register, lang: Lang, format: Format) -> Result<String, RenderError> {
+    pub fn notice(
+        &self,
+        reg: &Register,
+        lang: Lang,
+        format: Format,
+    ) -> Result<String, RenderError> {
         let t = self.strings.get(&lang).cloned().unwrap_or_default();
         let view = view::NoticeView::build(reg, lang, t);
         let name = format!("notice.{}", format.extension());
-        let mut out = self.render(&name, minijinja::Value::from(minijinja::value::Serde(&view)))?;
+        let mut out = self.render(
+            &name,
+            minijinja::Value::from(minijinja::value::Serde(&view)),
+        )?;
         if !out.ends_with('\n') {
             out.push('\n');
         }
@@ -166,7 +206,9 @@ impl Renderer {
         let record = ropa::build(reg, lang);
         let first = record.rows.first().cloned();
         let pick = |i: usize| first.as_ref().map(|r| r[i].clone()).unwrap_or_default();
-        let controller = first.as_ref().map_or_else(|| reg.controller.name.clone(), |r| r[10].clone());
+        let controller = first
+            .as_ref()
+            .map_or_else(|| reg.controller.name.clone(), |r| r[10].clone());
         self.render(
             "ropa.html",
             context! {
@@ -196,7 +238,8 @@ pub fn ropa_csv(reg: &Register, lang: Lang) -> Result<Vec<u8>, RenderError> {
     for row in &record.rows {
         w.write_record(row)?;
     }
-    w.into_inner().map_err(|e| RenderError::Csv(e.into_error().into()))
+    w.into_inner()
+        .map_err(|e| RenderError::Csv(e.into_error().into()))
 }
 
 #[cfg(test)]

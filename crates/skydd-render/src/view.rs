@@ -157,7 +157,9 @@ fn paragraphs(t: &Text, lang: Lang) -> Vec<String> {
 }
 
 fn get(t: &Option<Text>, lang: Lang) -> Option<String> {
-    t.as_ref().map(|t| t.get(lang).to_owned()).filter(|s| !s.is_empty())
+    t.as_ref()
+        .map(|t| t.get(lang).to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 fn fill(s: &str, key: &str, value: &str) -> String {
@@ -181,7 +183,10 @@ impl NoticeView {
                 bases: p
                     .legal_bases
                     .iter()
-                    .map(|b| Basis { name: b.name(lang), article: b.article() })
+                    .map(|b| Basis {
+                        name: b.name(lang),
+                        article: b.article(),
+                    })
                     .collect(),
                 bases_text: p
                     .legal_bases
@@ -190,11 +195,22 @@ impl NoticeView {
                     .collect::<Vec<_>>()
                     .join("; "),
                 legitimate_interest: get(&p.legitimate_interest, lang),
-                art9: p.art9_condition.map(|c| Basis { name: c.name(lang), article: c.article() }),
+                art9: p.art9_condition.map(|c| Basis {
+                    name: c.name(lang),
+                    article: c.article(),
+                }),
                 personnummer: get(&p.personnummer_justification, lang),
                 statute: p.statute.as_ref().map(|s| s.citation().to_owned()),
-                subjects: p.data_subjects.iter().map(|k| reg.subject_name(k, lang)).collect(),
-                categories: p.data_categories.iter().map(|k| reg.category_name(k, lang)).collect(),
+                subjects: p
+                    .data_subjects
+                    .iter()
+                    .map(|k| reg.subject_name(k, lang))
+                    .collect(),
+                categories: p
+                    .data_categories
+                    .iter()
+                    .map(|k| reg.category_name(k, lang))
+                    .collect(),
                 retention: p.retention.as_ref().map(|r| r.rule.describe(lang, reg)),
                 retention_note: p.retention.as_ref().and_then(|r| get(&r.text, lang)),
                 sources: p.sources.iter().map(|s| s.name(lang)).collect(),
@@ -233,7 +249,10 @@ impl NoticeView {
                 category: get(&r.category, lang),
                 country: r.country.as_deref().map(country_name),
                 third_country: r.is_third_country(),
-                transfer: r.transfer.map(|m| Basis { name: m.name(lang), article: m.article() }),
+                transfer: r.transfer.map(|m| Basis {
+                    name: m.name(lang),
+                    article: m.article(),
+                }),
                 safeguards: get(&r.safeguards, lang),
                 shares: get(&r.shares, lang),
                 website: r.website.clone(),
@@ -245,7 +264,11 @@ impl NoticeView {
                     .collect(),
             })
             .collect();
-        let transfers: Vec<RecipientView> = recipients.iter().filter(|r| r.third_country).cloned().collect();
+        let transfers: Vec<RecipientView> = recipients
+            .iter()
+            .filter(|r| r.third_country)
+            .cloned()
+            .collect();
 
         let sources_elsewhere = reg
             .purposes
@@ -266,7 +289,8 @@ impl NoticeView {
 
         let has = |b: LegalBasis| reg.purposes.iter().any(|p| p.has_basis(b));
         let statements = &reg.rights.statements;
-        let company = |t: &Option<Text>| t.as_ref().map(|t| paragraphs(t, lang)).unwrap_or_default();
+        let company =
+            |t: &Option<Text>| t.as_ref().map(|t| paragraphs(t, lang)).unwrap_or_default();
         let right = |key: &'static str, how: Option<String>, company: Vec<String>| RightView {
             key,
             heading: s(&format!("right_{key}_h")),
@@ -286,7 +310,9 @@ impl NoticeView {
         }
         let marketing = reg.purposes.iter().any(|p| {
             p.direct_marketing
-                || p.data_use.as_deref().is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
+                || p.data_use
+                    .as_deref()
+                    .is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
         });
         if marketing || reg.rights.object_direct_marketing.is_some() {
             rights.push(right(
@@ -296,31 +322,55 @@ impl NoticeView {
             ));
         }
         if has(LegalBasis::Consent) {
-            rights.push(right("withdraw", get(&reg.rights.withdraw_consent, lang), Vec::new()));
+            rights.push(right(
+                "withdraw",
+                get(&reg.rights.withdraw_consent, lang),
+                Vec::new(),
+            ));
         }
         let has_automated = reg.purposes.iter().any(|p| p.automated_decision.is_some());
-        rights.push(right("automated", None, company(&statements.automated_decisions)));
+        rights.push(right(
+            "automated",
+            None,
+            company(&statements.automated_decisions),
+        ));
 
         let section = |p: Placement| {
             reg.notice
                 .sections
                 .iter()
                 .filter(|s| s.placement == p)
-                .map(|s| SectionView { title: s.title.get(lang).to_owned(), paragraphs: paragraphs(&s.body, lang) })
+                .map(|s| SectionView {
+                    title: s.title.get(lang).to_owned(),
+                    paragraphs: paragraphs(&s.body, lang),
+                })
                 .collect()
         };
         let c = &reg.controller;
         let a = &reg.authority;
-        let mut security: Vec<String> = reg.security.description.iter().map(|d| d.get(lang).to_owned()).collect();
+        let mut security: Vec<String> = reg
+            .security
+            .description
+            .iter()
+            .map(|d| d.get(lang).to_owned())
+            .collect();
         security.extend(reg.security.measures.iter().map(|m| m.get(lang).to_owned()));
 
-        let title = reg.notice.title.as_ref().map_or_else(|| s("title"), |t| t.get(lang).to_owned());
+        let title = reg
+            .notice
+            .title
+            .as_ref()
+            .map_or_else(|| s("title"), |t| t.get(lang).to_owned());
         let t = t
             .into_iter()
             .map(|(k, v)| {
                 let v = fill(&v, "controller", &c.name);
                 let v = fill(&v, "contact", reg.rights_contact().unwrap_or("–"));
-                let v = fill(&v, "days", &reg.notice.change_notice_days.unwrap_or(0).to_string());
+                let v = fill(
+                    &v,
+                    "days",
+                    &reg.notice.change_notice_days.unwrap_or(0).to_string(),
+                );
                 let v = fill(&v, "url", reg.notice.url.as_deref().unwrap_or(""));
                 (k, v)
             })
@@ -367,7 +417,11 @@ impl NoticeView {
                     category: k.category.name(lang),
                     duration: k.duration.map(|d| d.words(lang)),
                     third_party: k.party == skydd_core::register::Party::Third,
-                    purpose: k.purpose.as_deref().and_then(|id| reg.purpose(id)).map(|p| p.name.get(lang).to_owned()),
+                    purpose: k
+                        .purpose
+                        .as_deref()
+                        .and_then(|id| reg.purpose(id))
+                        .map(|p| p.name.get(lang).to_owned()),
                     description: get(&k.description, lang),
                 })
                 .collect(),

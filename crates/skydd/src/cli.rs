@@ -8,7 +8,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// is checked against the GDPR and Swedish law, and the privacy notice (integritetspolicy)
 /// and the Art. 30 record are generated from it.
 #[derive(Debug, Parser)]
-#[command(name = "skydd", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "skydd",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 #[command(after_help = "\
 Getting started:
   skydd init                      write a starter register (skydd.toml) for a web agency
@@ -20,7 +25,14 @@ Exit status: 0 success, 1 error-level findings, 2 unusable input or usage error.
 Logging: set SKYDD_LOG=debug (or pass -v) for diagnostics on standard error.")]
 pub struct Cli {
     /// The register file.
-    #[arg(short, long, global = true, default_value = "skydd.toml", env = "SKYDD_REGISTER", value_name = "PATH")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        default_value = "skydd.toml",
+        env = "SKYDD_REGISTER",
+        value_name = "PATH"
+    )]
     pub register: PathBuf,
 
     /// More log output on standard error (-v info, -vv debug).
@@ -40,7 +52,9 @@ pub enum Command {
     /// file:line:column and exit with status 2. Then every lint rule runs; each finding
     /// names its rule, the article or statute it rests on, and a fix. Status 1 when there
     /// are error-level findings, 0 otherwise.
-    #[command(after_help = "Examples:\n  skydd check\n  skydd check -r examples/003-inmedit.toml --json\n  skydd explain consent-no-withdrawal")]
+    #[command(
+        after_help = "Examples:\n  skydd check\n  skydd check -r examples/003-inmedit.toml --json\n  skydd explain consent-no-withdrawal"
+    )]
     Check(CheckArgs),
 
     /// Render the privacy notice (integritetspolicy), or compare two versions.
@@ -48,15 +62,21 @@ pub enum Command {
     /// The notice holds every element GDPR Art. 13 and 14 ask for, in Swedish and English,
     /// as HTML or Markdown, and carries its version and a SHA-256 of the register's content.
     #[command(args_conflicts_with_subcommands = true)]
-    #[command(after_help = "Examples:\n  skydd notice                      Swedish Markdown on standard output\n  skydd notice --lang en --format html --out notice.en.html\n  skydd notice --lang all --format all --out public/\n  skydd notice diff old.toml skydd.toml")]
+    #[command(
+        after_help = "Examples:\n  skydd notice                      Swedish Markdown on standard output\n  skydd notice --lang en --format html --out notice.en.html\n  skydd notice --lang all --format all --out public/\n  skydd notice diff old.toml skydd.toml"
+    )]
     Notice(NoticeArgs),
 
     /// Write the record of processing activities (GDPR Art. 30.1) as CSV or HTML.
-    #[command(after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html")]
+    #[command(
+        after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html"
+    )]
     Ropa(RopaArgs),
 
     /// Write a commented starter register that passes `skydd check`.
-    #[command(after_help = "Examples:\n  skydd init\n  skydd init --kind hosting --name \"Exempel AB\" --org-number 556214-1993 --email dataskydd@exempel.se")]
+    #[command(
+        after_help = "Examples:\n  skydd init\n  skydd init --kind hosting --name \"Exempel AB\" --org-number 556214-1993 --email dataskydd@exempel.se"
+    )]
     Init(InitArgs),
 
     /// List the lint rules.

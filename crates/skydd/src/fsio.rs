@@ -41,7 +41,8 @@ pub fn read_templates(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
         .with_context(|| format!("cannot read templates directory `{}`", dir.display()))?;
     let mut out = Vec::new();
     for e in entries {
-        let e = e.with_context(|| format!("cannot read templates directory `{}`", dir.display()))?;
+        let e =
+            e.with_context(|| format!("cannot read templates directory `{}`", dir.display()))?;
         let name = e.file_name().to_string_lossy().into_owned();
         if skydd_render::OVERRIDABLE.contains(&name.as_str()) {
             let text = std::fs::read_to_string(e.path())

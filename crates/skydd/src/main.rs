@@ -37,7 +37,10 @@ fn main() -> ExitCode {
             if let Some(Reported(code)) = e.downcast_ref::<Reported>() {
                 return ExitCode::from(*code);
             }
-            eprintln!("{}: {e:#}", report::paint("error", report::Style::Error, report::stderr_color()));
+            eprintln!(
+                "{}: {e:#}",
+                report::paint("error", report::Style::Error, report::stderr_color())
+            );
             ExitCode::from(2)
         }
     }

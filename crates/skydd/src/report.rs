@@ -95,7 +95,11 @@ pub fn human(file: &Path, src: &str, diags: &[Diagnostic], color: bool) -> Strin
         let bar = paint("|", Style::Accent, color);
         match (l.line, l.column) {
             (Some(line), Some(col)) => {
-                out += &format!("{pad}{} {}:{line}:{col}\n", paint("-->", Style::Accent, color), file.display());
+                out += &format!(
+                    "{pad}{} {}:{line}:{col}\n",
+                    paint("-->", Style::Accent, color),
+                    file.display()
+                );
                 let text = lines.get(line - 1).copied().unwrap_or("");
                 let width = if l.end_line == Some(line) {
                     l.end_column.unwrap_or(col + 1).saturating_sub(col).max(1)
@@ -103,11 +107,20 @@ pub fn human(file: &Path, src: &str, diags: &[Diagnostic], color: bool) -> Strin
                     text.chars().count().saturating_sub(col - 1).max(1)
                 };
                 out += &format!("{pad} {bar}\n");
-                out += &format!("{} {bar} {text}\n", paint(&line.to_string(), Style::Accent, color));
+                out += &format!(
+                    "{} {bar} {text}\n",
+                    paint(&line.to_string(), Style::Accent, color)
+                );
                 let carets = format!("{}{}", " ".repeat(col - 1), "^".repeat(width));
                 out += &format!("{pad} {bar} {}\n", paint(&carets, style, color));
             }
-            _ => out += &format!("{pad}{} {}\n", paint("-->", Style::Accent, color), file.display()),
+            _ => {
+                out += &format!(
+                    "{pad}{} {}\n",
+                    paint("-->", Style::Accent, color),
+                    file.display()
+                )
+            }
         }
         if let Some(h) = &d.help {
             out += &format!("{pad} {} {}\n", paint("= help:", Style::Bold, color), h);
@@ -122,14 +135,21 @@ pub fn human(file: &Path, src: &str, diags: &[Diagnostic], color: bool) -> Strin
 
 /// The counts of errors and warnings.
 pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (errors, diags.len() - errors)
 }
 
 /// "3 errors, 1 warning".
 pub fn summary(errors: usize, warnings: usize) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 /// Reads and loads a register; on failure prints every input error (to standard error, or

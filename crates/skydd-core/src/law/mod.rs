@@ -39,7 +39,13 @@ fn normalise(s: &str) -> String {
     s.trim()
         .to_lowercase()
         .chars()
-        .map(|c| if matches!(c, ' ' | '-' | '.' | '/') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, ' ' | '-' | '.' | '/') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -52,7 +58,10 @@ pub fn parse_keyword<T: Keyword + PartialEq>(input: &str) -> Result<T, KeywordEr
     }
     let mut canonical: Vec<&str> = Vec::new();
     for (k, v) in T::spellings() {
-        if !T::spellings().iter().any(|(k2, v2)| v2 == v && canonical.contains(k2)) {
+        if !T::spellings()
+            .iter()
+            .any(|(k2, v2)| v2 == v && canonical.contains(k2))
+        {
             canonical.push(k);
         }
     }
@@ -149,7 +158,9 @@ impl LegalBasis {
                 "Allmänt intresse eller myndighetsutövning",
                 "Public interest or official authority",
             ),
-            LegalBasis::LegitimateInterests => lang.pick("Intresseavvägning", "Legitimate interests"),
+            LegalBasis::LegitimateInterests => {
+                lang.pick("Intresseavvägning", "Legitimate interests")
+            }
         }
     }
 
@@ -243,13 +254,18 @@ impl Art9Condition {
                 "Obligations in employment and social security law",
             ),
             VitalInterests => lang.pick("Grundläggande intresse", "Vital interests"),
-            NonProfit => lang.pick("Ideell organisations verksamhet", "Activities of a not-for-profit body"),
+            NonProfit => lang.pick(
+                "Ideell organisations verksamhet",
+                "Activities of a not-for-profit body",
+            ),
             MadePublic => lang.pick(
                 "Uppgifter som du själv har offentliggjort",
                 "Data you have manifestly made public",
             ),
             LegalClaims => lang.pick("Rättsliga anspråk", "Legal claims"),
-            SubstantialPublicInterest => lang.pick("Viktigt allmänt intresse", "Substantial public interest"),
+            SubstantialPublicInterest => {
+                lang.pick("Viktigt allmänt intresse", "Substantial public interest")
+            }
             HealthCare => lang.pick("Hälso- och sjukvård", "Health or social care"),
             PublicHealth => lang.pick("Folkhälsa", "Public health"),
             Archiving => lang.pick(
@@ -300,8 +316,13 @@ impl RecipientRole {
     pub fn name(self, lang: Lang) -> &'static str {
         match self {
             RecipientRole::Processor => lang.pick("Personuppgiftsbiträde", "Processor"),
-            RecipientRole::Controller => lang.pick("Självständigt personuppgiftsansvarig", "Independent controller"),
-            RecipientRole::JointController => lang.pick("Gemensamt personuppgiftsansvarig", "Joint controller"),
+            RecipientRole::Controller => lang.pick(
+                "Självständigt personuppgiftsansvarig",
+                "Independent controller",
+            ),
+            RecipientRole::JointController => {
+                lang.pick("Gemensamt personuppgiftsansvarig", "Joint controller")
+            }
             RecipientRole::Authority => lang.pick("Myndighet", "Public authority"),
         }
     }
@@ -354,8 +375,12 @@ impl TransferMechanism {
     pub fn article(self) -> &'static str {
         match self {
             TransferMechanism::Adequacy => "GDPR art. 45",
-            TransferMechanism::DataPrivacyFramework => "GDPR art. 45; kommissionens beslut (EU) 2023/1795",
-            TransferMechanism::StandardContractualClauses => "GDPR art. 46.2 c; kommissionens beslut (EU) 2021/914",
+            TransferMechanism::DataPrivacyFramework => {
+                "GDPR art. 45; kommissionens beslut (EU) 2023/1795"
+            }
+            TransferMechanism::StandardContractualClauses => {
+                "GDPR art. 46.2 c; kommissionens beslut (EU) 2021/914"
+            }
             TransferMechanism::BindingCorporateRules => "GDPR art. 47",
             TransferMechanism::Derogation => "GDPR art. 49.1",
         }
@@ -376,10 +401,9 @@ impl TransferMechanism {
                 "EU-kommissionens standardavtalsklausuler",
                 "European Commission standard contractual clauses",
             ),
-            TransferMechanism::BindingCorporateRules => lang.pick(
-                "Bindande företagsbestämmelser",
-                "Binding corporate rules",
-            ),
+            TransferMechanism::BindingCorporateRules => {
+                lang.pick("Bindande företagsbestämmelser", "Binding corporate rules")
+            }
             TransferMechanism::Derogation => lang.pick(
                 "Undantag för särskilda situationer",
                 "Derogation for a specific situation",
@@ -491,7 +515,10 @@ impl Source {
                 "Generated when you use our services",
             ),
             Source::ThirdParty => lang.pick("Från andra än dig", "From others than you"),
-            Source::PublicSource => lang.pick("Från offentligt tillgängliga källor", "From publicly accessible sources"),
+            Source::PublicSource => lang.pick(
+                "Från offentligt tillgängliga källor",
+                "From publicly accessible sources",
+            ),
         }
     }
 }
@@ -570,7 +597,10 @@ pub fn statutes() -> Vec<Statute> {
             // "till och med det sjunde året efter utgången av det kalenderår då
             // räkenskapsåret avslutades": the end of that calendar year plus seven years.
             minimum: RetentionRule::After {
-                period: Period { amount: 7, unit: Unit::Year },
+                period: Period {
+                    amount: 7,
+                    unit: Unit::Year,
+                },
                 anchor: Anchor::EndOfCalendarYear(Event::FinancialYearEnd),
             },
         },
@@ -582,7 +612,10 @@ pub fn statutes() -> Vec<Statute> {
                 "Customer due diligence records must be kept for at least five years after the business relationship ended.",
             ),
             minimum: RetentionRule::After {
-                period: Period { amount: 5, unit: Unit::Year },
+                period: Period {
+                    amount: 5,
+                    unit: Unit::Year,
+                },
                 anchor: Anchor::Event(Event::ContractEnd),
             },
         },
@@ -637,29 +670,81 @@ pub struct AdequacyDecision {
 /// The adequacy decisions skydd knows, as in force at the end of 2025. A decision adopted
 /// later is not listed: the `transfer-adequacy-unrecognised` lint is a warning, not an error.
 pub const ADEQUACY_DECISIONS: &[AdequacyDecision] = &[
-    AdequacyDecision { country: "AD", reference: "Decision 2010/625/EU", scope: None },
-    AdequacyDecision { country: "AR", reference: "Decision 2003/490/EC", scope: None },
+    AdequacyDecision {
+        country: "AD",
+        reference: "Decision 2010/625/EU",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "AR",
+        reference: "Decision 2003/490/EC",
+        scope: None,
+    },
     AdequacyDecision {
         country: "CA",
         reference: "Decision 2002/2/EC",
         scope: Some("commercial organisations subject to PIPEDA"),
     },
-    AdequacyDecision { country: "CH", reference: "Decision 2000/518/EC", scope: None },
-    AdequacyDecision { country: "FO", reference: "Decision 2010/146/EU", scope: None },
-    AdequacyDecision { country: "GB", reference: "Implementing Decision (EU) 2021/1772", scope: None },
-    AdequacyDecision { country: "GG", reference: "Decision 2003/821/EC", scope: None },
-    AdequacyDecision { country: "IL", reference: "Decision 2011/61/EU", scope: None },
-    AdequacyDecision { country: "IM", reference: "Decision 2004/411/EC", scope: None },
-    AdequacyDecision { country: "JE", reference: "Decision 2008/393/EC", scope: None },
-    AdequacyDecision { country: "JP", reference: "Implementing Decision (EU) 2019/419", scope: None },
-    AdequacyDecision { country: "KR", reference: "Implementing Decision (EU) 2022/254", scope: None },
-    AdequacyDecision { country: "NZ", reference: "Decision 2013/65/EU", scope: None },
+    AdequacyDecision {
+        country: "CH",
+        reference: "Decision 2000/518/EC",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "FO",
+        reference: "Decision 2010/146/EU",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "GB",
+        reference: "Implementing Decision (EU) 2021/1772",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "GG",
+        reference: "Decision 2003/821/EC",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "IL",
+        reference: "Decision 2011/61/EU",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "IM",
+        reference: "Decision 2004/411/EC",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "JE",
+        reference: "Decision 2008/393/EC",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "JP",
+        reference: "Implementing Decision (EU) 2019/419",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "KR",
+        reference: "Implementing Decision (EU) 2022/254",
+        scope: None,
+    },
+    AdequacyDecision {
+        country: "NZ",
+        reference: "Decision 2013/65/EU",
+        scope: None,
+    },
     AdequacyDecision {
         country: "US",
         reference: "Implementing Decision (EU) 2023/1795 (EU–US Data Privacy Framework)",
         scope: Some("organisations certified under the Data Privacy Framework"),
     },
-    AdequacyDecision { country: "UY", reference: "Decision 2012/484/EU", scope: None },
+    AdequacyDecision {
+        country: "UY",
+        reference: "Decision 2012/484/EU",
+        scope: None,
+    },
 ];
 
 /// The adequacy decision for `country`, if one is known.
@@ -691,20 +776,45 @@ mod tests {
 
     #[test]
     fn legal_bases_read_in_english_swedish_and_by_letter() {
-        assert_eq!(parse_keyword::<LegalBasis>("consent"), Ok(LegalBasis::Consent));
-        assert_eq!(parse_keyword::<LegalBasis>("Intresseavvägning"), Ok(LegalBasis::LegitimateInterests));
-        assert_eq!(parse_keyword::<LegalBasis>("rättslig förpliktelse"), Ok(LegalBasis::LegalObligation));
-        assert_eq!(parse_keyword::<LegalBasis>("f"), Ok(LegalBasis::LegitimateInterests));
-        assert_eq!(parse_keyword::<LegalBasis>("6.1.b"), Ok(LegalBasis::Contract));
-        assert_eq!(parse_keyword::<LegalBasis>("legal-obligation"), Ok(LegalBasis::LegalObligation));
+        assert_eq!(
+            parse_keyword::<LegalBasis>("consent"),
+            Ok(LegalBasis::Consent)
+        );
+        assert_eq!(
+            parse_keyword::<LegalBasis>("Intresseavvägning"),
+            Ok(LegalBasis::LegitimateInterests)
+        );
+        assert_eq!(
+            parse_keyword::<LegalBasis>("rättslig förpliktelse"),
+            Ok(LegalBasis::LegalObligation)
+        );
+        assert_eq!(
+            parse_keyword::<LegalBasis>("f"),
+            Ok(LegalBasis::LegitimateInterests)
+        );
+        assert_eq!(
+            parse_keyword::<LegalBasis>("6.1.b"),
+            Ok(LegalBasis::Contract)
+        );
+        assert_eq!(
+            parse_keyword::<LegalBasis>("legal-obligation"),
+            Ok(LegalBasis::LegalObligation)
+        );
     }
 
     #[test]
     fn an_unknown_legal_basis_lists_the_valid_ones_and_suggests_one() {
         let e = parse_keyword::<LegalBasis>("samtyke").unwrap_err();
         assert_eq!(e.suggestion.as_deref(), Some("did you mean `samtycke`?"));
-        assert!(e.expected.starts_with("consent, contract, legal_obligation"));
-        assert!(!e.expected.contains("samtycke"), "only canonical keys are listed: {}", e.expected);
+        assert!(
+            e.expected
+                .starts_with("consent, contract, legal_obligation")
+        );
+        assert!(
+            !e.expected.contains("samtycke"),
+            "only canonical keys are listed: {}",
+            e.expected
+        );
     }
 
     #[test]
@@ -729,9 +839,15 @@ mod tests {
                 "Intresseavvägning"
             ]
         );
-        let letters: String = all.iter().map(|b| b.article().chars().last().unwrap()).collect();
+        let letters: String = all
+            .iter()
+            .map(|b| b.article().chars().last().unwrap())
+            .collect();
         assert_eq!(letters, "abcdef");
-        assert_eq!(LegalBasis::LegitimateInterests.key(), "legitimate_interests");
+        assert_eq!(
+            LegalBasis::LegitimateInterests.key(),
+            "legitimate_interests"
+        );
     }
 
     #[test]

@@ -184,7 +184,12 @@ pub(crate) struct Findings {
 }
 
 impl Findings {
-    pub(crate) fn report(&mut self, id: &'static str, message: impl Into<String>, span: Option<Span>) {
+    pub(crate) fn report(
+        &mut self,
+        id: &'static str,
+        message: impl Into<String>,
+        span: Option<Span>,
+    ) {
         // Every id used below is in RULES (checked by `every_reported_id_is_a_rule`); an
         // unknown id would still be reported, as an error, rather than lost.
         let r = rule(id);

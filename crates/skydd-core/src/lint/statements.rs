@@ -39,7 +39,9 @@ fn re(p: &str) -> Regex {
 
 static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     datainspektionen: re(r"(?i)\bdatainspektionen\b|\bdata inspection board\b"),
-    pul: re(r"\bPU[lL]\b|\bPuL\b|(?i:\bpersonuppgiftslag(?:en)?\b|\bpersonal data act\b|\b1998:204\b)"),
+    pul: re(
+        r"\bPU[lL]\b|\bPuL\b|(?i:\bpersonuppgiftslag(?:en)?\b|\bpersonal data act\b|\b1998:204\b)",
+    ),
     lek2003: re(r"(?i)\b2003:389\b|\b6\s*kap\.?\s*18\s*§"),
     once_per_year: re(
         r"(?i)\b(?:en|ett|1)\s*(?:\(1\)\s*)?gång(?:en)?\s+(?:per|om|varje|i)\s+(?:kalender)?år\b|\bonce\s+(?:a|per|every|each)\s+(?:calendar\s+)?year\b",
@@ -60,14 +62,18 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     ),
     cookie: re(r"(?i)cookie|\bkak(?:a|or|orna)\b"),
     browser: re(r"(?i)webbläsar|\bbrowser"),
-    refuse: re(r"(?i)stänga av|stäng av|inställning|blockera|avaktivera|\bsettings\b|\bdisable\b|\bblock\b|turn off"),
+    refuse: re(
+        r"(?i)stänga av|stäng av|inställning|blockera|avaktivera|\bsettings\b|\bdisable\b|\bblock\b|turn off",
+    ),
     age16: re(r"(?i)\b16\s*(?:år|years)\b|\bsixteen\b"),
     consent_or_child: re(r"(?i)samtyck|consent|\bbarn|\bchild|minderårig|\bminor"),
     portability: re(r"(?i)maskinläsbar|machine.readable|portab|strukturerat|\böverföra\b"),
     authority: re(
         r"(?i)integritetsskyddsmyndigheten|\bIMY\b|datainspektionen|tillsynsmyndighet|supervisory authority",
     ),
-    within: re(r"(?i)\b(?:inom|within)\s+(\d+)\s*(timmar|timmars|hours|dagar|days|arbetsdagar|working days)\b"),
+    within: re(
+        r"(?i)\b(?:inom|within)\s+(\d+)\s*(timmar|timmars|hours|dagar|days|arbetsdagar|working days)\b",
+    ),
 });
 
 /// Splits text into sentences (at `.`, `!`, `?` before white space, and at line breaks).
@@ -114,7 +120,10 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             if let Some(m) = p.portability.find(t) {
                 f.report(
                     "restriction-described-as-portability",
-                    format!("the statement on restriction speaks of “{}”, which is data portability", m.as_str()),
+                    format!(
+                        "the statement on restriction speaks of “{}”, which is data portability",
+                        m.as_str()
+                    ),
                     restriction.span,
                 );
                 break;
@@ -127,7 +136,10 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
     {
         f.report(
             "outdated-authority-name",
-            format!("the supervisory authority is given as `{}` <{}>", a.name, a.email),
+            format!(
+                "the supervisory authority is given as `{}` <{}>",
+                a.name, a.email
+            ),
             reg.authority_declared,
         );
     }
@@ -145,7 +157,11 @@ fn scan(what: &str, text: &Text, f: &mut Findings) {
     };
     for (_, t) in text.variants() {
         if let Some(m) = p.datainspektionen.find(t) {
-            report("outdated-authority-name", format!("names “{}”", m.as_str()), f);
+            report(
+                "outdated-authority-name",
+                format!("names “{}”", m.as_str()),
+                f,
+            );
         }
         if let Some(m) = p.pul.find(t) {
             report("outdated-law-pul", format!("cites “{}”", m.as_str()), f);
@@ -181,7 +197,11 @@ fn scan(what: &str, text: &Text, f: &mut Findings) {
             {
                 let n: u64 = c[1].parse().unwrap_or(0);
                 let unit = c[2].to_lowercase();
-                let hours = if unit.starts_with("tim") || unit == "hours" { n } else { n * 24 };
+                let hours = if unit.starts_with("tim") || unit == "hours" {
+                    n
+                } else {
+                    n * 24
+                };
                 if hours > 72 {
                     report("breach-notification-late", quote(s), f);
                 }

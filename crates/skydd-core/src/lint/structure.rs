@@ -24,17 +24,28 @@ fn controller(reg: &Register, f: &mut Findings) {
     if c.email.is_none() && c.phone.is_none() && c.address.is_none() {
         f.report(
             "controller-contact-missing",
-            format!("`{}` can be reached neither by e-mail, phone nor post", c.name),
+            format!(
+                "`{}` can be reached neither by e-mail, phone nor post",
+                c.name
+            ),
             c.span,
         );
     }
     if let Some(dpo) = &reg.dpo
         && !(dpo.email.is_some() || dpo.phone.is_some() || dpo.address.is_some())
     {
-        f.report("dpo-contact-missing", "the data protection officer has no contact details", dpo.span);
+        f.report(
+            "dpo-contact-missing",
+            "the data protection officer has no contact details",
+            dpo.span,
+        );
     }
     if reg.security.is_empty() {
-        f.report("security-measures-missing", "`[security]` describes no measures", None);
+        f.report(
+            "security-measures-missing",
+            "`[security]` describes no measures",
+            None,
+        );
     }
     if reg.notice.version.is_none() || reg.notice.effective.is_none() {
         let missing = match (reg.notice.version.is_none(), reg.notice.effective.is_none()) {
@@ -42,7 +53,11 @@ fn controller(reg: &Register, f: &mut Findings) {
             (true, false) => "a version",
             _ => "an effective date",
         };
-        f.report("notice-metadata-missing", format!("the notice has no {missing}"), reg.notice.span);
+        f.report(
+            "notice-metadata-missing",
+            format!("the notice has no {missing}"),
+            reg.notice.span,
+        );
     }
 }
 
@@ -50,13 +65,21 @@ fn purposes(reg: &Register, f: &mut Findings) {
     for p in &reg.purposes {
         let id = &p.id;
         if p.legal_bases.is_empty() {
-            f.report("purpose-no-legal-basis", format!("purpose `{id}` has no legal basis"), p.span);
+            f.report(
+                "purpose-no-legal-basis",
+                format!("purpose `{id}` has no legal basis"),
+                p.span,
+            );
         }
         if p.legal_bases.len() > 1 {
             let names: Vec<&str> = p.legal_bases.iter().map(|b| b.key()).collect();
             f.report(
                 "multiple-legal-bases",
-                format!("purpose `{id}` names {} legal bases ({})", names.len(), names.join(", ")),
+                format!(
+                    "purpose `{id}` names {} legal bases ({})",
+                    names.len(),
+                    names.join(", ")
+                ),
                 p.span,
             );
         }
@@ -85,16 +108,26 @@ fn purposes(reg: &Register, f: &mut Findings) {
             );
         }
         if p.data_categories.is_empty() {
-            f.report("purpose-no-data-categories", format!("purpose `{id}` names no data categories"), p.span);
+            f.report(
+                "purpose-no-data-categories",
+                format!("purpose `{id}` names no data categories"),
+                p.span,
+            );
         }
         if p.data_subjects.is_empty() {
-            f.report("purpose-no-data-subjects", format!("purpose `{id}` names no data subjects"), p.span);
+            f.report(
+                "purpose-no-data-subjects",
+                format!("purpose `{id}` names no data subjects"),
+                p.span,
+            );
         }
         sensitive(reg, p, f);
         if p.sources.iter().any(|s| s.is_elsewhere()) && p.source_detail.is_none() {
             f.report(
                 "third-party-source-unnamed",
-                format!("purpose `{id}` gets data from others than the person without naming the source"),
+                format!(
+                    "purpose `{id}` gets data from others than the person without naming the source"
+                ),
                 p.span,
             );
         }
@@ -133,7 +166,10 @@ fn sensitive(reg: &Register, p: &crate::register::Purpose, f: &mut Findings) {
     if !special.is_empty() && p.art9_condition.is_none() {
         f.report(
             "special-category-no-art9-condition",
-            format!("purpose `{id}` processes special categories ({}) without an Art. 9(2) condition", special.join(", ")),
+            format!(
+                "purpose `{id}` processes special categories ({}) without an Art. 9(2) condition",
+                special.join(", ")
+            ),
             p.span,
         );
     }
@@ -141,12 +177,18 @@ fn sensitive(reg: &Register, p: &crate::register::Purpose, f: &mut Findings) {
     if !criminal.is_empty() && p.statute.is_none() {
         f.report(
             "criminal-data-without-authority",
-            format!("purpose `{id}` processes data on criminal offences ({})", criminal.join(", ")),
+            format!(
+                "purpose `{id}` processes data on criminal offences ({})",
+                criminal.join(", ")
+            ),
             p.span,
         );
     }
     let pnr = by(Sensitivity::NationalId);
-    if !pnr.is_empty() && !p.has_basis(LegalBasis::Consent) && p.personnummer_justification.is_none() {
+    if !pnr.is_empty()
+        && !p.has_basis(LegalBasis::Consent)
+        && p.personnummer_justification.is_none()
+    {
         f.report(
             "personnummer-unjustified",
             format!("purpose `{id}` processes personnummer ({}) without consent or a stated justification", pnr.join(", ")),
@@ -158,13 +200,20 @@ fn sensitive(reg: &Register, p: &crate::register::Purpose, f: &mut Findings) {
 fn retention(p: &crate::register::Purpose, f: &mut Findings) {
     let id = &p.id;
     let Some(r) = &p.retention else {
-        f.report("retention-missing", format!("purpose `{id}` has no retention rule"), p.span);
+        f.report(
+            "retention-missing",
+            format!("purpose `{id}` has no retention rule"),
+            p.span,
+        );
         return;
     };
     if let RetentionRule::AsLongAsNecessary { .. } = r.rule {
         f.report(
             "retention-not-enforceable",
-            format!("purpose `{id}` keeps data `{}`, which no machine can enforce", r.rule),
+            format!(
+                "purpose `{id}` keeps data `{}`, which no machine can enforce",
+                r.rule
+            ),
             r.span,
         );
     }
@@ -195,10 +244,18 @@ fn recipients(reg: &Register, f: &mut Findings) {
     for r in &reg.recipients {
         let name = &r.name;
         if r.role == RecipientRole::Processor && r.dpa.is_none() {
-            f.report("processor-no-dpa", format!("processor `{name}` has no recorded data processing agreement"), r.span);
+            f.report(
+                "processor-no-dpa",
+                format!("processor `{name}` has no recorded data processing agreement"),
+                r.span,
+            );
         }
         if r.country.is_none() && r.role != RecipientRole::Authority {
-            f.report("recipient-country-missing", format!("recipient `{name}` has no country"), r.span);
+            f.report(
+                "recipient-country-missing",
+                format!("recipient `{name}` has no country"),
+                r.span,
+            );
         }
         let third = r.is_third_country();
         let country = r.country.as_deref().unwrap_or("?");
@@ -229,32 +286,57 @@ fn recipients(reg: &Register, f: &mut Findings) {
 }
 
 fn usage(reg: &Register, f: &mut Findings) {
-    let used_recipients: BTreeSet<&str> =
-        reg.purposes.iter().flat_map(|p| p.recipients.iter().map(String::as_str)).collect();
+    let used_recipients: BTreeSet<&str> = reg
+        .purposes
+        .iter()
+        .flat_map(|p| p.recipients.iter().map(String::as_str))
+        .collect();
     for r in &reg.recipients {
         if !used_recipients.contains(r.id.as_str()) {
-            f.report("recipient-unused", format!("recipient `{}` receives data for no purpose", r.id), r.span);
+            f.report(
+                "recipient-unused",
+                format!("recipient `{}` receives data for no purpose", r.id),
+                r.span,
+            );
         }
     }
     // A category counts as used when a purpose uses it, a key below it, or a key above it.
-    let used: Vec<&str> = reg.purposes.iter().flat_map(|p| p.data_categories.iter().map(String::as_str)).collect();
+    let used: Vec<&str> = reg
+        .purposes
+        .iter()
+        .flat_map(|p| p.data_categories.iter().map(String::as_str))
+        .collect();
     let is_used = |k: &str| used.iter().any(|u| is_within(u, k) || is_within(k, u));
     for c in &reg.collects {
         if !is_used(&c.value) {
-            f.report("category-unused", format!("`{}` is collected but no purpose uses it", c.value), c.span);
+            f.report(
+                "category-unused",
+                format!("`{}` is collected but no purpose uses it", c.value),
+                c.span,
+            );
         }
     }
     for c in &reg.custom_categories {
-        let is_parent = reg.custom_categories.iter().any(|o| o.parent.as_deref() == Some(c.key.as_str()));
+        let is_parent = reg
+            .custom_categories
+            .iter()
+            .any(|o| o.parent.as_deref() == Some(c.key.as_str()));
         if !is_used(&c.key) && !is_parent {
-            f.report("category-unused", format!("`{}` is declared but no purpose uses it", c.key), c.span);
+            f.report(
+                "category-unused",
+                format!("`{}` is declared but no purpose uses it", c.key),
+                c.span,
+            );
         }
     }
 }
 
 fn rights(reg: &Register, f: &mut Findings) {
     let marketing = reg.purposes.iter().find(|p| {
-        p.direct_marketing || p.data_use.as_deref().is_some_and(|u| is_within(u, "marketing"))
+        p.direct_marketing
+            || p.data_use
+                .as_deref()
+                .is_some_and(|u| is_within(u, "marketing"))
     });
     if let Some(p) = marketing
         && reg.rights.object_direct_marketing.is_none()
@@ -279,13 +361,21 @@ fn cookies(reg: &Register, f: &mut Findings) {
             if !consented {
                 f.report(
                     "cookie-without-consent",
-                    format!("cookie `{}` ({}) is not tied to a purpose based on consent", c.name, c.category.name(crate::text::Lang::En).to_lowercase()),
+                    format!(
+                        "cookie `{}` ({}) is not tied to a purpose based on consent",
+                        c.name,
+                        c.category.name(crate::text::Lang::En).to_lowercase()
+                    ),
                     c.span,
                 );
             }
         }
         if c.duration.is_none() {
-            f.report("cookie-duration-missing", format!("cookie `{}` has no duration", c.name), c.span);
+            f.report(
+                "cookie-duration-missing",
+                format!("cookie `{}` has no duration", c.name),
+                c.span,
+            );
         }
     }
 }
@@ -297,7 +387,11 @@ fn translations(reg: &Register, f: &mut Findings) {
             (false, true) => "Swedish",
             _ => return,
         };
-        f.report("missing-translation", format!("{what} has no {missing} text"), t.span);
+        f.report(
+            "missing-translation",
+            format!("{what} has no {missing} text"),
+            t.span,
+        );
     };
     for (what, t) in reg.free_texts() {
         check(&what, t);

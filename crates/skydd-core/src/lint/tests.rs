@@ -113,26 +113,46 @@ fn statement(field: &str, sv: &str) -> String {
 fn section(sv: &str) -> String {
     replace(
         "change_notice_days = 30",
-        &format!("change_notice_days = 30\n[[notice.section]]\ntitle = {{ sv = \"Om\", en = \"About\" }}\nbody = {{ sv = {sv:?}, en = \"-\" }}"),
+        &format!(
+            "change_notice_days = 30\n[[notice.section]]\ntitle = {{ sv = \"Om\", en = \"About\" }}\nbody = {{ sv = {sv:?}, en = \"-\" }}"
+        ),
     )
 }
 
 /// (rule, a register that breaks it).
 fn cases() -> Vec<(&'static str, String)> {
     vec![
-        ("purpose-no-legal-basis", replace("legal_basis = \"contract\"\n", "")),
-        ("legitimate-interest-unstated", replace("legal_basis = \"contract\"", "legal_basis = \"legitimate_interests\"")),
+        (
+            "purpose-no-legal-basis",
+            replace("legal_basis = \"contract\"\n", ""),
+        ),
+        (
+            "legitimate-interest-unstated",
+            replace(
+                "legal_basis = \"contract\"",
+                "legal_basis = \"legitimate_interests\"",
+            ),
+        ),
         (
             "consent-no-withdrawal",
-            replace("withdraw_consent = { sv = \"Klicka på länken i nyhetsbrevet.\", en = \"Click the link in the newsletter.\" }\n", ""),
+            replace(
+                "withdraw_consent = { sv = \"Klicka på länken i nyhetsbrevet.\", en = \"Click the link in the newsletter.\" }\n",
+                "",
+            ),
         ),
         (
             "special-category-no-art9-condition",
-            replace("[\"user.name\", \"user.contact.email\"]", "[\"user.name\", \"user.contact.email\", \"user.health_and_medical\"]"),
+            replace(
+                "[\"user.name\", \"user.contact.email\"]",
+                "[\"user.name\", \"user.contact.email\", \"user.health_and_medical\"]",
+            ),
         ),
         (
             "criminal-data-without-authority",
-            replace("[\"user.name\", \"user.contact.email\"]", "[\"user.name\", \"user.contact.email\", \"user.criminal_history\"]"),
+            replace(
+                "[\"user.name\", \"user.contact.email\"]",
+                "[\"user.name\", \"user.contact.email\", \"user.criminal_history\"]",
+            ),
         ),
         (
             "personnummer-unjustified",
@@ -141,74 +161,210 @@ fn cases() -> Vec<(&'static str, String)> {
                 "[\"user.name\", \"user.contact.email\", \"user.government_id.national_identification_number\"]",
             ),
         ),
-        ("transfer-no-mechanism", replace("country = \"SE\"", "country = \"IN\"")),
-        ("transfer-dpf-outside-us", replace("country = \"SE\"", "country = \"IN\"\ntransfer = \"dpf\"")),
-        ("transfer-adequacy-unrecognised", replace("country = \"SE\"", "country = \"IN\"\ntransfer = \"adequacy\"")),
-        ("transfer-derogation-systematic", replace("country = \"SE\"", "country = \"IN\"\ntransfer = \"derogation\"")),
+        (
+            "transfer-no-mechanism",
+            replace("country = \"SE\"", "country = \"IN\""),
+        ),
+        (
+            "transfer-dpf-outside-us",
+            replace("country = \"SE\"", "country = \"IN\"\ntransfer = \"dpf\""),
+        ),
+        (
+            "transfer-adequacy-unrecognised",
+            replace(
+                "country = \"SE\"",
+                "country = \"IN\"\ntransfer = \"adequacy\"",
+            ),
+        ),
+        (
+            "transfer-derogation-systematic",
+            replace(
+                "country = \"SE\"",
+                "country = \"IN\"\ntransfer = \"derogation\"",
+            ),
+        ),
         ("processor-no-dpa", replace("dpa = 2024-01-01\n", "")),
-        ("recipient-country-missing", replace("country = \"SE\"\n", "")),
-        ("retention-missing", replace("retention = \"2 years after contract_end\"\n", "")),
-        ("retention-not-enforceable", replace("\"2 years after contract_end\"", "\"as long as necessary\"")),
+        (
+            "recipient-country-missing",
+            replace("country = \"SE\"\n", ""),
+        ),
+        (
+            "retention-missing",
+            replace("retention = \"2 years after contract_end\"\n", ""),
+        ),
+        (
+            "retention-not-enforceable",
+            replace("\"2 years after contract_end\"", "\"as long as necessary\""),
+        ),
         (
             "retention-shorter-than-obligation",
-            replace("\"7 years after end of calendar year of financial_year_end\"", "\"7 years after financial_year_end\""),
+            replace(
+                "\"7 years after end of calendar year of financial_year_end\"",
+                "\"7 years after financial_year_end\"",
+            ),
         ),
         (
             "retention-obligation-uncomparable",
-            replace("\"7 years after end of calendar year of financial_year_end\"", "\"10 years after contract_end\""),
+            replace(
+                "\"7 years after end of calendar year of financial_year_end\"",
+                "\"10 years after contract_end\"",
+            ),
         ),
-        ("legal-obligation-no-statute", replace("statute = \"bokforingslagen\"\n", "")),
-        ("multiple-legal-bases", replace("legal_basis = \"contract\"", "legal_basis = [\"contract\", \"legal_obligation\"]\nstatute = \"Lag (2017:630)\"")),
+        (
+            "legal-obligation-no-statute",
+            replace("statute = \"bokforingslagen\"\n", ""),
+        ),
+        (
+            "multiple-legal-bases",
+            replace(
+                "legal_basis = \"contract\"",
+                "legal_basis = [\"contract\", \"legal_obligation\"]\nstatute = \"Lag (2017:630)\"",
+            ),
+        ),
         ("recipient-unused", replace("recipients = [\"host\"]\n", "")),
-        ("category-unused", replace("[notice]", "collects = [\"user.contact.phone_number\"]\n[notice]")),
-        ("purpose-no-data-categories", replace("data_categories = [\"user.contact.email\"]\nretention = \"until", "data_categories = []\nretention = \"until")),
-        ("purpose-no-data-subjects", replace("data_subjects = [\"visitor\"]", "data_subjects = []")),
-        ("third-party-source-unnamed", replace("legal_basis = \"contract\"", "legal_basis = \"contract\"\nsource = [\"data_subject\", \"third_party\"]")),
-        ("requirement-unstated", replace("requirement = \"contractual\"\n", "")),
+        (
+            "category-unused",
+            replace(
+                "[notice]",
+                "collects = [\"user.contact.phone_number\"]\n[notice]",
+            ),
+        ),
+        (
+            "purpose-no-data-categories",
+            replace(
+                "data_categories = [\"user.contact.email\"]\nretention = \"until",
+                "data_categories = []\nretention = \"until",
+            ),
+        ),
+        (
+            "purpose-no-data-subjects",
+            replace("data_subjects = [\"visitor\"]", "data_subjects = []"),
+        ),
+        (
+            "third-party-source-unnamed",
+            replace(
+                "legal_basis = \"contract\"",
+                "legal_basis = \"contract\"\nsource = [\"data_subject\", \"third_party\"]",
+            ),
+        ),
+        (
+            "requirement-unstated",
+            replace("requirement = \"contractual\"\n", ""),
+        ),
         (
             "automated-decision-no-logic",
-            replace("legal_basis = \"contract\"", "legal_basis = \"contract\"\nautomated_decision = { significance = \"Kreditbeslut\" }"),
+            replace(
+                "legal_basis = \"contract\"",
+                "legal_basis = \"contract\"\nautomated_decision = { significance = \"Kreditbeslut\" }",
+            ),
         ),
         (
             "direct-marketing-no-objection",
-            replace("object_direct_marketing = { sv = \"Du kan alltid invända mot direktmarknadsföring.\", en = \"You can always object to direct marketing.\" }\n", ""),
+            replace(
+                "object_direct_marketing = { sv = \"Du kan alltid invända mot direktmarknadsföring.\", en = \"You can always object to direct marketing.\" }\n",
+                "",
+            ),
         ),
         (
             "controller-contact-missing",
-            replace("address = \"Storgatan 1, 111 11 Stockholm\"\nemail = \"dataskydd@exempel.se\"\n", ""),
+            replace(
+                "address = \"Storgatan 1, 111 11 Stockholm\"\nemail = \"dataskydd@exempel.se\"\n",
+                "",
+            ),
         ),
-        ("dpo-contact-missing", replace("[dpo]\nemail = \"dpo@exempel.se\"", "[dpo]\nname = \"Dana\"")),
-        ("security-measures-missing", replace("measures = [{ sv = \"Kryptering\", en = \"Encryption\" }]", "")),
-        ("notice-metadata-missing", replace("version = \"2.0\"\n", "")),
-        ("missing-translation", replace("{ sv = \"Bokföring\", en = \"Bookkeeping\" }", "\"Bokföring\"")),
-        ("cookie-without-consent", replace("purpose = \"statistics\"\n", "")),
-        ("cookie-duration-missing", replace("duration = \"13 months\"\n", "")),
-        ("outdated-authority-name", statement("complaint", "Du kan klaga hos Datainspektionen.")),
-        ("outdated-law-pul", section("Vi följer personuppgiftslagen (PuL).")),
-        ("outdated-lek-2003", section("Enligt lagen (2003:389) om elektronisk kommunikation får vi använda kakor.")),
+        (
+            "dpo-contact-missing",
+            replace(
+                "[dpo]\nemail = \"dpo@exempel.se\"",
+                "[dpo]\nname = \"Dana\"",
+            ),
+        ),
+        (
+            "security-measures-missing",
+            replace(
+                "measures = [{ sv = \"Kryptering\", en = \"Encryption\" }]",
+                "",
+            ),
+        ),
+        (
+            "notice-metadata-missing",
+            replace("version = \"2.0\"\n", ""),
+        ),
+        (
+            "missing-translation",
+            replace(
+                "{ sv = \"Bokföring\", en = \"Bookkeeping\" }",
+                "\"Bokföring\"",
+            ),
+        ),
+        (
+            "cookie-without-consent",
+            replace("purpose = \"statistics\"\n", ""),
+        ),
+        (
+            "cookie-duration-missing",
+            replace("duration = \"13 months\"\n", ""),
+        ),
+        (
+            "outdated-authority-name",
+            statement("complaint", "Du kan klaga hos Datainspektionen."),
+        ),
+        (
+            "outdated-law-pul",
+            section("Vi följer personuppgiftslagen (PuL)."),
+        ),
+        (
+            "outdated-lek-2003",
+            section("Enligt lagen (2003:389) om elektronisk kommunikation får vi använda kakor."),
+        ),
         (
             "access-once-per-year",
-            statement("access", "Om du vill begära tillgång kan du begära det kostnadsfritt en (1) gång per år."),
+            statement(
+                "access",
+                "Om du vill begära tillgång kan du begära det kostnadsfritt en (1) gång per år.",
+            ),
         ),
         (
             "access-signed-request",
-            statement("access", "Du har rätt att genom en skriftligt undertecknad ansökan få ett registerutdrag."),
+            statement(
+                "access",
+                "Du har rätt att genom en skriftligt undertecknad ansökan få ett registerutdrag.",
+            ),
         ),
-        ("access-fee-first-copy", statement("access", "Internetmedia har rätt att ta ut en skälig kostnad vid begäran.")),
+        (
+            "access-fee-first-copy",
+            statement(
+                "access",
+                "Internetmedia har rätt att ta ut en skälig kostnad vid begäran.",
+            ),
+        ),
         (
             "policy-acceptance-as-consent",
-            section("Genom att acceptera denna Integritetspolicy samtycker du till att vi får samla in dina personuppgifter."),
+            section(
+                "Genom att acceptera denna Integritetspolicy samtycker du till att vi får samla in dina personuppgifter.",
+            ),
         ),
         (
             "browser-settings-as-cookie-consent",
-            section("Vill du inte få kakor placerade på din dator kan du stänga av detta under inställningar i din webbläsare."),
+            section(
+                "Vill du inte få kakor placerade på din dator kan du stänga av detta under inställningar i din webbläsare.",
+            ),
         ),
-        ("child-consent-age-16", section("Barn under 16 år får inte lämna samtycke.")),
+        (
+            "child-consent-age-16",
+            section("Barn under 16 år får inte lämna samtycke."),
+        ),
         (
             "restriction-described-as-portability",
-            statement("restriction", "Du har rätt att få ut dina uppgifter i ett maskinläsbart format."),
+            statement(
+                "restriction",
+                "Du har rätt att få ut dina uppgifter i ett maskinläsbart format.",
+            ),
         ),
-        ("breach-notification-late", section("Vid intrång underrättas IMY inom 5 dagar.")),
+        (
+            "breach-notification-late",
+            section("Vid intrång underrättas IMY inom 5 dagar."),
+        ),
     ]
 }
 
@@ -237,33 +393,70 @@ fn rule_ids_are_unique_kebab_case_and_cite_the_law() {
     let mut seen = std::collections::HashSet::new();
     for r in RULES {
         assert!(seen.insert(r.id), "duplicate id {}", r.id);
-        assert!(r.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", r.id);
-        assert!(!r.law.is_empty() && !r.fix.is_empty() && r.summary.ends_with('.'), "{}", r.id);
+        assert!(
+            r.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            "{}",
+            r.id
+        );
+        assert!(
+            !r.law.is_empty() && !r.fix.is_empty() && r.summary.ends_with('.'),
+            "{}",
+            r.id
+        );
     }
 }
 
 #[test]
 fn findings_carry_severity_fix_law_and_location() {
-    let src = replace("legal_basis = \"contract\"", "legal_basis = \"legitimate_interests\"");
-    let d = findings(&src).into_iter().find(|d| d.code == "legitimate-interest-unstated").unwrap();
+    let src = replace(
+        "legal_basis = \"contract\"",
+        "legal_basis = \"legitimate_interests\"",
+    );
+    let d = findings(&src)
+        .into_iter()
+        .find(|d| d.code == "legitimate-interest-unstated")
+        .unwrap();
     assert_eq!(d.severity, Severity::Error);
     assert_eq!(d.law.as_deref(), Some("GDPR art. 6.1 f, 13.1 d"));
     assert!(d.help.unwrap().starts_with("add `legitimate_interest"));
     let at = d.span.unwrap();
-    assert_eq!(&src[at.start..at.end], "\"customers\"", "points at the purpose's id");
+    assert_eq!(
+        &src[at.start..at.end],
+        "\"customers\"",
+        "points at the purpose's id"
+    );
 }
 
 #[test]
 fn statements_are_not_flagged_when_they_say_the_right_thing() {
     let fine = [
-        ("access", "Du har rätt att få ett registerutdrag. Den första kopian är alltid kostnadsfri; för ytterligare kopior får vi ta ut en skälig avgift."),
+        (
+            "access",
+            "Du har rätt att få ett registerutdrag. Den första kopian är alltid kostnadsfri; för ytterligare kopior får vi ta ut en skälig avgift.",
+        ),
         ("access", "Skicka din begäran per e-post."),
-        ("complaint", "Du kan klaga hos Integritetsskyddsmyndigheten (IMY)."),
-        ("general", "Om du återkallar ditt samtycke för användning av dina uppgifter upphör behandlingen."),
-        ("general", "Om du inte godtar ändringarna har du rätt att säga upp avtalet."),
+        (
+            "complaint",
+            "Du kan klaga hos Integritetsskyddsmyndigheten (IMY).",
+        ),
+        (
+            "general",
+            "Om du återkallar ditt samtycke för användning av dina uppgifter upphör behandlingen.",
+        ),
+        (
+            "general",
+            "Om du inte godtar ändringarna har du rätt att säga upp avtalet.",
+        ),
         ("general", "Vid intrång underrättas IMY inom 72 timmar."),
-        ("general", "Hur du rensar kakor hittar du på www.minacookies.se."),
-        ("restriction", "Vid begränsning markeras uppgifterna så att de bara får lagras."),
+        (
+            "general",
+            "Hur du rensar kakor hittar du på www.minacookies.se.",
+        ),
+        (
+            "restriction",
+            "Vid begränsning markeras uppgifterna så att de bara får lagras.",
+        ),
     ];
     for (field, text) in fine {
         let got = ids(&statement(field, text));
@@ -274,10 +467,26 @@ fn statements_are_not_flagged_when_they_say_the_right_thing() {
 #[test]
 fn english_statements_are_read_too() {
     let cases = [
-        ("general", "By using our services you agree to this policy.", "policy-acceptance-as-consent"),
-        ("access", "You may request a copy once per calendar year.", "access-once-per-year"),
-        ("complaint", "Complain to the Data Inspection Board.", "outdated-authority-name"),
-        ("general", "You can disable cookies in your browser settings.", "browser-settings-as-cookie-consent"),
+        (
+            "general",
+            "By using our services you agree to this policy.",
+            "policy-acceptance-as-consent",
+        ),
+        (
+            "access",
+            "You may request a copy once per calendar year.",
+            "access-once-per-year",
+        ),
+        (
+            "complaint",
+            "Complain to the Data Inspection Board.",
+            "outdated-authority-name",
+        ),
+        (
+            "general",
+            "You can disable cookies in your browser settings.",
+            "browser-settings-as-cookie-consent",
+        ),
     ];
     for (field, en, rule) in cases {
         let src = replace(
@@ -299,14 +508,24 @@ fn consent_makes_personnummer_lawful_without_a_justification() {
 
 #[test]
 fn a_declared_authority_named_datainspektionen_is_flagged() {
-    let src = append("[supervisory_authority]\nname = \"Datainspektionen\"\nemail = \"datainspektionen@datainspektionen.se\"\n");
+    let src = append(
+        "[supervisory_authority]\nname = \"Datainspektionen\"\nemail = \"datainspektionen@datainspektionen.se\"\n",
+    );
     assert!(ids(&src).contains(&"outdated-authority-name".to_owned()));
 }
 
 #[test]
 fn transfers_with_a_valid_mechanism_pass() {
-    for (country, mech) in [("US", "dpf"), ("JP", "adequacy"), ("IN", "scc"), ("GB", "adequacy")] {
-        let src = replace("country = \"SE\"", &format!("country = \"{country}\"\ntransfer = \"{mech}\""));
+    for (country, mech) in [
+        ("US", "dpf"),
+        ("JP", "adequacy"),
+        ("IN", "scc"),
+        ("GB", "adequacy"),
+    ] {
+        let src = replace(
+            "country = \"SE\"",
+            &format!("country = \"{country}\"\ntransfer = \"{mech}\""),
+        );
         assert_eq!(ids(&src), Vec::<String>::new(), "{country} {mech}");
     }
 }

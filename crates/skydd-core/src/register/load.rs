@@ -34,17 +34,26 @@ pub struct LoadError {
 /// Loads a register from its TOML source.
 pub fn load(src: &str) -> Result<Register, LoadError> {
     if let Err(e) = toml::from_str::<toml::Table>(src) {
-        return Err(LoadError { diagnostics: vec![toml_error("syntax", &e)] });
+        return Err(LoadError {
+            diagnostics: vec![toml_error("syntax", &e)],
+        });
     }
-    let raw: RawRegister = toml::from_str(src)
-        .map_err(|e| LoadError { diagnostics: vec![toml_error("schema", &e)] })?;
-    let mut v = Validator { src, diags: Vec::new() };
+    let raw: RawRegister = toml::from_str(src).map_err(|e| LoadError {
+        diagnostics: vec![toml_error("schema", &e)],
+    })?;
+    let mut v = Validator {
+        src,
+        diags: Vec::new(),
+    };
     let register = v.register(raw);
     if v.diags.is_empty() {
         Ok(register)
     } else {
-        v.diags.sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
-        Err(LoadError { diagnostics: v.diags })
+        v.diags
+            .sort_by_key(|d| d.span.map_or(usize::MAX, |s| s.start));
+        Err(LoadError {
+            diagnostics: v.diags,
+        })
     }
 }
 
@@ -92,14 +101,25 @@ fn id_syntax() -> &'static Regex {
 }
 
 impl Validator<'_> {
-    fn error(&mut self, code: &str, message: impl Into<String>, at: Option<Span>, help: Option<String>) {
-        self.diags.push(Diagnostic::input(code, message, at).with_help_opt(help));
+    fn error(
+        &mut self,
+        code: &str,
+        message: impl Into<String>,
+        at: Option<Span>,
+        help: Option<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::input(code, message, at).with_help_opt(help));
     }
 
     fn text(&self, t: &T) -> Text {
         let RawText { sv, en } = t.get_ref().clone();
         let blank = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        Text { sv: blank(sv), en: blank(en), span: span(t) }
+        Text {
+            sv: blank(sv),
+            en: blank(en),
+            span: span(t),
+        }
     }
 
     fn opt_text(&self, t: &Option<T>) -> Option<Text> {
@@ -107,7 +127,9 @@ impl Validator<'_> {
     }
 
     fn string(s: &Option<S>) -> Option<String> {
-        s.as_ref().map(|s| s.get_ref().trim().to_owned()).filter(|s| !s.is_empty())
+        s.as_ref()
+            .map(|s| s.get_ref().trim().to_owned())
+            .filter(|s| !s.is_empty())
     }
 
     fn keyword<K: Keyword + PartialEq>(&mut self, s: &S) -> Option<K> {
@@ -191,21 +213,41 @@ impl Validator<'_> {
             .iter()
             .filter_map(|k| {
                 self.reference(k, &known_categories, "data category")
-                    .map(|value| Located { value, span: span(k) })
+                    .map(|value| Located {
+                        value,
+                        span: span(k),
+                    })
             })
             .collect();
 
-        let recipient_ids: Vec<String> =
-            raw.recipients.iter().map(|r| r.get_ref().id.get_ref().clone()).collect();
-        let event_keys: Vec<&str> = events.iter().map(|e: &CustomEvent| e.key.as_str()).collect();
+        let recipient_ids: Vec<String> = raw
+            .recipients
+            .iter()
+            .map(|r| r.get_ref().id.get_ref().clone())
+            .collect();
+        let event_keys: Vec<&str> = events
+            .iter()
+            .map(|e: &CustomEvent| e.key.as_str())
+            .collect();
         let mut seen = HashSet::new();
         let mut purposes = Vec::new();
         for p in &raw.purposes {
             let id = p.get_ref().id.clone();
             if !seen.insert(id.get_ref().clone()) {
-                self.error("duplicate", format!("purpose `{}` is declared twice", id.get_ref()), span(&id), None);
+                self.error(
+                    "duplicate",
+                    format!("purpose `{}` is declared twice", id.get_ref()),
+                    span(&id),
+                    None,
+                );
             }
-            purposes.push(self.purpose(p, &known_categories, &known_subjects, &recipient_ids, &event_keys));
+            purposes.push(self.purpose(
+                p,
+                &known_categories,
+                &known_subjects,
+                &recipient_ids,
+                &event_keys,
+            ));
         }
         let purpose_ids: Vec<&str> = purposes.iter().map(|p: &Purpose| p.id.as_str()).collect();
 
@@ -214,7 +256,12 @@ impl Validator<'_> {
         for r in &raw.recipients {
             let id = &r.get_ref().id;
             if !seen.insert(id.get_ref().clone()) {
-                self.error("duplicate", format!("recipient `{}` is declared twice", id.get_ref()), span(id), None);
+                self.error(
+                    "duplicate",
+                    format!("recipient `{}` is declared twice", id.get_ref()),
+                    span(id),
+                    None,
+                );
             }
             if let Some(r) = self.recipient(r) {
                 recipients.push(r);
@@ -225,7 +272,12 @@ impl Validator<'_> {
             .security
             .map(|s| Security {
                 description: self.opt_text(&s.description),
-                measures: s.measures.iter().map(|m| self.text(m)).filter(|t| !t.is_empty()).collect(),
+                measures: s
+                    .measures
+                    .iter()
+                    .map(|m| self.text(m))
+                    .filter(|t| !t.is_empty())
+                    .collect(),
             })
             .unwrap_or_default();
 
@@ -255,7 +307,9 @@ impl Validator<'_> {
     }
 
     fn notice(&mut self, n: Option<raw::RawNotice>) -> NoticeMeta {
-        let Some(n) = n else { return NoticeMeta::default() };
+        let Some(n) = n else {
+            return NoticeMeta::default();
+        };
         let sections = n
             .sections
             .iter()
@@ -267,17 +321,29 @@ impl Validator<'_> {
                         "end" => Placement::End,
                         other => {
                             let help = suggestion(other, ["start", "end"]);
-                            self.error("value", format!("unknown placement `{other}`; expected `start` or `end`"), span(p), help);
+                            self.error(
+                                "value",
+                                format!("unknown placement `{other}`; expected `start` or `end`"),
+                                span(p),
+                                help,
+                            );
                             Placement::Start
                         }
                     },
                 };
-                Section { title: self.text(&s.title), body: self.text(&s.body), placement }
+                Section {
+                    title: self.text(&s.title),
+                    body: self.text(&s.body),
+                    placement,
+                }
             })
             .collect();
         NoticeMeta {
             version: Self::string(&n.version),
-            effective: n.effective.as_ref().and_then(|d| self.date(d, "notice.effective")),
+            effective: n
+                .effective
+                .as_ref()
+                .and_then(|d| self.date(d, "notice.effective")),
             change_notice_days: n.change_notice_days,
             title: self.opt_text(&n.title),
             url: Self::string(&n.url),
@@ -288,16 +354,22 @@ impl Validator<'_> {
 
     fn controller(&mut self, c: &Spanned<raw::RawController>) -> Controller {
         let r = c.get_ref();
-        let org_number = r.org_number.as_ref().and_then(|o| match OrgNumber::parse(o.get_ref()) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                self.error("value", format!("invalid organisationsnummer: {e}"), span(o), None);
-                None
-            }
-        });
-        for e in [&r.email] {
-            self.check_email(e);
-        }
+        let org_number = r
+            .org_number
+            .as_ref()
+            .and_then(|o| match OrgNumber::parse(o.get_ref()) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    self.error(
+                        "value",
+                        format!("invalid organisationsnummer: {e}"),
+                        span(o),
+                        None,
+                    );
+                    None
+                }
+            });
+        self.check_email(&r.email);
         Controller {
             name: r.name.get_ref().trim().to_owned(),
             org_number,
@@ -312,9 +384,16 @@ impl Validator<'_> {
     fn check_email(&mut self, e: &Option<S>) {
         if let Some(e) = e {
             let v = e.get_ref().trim();
-            let ok = v.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
+            let ok = v
+                .split_once('@')
+                .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.contains('@'));
             if !ok {
-                self.error("value", format!("`{v}` is not an e-mail address"), span(e), None);
+                self.error(
+                    "value",
+                    format!("`{v}` is not an e-mail address"),
+                    span(e),
+                    None,
+                );
             }
         }
     }
@@ -361,7 +440,10 @@ impl Validator<'_> {
             Kind::DataSubject => "data subject",
             Kind::DataUse => "data use",
         };
-        let declared: BTreeSet<String> = keys.iter().map(|k| k.get_ref().key.get_ref().clone()).collect();
+        let declared: BTreeSet<String> = keys
+            .iter()
+            .map(|k| k.get_ref().key.get_ref().clone())
+            .collect();
         let mut seen = HashSet::new();
         let mut out = Vec::new();
         for k in keys {
@@ -377,23 +459,44 @@ impl Validator<'_> {
                 continue;
             }
             if !seen.insert(key.clone()) {
-                self.error("duplicate", format!("{what} `{key}` is declared twice"), span(&r.key), None);
+                self.error(
+                    "duplicate",
+                    format!("{what} `{key}` is declared twice"),
+                    span(&r.key),
+                    None,
+                );
             }
             let parent = r.parent.as_ref().and_then(|p| {
                 let v = p.get_ref();
                 if taxonomy().of(kind).contains_key(v) || declared.contains(v) {
                     Some(v.clone())
                 } else {
-                    let candidates = taxonomy().of(kind).keys().map(String::as_str).chain(declared.iter().map(String::as_str));
+                    let candidates = taxonomy()
+                        .of(kind)
+                        .keys()
+                        .map(String::as_str)
+                        .chain(declared.iter().map(String::as_str));
                     let help = suggestion(v, candidates);
-                    self.error("reference", format!("unknown parent {what} `{v}`"), span(p), help);
+                    self.error(
+                        "reference",
+                        format!("unknown parent {what} `{v}`"),
+                        span(p),
+                        help,
+                    );
                     None
                 }
             });
             let sensitivity = match &r.sensitivity {
-                Some(s) if kind == Kind::DataCategory => self.keyword(s).unwrap_or(Sensitivity::Ordinary),
+                Some(s) if kind == Kind::DataCategory => {
+                    self.keyword(s).unwrap_or(Sensitivity::Ordinary)
+                }
                 Some(s) => {
-                    self.error("value", format!("only data categories have a sensitivity, not a {what}"), span(s), None);
+                    self.error(
+                        "value",
+                        format!("only data categories have a sensitivity, not a {what}"),
+                        span(s),
+                        None,
+                    );
                     Sensitivity::Ordinary
                 }
                 None => Sensitivity::Ordinary,
@@ -416,18 +519,37 @@ impl Validator<'_> {
             let r = e.get_ref();
             let key = r.key.get_ref().clone();
             if !key_syntax().is_match(&key) || key.contains('.') {
-                self.error("value", format!("`{key}` is not a valid event key: use lower-case words joined by `_`"), span(&r.key), None);
+                self.error(
+                    "value",
+                    format!("`{key}` is not a valid event key: use lower-case words joined by `_`"),
+                    span(&r.key),
+                    None,
+                );
                 continue;
             }
             if BUILTIN_EVENT_KEYS.contains(&key.as_str()) {
-                self.error("duplicate", format!("`{key}` is a built-in event; declare only your own"), span(&r.key), None);
+                self.error(
+                    "duplicate",
+                    format!("`{key}` is a built-in event; declare only your own"),
+                    span(&r.key),
+                    None,
+                );
                 continue;
             }
             if out.iter().any(|x| x.key == key) {
-                self.error("duplicate", format!("event `{key}` is declared twice"), span(&r.key), None);
+                self.error(
+                    "duplicate",
+                    format!("event `{key}` is declared twice"),
+                    span(&r.key),
+                    None,
+                );
                 continue;
             }
-            out.push(CustomEvent { key, name: self.text(&r.name), span: span(e) });
+            out.push(CustomEvent {
+                key,
+                name: self.text(&r.name),
+                span: span(e),
+            });
         }
         out
     }
@@ -460,13 +582,21 @@ impl Validator<'_> {
         if !id_syntax().is_match(&id) {
             self.error(
                 "value",
-                format!("`{id}` is not a valid purpose id: use lower-case letters, digits, `-` and `_`"),
+                format!(
+                    "`{id}` is not a valid purpose id: use lower-case letters, digits, `-` and `_`"
+                ),
                 span(&r.id),
                 None,
             );
         }
-        let legal_bases = raw::many(&r.legal_basis).iter().filter_map(|b| self.keyword(b)).collect();
-        let sources: Vec<Source> = raw::many(&r.source).iter().filter_map(|s| self.keyword(s)).collect();
+        let legal_bases = raw::many(&r.legal_basis)
+            .iter()
+            .filter_map(|b| self.keyword(b))
+            .collect();
+        let sources: Vec<Source> = raw::many(&r.source)
+            .iter()
+            .filter_map(|s| self.keyword(s))
+            .collect();
         let statute = r.statute.as_ref().and_then(|s| {
             let v = s.get_ref().trim();
             if let Some(known) = law::statute(v) {
@@ -506,12 +636,20 @@ impl Validator<'_> {
                 } else {
                     let help = suggestion(v, recipient_ids.iter().map(String::as_str))
                         .or_else(|| Some("declare it with [[recipient]]".into()));
-                    self.error("reference", format!("unknown recipient `{v}`"), span(k), help);
+                    self.error(
+                        "reference",
+                        format!("unknown recipient `{v}`"),
+                        span(k),
+                        help,
+                    );
                     None
                 }
             })
             .collect();
-        let retention = r.retention.as_ref().and_then(|ret| self.retention(ret, event_keys));
+        let retention = r
+            .retention
+            .as_ref()
+            .and_then(|ret| self.retention(ret, event_keys));
         let automated_decision = r.automated_decision.as_ref().map(|a| AutomatedDecision {
             logic: self.opt_text(&a.get_ref().logic),
             significance: self.opt_text(&a.get_ref().significance),
@@ -529,7 +667,11 @@ impl Validator<'_> {
             data_subjects,
             data_categories,
             data_use,
-            sources: if sources.is_empty() && r.source.is_none() { vec![Source::DataSubject] } else { sources },
+            sources: if sources.is_empty() && r.source.is_none() {
+                vec![Source::DataSubject]
+            } else {
+                sources
+            },
             source_detail: self.opt_text(&r.source_detail),
             requirement: r.requirement.as_ref().and_then(|q| self.keyword(q)),
             requirement_consequence: self.opt_text(&r.requirement_consequence),
@@ -564,7 +706,12 @@ impl Validator<'_> {
                     Some(start) => Some(Span::new(start + a, start + b)),
                     None => span(&rule),
                 };
-                self.error("retention", format!("retention rule: {}", e.message), at, e.help);
+                self.error(
+                    "retention",
+                    format!("retention rule: {}", e.message),
+                    at,
+                    e.help,
+                );
                 None
             }
         }
@@ -592,7 +739,9 @@ impl Validator<'_> {
             raw::RawDpa::Flag(false) => None,
             raw::RawDpa::Date(dt) => {
                 let dt = Spanned::new(d.span(), *dt);
-                self.date(&dt, "dpa").map(|signed| Dpa { signed: Some(signed) })
+                self.date(&dt, "dpa").map(|signed| Dpa {
+                    signed: Some(signed),
+                })
             }
         });
         Some(Recipient {
@@ -618,7 +767,12 @@ impl Validator<'_> {
             Some((_, "third")) => Party::Third,
             Some((p, other)) => {
                 let help = suggestion(other, ["first", "third"]);
-                self.error("value", format!("unknown party `{other}`; expected `first` or `third`"), span(p), help);
+                self.error(
+                    "value",
+                    format!("unknown party `{other}`; expected `first` or `third`"),
+                    span(p),
+                    help,
+                );
                 Party::First
             }
         };
@@ -631,7 +785,14 @@ impl Validator<'_> {
             match retention::parse(&format!("{v} after collected"), &[]) {
                 Ok(RetentionRule::After { period, .. }) => Some(CookieDuration::Period(period)),
                 _ => {
-                    self.error("value", format!("cookie duration `{v}`: write `session` or a period such as `13 months`"), span(d), None);
+                    self.error(
+                        "value",
+                        format!(
+                            "cookie duration `{v}`: write `session` or a period such as `13 months`"
+                        ),
+                        span(d),
+                        None,
+                    );
                     None
                 }
             }

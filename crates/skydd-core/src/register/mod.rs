@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-pub use load::{load, Loaded, LoadError};
+pub use load::{LoadError, Loaded, load};
 
 use crate::law::{
     Art9Condition, Authority, CookieCategory, LegalBasis, RecipientRole, Requirement, Source,
@@ -463,12 +463,22 @@ pub struct Cookie {
 impl Register {
     /// The label for data category `key` in `lang`: the register's own, else the taxonomy's.
     pub fn category_name(&self, key: &str, lang: Lang) -> String {
-        label(&self.custom_categories, &taxonomy::taxonomy().data_categories, key, lang)
+        label(
+            &self.custom_categories,
+            &taxonomy::taxonomy().data_categories,
+            key,
+            lang,
+        )
     }
 
     /// The label for data-subject category `key` in `lang`.
     pub fn subject_name(&self, key: &str, lang: Lang) -> String {
-        label(&self.custom_subjects, &taxonomy::taxonomy().data_subjects, key, lang)
+        label(
+            &self.custom_subjects,
+            &taxonomy::taxonomy().data_subjects,
+            key,
+            lang,
+        )
     }
 
     /// How the law treats data category `key` (a custom key's own, else the taxonomy's;
@@ -479,7 +489,12 @@ impl Register {
                 return c.sensitivity;
             }
         }
-        match self.custom_categories.iter().find(|c| c.key == key).and_then(|c| c.parent.as_deref()) {
+        match self
+            .custom_categories
+            .iter()
+            .find(|c| c.key == key)
+            .and_then(|c| c.parent.as_deref())
+        {
             Some(parent) if parent != key => match self.sensitivity(parent) {
                 Sensitivity::Ordinary => taxonomy::builtin_sensitivity(key),
                 s => s,
@@ -522,7 +537,10 @@ impl Register {
         }
         for (k, t) in [
             ("withdraw_consent", &self.rights.withdraw_consent),
-            ("object_direct_marketing", &self.rights.object_direct_marketing),
+            (
+                "object_direct_marketing",
+                &self.rights.object_direct_marketing,
+            ),
         ] {
             if let Some(t) = t {
                 out.push((format!("rights.{k}"), t));
@@ -535,7 +553,10 @@ impl Register {
                 ("legitimate_interest", p.legitimate_interest.as_ref()),
                 ("withdrawal", p.withdrawal.as_ref()),
                 ("source_detail", p.source_detail.as_ref()),
-                ("retention.text", p.retention.as_ref().and_then(|r| r.text.as_ref())),
+                (
+                    "retention.text",
+                    p.retention.as_ref().and_then(|r| r.text.as_ref()),
+                ),
             ];
             for (k, t) in fields {
                 if let Some(t) = t {

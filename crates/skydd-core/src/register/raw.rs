@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 use toml::value::Datetime;
 
@@ -29,7 +29,10 @@ impl<'de> Deserialize<'de> for RawText {
                 f.write_str(r#"a string (Swedish) or a table { sv = "…", en = "…" }"#)
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawText, E> {
-                Ok(RawText { sv: Some(v.to_owned()), en: None })
+                Ok(RawText {
+                    sv: Some(v.to_owned()),
+                    en: None,
+                })
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<RawText, A::Error> {
                 let mut t = RawText::default();
@@ -104,7 +107,9 @@ impl<'de> Deserialize<'de> for RawDpa {
         impl<'de> Visitor<'de> for V {
             type Value = RawDpa;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("the date the data processing agreement was signed (e.g. 2024-03-01), or true")
+                f.write_str(
+                    "the date the data processing agreement was signed (e.g. 2024-03-01), or true",
+                )
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawDpa, E> {
                 Ok(RawDpa::Flag(v))
@@ -237,7 +242,9 @@ impl<'de> Deserialize<'de> for RawRetention {
         impl<'de> Visitor<'de> for V {
             type Value = RawRetention;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(r#"a rule such as "2 years after contract_end", or { rule = "…", text = "…" }"#)
+                f.write_str(
+                    r#"a rule such as "2 years after contract_end", or { rule = "…", text = "…" }"#,
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRetention, E> {
                 Ok(RawRetention::Rule(v.to_owned()))

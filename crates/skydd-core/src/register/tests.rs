@@ -40,7 +40,9 @@ fn errors(src: &str) -> Vec<(String, String, String, Option<String>)> {
     e.diagnostics
         .into_iter()
         .map(|d| {
-            let at = d.span.map_or(String::new(), |s| src[s.start..s.end].to_owned());
+            let at = d
+                .span
+                .map_or(String::new(), |s| src[s.start..s.end].to_owned());
             (d.code, at, d.message, d.help)
         })
         .collect()
@@ -54,14 +56,31 @@ fn with(extra: &str) -> String {
 fn a_minimal_register_loads_with_imy_as_authority() {
     let r = ok(MINIMAL);
     assert_eq!(r.controller.name, "Exempel AB");
-    assert_eq!(r.controller.org_number.as_ref().map(ToString::to_string).as_deref(), Some("556214-1993"));
+    assert_eq!(
+        r.controller
+            .org_number
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("556214-1993")
+    );
     assert!(r.authority.name.starts_with("Integritetsskyddsmyndigheten"));
     assert!(r.authority_declared.is_none());
     let p = &r.purposes[0];
     assert_eq!(p.legal_bases, [LegalBasis::Contract]);
-    assert_eq!(p.name.get(crate::Lang::En), "Managing the customer relationship");
-    assert_eq!(p.retention.as_ref().unwrap().rule.to_string(), "2 years after contract_end");
-    assert_eq!(p.sources, [crate::law::Source::DataSubject], "the person is the default source");
+    assert_eq!(
+        p.name.get(crate::Lang::En),
+        "Managing the customer relationship"
+    );
+    assert_eq!(
+        p.retention.as_ref().unwrap().rule.to_string(),
+        "2 years after contract_end"
+    );
+    assert_eq!(
+        p.sources,
+        [crate::law::Source::DataSubject],
+        "the person is the default source"
+    );
     let f = &r.recipients[0];
     assert_eq!(f.role, RecipientRole::Processor);
     assert_eq!(f.dpa.unwrap().signed.unwrap().to_string(), "2021-03-01");
@@ -74,7 +93,10 @@ fn a_plain_string_is_swedish_text() {
         r#"name = { sv = "Hantera kundförhållandet", en = "Managing the customer relationship" }"#,
         r#"name = "Hantera kundförhållandet""#,
     ));
-    assert_eq!(r.purposes[0].name.sv.as_deref(), Some("Hantera kundförhållandet"));
+    assert_eq!(
+        r.purposes[0].name.sv.as_deref(),
+        Some("Hantera kundförhållandet")
+    );
     assert_eq!(r.purposes[0].name.en, None);
 }
 
@@ -93,7 +115,10 @@ fn a_misspelt_key_is_named_with_a_suggestion() {
     let (code, at, message, help) = &errs[0];
     assert_eq!(code, "schema");
     assert_eq!(at, "legal_bassis");
-    assert!(message.starts_with("unknown field `legal_bassis`"), "{message}");
+    assert!(
+        message.starts_with("unknown field `legal_bassis`"),
+        "{message}"
+    );
     assert_eq!(help.as_deref(), Some("did you mean `legal_basis`?"));
 }
 
@@ -117,13 +142,19 @@ fn an_unknown_legal_basis_lists_the_valid_ones_and_suggests_the_closest() {
     let (code, at, message, help) = &errs[0];
     assert_eq!(code, "value");
     assert_eq!(at, "\"samtyke\"");
-    assert!(message.contains("unknown legal basis `samtyke`; expected one of: consent, contract"), "{message}");
+    assert!(
+        message.contains("unknown legal basis `samtyke`; expected one of: consent, contract"),
+        "{message}"
+    );
     assert_eq!(help.as_deref(), Some("did you mean `samtycke`?"));
 }
 
 #[test]
 fn several_legal_bases_are_read_each_with_its_own_location() {
-    let errs = errors(&MINIMAL.replace(r#"legal_basis = "avtal""#, r#"legal_basis = ["avtal", "intresse"]"#));
+    let errs = errors(&MINIMAL.replace(
+        r#"legal_basis = "avtal""#,
+        r#"legal_basis = ["avtal", "intresse"]"#,
+    ));
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].1, "\"intresse\"");
 }
@@ -155,7 +186,8 @@ fn a_retention_rule_that_does_not_parse_points_at_the_offending_word() {
     assert_eq!(at, "yeras");
     assert!(message.contains("expected a unit"), "{message}");
 
-    let errs = errors(&MINIMAL.replace("2 years after contract_end", "2 years after contract_ended"));
+    let errs =
+        errors(&MINIMAL.replace("2 years after contract_end", "2 years after contract_ended"));
     assert_eq!(errs[0].1, "contract_ended");
     assert_eq!(errs[0].3.as_deref(), Some("did you mean `contract_end`?"));
 }
@@ -165,7 +197,10 @@ fn every_meaning_error_is_reported_at_once_in_source_order() {
     let src = MINIMAL
         .replace("556214-1993", "123")
         .replace(r#"legal_basis = "avtal""#, r#"legal_basis = "nope""#)
-        .replace(r#"recipients = ["fortnox"]"#, r#"recipients = ["fortnocks"]"#)
+        .replace(
+            r#"recipients = ["fortnox"]"#,
+            r#"recipients = ["fortnocks"]"#,
+        )
         .replace(r#"country = "SE""#, r#"country = "Sweden""#);
     let errs = errors(&src);
     let codes: Vec<&str> = errs.iter().map(|e| e.0.as_str()).collect();
@@ -205,8 +240,14 @@ role = "processor"
 #[test]
 fn custom_categories_events_and_statutes_extend_the_vocabulary() {
     let src = MINIMAL
-        .replace(r#"["user.name", "user.contact.email"]"#, r#"["user.name", "user.customer_number"]"#)
-        .replace("2 years after contract_end", "3 months after domain_expired")
+        .replace(
+            r#"["user.name", "user.contact.email"]"#,
+            r#"["user.name", "user.customer_number"]"#,
+        )
+        .replace(
+            "2 years after contract_end",
+            "3 months after domain_expired",
+        )
         + r#"
 [[data_category]]
 key = "user.customer_number"
@@ -218,10 +259,19 @@ key = "domain_expired"
 name = { sv = "domänens utgång", en = "the expiry of the domain" }
 "#;
     let r = ok(&src);
-    assert_eq!(r.category_name("user.customer_number", crate::Lang::Sv), "Kundnummer");
-    assert_eq!(r.category_name("user.contact.email", crate::Lang::Sv), "E-postadress");
+    assert_eq!(
+        r.category_name("user.customer_number", crate::Lang::Sv),
+        "Kundnummer"
+    );
+    assert_eq!(
+        r.category_name("user.contact.email", crate::Lang::Sv),
+        "E-postadress"
+    );
     let rule = &r.purposes[0].retention.as_ref().unwrap().rule;
-    assert_eq!(rule.describe(crate::Lang::Sv, &r), "Tre månader efter domänens utgång");
+    assert_eq!(
+        rule.describe(crate::Lang::Sv, &r),
+        "Tre månader efter domänens utgång"
+    );
 }
 
 #[test]
@@ -240,25 +290,42 @@ sensitivity = "personnummer"
 "#,
     );
     let r = ok(&src);
-    assert_eq!(r.sensitivity("user.health_and_medical.allergy"), Sensitivity::Special);
+    assert_eq!(
+        r.sensitivity("user.health_and_medical.allergy"),
+        Sensitivity::Special
+    );
     assert_eq!(r.sensitivity("user.member_number"), Sensitivity::NationalId);
     assert_eq!(r.sensitivity("user.name"), Sensitivity::Ordinary);
 }
 
 #[test]
 fn statutes_are_known_keys_or_citations_and_a_misspelt_key_is_caught() {
-    let base = MINIMAL.replace(r#"legal_basis = "avtal""#, "legal_basis = \"legal_obligation\"\nstatute = \"bokforingslagen\"");
+    let base = MINIMAL.replace(
+        r#"legal_basis = "avtal""#,
+        "legal_basis = \"legal_obligation\"\nstatute = \"bokforingslagen\"",
+    );
     let r = ok(&base);
     assert!(matches!(r.purposes[0].statute, Some(StatuteRef::Known(_))));
-    let r = ok(&base.replace("\"bokforingslagen\"", "\"Diskrimineringslagen (2008:567) 6 kap.\""));
-    assert_eq!(r.purposes[0].statute.as_ref().unwrap().citation(), "Diskrimineringslagen (2008:567) 6 kap.");
+    let r = ok(&base.replace(
+        "\"bokforingslagen\"",
+        "\"Diskrimineringslagen (2008:567) 6 kap.\"",
+    ));
+    assert_eq!(
+        r.purposes[0].statute.as_ref().unwrap().citation(),
+        "Diskrimineringslagen (2008:567) 6 kap."
+    );
     let errs = errors(&base.replace("\"bokforingslagen\"", "\"bokforingslag\""));
-    assert_eq!(errs[0].3.as_deref(), Some("did you mean `bokforingslagen`?"));
+    assert_eq!(
+        errs[0].3.as_deref(),
+        Some("did you mean `bokforingslagen`?")
+    );
 }
 
 #[test]
 fn a_declared_authority_replaces_imy_field_by_field() {
-    let r = ok(&with("[supervisory_authority]\nname = \"Datainspektionen\"\n"));
+    let r = ok(&with(
+        "[supervisory_authority]\nname = \"Datainspektionen\"\n",
+    ));
     assert_eq!(r.authority.name, "Datainspektionen");
     assert_eq!(r.authority.address, "Box 8114, 104 20 Stockholm");
     assert!(r.authority_declared.is_some());
@@ -287,13 +354,20 @@ dpa = true
 #[test]
 fn dates_must_be_plain_dates() {
     let errs = errors(&with("[notice]\neffective = 2024-01-01T10:00:00\n"));
-    assert!(errs[0].2.contains("must be a date without a time"), "{}", errs[0].2);
+    assert!(
+        errs[0].2.contains("must be a date without a time"),
+        "{}",
+        errs[0].2
+    );
 }
 
 #[test]
 fn the_content_hash_ignores_layout_but_not_content() {
     let a = ok(MINIMAL);
-    let b = ok(&format!("# a comment\n{}", MINIMAL.replace("name = \"Exempel AB\"", "name   =   \"Exempel AB\"")));
+    let b = ok(&format!(
+        "# a comment\n{}",
+        MINIMAL.replace("name = \"Exempel AB\"", "name   =   \"Exempel AB\"")
+    ));
     assert_eq!(a.content_hash(), b.content_hash());
     assert_eq!(a.content_hash().len(), 64);
     let c = ok(&MINIMAL.replace("2 years after", "3 years after"));

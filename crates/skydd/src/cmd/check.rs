@@ -40,5 +40,9 @@ pub fn run(path: &Path, args: &CheckArgs) -> anyhow::Result<ExitCode> {
             lint::RULES.len()
         );
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

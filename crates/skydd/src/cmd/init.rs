@@ -12,7 +12,12 @@ const WEB_AGENCY: &str = include_str!("../../starters/web-agency.toml");
 const HOSTING: &str = include_str!("../../starters/hosting.toml");
 
 /// The starter for `kind`, with the company's details filled in.
-pub fn starter(kind: Kind, name: Option<&str>, org: Option<&OrgNumber>, email: Option<&str>) -> String {
+pub fn starter(
+    kind: Kind,
+    name: Option<&str>,
+    org: Option<&OrgNumber>,
+    email: Option<&str>,
+) -> String {
     let mut s = match kind {
         Kind::WebAgency => WEB_AGENCY,
         Kind::Hosting => HOSTING,
@@ -33,7 +38,10 @@ pub fn starter(kind: Kind, name: Option<&str>, org: Option<&OrgNumber>, email: O
 
 pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     if args.path.exists() && !args.force {
-        bail!("`{}` exists; pass --force to overwrite it", args.path.display());
+        bail!(
+            "`{}` exists; pass --force to overwrite it",
+            args.path.display()
+        );
     }
     let org = match &args.org_number {
         Some(o) => Some(OrgNumber::parse(o).map_err(|e| anyhow::anyhow!("--org-number: {e}"))?),
@@ -44,10 +52,18 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     {
         bail!("--email: `{e}` is not an e-mail address");
     }
-    let text = starter(args.kind, args.name.as_deref(), org.as_ref(), args.email.as_deref());
+    let text = starter(
+        args.kind,
+        args.name.as_deref(),
+        org.as_ref(),
+        args.email.as_deref(),
+    );
     // What we write must load; a failure here is a defect in the starter, not the user's.
     if let Err(e) = skydd_core::load(&text) {
-        bail!("the starter register does not load ({} errors); please report this", e.diagnostics.len());
+        bail!(
+            "the starter register does not load ({} errors); please report this",
+            e.diagnostics.len()
+        );
     }
     fsio::write_atomic(&args.path, text.as_bytes())?;
     eprintln!(

@@ -25,6 +25,8 @@ pub fn one_lang(choice: LangChoice) -> anyhow::Result<Lang> {
     match choice {
         LangChoice::Sv => Ok(Lang::Sv),
         LangChoice::En => Ok(Lang::En),
-        LangChoice::All => anyhow::bail!("`--lang all` makes several documents; pick `sv` or `en` here"),
+        LangChoice::All => {
+            anyhow::bail!("`--lang all` makes several documents; pick `sv` or `en` here")
+        }
     }
 }

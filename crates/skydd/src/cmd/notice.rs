@@ -61,8 +61,9 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
                 None => print!("{doc}"),
                 Some(out) => {
                     let target = if several || out.is_dir() {
-                        std::fs::create_dir_all(out)
-                            .with_context(|| format!("cannot create directory `{}`", out.display()))?;
+                        std::fs::create_dir_all(out).with_context(|| {
+                            format!("cannot create directory `{}`", out.display())
+                        })?;
                         out.join(format!("notice.{}.{}", lang.code(), format.extension()))
                     } else {
                         out.clone()
@@ -89,13 +90,25 @@ pub fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     } else {
         let color = report::stdout_color();
         let v = |v: &Option<String>| v.clone().unwrap_or_else(|| "(no version)".into());
-        println!("{} {} → {}", paint("Notice", Style::Bold, color), v(&d.old_version), v(&d.new_version));
+        println!(
+            "{} {} → {}",
+            paint("Notice", Style::Bold, color),
+            v(&d.old_version),
+            v(&d.new_version)
+        );
         if d.changes.is_empty() {
             println!("No changes to what the notice says.");
         }
         let (material, minor): (Vec<_>, Vec<_>) = d.changes.iter().partition(|c| c.material);
         if !material.is_empty() {
-            println!("\n{}", paint("Material changes (announce before they take effect):", Style::Warning, color));
+            println!(
+                "\n{}",
+                paint(
+                    "Material changes (announce before they take effect):",
+                    Style::Warning,
+                    color
+                )
+            );
             for c in &material {
                 println!("  [{}] {}", c.kind, c.text(lang));
             }
@@ -112,13 +125,24 @@ pub fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
                 (Some(e), Some(days), Some(by)) => println!(
                     "Takes effect {e}; the notice promises {days} days' warning: announce by {by}."
                 ),
-                (Some(e), _, _) => println!("Takes effect {e}. Set [notice] change_notice_days to compute the announcement date."),
-                _ => println!("Set [notice] effective and change_notice_days to compute the announcement date."),
+                (Some(e), _, _) => println!(
+                    "Takes effect {e}. Set [notice] change_notice_days to compute the announcement date."
+                ),
+                _ => println!(
+                    "Set [notice] effective and change_notice_days to compute the announcement date."
+                ),
             }
             if d.version_unchanged {
-                println!("{}: the version is unchanged; give the new notice a new version.", paint("warning", Style::Warning, color));
+                println!(
+                    "{}: the version is unchanged; give the new notice a new version.",
+                    paint("warning", Style::Warning, color)
+                );
             }
         }
     }
-    Ok(if args.exit_code && d.has_material() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if args.exit_code && d.has_material() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -16,9 +16,17 @@ pub fn list(args: &JsonArgs) -> anyhow::Result<ExitCode> {
     }
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     for r in RULES {
-        println!("{:<width$}  {:<7}  {}", r.id, r.severity.to_string(), r.summary);
+        println!(
+            "{:<width$}  {:<7}  {}",
+            r.id,
+            r.severity.to_string(),
+            r.summary
+        );
     }
-    println!("\n{} rules. `skydd explain <rule>` tells the law and the fix.", RULES.len());
+    println!(
+        "\n{} rules. `skydd explain <rule>` tells the law and the fix.",
+        RULES.len()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -28,6 +36,9 @@ pub fn explain(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_else(|| "`skydd rules` lists them".to_owned());
         bail!("no rule `{}`; {hint}", args.rule);
     };
-    println!("{} ({})\n\n{}\n\nLaw: {}\nFix: {}", r.id, r.severity, r.summary, r.law, r.fix);
+    println!(
+        "{} ({})\n\n{}\n\nLaw: {}\nFix: {}",
+        r.id, r.severity, r.summary, r.law, r.fix
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,452 @@
+//! The `skydd` binary, run as a user runs it: exit codes, messages with file:line:column,
+//! and no partial writes on bad input. Each test works in its own temporary directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const STARTER: &str = include_str!("../starters/web-agency.toml");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn skydd(dir: &Path, args: &[&str]) -> Run {
+    let out: Output = Command::new(env!("CARGO_BIN_EXE_skydd"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SKYDD_REGISTER")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn dir_with(register: &str) -> (tempfile::TempDir, PathBuf) {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("skydd.toml");
+    std::fs::write(&p, register).unwrap();
+    (d, p)
+}
+
+fn line_of(src: &str, needle: &str) -> usize {
+    src.lines().position(|l| l.contains(needle)).unwrap() + 1
+}
+
+#[test]
+fn a_clean_register_passes_with_status_0() {
+    let (d, _) = dir_with(STARTER);
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("skydd.toml: passes (0 errors, 0 warnings; 44 rules checked)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn lint_errors_give_status_1_with_rule_location_fix_and_law() {
+    let src = STARTER.replacen("legal_basis = \"contract\"\n", "", 1);
+    let (d, _) = dir_with(&src);
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 1);
+    let line = line_of(&src, "id = \"client-projects\"");
+    assert!(
+        r.stdout.contains(
+            "error[purpose-no-legal-basis]: purpose `client-projects` has no legal basis"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("--> skydd.toml:{line}:6")),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("= help: add `legal_basis"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("= law: GDPR art. 6.1"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("fails (1 error, 0 warnings"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let src = STARTER.replacen("version = \"1.0\"\n", "", 1);
+    let (d, _) = dir_with(&src);
+    assert_eq!(skydd(d.path(), &["check"]).code, 0);
+    assert_eq!(skydd(d.path(), &["check", "--deny-warnings"]).code, 1);
+}
+
+#[test]
+fn json_reports_every_finding_with_line_and_column() {
+    let src = STARTER.replacen("dpa = 2025-01-15\n", "", 1);
+    let (d, _) = dir_with(&src);
+    let r = skydd(d.path(), &["check", "--json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["errors"], 1);
+    assert_eq!(v["rules"], 44);
+    let f = &v["diagnostics"][0];
+    assert_eq!(f["code"], "processor-no-dpa");
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["law"], "GDPR art. 28.3");
+    assert_eq!(f["line"], line_of(&src, "id = \"hosting-provider\""));
+    assert_eq!(v["content_hash"].as_str().unwrap().len(), 64);
+}
+
+/// Each kind of bad input: (what to change, the text the error must contain, the line it
+/// must point at).
+#[test]
+fn bad_input_gives_status_2_with_its_location_and_writes_nothing() {
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            STARTER.replacen("name = \"Exempel AB\"", "name = \"Exempel AB", 1),
+            "skydd.toml:",
+            "name = \"Exempel AB",
+        ),
+        (
+            STARTER.replacen(
+                "legal_basis = \"contract\"",
+                "legal_basis = \"kontrakt\"",
+                1,
+            ),
+            "unknown legal basis `kontrakt`",
+            "legal_basis = \"kontrakt\"",
+        ),
+        (
+            STARTER.replacen("\"user.job_title\"", "\"user.jobtitle\"", 1),
+            "did you mean `user.job_title`?",
+            "user.jobtitle",
+        ),
+        (
+            STARTER.replacen("556214-1993", "556214-1992", 1),
+            "invalid organisationsnummer",
+            "org_number",
+        ),
+        (
+            STARTER.replacen(
+                "\"45 days after collected\"",
+                "\"45 days after colected\"",
+                1,
+            ),
+            "did you mean `collected`?",
+            "45 days after colected",
+        ),
+        (
+            STARTER.replacen("legal_basis = \"consent\"", "legal_bassis = \"consent\"", 1),
+            "did you mean `legal_basis`?",
+            "legal_bassis",
+        ),
+    ];
+    for (src, message, at) in cases {
+        let (d, _) = dir_with(&src);
+        let line = line_of(&src, at);
+        for args in [
+            &["check"][..],
+            &[
+                "notice", "--lang", "all", "--format", "all", "--out", "public",
+            ],
+            &["ropa", "--out", "ropa.csv"],
+        ] {
+            let r = skydd(d.path(), args);
+            assert_eq!(r.code, 2, "{args:?} {message}: {}{}", r.stdout, r.stderr);
+            assert!(r.stderr.contains(message), "{message}: {}", r.stderr);
+            assert!(
+                r.stderr.contains(&format!("skydd.toml:{line}:")),
+                "{message} should point at line {line}: {}",
+                r.stderr
+            );
+        }
+        assert!(
+            !d.path().join("public").exists(),
+            "nothing is written for bad input"
+        );
+        assert!(
+            !d.path().join("ropa.csv").exists(),
+            "nothing is written for bad input"
+        );
+    }
+}
+
+#[test]
+fn a_missing_register_is_status_2_with_a_hint() {
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "cannot read register `skydd.toml`: no such file; create one with `skydd init`"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn usage_errors_are_status_2() {
+    let (d, _) = dir_with(STARTER);
+    assert_eq!(skydd(d.path(), &["chek"]).code, 2);
+    let r = skydd(d.path(), &["notice", "--lang", "all"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("name a directory with --out DIR"),
+        "{}",
+        r.stderr
+    );
+    let r = skydd(d.path(), &["explain", "consent-no-withdrawl"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean `consent-no-withdrawal`?"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains("Getting started:") && r.stdout.contains("skydd init"),
+        "{}",
+        r.stdout
+    );
+    let r = skydd(d.path(), &["notice", "--help"]);
+    assert!(
+        r.stdout.contains("skydd notice diff old.toml skydd.toml"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn notice_renders_four_documents_into_a_directory() {
+    let (d, _) = dir_with(STARTER);
+    let r = skydd(
+        d.path(),
+        &[
+            "notice", "--lang", "all", "--format", "all", "--out", "public",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in [
+        "notice.sv.html",
+        "notice.en.html",
+        "notice.sv.md",
+        "notice.en.md",
+    ] {
+        let text = std::fs::read_to_string(d.path().join("public").join(f)).unwrap();
+        assert!(text.contains("Exempel AB"), "{f}");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(d.path().join("public"))
+        .unwrap()
+        .collect();
+    assert_eq!(leftovers.len(), 4, "no temporary files are left behind");
+}
+
+#[test]
+fn notice_to_standard_output_and_to_one_file() {
+    let (d, _) = dir_with(STARTER);
+    let r = skydd(d.path(), &["notice"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("# Integritetspolicy\n"));
+    let r = skydd(
+        d.path(),
+        &[
+            "notice", "--lang", "en", "--format", "html", "--out", "n.html",
+        ],
+    );
+    assert_eq!(r.code, 0);
+    assert!(
+        std::fs::read_to_string(d.path().join("n.html"))
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
+}
+
+#[test]
+fn notice_warns_about_lint_errors_and_strict_refuses() {
+    let (d, _) = dir_with(&STARTER.replacen("dpa = 2025-01-15\n", "", 1));
+    let r = skydd(d.path(), &["notice"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stderr.contains("1 error-level finding(s)"),
+        "{}",
+        r.stderr
+    );
+    let r = skydd(d.path(), &["notice", "--strict", "--out", "n.md"]);
+    assert_eq!(r.code, 1);
+    assert!(!d.path().join("n.md").exists());
+}
+
+#[test]
+fn notice_templates_can_be_overridden_from_a_directory() {
+    let (d, _) = dir_with(STARTER);
+    std::fs::create_dir(d.path().join("tpl")).unwrap();
+    std::fs::write(
+        d.path().join("tpl/notice.md"),
+        "Policy för {{ controller.name }}",
+    )
+    .unwrap();
+    let r = skydd(d.path(), &["notice", "--templates", "tpl"]);
+    assert_eq!(r.stdout, "Policy för Exempel AB\n");
+    std::fs::write(d.path().join("tpl/notice.md"), "{% if %}").unwrap();
+    let r = skydd(d.path(), &["notice", "--templates", "tpl"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("template notice.md"), "{}", r.stderr);
+}
+
+#[test]
+fn diff_lists_material_changes_and_the_announcement_date() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("old.toml"), STARTER).unwrap();
+    let new = STARTER
+        .replacen("version = \"1.0\"", "version = \"1.1\"", 1)
+        .replacen("effective = 2026-01-01", "effective = 2026-03-01", 1)
+        .replacen(
+            "\"45 days after collected\"",
+            "\"90 days after collected\"",
+            1,
+        )
+        .replacen(
+            "recipients = [\"accounting\"]",
+            "recipients = [\"accounting\", \"project-tool\"]",
+            1,
+        );
+    std::fs::write(d.path().join("new.toml"), &new).unwrap();
+    let r = skydd(d.path(), &["notice", "diff", "old.toml", "new.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Notice 1.0 → 1.1"), "{}", r.stdout);
+    assert!(r.stdout.contains("[retention-changed] Säkerhet och felsökning av webbplatsen: lagringstiden ändrad från ”45 dagar efter insamlingen” till ”90 dagar efter insamlingen”."), "{}", r.stdout);
+    assert!(r.stdout.contains("[recipient-added] Fakturering och bokföring: uppgifterna lämnas nu till Projektverktyg AB."), "{}", r.stdout);
+    assert!(r.stdout.contains("announce by 2026-01-30"), "{}", r.stdout);
+    assert_eq!(
+        skydd(
+            d.path(),
+            &["notice", "diff", "old.toml", "new.toml", "--exit-code"]
+        )
+        .code,
+        1
+    );
+    assert_eq!(
+        skydd(
+            d.path(),
+            &["notice", "diff", "old.toml", "old.toml", "--exit-code"]
+        )
+        .code,
+        0
+    );
+    let v: serde_json::Value = serde_json::from_str(
+        &skydd(
+            d.path(),
+            &["notice", "diff", "old.toml", "new.toml", "--json"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    assert_eq!(v["changes"].as_array().unwrap().len(), 2);
+    assert_eq!(v["announce_by"], "2026-01-30");
+}
+
+#[test]
+fn ropa_writes_csv_and_html() {
+    let (d, _) = dir_with(STARTER);
+    let r = skydd(d.path(), &["ropa"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .starts_with("Behandling,Ändamålen med behandlingen,Rättslig grund,"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        skydd(
+            d.path(),
+            &["ropa", "--format", "html", "--out", "ropa.html"]
+        )
+        .code,
+        0
+    );
+    assert!(
+        std::fs::read_to_string(d.path().join("ropa.html"))
+            .unwrap()
+            .contains("Ändamålen med behandlingen")
+    );
+}
+
+#[test]
+fn init_writes_a_register_that_passes_and_never_overwrites_by_accident() {
+    let d = tempfile::tempdir().unwrap();
+    for kind in ["web-agency", "hosting"] {
+        let file = format!("{kind}.toml");
+        let r = skydd(
+            d.path(),
+            &[
+                "init",
+                &file,
+                "--kind",
+                kind,
+                "--name",
+                "Mitt \"Bolag\" AB",
+                "--org-number",
+                "5567643985",
+                "--email",
+                "gdpr@mitt.se",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let text = std::fs::read_to_string(d.path().join(&file)).unwrap();
+        assert!(
+            text.contains("name = \"Mitt \\\"Bolag\\\" AB\"")
+                && text.contains("556764-3985")
+                && text.contains("gdpr@mitt.se")
+        );
+        let r = skydd(d.path(), &["check", "-r", &file, "--deny-warnings"]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        let r = skydd(d.path(), &["init", &file]);
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains("exists; pass --force"), "{}", r.stderr);
+    }
+    let r = skydd(
+        d.path(),
+        &["init", "bad.toml", "--org-number", "556764-3986"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(!d.path().join("bad.toml").exists());
+}
+
+#[test]
+fn rules_and_taxonomy_are_listed() {
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["rules", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 44);
+    let r = skydd(d.path(), &["explain", "personnummer-unjustified"]);
+    assert!(
+        r.stdout.contains("Dataskyddslagen (2018:218) 3 kap. 10 §"),
+        "{}",
+        r.stdout
+    );
+    let r = skydd(d.path(), &["taxonomy", "subjects"]);
+    assert!(
+        r.stdout.contains("job_applicant")
+            && r.stdout.contains("Arbetssökande")
+            && r.stdout.contains("CC-BY-4.0")
+    );
+}
