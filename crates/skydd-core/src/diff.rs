@@ -241,12 +241,24 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             );
         }
         for r in p.recipients.iter().filter(|r| !o.recipients.contains(r)) {
-            let rn = new.recipient(r).map_or(r.as_str(), |x| x.name.as_str());
+            let rn = |l: Lang| {
+                new.recipient(r)
+                    .map_or(r.as_str(), |x| x.name(l))
+                    .to_owned()
+            };
             out.push(
                 true,
                 "recipient-added",
-                format!("{}: data is now shared with {rn}.", name(Lang::En)),
-                format!("{}: uppgifterna lämnas nu till {rn}.", name(Lang::Sv)),
+                format!(
+                    "{}: data is now shared with {}.",
+                    name(Lang::En),
+                    rn(Lang::En)
+                ),
+                format!(
+                    "{}: uppgifterna lämnas nu till {}.",
+                    name(Lang::Sv),
+                    rn(Lang::Sv)
+                ),
             );
         }
         let new_elsewhere = p
@@ -297,7 +309,7 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
     for r in &new.recipients {
         let o = old.recipient(&r.id);
         let third = r.is_third_country();
-        let country = r.country.as_deref().unwrap_or("?");
+        let place = |l: Lang| r.country.as_ref().map_or_else(String::new, |c| c.name(l));
         let mech = |l: Lang| {
             r.transfer
                 .map_or(l.pick("ingen skyddsåtgärd", "no safeguard"), |m| {
@@ -310,13 +322,15 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
                 true,
                 "transfer-added",
                 format!(
-                    "New transfer outside the EU/EEA: {} in {country} ({}).",
-                    r.name,
+                    "New transfer outside the EU/EEA: {} ({}; {}).",
+                    r.name(Lang::En),
+                    place(Lang::En),
                     mech(Lang::En)
                 ),
                 format!(
-                    "Ny överföring utanför EU/EES: {} i {country} ({}).",
-                    r.name,
+                    "Ny överföring utanför EU/EES: {} ({}; {}).",
+                    r.name(Lang::Sv),
+                    place(Lang::Sv),
                     mech(Lang::Sv)
                 ),
             );
@@ -325,13 +339,13 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
                 true,
                 "transfer-changed",
                 format!(
-                    "Transfer to {} in {country} now relies on {}.",
-                    r.name,
+                    "The transfer to {} now relies on {}.",
+                    r.name(Lang::En),
                     mech(Lang::En)
                 ),
                 format!(
-                    "Överföringen till {} i {country} bygger nu på {}.",
-                    r.name,
+                    "Överföringen till {} bygger nu på {}.",
+                    r.name(Lang::Sv),
                     mech(Lang::Sv)
                 ),
             );
@@ -342,8 +356,8 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             out.push(
                 false,
                 "recipient-removed",
-                format!("{} no longer receives data.", o.name),
-                format!("{} tar inte längre emot uppgifter.", o.name),
+                format!("{} no longer receives data.", o.name(Lang::En)),
+                format!("{} tar inte längre emot uppgifter.", o.name(Lang::Sv)),
             );
         }
     }

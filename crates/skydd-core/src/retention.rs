@@ -526,11 +526,12 @@ impl RetentionRule {
                 ),
                 e.words(lang, names, |w| w.clause)
             ),
+            // The rule's own words are English (the retention language is); Swedish prose
+            // cannot quote them, so it states the criterion generally. Registers give the
+            // company's wording in `text`.
             RetentionRule::AsLongAsNecessary { purpose } => match purpose {
-                Some(p) => format!(
-                    "{} {p}",
-                    lang.pick("så länge det är nödvändigt för", "as long as necessary for")
-                ),
+                Some(p) if lang == Lang::En => format!("as long as necessary for {p}"),
+                Some(_) => "så länge det är nödvändigt för ändamålet".to_owned(),
                 None => lang
                     .pick(
                         "så länge det är nödvändigt för ändamålet",
@@ -1034,6 +1035,11 @@ mod tests {
                 "as long as necessary",
                 "Så länge det är nödvändigt för ändamålet",
                 "As long as necessary for the purpose",
+            ),
+            (
+                "as long as necessary for handling your request",
+                "Så länge det är nödvändigt för ändamålet",
+                "As long as necessary for handling your request",
             ),
         ];
         for (r, sv, en) in cases {

@@ -108,25 +108,21 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
                 recipients
                     .iter()
                     .map(|r| match &r.category {
-                        Some(cat) => format!("{} ({})", cat.get(lang), r.name),
-                        None => format!("{} ({})", r.name, r.role.name(lang).to_lowercase()),
+                        Some(cat) => format!("{} ({})", cat.get(lang), r.name(lang)),
+                        None => format!("{} ({})", r.name(lang), r.role.name(lang).to_lowercase()),
                     })
                     .collect(),
             );
             let transfers: Vec<_> = recipients.iter().filter(|r| r.is_third_country()).collect();
-            let country_name = |code: &str| {
-                crate::law::countries::country(code)
-                    .map_or(code.to_owned(), |c| lang.pick(c.sv, c.en).to_owned())
-            };
             let transfer_cell = join(
                 transfers
                     .iter()
                     .map(|r| {
-                        format!(
-                            "{}: {}",
-                            r.name,
-                            country_name(r.country.as_deref().unwrap_or("?"))
-                        )
+                        let place = r
+                            .country
+                            .as_ref()
+                            .map_or_else(String::new, |c| c.name(lang));
+                        format!("{}: {place}", r.name(lang))
                     })
                     .collect(),
             );
@@ -137,7 +133,7 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
                         let m = r
                             .transfer
                             .map_or(lang.pick("saknas", "none"), |m| m.name(lang));
-                        format!("{}: {m}", r.name)
+                        format!("{}: {m}", r.name(lang))
                     })
                     .collect(),
             );

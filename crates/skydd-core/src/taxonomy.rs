@@ -1,9 +1,10 @@
 //! The fideslang default taxonomy of data categories, data subjects and data uses, embedded
 //! with Swedish labels.
 //!
-//! Keys and English names: fideslang default taxonomy, © Ethyca, Inc., licensed CC-BY-4.0
-//! (<https://github.com/ethyca/fideslang>). Swedish labels: the skydd project
-//! (`data/taxonomy/labels-sv.toml`). A register may add its own keys and relabel any key.
+//! Keys, names and descriptions: fideslang default taxonomy, © Ethyca, Inc., licensed
+//! CC-BY-4.0 (<https://github.com/ethyca/fideslang>). People-facing labels in Swedish and
+//! plain English: the skydd project (`data/taxonomy/labels-{sv,en}.toml`). A register may
+//! add its own keys and relabel any key.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::text::Lang;
 
 /// Attribution for the embedded taxonomy, printed wherever its labels are published.
-pub const ATTRIBUTION: &str = "Data categories, data subjects and data uses: fideslang default taxonomy, © Ethyca, Inc., CC-BY-4.0 (https://github.com/ethyca/fideslang). Swedish labels: skydd.";
+pub const ATTRIBUTION: &str = "Data categories, data subjects and data uses: fideslang default taxonomy, © Ethyca, Inc., CC-BY-4.0 (https://github.com/ethyca/fideslang). Labels in Swedish and plain English: skydd.";
 
 /// One key of a taxonomy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,8 +23,10 @@ pub struct Entry {
     pub key: String,
     /// The parent key, if any.
     pub parent: Option<String>,
-    /// English and Swedish names.
+    /// People-facing names: plain English and Swedish.
     pub name: (String, String),
+    /// The name fideslang gives the key.
+    pub fides_name: String,
     /// English and Swedish descriptions.
     pub description: (String, String),
 }
@@ -94,6 +97,13 @@ struct SvLabel {
 }
 
 #[derive(Deserialize)]
+struct EnLabels {
+    data_categories: BTreeMap<String, String>,
+    data_subjects: BTreeMap<String, String>,
+    data_uses: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
 struct SvLabels {
     data_categories: BTreeMap<String, SvLabel>,
     data_subjects: BTreeMap<String, SvLabel>,
@@ -106,30 +116,32 @@ pub enum TaxonomyError {
     /// A YAML file does not parse.
     #[error("embedded taxonomy YAML: {0}")]
     Yaml(#[from] serde_yaml_ng::Error),
-    /// The Swedish labels do not parse.
-    #[error("embedded Swedish labels: {0}")]
+    /// The label files do not parse.
+    #[error("embedded labels: {0}")]
     Labels(#[from] toml::de::Error),
-    /// A key has no Swedish label.
-    #[error("taxonomy key `{0}` has no Swedish label")]
+    /// A key lacks a Swedish or English label.
+    #[error("taxonomy key `{0}` lacks a Swedish or English label")]
     MissingLabel(String),
 }
 
 fn build(
     entries: Vec<YamlEntry>,
     sv: &BTreeMap<String, SvLabel>,
+    en: &BTreeMap<String, String>,
 ) -> Result<BTreeMap<String, Entry>, TaxonomyError> {
     entries
         .into_iter()
         .map(|e| {
-            let label = sv
-                .get(&e.fides_key)
-                .ok_or_else(|| TaxonomyError::MissingLabel(e.fides_key.clone()))?;
+            let missing = || TaxonomyError::MissingLabel(e.fides_key.clone());
+            let label = sv.get(&e.fides_key).ok_or_else(missing)?;
+            let english = en.get(&e.fides_key).ok_or_else(missing)?;
             Ok((
                 e.fides_key.clone(),
                 Entry {
-                    key: e.fides_key,
+                    key: e.fides_key.clone(),
                     parent: e.parent_key,
-                    name: (e.name, label.name.clone()),
+                    name: (english.clone(), label.name.clone()),
+                    fides_name: e.name,
                     description: (e.description, label.description.clone()),
                 },
             ))
@@ -140,15 +152,20 @@ fn build(
 /// Parses the embedded files.
 pub fn load_embedded() -> Result<Taxonomy, TaxonomyError> {
     let sv: SvLabels = toml::from_str(include_str!("../data/taxonomy/labels-sv.toml"))?;
+    let en: EnLabels = toml::from_str(include_str!("../data/taxonomy/labels-en.toml"))?;
     let cats: YamlFile =
         serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_categories.yml"))?;
     let subs: YamlFile =
         serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_subjects.yml"))?;
     let uses: YamlFile = serde_yaml_ng::from_str(include_str!("../data/taxonomy/data_uses.yml"))?;
     Ok(Taxonomy {
-        data_categories: build(cats.data_categories, &sv.data_categories)?,
-        data_subjects: build(subs.data_subjects, &sv.data_subjects)?,
-        data_uses: build(uses.data_uses, &sv.data_uses)?,
+        data_categories: build(
+            cats.data_categories,
+            &sv.data_categories,
+            &en.data_categories,
+        )?,
+        data_subjects: build(subs.data_subjects, &sv.data_subjects, &en.data_subjects)?,
+        data_uses: build(uses.data_uses, &sv.data_uses, &en.data_uses)?,
     })
 }
 
@@ -261,7 +278,15 @@ mod tests {
         assert_eq!(sv("user.contact.email"), "E-postadress");
         assert_eq!(sv("user.device.ip_address"), "IP-adress");
         assert_eq!(t.data_subjects["customer"].name(Lang::Sv), "Kunder");
-        assert_eq!(t.data_subjects["customer"].name(Lang::En), "Customer");
+        assert_eq!(t.data_subjects["customer"].name(Lang::En), "Customers");
+        assert_eq!(
+            t.data_categories["user.contact.email"].name(Lang::En),
+            "E-mail address"
+        );
+        assert_eq!(
+            t.data_categories["user.contact.email"].fides_name,
+            "User Contact Email"
+        );
     }
 
     #[test]

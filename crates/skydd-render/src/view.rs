@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use skydd_core::law::{LegalBasis, countries};
+use skydd_core::law::{CookieCategory, LegalBasis};
 use skydd_core::register::{Contact, Placement, Register};
 use skydd_core::taxonomy::ATTRIBUTION;
 use skydd_core::{Lang, Text};
@@ -100,11 +100,20 @@ pub struct CookieView {
     description: Option<String>,
 }
 
+/// A paragraph or a bulleted list.
+#[derive(Debug, Serialize)]
+pub struct Block {
+    /// The paragraph's text (empty for a list).
+    text: String,
+    /// The list's items (empty for a paragraph).
+    items: Vec<String>,
+}
+
 /// A free-text section.
 #[derive(Debug, Serialize)]
 pub struct SectionView {
     title: String,
-    paragraphs: Vec<String>,
+    blocks: Vec<Block>,
 }
 
 /// A right as the notice shows it.
@@ -127,8 +136,8 @@ pub struct NoticeView {
     dpo: Option<ContactView>,
     representative: Option<ContactView>,
     authority: ContactView,
-    sections_start: Vec<SectionView>,
-    sections_end: Vec<SectionView>,
+    /// The company's sections by where they go: `start`, `after-purposes`, …, `end`.
+    sections: BTreeMap<&'static str, Vec<SectionView>>,
     purposes: Vec<PurposeView>,
     recipients: Vec<RecipientView>,
     transfers: Vec<RecipientView>,
@@ -139,7 +148,11 @@ pub struct NoticeView {
     complaint_company: Vec<String>,
     has_automated: bool,
     cookies: Vec<CookieView>,
-    security: Vec<String>,
+    /// True when every cookie that is not strictly necessary is tied to a consent purpose,
+    /// so the notice may say so.
+    cookies_consented: bool,
+    security_description: Option<String>,
+    security_measures: Vec<String>,
     version: Option<String>,
     effective: Option<String>,
     change_notice_days: Option<u32>,
@@ -148,17 +161,54 @@ pub struct NoticeView {
     attribution: &'static str,
 }
 
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn paragraphs(t: &Text, lang: Lang) -> Vec<String> {
     t.get(lang)
         .split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(one_line)
         .filter(|p| !p.is_empty())
         .collect()
 }
 
+/// Paragraphs separated by blank lines; a paragraph whose lines all start with `- ` or
+/// `• ` is a list.
+fn blocks(t: &Text, lang: Lang) -> Vec<Block> {
+    let bullet = |l: &str| {
+        l.strip_prefix("- ")
+            .or_else(|| l.strip_prefix("• "))
+            .map(one_line)
+    };
+    t.get(lang)
+        .split("\n\n")
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            let items: Option<Vec<String>> = p
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(bullet)
+                .collect();
+            match items {
+                Some(items) if !items.is_empty() => Block {
+                    text: String::new(),
+                    items,
+                },
+                _ => Block {
+                    text: one_line(p),
+                    items: Vec::new(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Inline text (table cells, list items): one line.
 fn get(t: &Option<Text>, lang: Lang) -> Option<String> {
     t.as_ref()
-        .map(|t| t.get(lang).to_owned())
+        .map(|t| one_line(t.get(lang)))
         .filter(|s| !s.is_empty())
 }
 
@@ -170,9 +220,6 @@ impl NoticeView {
     /// Builds the view of `reg` in `lang`, with the fixed strings `t` of that language.
     pub fn build(reg: &Register, lang: Lang, t: BTreeMap<String, String>) -> NoticeView {
         let s = |k: &str| t.get(k).cloned().unwrap_or_default();
-        let country_name = |code: &str| {
-            countries::country(code).map_or(code.to_owned(), |c| lang.pick(c.sv, c.en).to_owned())
-        };
         let purposes = reg
             .purposes
             .iter()
@@ -226,7 +273,7 @@ impl NoticeView {
                     .recipients
                     .iter()
                     .filter_map(|id| reg.recipient(id))
-                    .map(|r| r.name.clone())
+                    .map(|r| r.name(lang).to_owned())
                     .collect(),
                 withdrawal: get(&p.withdrawal, lang).or_else(|| {
                     p.has_basis(LegalBasis::Consent)
@@ -244,10 +291,10 @@ impl NoticeView {
             .recipients
             .iter()
             .map(|r| RecipientView {
-                name: r.name.clone(),
+                name: r.name(lang).to_owned(),
                 role: r.role.name(lang),
                 category: get(&r.category, lang),
-                country: r.country.as_deref().map(country_name),
+                country: r.country.as_ref().map(|c| c.name(lang)),
                 third_country: r.is_third_country(),
                 transfer: r.transfer.map(|m| Basis {
                     name: m.name(lang),
@@ -335,26 +382,24 @@ impl NoticeView {
             company(&statements.automated_decisions),
         ));
 
-        let section = |p: Placement| {
-            reg.notice
-                .sections
-                .iter()
-                .filter(|s| s.placement == p)
-                .map(|s| SectionView {
-                    title: s.title.get(lang).to_owned(),
-                    paragraphs: paragraphs(&s.body, lang),
-                })
-                .collect()
-        };
+        let sections = Placement::ALL
+            .iter()
+            .map(|(key, placement)| {
+                let list = reg
+                    .notice
+                    .sections
+                    .iter()
+                    .filter(|s| s.placement == *placement)
+                    .map(|s| SectionView {
+                        title: one_line(s.title.get(lang)),
+                        blocks: blocks(&s.body, lang),
+                    })
+                    .collect();
+                (*key, list)
+            })
+            .collect();
         let c = &reg.controller;
         let a = &reg.authority;
-        let mut security: Vec<String> = reg
-            .security
-            .description
-            .iter()
-            .map(|d| d.get(lang).to_owned())
-            .collect();
-        security.extend(reg.security.measures.iter().map(|m| m.get(lang).to_owned()));
 
         let title = reg
             .notice
@@ -365,7 +410,7 @@ impl NoticeView {
             .into_iter()
             .map(|(k, v)| {
                 let v = fill(&v, "controller", &c.name);
-                let v = fill(&v, "contact", reg.rights_contact().unwrap_or("–"));
+                let v = fill(&v, "contact", reg.rights_contact().unwrap_or(""));
                 let v = fill(
                     &v,
                     "days",
@@ -392,13 +437,12 @@ impl NoticeView {
             authority: ContactView {
                 name: Some(a.name.clone()),
                 org_number: None,
-                address: Some(a.address.clone()),
-                email: Some(a.email.clone()),
-                phone: Some(a.phone.clone()),
-                website: Some(a.website.clone()),
+                address: a.address.clone(),
+                email: a.email.clone(),
+                phone: a.phone.clone(),
+                website: a.website.clone(),
             },
-            sections_start: section(Placement::Start),
-            sections_end: section(Placement::End),
+            sections,
             purposes,
             recipients,
             transfers,
@@ -425,7 +469,20 @@ impl NoticeView {
                     description: get(&k.description, lang),
                 })
                 .collect(),
-            security,
+            cookies_consented: reg.cookies.iter().all(|c| {
+                c.category == CookieCategory::Necessary
+                    || c.purpose
+                        .as_deref()
+                        .and_then(|id| reg.purpose(id))
+                        .is_some_and(|p| p.has_basis(LegalBasis::Consent))
+            }),
+            security_description: get(&reg.security.description, lang),
+            security_measures: reg
+                .security
+                .measures
+                .iter()
+                .map(|m| one_line(m.get(lang)))
+                .collect(),
             version: reg.notice.version.clone(),
             effective: reg.notice.effective.map(|d| d.to_string()),
             change_notice_days: reg.notice.change_notice_days,

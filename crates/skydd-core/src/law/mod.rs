@@ -633,13 +633,13 @@ pub struct Authority {
     /// Name.
     pub name: String,
     /// Postal address.
-    pub address: String,
+    pub address: Option<String>,
     /// E-mail.
-    pub email: String,
+    pub email: Option<String>,
     /// Telephone.
-    pub phone: String,
+    pub phone: Option<String>,
     /// Web site.
-    pub website: String,
+    pub website: Option<String>,
 }
 
 /// Integritetsskyddsmyndigheten (IMY), the Swedish supervisory authority, named so since
@@ -648,10 +648,10 @@ pub struct Authority {
 pub fn imy() -> Authority {
     Authority {
         name: "Integritetsskyddsmyndigheten (IMY)".into(),
-        address: "Box 8114, 104 20 Stockholm".into(),
-        email: "imy@imy.se".into(),
-        phone: "08-657 61 00".into(),
-        website: "https://www.imy.se".into(),
+        address: Some("Box 8114, 104 20 Stockholm".into()),
+        email: Some("imy@imy.se".into()),
+        phone: Some("08-657 61 00".into()),
+        website: Some("https://www.imy.se".into()),
     }
 }
 
@@ -869,6 +869,6 @@ mod tests {
     fn imy_is_the_authority_with_its_current_address() {
         let a = imy();
         assert!(a.name.starts_with("Integritetsskyddsmyndigheten"));
-        assert_eq!(a.address, "Box 8114, 104 20 Stockholm");
+        assert_eq!(a.address.as_deref(), Some("Box 8114, 104 20 Stockholm"));
     }
 }

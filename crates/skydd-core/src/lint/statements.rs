@@ -18,6 +18,7 @@ struct Patterns {
     access_context: Regex,
     signed: Regex,
     fee: Regex,
+    free_of_charge: Regex,
     further_copies: Regex,
     acceptance: Regex,
     consent_words: Regex,
@@ -53,6 +54,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)skriftlig\w*\s+(?:och\s+)?(?:egenhändigt\s+)?undertecknad|undertecknad\w*\s+(?:skriftlig|ansökan|begäran)|egenhändigt\s+undertecknad|\bsigned\s+(?:written\s+)?(?:request|application)|\bwritten\s+(?:and\s+)?signed\b",
     ),
     fee: re(r"(?i)\bkostnad(?:en)?\b|\bavgift\w*|\bfee\b|\bcharge\b"),
+    free_of_charge: re(r"(?i)free\s+of\s+charge|at\s+no\s+charge|utan\s+kostnad"),
     further_copies: re(r"(?i)ytterligare|fler\s+kopior|additional|further|extra\s+kopi"),
     acceptance: re(
         r"(?i)\b(?:genom att|om du|när du)\s+(?:acceptera|accepterar|godkänna|godkänner|godta|godtar|använda|använder|registrera|registrerar|besöka|besöker|tillåta|tillåter)\b|\bby\s+(?:accepting|using|visiting|registering|continuing)\b",
@@ -132,13 +134,17 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
     }
     let a = &reg.authority;
     if reg.authority_declared.is_some()
-        && (p.datainspektionen.is_match(&a.name) || a.email.contains("datainspektionen"))
+        && (p.datainspektionen.is_match(&a.name)
+            || a.email
+                .as_deref()
+                .is_some_and(|e| e.contains("datainspektionen")))
     {
         f.report(
             "outdated-authority-name",
             format!(
                 "the supervisory authority is given as `{}` <{}>",
-                a.name, a.email
+                a.name,
+                a.email.as_deref().unwrap_or("-")
             ),
             reg.authority_declared,
         );
@@ -176,8 +182,12 @@ fn scan(what: &str, text: &Text, f: &mut Findings) {
             if p.signed.is_match(s) {
                 report("access-signed-request", quote(s), f);
             }
-            if p.fee.is_match(s) && p.access_context.is_match(s) && !p.further_copies.is_match(s)
-                || p.fee.is_match(s) && s.to_lowercase().contains("vid begäran")
+            // "free of charge" names no fee.
+            let without_free = p.free_of_charge.replace_all(s, "");
+            let fee = p.fee.is_match(&without_free);
+            if fee
+                && (p.access_context.is_match(s) || s.to_lowercase().contains("vid begäran"))
+                && !p.further_copies.is_match(s)
             {
                 report("access-fee-first-copy", quote(s), f);
             }

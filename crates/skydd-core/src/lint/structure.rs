@@ -49,9 +49,9 @@ fn controller(reg: &Register, f: &mut Findings) {
     }
     if reg.notice.version.is_none() || reg.notice.effective.is_none() {
         let missing = match (reg.notice.version.is_none(), reg.notice.effective.is_none()) {
-            (true, true) => "a version and an effective date",
-            (true, false) => "a version",
-            _ => "an effective date",
+            (true, true) => "version and no effective date",
+            (true, false) => "version",
+            _ => "effective date",
         };
         f.report(
             "notice-metadata-missing",
@@ -242,7 +242,7 @@ fn retention(p: &crate::register::Purpose, f: &mut Findings) {
 
 fn recipients(reg: &Register, f: &mut Findings) {
     for r in &reg.recipients {
-        let name = &r.name;
+        let name = r.name(crate::text::Lang::Sv);
         if r.role == RecipientRole::Processor && r.dpa.is_none() {
             f.report(
                 "processor-no-dpa",
@@ -258,23 +258,34 @@ fn recipients(reg: &Register, f: &mut Findings) {
             );
         }
         let third = r.is_third_country();
-        let country = r.country.as_deref().unwrap_or("?");
+        let country = match &r.country {
+            Some(c @ crate::register::Location::Country(_)) => c.name(crate::text::Lang::En),
+            _ => "a country not named".to_owned(),
+        };
         match r.transfer {
             None if third => f.report(
                 "transfer-no-mechanism",
                 format!("recipient `{name}` is in {country}, outside the EU/EEA, with no transfer mechanism"),
                 r.span,
             ),
-            Some(TransferMechanism::DataPrivacyFramework) if country != "US" => f.report(
+            Some(TransferMechanism::DataPrivacyFramework)
+                if r.country.as_ref().and_then(|c| c.code()) != Some("US") =>
+            {
+                f.report(
                 "transfer-dpf-outside-us",
                 format!("recipient `{name}` is in {country}, but the Data Privacy Framework covers only the US"),
                 r.span,
-            ),
-            Some(TransferMechanism::Adequacy) if third && law::adequacy(country).is_none() => f.report(
+            )
+            }
+            Some(TransferMechanism::Adequacy)
+                if third && r.country.as_ref().and_then(|c| c.code()).and_then(law::adequacy).is_none() =>
+            {
+                f.report(
                 "transfer-adequacy-unrecognised",
                 format!("no adequacy decision is known for {country} (recipient `{name}`)"),
                 r.span,
-            ),
+            )
+            }
             Some(TransferMechanism::Derogation) if r.role == RecipientRole::Processor => f.report(
                 "transfer-derogation-systematic",
                 format!("processor `{name}` receives data regularly under an Art. 49 derogation"),

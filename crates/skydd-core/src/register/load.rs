@@ -184,17 +184,16 @@ impl Validator<'_> {
         let representative = raw.representative.as_ref().map(|c| self.contact(c));
         let (authority, authority_declared) = match &raw.supervisory_authority {
             None => (law::imy(), None),
+            // A declared authority is shown as declared: IMY's details are not mixed in.
             Some(c) => {
-                let imy = law::imy();
                 let c = c.get_ref();
-                let or = |s: &Option<S>, d: String| Self::string(s).unwrap_or(d);
                 (
                     Authority {
-                        name: or(&c.name, imy.name),
-                        address: or(&c.address, imy.address),
-                        email: or(&c.email, imy.email),
-                        phone: or(&c.phone, imy.phone),
-                        website: or(&c.website, imy.website),
+                        name: Self::string(&c.name).unwrap_or_else(|| law::imy().name),
+                        address: Self::string(&c.address),
+                        email: Self::string(&c.email),
+                        phone: Self::string(&c.phone),
+                        website: Self::string(&c.website),
                     },
                     raw.supervisory_authority.as_ref().and_then(span),
                 )
@@ -316,20 +315,26 @@ impl Validator<'_> {
             .map(|s| {
                 let placement = match s.placement.as_ref() {
                     None => Placement::Start,
-                    Some(p) => match p.get_ref().as_str() {
-                        "start" => Placement::Start,
-                        "end" => Placement::End,
-                        other => {
-                            let help = suggestion(other, ["start", "end"]);
-                            self.error(
-                                "value",
-                                format!("unknown placement `{other}`; expected `start` or `end`"),
-                                span(p),
-                                help,
-                            );
-                            Placement::Start
+                    Some(p) => {
+                        let v = p.get_ref().as_str();
+                        match Placement::ALL.iter().find(|(k, _)| *k == v) {
+                            Some((_, placement)) => *placement,
+                            None => {
+                                let keys = Placement::ALL.map(|(k, _)| k);
+                                let help = suggestion(v, keys);
+                                self.error(
+                                    "value",
+                                    format!(
+                                        "unknown placement `{v}`; expected one of: {}",
+                                        keys.join(", ")
+                                    ),
+                                    span(p),
+                                    help,
+                                );
+                                Placement::Start
+                            }
                         }
-                    },
+                    }
                 };
                 Section {
                     title: self.text(&s.title),
@@ -722,14 +727,28 @@ impl Validator<'_> {
         let role = self.keyword(&r.role)?;
         let country = r.country.as_ref().and_then(|c| {
             let v = c.get_ref().trim();
+            let lower = v.to_lowercase();
+            if ["eea", "eu", "ees", "eu/eea", "eu/ees"].contains(&lower.as_str()) {
+                return Some(Location::Eea);
+            }
+            if ["third-country", "third_country", "tredjeland", "non-eea", "outside-eea"].contains(&lower.as_str()) {
+                return Some(Location::ThirdCountry);
+            }
             match countries::country(v) {
-                Some(found) => Some(found.code.to_owned()),
+                Some(found) => Some(Location::Country(found.code.to_owned())),
                 None => {
                     let by_name = countries::COUNTRIES.iter().find(|x| {
-                        x.en.eq_ignore_ascii_case(v) || x.sv.to_lowercase() == v.to_lowercase()
+                        x.en.eq_ignore_ascii_case(v) || x.sv.to_lowercase() == lower
                     });
-                    let help = by_name.map(|x| format!("use the ISO 3166-1 code `{}`", x.code));
-                    self.error("value", format!("unknown country code `{v}`: use a two-letter ISO 3166-1 code such as `SE`"), span(c), help);
+                    let help = by_name
+                        .map(|x| format!("use the ISO 3166-1 code `{}`", x.code))
+                        .or_else(|| Some("or `EEA` (somewhere in the EU/EEA) or `third-country` (somewhere outside it)".into()));
+                    self.error(
+                        "value",
+                        format!("unknown country code `{v}`: use a two-letter ISO 3166-1 code such as `SE`"),
+                        span(c),
+                        help,
+                    );
                     None
                 }
             }
@@ -746,7 +765,7 @@ impl Validator<'_> {
         });
         Some(Recipient {
             id: r.id.get_ref().clone(),
-            name: r.name.get_ref().trim().to_owned(),
+            name: self.text(&r.name),
             role,
             category: self.opt_text(&r.category),
             country,

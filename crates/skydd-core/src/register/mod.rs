@@ -90,7 +90,7 @@ pub struct NoticeMeta {
     pub title: Option<Text>,
     /// Where the notice is published.
     pub url: Option<String>,
-    /// The company's own sections, rendered as written.
+    /// The company's own sections, rendered as written where `placement` says.
     pub sections: Vec<Section>,
     /// Where `[notice]` stands.
     #[serde(skip)]
@@ -104,18 +104,56 @@ pub struct Section {
     pub title: Text,
     /// Body; paragraphs separated by blank lines.
     pub body: Text,
-    /// Where in the notice: after the introduction or at the end.
+    /// Where in the notice it goes.
     pub placement: Placement,
 }
 
-/// Where a company section is placed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Where a company section is placed: after the controller's identity (`start`), after one
+/// of the generated sections, or before the version footer (`end`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Placement {
     /// After the controller's identity.
     Start,
+    /// After the purposes.
+    AfterPurposes,
+    /// After the recipients.
+    AfterRecipients,
+    /// After the transfers.
+    AfterTransfers,
+    /// After the rights.
+    AfterRights,
+    /// After the complaint section.
+    AfterComplaint,
+    /// After the cookies.
+    AfterCookies,
+    /// After the security measures.
+    AfterSecurity,
     /// Before the version footer.
     End,
+}
+
+impl Placement {
+    /// Every placement with the key written in registers.
+    pub const ALL: [(&'static str, Placement); 9] = [
+        ("start", Placement::Start),
+        ("after-purposes", Placement::AfterPurposes),
+        ("after-recipients", Placement::AfterRecipients),
+        ("after-transfers", Placement::AfterTransfers),
+        ("after-rights", Placement::AfterRights),
+        ("after-complaint", Placement::AfterComplaint),
+        ("after-cookies", Placement::AfterCookies),
+        ("after-security", Placement::AfterSecurity),
+        ("end", Placement::End),
+    ];
+
+    /// The key written in registers.
+    pub fn key(self) -> &'static str {
+        Placement::ALL
+            .iter()
+            .find(|(_, p)| *p == self)
+            .map_or("start", |(k, _)| k)
+    }
 }
 
 /// The controller.
@@ -354,19 +392,66 @@ pub struct Dpa {
     pub signed: Option<Date>,
 }
 
+/// Where a recipient processes data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Location {
+    /// A country, by ISO 3166-1 alpha-2 code.
+    Country(String),
+    /// Somewhere in the EU/EEA, country not stated (`country = "EEA"`).
+    Eea,
+    /// Somewhere outside the EU/EEA, country not stated (`country = "third-country"`).
+    ThirdCountry,
+}
+
+impl Location {
+    /// True outside the EU/EEA: a transfer under GDPR Chapter V.
+    pub fn is_third_country(&self) -> bool {
+        match self {
+            Location::Country(c) => crate::law::countries::country(c).is_some_and(|c| !c.eea),
+            Location::Eea => false,
+            Location::ThirdCountry => true,
+        }
+    }
+
+    /// The ISO code, when a country is named.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Location::Country(c) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The place in words.
+    pub fn name(&self, lang: Lang) -> String {
+        match self {
+            Location::Country(code) => crate::law::countries::country(code)
+                .map_or_else(|| code.clone(), |c| lang.pick(c.sv, c.en).to_owned()),
+            Location::Eea => lang.pick("Inom EU/EES", "Within the EU/EEA").to_owned(),
+            Location::ThirdCountry => lang
+                .pick(
+                    "Utanför EU/EES (land ej angivet)",
+                    "Outside the EU/EEA (country not stated)",
+                )
+                .to_owned(),
+        }
+    }
+}
+
 /// A recipient (mottagare).
 #[derive(Debug, Clone, Serialize)]
 pub struct Recipient {
     /// Stable identifier.
     pub id: String,
-    /// Name.
-    pub name: String,
+    /// Name (a company name is usually the same in both languages; a kind of recipient,
+    /// such as "Myndigheter", is not).
+    pub name: Text,
     /// Role.
     pub role: RecipientRole,
     /// Category of recipient (Art. 13(1)(e) allows categories): "IT-leverantör".
     pub category: Option<Text>,
-    /// ISO 3166-1 alpha-2 country where it processes the data.
-    pub country: Option<String>,
+    /// Where it processes the data.
+    pub country: Option<Location>,
     /// The processor agreement (Art. 28(3)), for processors.
     pub dpa: Option<Dpa>,
     /// Transfer mechanism, when outside the EU/EEA.
@@ -386,9 +471,13 @@ impl Recipient {
     /// True when the recipient is outside the EU/EEA (a transfer under Chapter V).
     pub fn is_third_country(&self) -> bool {
         self.country
-            .as_deref()
-            .and_then(crate::law::countries::country)
-            .is_some_and(|c| !c.eea)
+            .as_ref()
+            .is_some_and(Location::is_third_country)
+    }
+
+    /// The name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        self.name.get(lang)
     }
 }
 

@@ -305,7 +305,7 @@ pub struct RawPurpose {
 #[serde(deny_unknown_fields)]
 pub struct RawRecipient {
     pub id: S,
-    pub name: S,
+    pub name: T,
     pub role: S,
     pub category: Option<T>,
     pub country: Option<S>,

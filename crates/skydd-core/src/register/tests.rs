@@ -210,6 +210,24 @@ fn every_meaning_error_is_reported_at_once_in_source_order() {
 }
 
 #[test]
+fn a_recipient_may_be_placed_in_the_eea_or_outside_it_without_naming_the_country() {
+    let r = ok(&MINIMAL.replace("country = \"SE\"", "country = \"EEA\""));
+    assert_eq!(r.recipients[0].country, Some(Location::Eea));
+    assert!(!r.recipients[0].is_third_country());
+    let r = ok(&MINIMAL.replace("country = \"SE\"", "country = \"tredjeland\""));
+    assert_eq!(r.recipients[0].country, Some(Location::ThirdCountry));
+    assert!(r.recipients[0].is_third_country());
+    assert_eq!(
+        r.recipients[0]
+            .country
+            .as_ref()
+            .unwrap()
+            .name(crate::Lang::Sv),
+        "Utanför EU/EES (land ej angivet)"
+    );
+}
+
+#[test]
 fn references_must_resolve() {
     let src = with(
         r#"
@@ -327,7 +345,10 @@ fn a_declared_authority_replaces_imy_field_by_field() {
         "[supervisory_authority]\nname = \"Datainspektionen\"\n",
     ));
     assert_eq!(r.authority.name, "Datainspektionen");
-    assert_eq!(r.authority.address, "Box 8114, 104 20 Stockholm");
+    assert_eq!(
+        r.authority.address, None,
+        "IMY's details are not mixed into a declared authority"
+    );
     assert!(r.authority_declared.is_some());
 }
 
@@ -346,7 +367,7 @@ dpa = true
     ));
     let m = r.recipient("mailchimp").unwrap();
     assert!(m.is_third_country());
-    assert_eq!(m.country.as_deref(), Some("US"));
+    assert_eq!(m.country, Some(Location::Country("US".into())));
     assert_eq!(m.transfer, Some(TransferMechanism::DataPrivacyFramework));
     assert_eq!(m.dpa, Some(Dpa { signed: None }));
 }
