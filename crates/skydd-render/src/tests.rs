@@ -209,10 +209,19 @@ fn company_sections_go_where_placed_and_bullets_become_lists() {
     let cookies = md.find("## Kakor (cookies)").unwrap();
     let section = md.find("## Om kakor").unwrap();
     let security = md.find("## Så skyddar vi dina uppgifter").unwrap();
-    assert!(cookies < section && section < security, "placed after the cookies");
-    assert!(md.contains("Vi använder få kakor.\n\n- Den första\n- Den andra\n"), "{md}");
+    assert!(
+        cookies < section && section < security,
+        "placed after the cookies"
+    );
+    assert!(
+        md.contains("Vi använder få kakor.\n\n- Den första\n- Den andra\n"),
+        "{md}"
+    );
     let html = notice(&reg, Lang::Sv, Format::Html);
-    assert!(html.contains("<ul>\n<li>Den första</li>\n<li>Den andra</li>\n</ul>"), "{html}");
+    assert!(
+        html.contains("<ul>\n<li>Den första</li>\n<li>Den andra</li>\n</ul>"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -221,14 +230,19 @@ fn the_notice_promises_cookie_consent_only_when_every_cookie_has_it() {
     assert!(notice(&starter(), Lang::Sv, Format::Markdown).contains(consent));
     let src = STARTER.replace("purpose = \"web-statistics\"\n", "");
     let n = notice(&load(&src).unwrap(), Lang::Sv, Format::Markdown);
-    assert!(n.contains("Vi använder kakor och liknande teknik på webbplatsen.") && !n.contains(consent));
+    assert!(
+        n.contains("Vi använder kakor och liknande teknik på webbplatsen.") && !n.contains(consent)
+    );
 }
 
 #[test]
 fn without_a_contact_the_rights_section_does_not_invent_one() {
     let src = STARTER
         .replace("contact = \"dataskydd@exempel.se\"\n", "")
-        .replace("address = \"Storgatan 1, 111 22 Stockholm\"\nemail = \"dataskydd@exempel.se\"\n", "");
+        .replace(
+            "address = \"Storgatan 1, 111 22 Stockholm\"\nemail = \"dataskydd@exempel.se\"\n",
+            "",
+        );
     let n = notice(&load(&src).unwrap(), Lang::Sv, Format::Markdown);
     assert!(!n.contains("Kontakta oss på"), "{n}");
     assert!(n.contains("Det kostar ingenting att använda dem."));
@@ -236,16 +250,29 @@ fn without_a_contact_the_rights_section_does_not_invent_one() {
 
 #[test]
 fn a_declared_authority_is_shown_as_declared() {
-    let src = format!("{STARTER}\n[supervisory_authority]\nname = \"Datainspektionen\"\nemail = \"datainspektionen@datainspektionen.se\"\n");
+    let src = format!(
+        "{STARTER}\n[supervisory_authority]\nname = \"Datainspektionen\"\nemail = \"datainspektionen@datainspektionen.se\"\n"
+    );
     let n = notice(&load(&src).unwrap(), Lang::Sv, Format::Markdown);
-    assert!(n.contains("Datainspektionen\n\n- E-post: <datainspektionen@datainspektionen.se>\n"), "{n}");
-    assert!(!n.contains("08-657 61 00"), "IMY's phone is not attached to another authority");
+    assert!(
+        n.contains("Datainspektionen\n\n- E-post: <datainspektionen@datainspektionen.se>\n"),
+        "{n}"
+    );
+    assert!(
+        !n.contains("08-657 61 00"),
+        "IMY's phone is not attached to another authority"
+    );
 }
 
 #[test]
 fn changes_are_announced_only_when_the_register_says_how() {
-    let src = STARTER.replace("change_notice_days = 30 ", "").replace("url = \"https://www.exempel.se/integritetspolicy\"\n", "");
+    let src = STARTER
+        .replace("change_notice_days = 30 ", "")
+        .replace("url = \"https://www.exempel.se/integritetspolicy\"\n", "");
     let n = notice(&load(&src).unwrap(), Lang::Sv, Format::Markdown);
     assert!(!n.contains("## Ändringar i integritetspolicyn"), "{n}");
-    assert!(notice(&starter(), Lang::Sv, Format::Markdown).contains("Väsentliga ändringar meddelar vi minst 30 dagar innan de börjar gälla."));
+    assert!(
+        notice(&starter(), Lang::Sv, Format::Markdown)
+            .contains("Väsentliga ändringar meddelar vi minst 30 dagar innan de börjar gälla.")
+    );
 }

@@ -286,7 +286,14 @@ impl Validator<'_> {
             .filter_map(|c| self.cookie(c, &purpose_ids))
             .collect();
 
+        let databases = self.databases(&raw.databases, &event_keys);
+        let erasure = raw.erasure.map(|e| self.erasure(e)).unwrap_or_default();
+        let state_path = raw.state.and_then(|s| Self::string(&s.path));
+
         Register {
+            databases,
+            erasure,
+            state_path,
             notice,
             controller,
             dpo,
@@ -685,6 +692,23 @@ impl Validator<'_> {
             automated_decision,
             direct_marketing: r.direct_marketing,
             withdrawal: self.opt_text(&r.withdrawal),
+            collections: r
+                .collections
+                .iter()
+                .filter_map(|c| {
+                    let v = c.get_ref().trim();
+                    let ok = v.split('.').count() == 2 && v.split('.').all(|p| !p.is_empty());
+                    if !ok {
+                        self.error(
+                            "value",
+                            format!("`{v}` is not `dataset.collection`"),
+                            span(c),
+                            None,
+                        );
+                    }
+                    ok.then(|| v.to_owned())
+                })
+                .collect(),
             // A `[[purpose]]` item's own span is only its header; the id line says which.
             span: span(&r.id),
         }
@@ -836,6 +860,254 @@ impl Validator<'_> {
             description: self.opt_text(&r.description),
             span: span(&r.name),
         })
+    }
+}
+
+impl Validator<'_> {
+    fn databases(
+        &mut self,
+        dbs: &[Spanned<raw::RawDatabase>],
+        custom_events: &[&str],
+    ) -> Vec<Database> {
+        let mut out: Vec<Database> = Vec::new();
+        for d in dbs {
+            let r = d.get_ref();
+            let name = r.name.get_ref().trim().to_owned();
+            if !id_syntax().is_match(&name) {
+                self.error("value", format!("`{name}` is not a valid database name: use lower-case letters, digits, `-` and `_`"), span(&r.name), None);
+            }
+            if out.iter().any(|x| x.name == name) {
+                self.error(
+                    "duplicate",
+                    format!("database `{name}` is declared twice"),
+                    span(&r.name),
+                    None,
+                );
+            }
+            let kind = match r.kind.get_ref().trim() {
+                "sqlite" => DbKind::Sqlite,
+                "postgres" | "postgresql" => DbKind::Postgres,
+                "mysql" | "mariadb" => DbKind::Mysql,
+                other => {
+                    let help = suggestion(other, ["sqlite", "postgres", "mysql"]);
+                    self.error(
+                        "value",
+                        format!(
+                            "unknown database kind `{other}`; expected sqlite, postgres or mysql"
+                        ),
+                        span(&r.kind),
+                        help,
+                    );
+                    continue;
+                }
+            };
+            let sources: Vec<ConnectionSource> = [
+                r.url_env
+                    .as_ref()
+                    .map(|s| ConnectionSource::Env(s.get_ref().trim().to_owned())),
+                r.url_file
+                    .as_ref()
+                    .map(|s| ConnectionSource::File(s.get_ref().trim().to_owned())),
+                r.path
+                    .as_ref()
+                    .map(|s| ConnectionSource::Path(s.get_ref().trim().to_owned())),
+            ]
+            .into_iter()
+            .flatten()
+            .collect();
+            let connection = match sources.as_slice() {
+                [one] => one.clone(),
+                [] => {
+                    self.error(
+                        "value",
+                        format!("database `{name}` needs `url_env`, `url_file` or (SQLite) `path`"),
+                        span(&r.name),
+                        None,
+                    );
+                    continue;
+                }
+                _ => {
+                    self.error(
+                        "value",
+                        format!(
+                            "database `{name}` names more than one of `url_env`, `url_file`, `path`"
+                        ),
+                        span(&r.name),
+                        None,
+                    );
+                    continue;
+                }
+            };
+            if matches!(connection, ConnectionSource::Path(_)) && kind != DbKind::Sqlite {
+                self.error(
+                    "value",
+                    "`path` is for SQLite; give other databases `url_env` or `url_file`",
+                    r.path.as_ref().and_then(span),
+                    None,
+                );
+            }
+            let mut events = Vec::new();
+            for (key, cols) in &r.events {
+                let event = match retention::Event::builtin(key) {
+                    Some(e) => e,
+                    None if custom_events.contains(&key.as_str()) => {
+                        retention::Event::Custom(key.clone())
+                    }
+                    None => {
+                        let help = suggestion(
+                            key,
+                            BUILTIN_EVENT_KEYS
+                                .iter()
+                                .copied()
+                                .chain(custom_events.iter().copied()),
+                        );
+                        self.error(
+                            "reference",
+                            format!("unknown event `{key}` in database `{name}`"),
+                            span(cols),
+                            help,
+                        );
+                        continue;
+                    }
+                };
+                for c in raw::many(&Some(cols.clone())) {
+                    match c.get_ref().split_once('.') {
+                        Some((collection, column))
+                            if !collection.is_empty()
+                                && !column.is_empty()
+                                && !column.contains('.') =>
+                        {
+                            events.push((
+                                event.clone(),
+                                ColumnRef {
+                                    collection: collection.to_owned(),
+                                    column: column.to_owned(),
+                                },
+                            ));
+                        }
+                        _ => self.error(
+                            "value",
+                            format!("`{}` is not `collection.column`", c.get_ref()),
+                            span(&c),
+                            None,
+                        ),
+                    }
+                }
+            }
+            out.push(Database {
+                name,
+                kind,
+                connection,
+                dataset: r.dataset.get_ref().trim().to_owned(),
+                schema: Self::string(&r.schema),
+                events,
+                span: span(d),
+            });
+        }
+        out
+    }
+
+    fn mask(&mut self, m: &Spanned<raw::RawMask>) -> Option<crate::datamap::Masking> {
+        let result = match m.get_ref() {
+            raw::RawMask::Name(n) => crate::datamap::Masking::from_name(n, None, None),
+            raw::RawMask::Table {
+                strategy,
+                value,
+                length,
+            } => crate::datamap::Masking::from_name(strategy, value.as_deref(), *length),
+        };
+        match result {
+            Ok(x) => Some(x),
+            Err(e) => {
+                self.error("value", e, span(m), None);
+                None
+            }
+        }
+    }
+
+    fn erasure(&mut self, e: raw::RawErasure) -> ErasurePolicy {
+        let default = match &e.default {
+            Some(m) => match self.mask(m) {
+                Some(crate::datamap::Masking::Delete) => {
+                    self.error("value", "`default` masks fields; choose row deletion per collection in [erasure.collections]", span(m), None);
+                    crate::datamap::Masking::Null
+                }
+                Some(x) => x,
+                None => crate::datamap::Masking::Null,
+            },
+            None => crate::datamap::Masking::Null,
+        };
+        let hmac_key = match (&e.hmac_key_env, &e.hmac_key_file) {
+            (Some(v), None) => Some(KeySource::Env(v.get_ref().trim().to_owned())),
+            (None, Some(f)) => Some(KeySource::File(f.get_ref().trim().to_owned())),
+            (None, None) => None,
+            (Some(v), Some(_)) => {
+                self.error(
+                    "value",
+                    "give either `hmac_key_env` or `hmac_key_file`, not both",
+                    span(v),
+                    None,
+                );
+                None
+            }
+        };
+        let mut collections = Vec::new();
+        for (k, v) in &e.collections {
+            let policy = match v.get_ref().as_str() {
+                "delete" => RowPolicy::Delete,
+                "mask" | "anonymise" | "anonymize" => RowPolicy::Mask,
+                other => {
+                    let help = suggestion(other, ["delete", "mask"]);
+                    self.error(
+                        "value",
+                        format!("unknown row policy `{other}`; expected `delete` or `mask`"),
+                        span(v),
+                        help,
+                    );
+                    continue;
+                }
+            };
+            if k.split('.').count() != 2 {
+                self.error(
+                    "value",
+                    format!("`{k}` is not `dataset.collection`"),
+                    span(v),
+                    None,
+                );
+                continue;
+            }
+            collections.push((k.clone(), policy));
+        }
+        let mut fields = Vec::new();
+        for (k, v) in &e.fields {
+            if k.split('.').count() != 3 {
+                self.error(
+                    "value",
+                    format!("`{k}` is not `dataset.collection.field`"),
+                    span(v),
+                    None,
+                );
+                continue;
+            }
+            if let Some(m) = self.mask(v) {
+                if m == crate::datamap::Masking::Delete {
+                    self.error(
+                        "value",
+                        "a field cannot be deleted; delete the row in [erasure.collections]",
+                        span(v),
+                        None,
+                    );
+                    continue;
+                }
+                fields.push((k.clone(), m));
+            }
+        }
+        ErasurePolicy {
+            default,
+            hmac_key,
+            collections,
+            fields,
+        }
     }
 }
 

@@ -75,6 +75,123 @@ pub struct Register {
     pub security: Security,
     /// Cookies and similar technology set by the website.
     pub cookies: Vec<Cookie>,
+    /// The company's databases, each with its data map.
+    pub databases: Vec<Database>,
+    /// How data is erased.
+    pub erasure: ErasurePolicy,
+    /// Where skydd keeps its own records (restrictions, holds, runs), relative to the
+    /// register; `skydd-state.sqlite` by default.
+    pub state_path: Option<String>,
+}
+
+/// Which database product a source is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DbKind {
+    /// SQLite, embedded.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL or MariaDB.
+    Mysql,
+}
+
+impl DbKind {
+    /// The key written in registers.
+    pub fn key(self) -> &'static str {
+        match self {
+            DbKind::Sqlite => "sqlite",
+            DbKind::Postgres => "postgres",
+            DbKind::Mysql => "mysql",
+        }
+    }
+}
+
+/// Where a database's connection URL comes from. URLs may hold passwords, so a register
+/// never holds one itself, and skydd never prints one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionSource {
+    /// An environment variable holding the URL.
+    Env(String),
+    /// A file holding the URL (relative to the register).
+    File(String),
+    /// A SQLite database file (relative to the register).
+    Path(String),
+}
+
+/// A column, as `collection.column`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ColumnRef {
+    /// The collection (table).
+    pub collection: String,
+    /// The column.
+    pub column: String,
+}
+
+/// A company database.
+#[derive(Debug, Clone, Serialize)]
+pub struct Database {
+    /// Name used on the command line (`--source`).
+    pub name: String,
+    /// Product.
+    pub kind: DbKind,
+    /// Where the connection comes from.
+    pub connection: ConnectionSource,
+    /// The fideslang dataset describing it (relative to the register).
+    pub dataset: String,
+    /// PostgreSQL schema (default `public`).
+    pub schema: Option<String>,
+    /// Retention events bound to columns: when `last_activity` happened for a row of
+    /// `customer` is `customer.last_login_at`.
+    pub events: Vec<(crate::retention::Event, ColumnRef)>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// What to do with a row of a collection when its data is erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowPolicy {
+    /// Delete the row.
+    Delete,
+    /// Keep the row and mask its personal fields (anonymise).
+    Mask,
+}
+
+/// Where the key for keyed-hash masking comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeySource {
+    /// An environment variable.
+    Env(String),
+    /// A file (relative to the register).
+    File(String),
+}
+
+/// How data is erased: a default strategy, per-collection row policies, per-field strategies.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErasurePolicy {
+    /// Strategy for personal fields without their own.
+    pub default: crate::datamap::Masking,
+    /// The key for `hmac` masking.
+    pub hmac_key: Option<KeySource>,
+    /// Row policy by `dataset.collection`.
+    pub collections: Vec<(String, RowPolicy)>,
+    /// Strategy by `dataset.collection.field`.
+    pub fields: Vec<(String, crate::datamap::Masking)>,
+}
+
+impl Default for ErasurePolicy {
+    fn default() -> Self {
+        ErasurePolicy {
+            default: crate::datamap::Masking::Null,
+            hmac_key: None,
+            collections: Vec::new(),
+            fields: Vec::new(),
+        }
+    }
 }
 
 /// Notice metadata.
@@ -373,6 +490,9 @@ pub struct Purpose {
     pub direct_marketing: bool,
     /// How to withdraw consent to this purpose.
     pub withdrawal: Option<Text>,
+    /// The collections (`dataset.collection`) the purpose applies to; empty means every
+    /// collection holding its categories.
+    pub collections: Vec<String>,
     /// Where it stands.
     #[serde(skip)]
     pub span: Option<Span>,

@@ -146,6 +146,84 @@ pub struct RawRegister {
     pub security: Option<RawSecurity>,
     #[serde(default, rename = "cookie")]
     pub cookies: Vec<Spanned<RawCookie>>,
+    #[serde(default, rename = "database")]
+    pub databases: Vec<Spanned<RawDatabase>>,
+    pub erasure: Option<RawErasure>,
+    pub state: Option<RawState>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDatabase {
+    pub name: S,
+    pub kind: S,
+    pub url_env: Option<S>,
+    pub url_file: Option<S>,
+    pub path: Option<S>,
+    pub dataset: S,
+    pub schema: Option<S>,
+    #[serde(default)]
+    pub events: std::collections::BTreeMap<String, Spanned<OneOrMany>>,
+}
+
+/// `"null"` or `{ strategy = "fixed", value = "…" }`.
+#[derive(Debug, Clone)]
+pub enum RawMask {
+    Name(String),
+    Table {
+        strategy: String,
+        value: Option<String>,
+        length: Option<usize>,
+    },
+}
+
+impl<'de> Deserialize<'de> for RawMask {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Table {
+            strategy: String,
+            value: Option<String>,
+            length: Option<usize>,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawMask;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"a strategy ("null", "fixed", "hmac", "random", "delete") or { strategy = "fixed", value = "…" }"#)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawMask, E> {
+                Ok(RawMask::Name(v.to_owned()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawMask, A::Error> {
+                let t = Table::deserialize(de::value::MapAccessDeserializer::new(m))?;
+                Ok(RawMask::Table {
+                    strategy: t.strategy,
+                    value: t.value,
+                    length: t.length,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawErasure {
+    pub default: Option<Spanned<RawMask>>,
+    pub hmac_key_env: Option<S>,
+    pub hmac_key_file: Option<S>,
+    #[serde(default)]
+    pub collections: std::collections::BTreeMap<String, S>,
+    #[serde(default)]
+    pub fields: std::collections::BTreeMap<String, Spanned<RawMask>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawState {
+    pub path: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -299,6 +377,8 @@ pub struct RawPurpose {
     #[serde(default)]
     pub direct_marketing: bool,
     pub withdrawal: Option<T>,
+    #[serde(default)]
+    pub collections: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
