@@ -1,1 +1,391 @@
+//! The planners, specified on a small hosting company: customers, invoices (kept seven
+//! years by Bokföringslagen), support tickets and an access log.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+
+use super::erasure::{self, FoundRows, KeepReason, Maskers, Step};
+use super::retention::{self, Action, ColumnPath};
+use super::*;
+use crate::datamap::{self, CollectionRef};
+use crate::register::load;
+use crate::schema::{Column, ColumnKind, ForeignKey, Schema, Table};
+use crate::value::Value;
+
+const REGISTER: &str = r#"
+[controller]
+name = "Värd AB"
+email = "dataskydd@vard.se"
+
+[[purpose]]
+id = "customers"
+name = "Kundförhållandet"
+legal_basis = "contract"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.contact"]
+collections = ["hosting.customer", "hosting.ticket"]
+retention = "2 years after contract_end"
+
+[[purpose]]
+id = "bookkeeping"
+name = "Bokföring"
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.contact.address", "user.financial"]
+collections = ["hosting.invoice"]
+retention = "7 years after end of calendar year of financial_year_end"
+
+[[purpose]]
+id = "support"
+name = "Support"
+legal_basis = "contract"
+data_subjects = ["customer"]
+data_categories = ["user.content.private"]
+retention = "1 year after request_closed"
+
+[[purpose]]
+id = "security"
+name = "Säkerhet"
+legal_basis = "legitimate_interests"
+legitimate_interest = "Att stoppa intrång."
+data_subjects = ["customer"]
+data_categories = ["user.device.ip_address", "user.contact.email"]
+collections = ["hosting.access_log"]
+retention = "45 days after collected"
+
+[[database]]
+name = "main"
+kind = "sqlite"
+path = "hosting.sqlite"
+dataset = "hosting.yml"
+
+[database.events]
+contract_end = "customer.contract_ended_on"
+financial_year_end = "invoice.issued_on"
+request_closed = "ticket.closed_on"
+collected = "access_log.logged_at"
+
+[erasure.collections]
+"hosting.access_log" = "delete"
+"hosting.customer" = "delete"
+"#;
+
+const DATASET: &str = r#"
+dataset:
+  - fides_key: hosting
+    collections:
+      - name: customer
+        fields:
+          - { name: id, data_categories: [user.unique_id], fides_meta: { primary_key: true } }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+          - { name: name, data_categories: [user.name] }
+          - { name: contract_ended_on, data_categories: [system.operations] }
+      - name: invoice
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - name: customer_id
+            data_categories: [user.unique_id]
+            fides_meta: { references: [{ dataset: hosting, field: customer.id, direction: from }] }
+          - { name: billing_name, data_categories: [user.name] }
+          - { name: billing_address, data_categories: [user.contact.address] }
+          - { name: amount, data_categories: [user.financial] }
+          - { name: issued_on, data_categories: [system.operations] }
+      - name: ticket
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - name: customer_id
+            data_categories: [user.unique_id]
+            fides_meta: { references: [{ dataset: hosting, field: customer.id, direction: from }] }
+          - { name: body, data_categories: [user.content.private] }
+          - { name: closed_on, data_categories: [system.operations] }
+      - name: access_log
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: ip, data_categories: [user.device.ip_address] }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+          - { name: logged_at, data_categories: [system.operations] }
+"#;
+
+fn col(name: &str, kind: ColumnKind, nullable: bool) -> Column {
+    Column { name: name.into(), sql_type: format!("{kind:?}"), kind, nullable, max_len: None }
+}
+
+fn table(name: &str, cols: Vec<Column>, fks: Vec<ForeignKey>) -> (String, Table) {
+    (
+        name.into(),
+        Table { name: name.into(), columns: cols, primary_key: vec!["id".into()], foreign_keys: fks, indexes: vec![] },
+    )
+}
+
+fn schema() -> Schema {
+    use ColumnKind::*;
+    let to_customer = || vec![ForeignKey { columns: vec!["customer_id".into()], table: "customer".into(), references: vec!["id".into()] }];
+    Schema {
+        tables: BTreeMap::from([
+            table("customer", vec![col("id", Integer, false), col("email", Text, true), col("name", Text, false), col("contract_ended_on", Date, true)], vec![]),
+            table(
+                "invoice",
+                vec![col("id", Integer, false), col("customer_id", Integer, false), col("billing_name", Text, true), col("billing_address", Text, true), col("amount", Integer, false), col("issued_on", Date, false)],
+                to_customer(),
+            ),
+            table("ticket", vec![col("id", Integer, false), col("customer_id", Integer, false), col("body", Text, true), col("closed_on", Date, true)], to_customer()),
+            table("access_log", vec![col("id", Integer, false), col("ip", Text, true), col("email", Text, true), col("logged_at", Timestamp, false)], vec![]),
+        ]),
+    }
+}
+
+struct Fixture {
+    register: crate::register::Register,
+    map: datamap::DataMap,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let register = load(REGISTER).unwrap();
+        let map = datamap::resolve(datamap::parse(DATASET, "hosting.yml").unwrap()).unwrap();
+        Fixture { register, map }
+    }
+
+    fn world(&self) -> World<'_> {
+        let dataset_of = BTreeMap::from([("main".to_owned(), "hosting".to_owned())]);
+        World::new(&self.register, &self.map, BTreeMap::from([("hosting".to_owned(), schema())]), &dataset_of)
+    }
+}
+
+fn c(name: &str) -> CollectionRef {
+    CollectionRef { dataset: "hosting".into(), collection: name.into() }
+}
+
+fn t(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+/// Anna: a customer since 2016 whose contract ended in 2025, with an invoice from 2017
+/// (past its seven years) and one from 2025 (held), a closed ticket and a log line.
+fn anna() -> Vec<FoundRows> {
+    vec![
+        FoundRows {
+            collection: c("customer"),
+            columns: vec!["id".into(), "email".into(), "name".into(), "contract_ended_on".into()],
+            rows: vec![vec![Value::Int(1), t("anna@example.se"), t("Anna Andersson"), t("2025-03-31")]],
+        },
+        FoundRows {
+            collection: c("invoice"),
+            columns: ["id", "customer_id", "billing_name", "billing_address", "amount", "issued_on"].map(String::from).to_vec(),
+            rows: vec![
+                vec![Value::Int(10), Value::Int(1), t("Anna Andersson"), t("Storgatan 1"), Value::Int(1200), t("2017-06-30")],
+                vec![Value::Int(11), Value::Int(1), t("Anna Andersson"), t("Storgatan 1"), Value::Int(1500), t("2025-01-31")],
+            ],
+        },
+        FoundRows {
+            collection: c("ticket"),
+            columns: vec!["id".into(), "customer_id".into(), "body".into(), "closed_on".into()],
+            rows: vec![vec![Value::Int(20), Value::Int(1), t("Min sajt är nere"), t("2025-02-01")]],
+        },
+        FoundRows {
+            collection: c("access_log"),
+            columns: vec!["id".into(), "ip".into(), "email".into(), "logged_at".into()],
+            rows: vec![vec![Value::Int(30), t("192.0.2.7"), t("anna@example.se"), t("2026-11-20 10:00:00")]],
+        },
+    ]
+}
+
+fn plan_erasure(fx: &Fixture, found: &[FoundRows], erased: &BTreeSet<(String, String, String)>) -> erasure::ErasurePlan {
+    let world = fx.world();
+    let mut random = |n: usize| "x".repeat(n);
+    let mut maskers = Maskers { hmac: None, random: &mut random };
+    erasure::plan(&world, &erasure::Request { found, today: d("2026-11-21"), already_erased: erased }, &mut maskers)
+}
+
+fn describe(steps: &[Step]) -> Vec<String> {
+    steps
+        .iter()
+        .map(|s| match s {
+            Step::Update { collection, key, set } => format!(
+                "update {}[{}]: {}",
+                collection.collection,
+                erasure::key_string(key),
+                set.iter().map(|c| format!("{}={}", c.field, c.after)).collect::<Vec<_>>().join(" ")
+            ),
+            Step::Delete { collection, key } => format!("delete {}[{}]", collection.collection, erasure::key_string(key)),
+        })
+        .collect()
+}
+
+#[test]
+fn erasure_keeps_what_bookkeeping_requires_and_erases_the_rest() {
+    let fx = Fixture::new();
+    let plan = plan_erasure(&fx, &anna(), &BTreeSet::new());
+    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    assert_eq!(
+        describe(&plan.steps["hosting"]),
+        [
+            // Still referenced by the held 2025 invoice: masked instead of deleted.
+            // The name is NOT NULL text, so it becomes the empty string.
+            "update invoice[id=10]: billing_name=NULL billing_address=NULL",
+            "update ticket[id=20]: body=NULL",
+            "update customer[id=1]: email=NULL name=\"\"",
+            "delete access_log[id=30]",
+        ]
+    );
+    let holds: Vec<String> = plan
+        .holds()
+        .map(|k| match &k.reason {
+            KeepReason::LegalObligation { purpose, statute, until } => format!(
+                "{}[{}].{} {purpose} {} until {}",
+                k.collection.collection,
+                erasure::key_string(&k.key),
+                k.field,
+                statute.as_deref().unwrap_or("-"),
+                until.map_or("?".into(), |d| d.to_string())
+            ),
+            _ => unreachable!(),
+        })
+        .collect();
+    // Issued in 2025: the calendar year ends 2025-12-31; kept through 2032.
+    assert_eq!(
+        holds,
+        [
+            "invoice[id=11].billing_name bookkeeping Bokföringslagen (1999:1078) 7 kap. 2 § until 2032-12-31",
+            "invoice[id=11].billing_address bookkeeping Bokföringslagen (1999:1078) 7 kap. 2 § until 2032-12-31",
+            "invoice[id=11].amount bookkeeping Bokföringslagen (1999:1078) 7 kap. 2 § until 2032-12-31",
+        ]
+    );
+    // The old invoice's amount was due (issued 2017, due 2025-01-01) but `amount` is a NOT
+    // NULL integer with no fixed value: it cannot be masked, and the plan says so.
+    assert!(plan.kept.iter().any(|k| k.field == "amount"
+        && erasure::key_string(&k.key) == "id=10"
+        && matches!(&k.reason, KeepReason::CannotMask { why } if why.contains("NOT NULL"))));
+    // Keys are never masked.
+    assert!(plan.kept.iter().any(|k| k.field == "customer_id" && k.reason == KeepReason::Key));
+}
+
+#[test]
+fn a_row_nobody_refers_to_is_deleted_when_its_policy_says_so() {
+    let fx = Fixture::new();
+    let found: Vec<FoundRows> = anna().into_iter().filter(|f| f.collection.collection == "customer").collect();
+    let plan = plan_erasure(&fx, &found, &BTreeSet::new());
+    assert_eq!(describe(&plan.steps["hosting"]), ["delete customer[id=1]"]);
+}
+
+#[test]
+fn running_the_plan_again_on_the_erased_rows_changes_nothing() {
+    let fx = Fixture::new();
+    let mut found = anna();
+    // The state after the first erasure: masked values in place, the log line gone.
+    found[0].rows[0][1] = Value::Null;
+    found[0].rows[0][2] = t("");
+    found[1].rows[0][2] = Value::Null;
+    found[1].rows[0][3] = Value::Null;
+    found[2].rows[0][2] = Value::Null;
+    found.pop();
+    let plan = plan_erasure(&fx, &found, &BTreeSet::new());
+    assert_eq!(plan.step_count(), 0, "{:?}", describe(&plan.steps.values().flatten().cloned().collect::<Vec<_>>()));
+}
+
+#[test]
+fn masking_fits_the_column() {
+    let mut random = |n: usize| "r".repeat(n);
+    let hmac = |s: &str| format!("h({s})");
+    let mut m = Maskers { hmac: Some(&hmac), random: &mut random };
+    let text = Column { max_len: Some(6), ..col("c", ColumnKind::Text, true) };
+    let int_not_null = col("n", ColumnKind::Integer, false);
+    let v = t("anna@example.se");
+    assert_eq!(erasure::masked(&Masking::Null, &v, Some(&text), &mut m), Ok(Value::Null));
+    assert_eq!(erasure::masked(&Masking::Hmac, &v, Some(&text), &mut m), Ok(t("h(anna")), "truncated to the column");
+    assert_eq!(erasure::masked(&Masking::Random { length: 16 }, &v, Some(&text), &mut m), Ok(t("rrrrrr")));
+    assert_eq!(erasure::masked(&Masking::Fixed { value: "0".into() }, &Value::Int(7), Some(&int_not_null), &mut m), Ok(Value::Int(0)));
+    assert!(erasure::masked(&Masking::Fixed { value: "noll".into() }, &Value::Int(7), Some(&int_not_null), &mut m)
+        .unwrap_err()
+        .contains("not an integer"));
+    assert!(erasure::masked(&Masking::Null, &Value::Int(7), Some(&int_not_null), &mut m).is_err());
+    // A keyed hash into a number column would be a string in an integer: NULL instead.
+    let int_null = col("n", ColumnKind::Integer, true);
+    assert_eq!(erasure::masked(&Masking::Hmac, &Value::Int(7), Some(&int_null), &mut m), Ok(Value::Null));
+    let mut no_key = Maskers { hmac: None, random: &mut |_| String::new() };
+    assert!(erasure::masked(&Masking::Hmac, &v, Some(&text), &mut no_key).unwrap_err().contains("needs a key"));
+}
+
+#[test]
+fn the_retention_plan_expresses_each_rule_as_a_date_condition() {
+    let fx = Fixture::new();
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let jobs: Vec<String> = plan
+        .jobs
+        .iter()
+        .map(|j| {
+            let action = match &j.action {
+                Action::Delete => "delete".to_owned(),
+                Action::Mask { set } => format!("mask {}", set.iter().map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>().join(" ")),
+            };
+            let when = j
+                .when
+                .iter()
+                .map(|c| match &c.path {
+                    ColumnPath::Own { column } => format!("{column} < {}", c.before),
+                    ColumnPath::Parent { via, table, key, column } => format!("{via}->{table}.{key}: {column} < {}", c.before),
+                })
+                .collect::<Vec<_>>()
+                .join(" and ");
+            let guards = j.guards.iter().map(|g| g.table.as_str()).collect::<Vec<_>>().join(",");
+            format!("{} {action} when {when}{}", j.collection.collection, if guards.is_empty() { String::new() } else { format!(" unless referenced by {guards}") })
+        })
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            // Customers: a contract that ended on 2024-11-20 is kept through 2026-11-20.
+            "customer delete when contract_ended_on < 2024-11-21 unless referenced by invoice,ticket",
+            "customer mask email=NULL name=\"\" when contract_ended_on < 2024-11-21",
+            // Invoices: due once seven years have passed since the end of the calendar year
+            // of issue: on 2026-11-21, everything issued in 2018 or earlier.
+            "invoice mask billing_name=NULL billing_address=NULL when issued_on < 2019-01-01",
+            "ticket mask body=NULL when closed_on < 2025-11-21",
+            "access_log delete when logged_at < 2026-10-07",
+        ]
+    );
+    // The invoice amount is a NOT NULL integer: reported, not guessed at.
+    assert!(plan.unenforced.iter().any(|u| u.collection == c("invoice") && u.fields == ["amount"]), "{:?}", plan.unenforced);
+}
+
+#[test]
+fn a_rule_whose_event_has_no_column_is_reported_not_enforced() {
+    let src = REGISTER.replace("request_closed = \"ticket.closed_on\"\n", "");
+    let fx = Fixture { register: load(&src).unwrap(), map: Fixture::new().map };
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    assert!(!plan.jobs.iter().any(|j| j.collection == c("ticket")));
+    let u = plan.unenforced.iter().find(|u| u.collection == c("ticket")).unwrap();
+    assert_eq!(u.fields, ["body"]);
+    assert!(u.why.contains("event `request_closed` is bound to no column"), "{}", u.why);
+}
+
+#[test]
+fn an_event_of_a_referenced_row_anchors_a_child() {
+    // Tickets end with the customer relationship when their own event is not bound.
+    let src = REGISTER
+        .replace("retention = \"1 year after request_closed\"", "retention = \"1 year after contract_end\"")
+        .replace("request_closed = \"ticket.closed_on\"\n", "");
+    let fx = Fixture { register: load(&src).unwrap(), map: Fixture::new().map };
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let job = plan.jobs.iter().find(|j| j.collection == c("ticket")).unwrap();
+    assert_eq!(
+        job.when[0].path,
+        ColumnPath::Parent { via: "customer_id".into(), table: "customer".into(), key: "id".into(), column: "contract_ended_on".into() }
+    );
+}
+
+#[test]
+fn as_long_as_necessary_is_never_swept() {
+    let src = REGISTER.replace("retention = \"45 days after collected\"", "retention = \"as long as necessary\"");
+    let fx = Fixture { register: load(&src).unwrap(), map: Fixture::new().map };
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let log = plan.unenforced.iter().find(|u| u.collection == c("access_log")).unwrap();
+    assert!(log.why.contains("as long as necessary"));
+    assert!(!plan.jobs.iter().any(|j| j.collection == c("access_log")));
+}
