@@ -109,29 +109,81 @@ dataset:
 "#;
 
 fn col(name: &str, kind: ColumnKind, nullable: bool) -> Column {
-    Column { name: name.into(), sql_type: format!("{kind:?}"), kind, nullable, max_len: None }
+    Column {
+        name: name.into(),
+        sql_type: format!("{kind:?}"),
+        kind,
+        nullable,
+        max_len: None,
+    }
 }
 
 fn table(name: &str, cols: Vec<Column>, fks: Vec<ForeignKey>) -> (String, Table) {
     (
         name.into(),
-        Table { name: name.into(), columns: cols, primary_key: vec!["id".into()], foreign_keys: fks, indexes: vec![] },
+        Table {
+            name: name.into(),
+            columns: cols,
+            primary_key: vec!["id".into()],
+            foreign_keys: fks,
+            indexes: vec![],
+        },
     )
 }
 
 fn schema() -> Schema {
     use ColumnKind::*;
-    let to_customer = || vec![ForeignKey { columns: vec!["customer_id".into()], table: "customer".into(), references: vec!["id".into()] }];
+    let to_customer = || {
+        vec![ForeignKey {
+            columns: vec!["customer_id".into()],
+            table: "customer".into(),
+            references: vec!["id".into()],
+        }]
+    };
     Schema {
         tables: BTreeMap::from([
-            table("customer", vec![col("id", Integer, false), col("email", Text, true), col("name", Text, false), col("contract_ended_on", Date, true)], vec![]),
+            table(
+                "customer",
+                vec![
+                    col("id", Integer, false),
+                    col("email", Text, true),
+                    col("name", Text, false),
+                    col("contract_ended_on", Date, true),
+                ],
+                vec![],
+            ),
             table(
                 "invoice",
-                vec![col("id", Integer, false), col("customer_id", Integer, false), col("billing_name", Text, true), col("billing_address", Text, true), col("amount", Integer, false), col("issued_on", Date, false)],
+                vec![
+                    col("id", Integer, false),
+                    col("customer_id", Integer, false),
+                    col("billing_name", Text, true),
+                    col("billing_address", Text, true),
+                    col("amount", Integer, false),
+                    col("issued_on", Date, false),
+                ],
                 to_customer(),
             ),
-            table("ticket", vec![col("id", Integer, false), col("customer_id", Integer, false), col("body", Text, true), col("closed_on", Date, true)], to_customer()),
-            table("access_log", vec![col("id", Integer, false), col("ip", Text, true), col("email", Text, true), col("logged_at", Timestamp, false)], vec![]),
+            table(
+                "ticket",
+                vec![
+                    col("id", Integer, false),
+                    col("customer_id", Integer, false),
+                    col("body", Text, true),
+                    col("closed_on", Date, true),
+                ],
+                to_customer(),
+            ),
+            table(
+                "access_log",
+                vec![
+                    col("id", Integer, false),
+                    col("ip", Text, true),
+                    col("email", Text, true),
+                    col("logged_at", Timestamp, false),
+                ],
+                vec![],
+            ),
         ]),
     }
 }
@@ -150,12 +202,20 @@ impl Fixture {
 
     fn world(&self) -> World<'_> {
         let dataset_of = BTreeMap::from([("main".to_owned(), "hosting".to_owned())]);
-        World::new(&self.register, &self.map, BTreeMap::from([("hosting".to_owned(), schema())]), &dataset_of)
+        World::new(
+            &self.register,
+            &self.map,
+            BTreeMap::from([("hosting".to_owned(), schema())]),
+            &dataset_of,
+        )
     }
 }
 
 fn c(name: &str) -> CollectionRef {
-    CollectionRef { dataset: "hosting".into(), collection: name.into() }
+    CollectionRef {
+        dataset: "hosting".into(),
+        collection: name.into(),
+    }
 }
 
 fn t(s: &str) -> Value {
@@ -172,48 +232,122 @@ fn anna() -> Vec<FoundRows> {
     vec![
         FoundRows {
             collection: c("customer"),
-            columns: vec!["id".into(), "email".into(), "name".into(), "contract_ended_on".into()],
-            rows: vec![vec![Value::Int(1), t("anna@example.se"), t("Anna Andersson"), t("2025-03-31")]],
+            columns: vec![
+                "id".into(),
+                "email".into(),
+                "name".into(),
+                "contract_ended_on".into(),
+            ],
+            rows: vec![vec![
+                Value::Int(1),
+                t("anna@example.se"),
+                t("Anna Andersson"),
+                t("2025-03-31"),
+            ]],
         },
         FoundRows {
             collection: c("invoice"),
-            columns: ["id", "customer_id", "billing_name", "billing_address", "amount", "issued_on"].map(String::from).to_vec(),
+            columns: [
+                "id",
+                "customer_id",
+                "billing_name",
+                "billing_address",
+                "amount",
+                "issued_on",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: vec![
-                vec![Value::Int(10), Value::Int(1), t("Anna Andersson"), t("Storgatan 1"), Value::Int(1200), t("2017-06-30")],
-                vec![Value::Int(11), Value::Int(1), t("Anna Andersson"), t("Storgatan 1"), Value::Int(1500), t("2025-01-31")],
+                vec![
+                    Value::Int(10),
+                    Value::Int(1),
+                    t("Anna Andersson"),
+                    t("Storgatan 1"),
+                    Value::Int(1200),
+                    t("2017-06-30"),
+                ],
+                vec![
+                    Value::Int(11),
+                    Value::Int(1),
+                    t("Anna Andersson"),
+                    t("Storgatan 1"),
+                    Value::Int(1500),
+                    t("2025-01-31"),
+                ],
             ],
         },
         FoundRows {
             collection: c("ticket"),
-            columns: vec!["id".into(), "customer_id".into(), "body".into(), "closed_on".into()],
-            rows: vec![vec![Value::Int(20), Value::Int(1), t("Min sajt är nere"), t("2025-02-01")]],
+            columns: vec![
+                "id".into(),
+                "customer_id".into(),
+                "body".into(),
+                "closed_on".into(),
+            ],
+            rows: vec![vec![
+                Value::Int(20),
+                Value::Int(1),
+                t("Min sajt är nere"),
+                t("2025-02-01"),
+            ]],
         },
         FoundRows {
             collection: c("access_log"),
             columns: vec!["id".into(), "ip".into(), "email".into(), "logged_at".into()],
-            rows: vec![vec![Value::Int(30), t("192.0.2.7"), t("anna@example.se"), t("2026-11-20 10:00:00")]],
+            rows: vec![vec![
+                Value::Int(30),
+                t("192.0.2.7"),
+                t("anna@example.se"),
+                t("2026-11-20 10:00:00"),
+            ]],
         },
     ]
 }
 
-fn plan_erasure(fx: &Fixture, found: &[FoundRows], erased: &BTreeSet<(String, String, String)>) -> erasure::ErasurePlan {
+fn plan_erasure(
+    fx: &Fixture,
+    found: &[FoundRows],
+    erased: &BTreeSet<(String, String, String)>,
+) -> erasure::ErasurePlan {
     let world = fx.world();
     let mut random = |n: usize| "x".repeat(n);
-    let mut maskers = Maskers { hmac: None, random: &mut random };
-    erasure::plan(&world, &erasure::Request { found, today: d("2026-11-21"), already_erased: erased }, &mut maskers)
+    let mut maskers = Maskers {
+        hmac: None,
+        random: &mut random,
+    };
+    erasure::plan(
+        &world,
+        &erasure::Request {
+            found,
+            today: d("2026-11-21"),
+            already_erased: erased,
+        },
+        &mut maskers,
+    )
 }
 
 fn describe(steps: &[Step]) -> Vec<String> {
     steps
         .iter()
         .map(|s| match s {
-            Step::Update { collection, key, set } => format!(
+            Step::Update {
+                collection,
+                key,
+                set,
+            } => format!(
                 "update {}[{}]: {}",
                 collection.collection,
                 erasure::key_string(key),
-                set.iter().map(|c| format!("{}={}", c.field, c.after)).collect::<Vec<_>>().join(" ")
+                set.iter()
+                    .map(|c| format!("{}={}", c.field, c.after))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
-            Step::Delete { collection, key } => format!("delete {}[{}]", collection.collection, erasure::key_string(key)),
+            Step::Delete { collection, key } => format!(
+                "delete {}[{}]",
+                collection.collection,
+                erasure::key_string(key)
+            ),
         })
         .collect()
 }
@@ -237,7 +371,11 @@ fn erasure_keeps_what_bookkeeping_requires_and_erases_the_rest() {
     let holds: Vec<String> = plan
         .holds()
         .map(|k| match &k.reason {
-            KeepReason::LegalObligation { purpose, statute, until } => format!(
+            KeepReason::LegalObligation {
+                purpose,
+                statute,
+                until,
+            } => format!(
                 "{}[{}].{} {purpose} {} until {}",
                 k.collection.collection,
                 erasure::key_string(&k.key),
@@ -263,13 +401,20 @@ fn erasure_keeps_what_bookkeeping_requires_and_erases_the_rest() {
         && erasure::key_string(&k.key) == "id=10"
         && matches!(&k.reason, KeepReason::CannotMask { why } if why.contains("NOT NULL"))));
     // Keys are never masked.
-    assert!(plan.kept.iter().any(|k| k.field == "customer_id" && k.reason == KeepReason::Key));
+    assert!(
+        plan.kept
+            .iter()
+            .any(|k| k.field == "customer_id" && k.reason == KeepReason::Key)
+    );
 }
 
 #[test]
 fn a_row_nobody_refers_to_is_deleted_when_its_policy_says_so() {
     let fx = Fixture::new();
-    let found: Vec<FoundRows> = anna().into_iter().filter(|f| f.collection.collection == "customer").collect();
+    let found: Vec<FoundRows> = anna()
+        .into_iter()
+        .filter(|f| f.collection.collection == "customer")
+        .collect();
     let plan = plan_erasure(&fx, &found, &BTreeSet::new());
     assert_eq!(describe(&plan.steps["hosting"]), ["delete customer[id=1]"]);
 }
@@ -286,30 +431,78 @@ fn running_the_plan_again_on_the_erased_rows_changes_nothing() {
     found[2].rows[0][2] = Value::Null;
     found.pop();
     let plan = plan_erasure(&fx, &found, &BTreeSet::new());
-    assert_eq!(plan.step_count(), 0, "{:?}", describe(&plan.steps.values().flatten().cloned().collect::<Vec<_>>()));
+    assert_eq!(
+        plan.step_count(),
+        0,
+        "{:?}",
+        describe(&plan.steps.values().flatten().cloned().collect::<Vec<_>>())
+    );
 }
 
 #[test]
 fn masking_fits_the_column() {
     let mut random = |n: usize| "r".repeat(n);
     let hmac = |s: &str| format!("h({s})");
-    let mut m = Maskers { hmac: Some(&hmac), random: &mut random };
-    let text = Column { max_len: Some(6), ..col("c", ColumnKind::Text, true) };
+    let mut m = Maskers {
+        hmac: Some(&hmac),
+        random: &mut random,
+    };
+    let text = Column {
+        max_len: Some(6),
+        ..col("c", ColumnKind::Text, true)
+    };
     let int_not_null = col("n", ColumnKind::Integer, false);
     let v = t("anna@example.se");
-    assert_eq!(erasure::masked(&Masking::Null, &v, Some(&text), &mut m), Ok(Value::Null));
-    assert_eq!(erasure::masked(&Masking::Hmac, &v, Some(&text), &mut m), Ok(t("h(anna")), "truncated to the column");
-    assert_eq!(erasure::masked(&Masking::Random { length: 16 }, &v, Some(&text), &mut m), Ok(t("rrrrrr")));
-    assert_eq!(erasure::masked(&Masking::Fixed { value: "0".into() }, &Value::Int(7), Some(&int_not_null), &mut m), Ok(Value::Int(0)));
-    assert!(erasure::masked(&Masking::Fixed { value: "noll".into() }, &Value::Int(7), Some(&int_not_null), &mut m)
+    assert_eq!(
+        erasure::masked(&Masking::Null, &v, Some(&text), &mut m),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        erasure::masked(&Masking::Hmac, &v, Some(&text), &mut m),
+        Ok(t("h(anna")),
+        "truncated to the column"
+    );
+    assert_eq!(
+        erasure::masked(&Masking::Random { length: 16 }, &v, Some(&text), &mut m),
+        Ok(t("rrrrrr"))
+    );
+    assert_eq!(
+        erasure::masked(
+            &Masking::Fixed { value: "0".into() },
+            &Value::Int(7),
+            Some(&int_not_null),
+            &mut m
+        ),
+        Ok(Value::Int(0))
+    );
+    assert!(
+        erasure::masked(
+            &Masking::Fixed {
+                value: "noll".into()
+            },
+            &Value::Int(7),
+            Some(&int_not_null),
+            &mut m
+        )
         .unwrap_err()
-        .contains("not an integer"));
+        .contains("not an integer")
+    );
     assert!(erasure::masked(&Masking::Null, &Value::Int(7), Some(&int_not_null), &mut m).is_err());
     // A keyed hash into a number column would be a string in an integer: NULL instead.
     let int_null = col("n", ColumnKind::Integer, true);
-    assert_eq!(erasure::masked(&Masking::Hmac, &Value::Int(7), Some(&int_null), &mut m), Ok(Value::Null));
-    let mut no_key = Maskers { hmac: None, random: &mut |_| String::new() };
-    assert!(erasure::masked(&Masking::Hmac, &v, Some(&text), &mut no_key).unwrap_err().contains("needs a key"));
+    assert_eq!(
+        erasure::masked(&Masking::Hmac, &Value::Int(7), Some(&int_null), &mut m),
+        Ok(Value::Null)
+    );
+    let mut no_key = Maskers {
+        hmac: None,
+        random: &mut |_| String::new(),
+    };
+    assert!(
+        erasure::masked(&Masking::Hmac, &v, Some(&text), &mut no_key)
+            .unwrap_err()
+            .contains("needs a key")
+    );
 }
 
 #[test]
@@ -322,19 +515,43 @@ fn the_retention_plan_expresses_each_rule_as_a_date_condition() {
         .map(|j| {
             let action = match &j.action {
                 Action::Delete => "delete".to_owned(),
-                Action::Mask { set } => format!("mask {}", set.iter().map(|(f, v)| format!("{f}={v}")).collect::<Vec<_>>().join(" ")),
+                Action::Mask { set } => format!(
+                    "mask {}",
+                    set.iter()
+                        .map(|(f, v)| format!("{f}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
             };
             let when = j
                 .when
                 .iter()
                 .map(|c| match &c.path {
                     ColumnPath::Own { column } => format!("{column} < {}", c.before),
-                    ColumnPath::Parent { via, table, key, column } => format!("{via}->{table}.{key}: {column} < {}", c.before),
+                    ColumnPath::Parent {
+                        via,
+                        table,
+                        key,
+                        column,
+                    } => format!("{via}->{table}.{key}: {column} < {}", c.before),
                 })
                 .collect::<Vec<_>>()
                 .join(" and ");
-            let guards = j.guards.iter().map(|g| g.table.as_str()).collect::<Vec<_>>().join(",");
-            format!("{} {action} when {when}{}", j.collection.collection, if guards.is_empty() { String::new() } else { format!(" unless referenced by {guards}") })
+            let guards = j
+                .guards
+                .iter()
+                .map(|g| g.table.as_str())
+                .collect::<Vec<_>>()
+                .join(",");
+            format!(
+                "{} {action} when {when}{}",
+                j.collection.collection,
+                if guards.is_empty() {
+                    String::new()
+                } else {
+                    format!(" unless referenced by {guards}")
+                }
+            )
         })
         .collect();
     assert_eq!(
@@ -351,41 +568,84 @@ fn the_retention_plan_expresses_each_rule_as_a_date_condition() {
         ]
     );
     // The invoice amount is a NOT NULL integer: reported, not guessed at.
-    assert!(plan.unenforced.iter().any(|u| u.collection == c("invoice") && u.fields == ["amount"]), "{:?}", plan.unenforced);
+    assert!(
+        plan.unenforced
+            .iter()
+            .any(|u| u.collection == c("invoice") && u.fields == ["amount"]),
+        "{:?}",
+        plan.unenforced
+    );
 }
 
 #[test]
 fn a_rule_whose_event_has_no_column_is_reported_not_enforced() {
     let src = REGISTER.replace("request_closed = \"ticket.closed_on\"\n", "");
-    let fx = Fixture { register: load(&src).unwrap(), map: Fixture::new().map };
+    let fx = Fixture {
+        register: load(&src).unwrap(),
+        map: Fixture::new().map,
+    };
     let plan = retention::plan(&fx.world(), d("2026-11-21"));
     assert!(!plan.jobs.iter().any(|j| j.collection == c("ticket")));
-    let u = plan.unenforced.iter().find(|u| u.collection == c("ticket")).unwrap();
+    let u = plan
+        .unenforced
+        .iter()
+        .find(|u| u.collection == c("ticket"))
+        .unwrap();
     assert_eq!(u.fields, ["body"]);
-    assert!(u.why.contains("event `request_closed` is bound to no column"), "{}", u.why);
+    assert!(
+        u.why
+            .contains("event `request_closed` is bound to no column"),
+        "{}",
+        u.why
+    );
 }
 
 #[test]
 fn an_event_of_a_referenced_row_anchors_a_child() {
     // Tickets end with the customer relationship when their own event is not bound.
     let src = REGISTER
-        .replace("retention = \"1 year after request_closed\"", "retention = \"1 year after contract_end\"")
+        .replace(
+            "retention = \"1 year after request_closed\"",
+            "retention = \"1 year after contract_end\"",
+        )
         .replace("request_closed = \"ticket.closed_on\"\n", "");
-    let fx = Fixture { register: load(&src).unwrap(), map: Fixture::new().map };
+    let fx = Fixture {
+        register: load(&src).unwrap(),
+        map: Fixture::new().map,
+    };
     let plan = retention::plan(&fx.world(), d("2026-11-21"));
-    let job = plan.jobs.iter().find(|j| j.collection == c("ticket")).unwrap();
+    let job = plan
+        .jobs
+        .iter()
+        .find(|j| j.collection == c("ticket"))
+        .unwrap();
     assert_eq!(
         job.when[0].path,
-        ColumnPath::Parent { via: "customer_id".into(), table: "customer".into(), key: "id".into(), column: "contract_ended_on".into() }
+        ColumnPath::Parent {
+            via: "customer_id".into(),
+            table: "customer".into(),
+            key: "id".into(),
+            column: "contract_ended_on".into()
+        }
     );
 }
 
 #[test]
 fn as_long_as_necessary_is_never_swept() {
-    let src = REGISTER.replace("retention = \"45 days after collected\"", "retention = \"as long as necessary\"");
-    let fx = Fixture { register: load(&src).unwrap(), map: Fixture::new().map };
+    let src = REGISTER.replace(
+        "retention = \"45 days after collected\"",
+        "retention = \"as long as necessary\"",
+    );
+    let fx = Fixture {
+        register: load(&src).unwrap(),
+        map: Fixture::new().map,
+    };
     let plan = retention::plan(&fx.world(), d("2026-11-21"));
-    let log = plan.unenforced.iter().find(|u| u.collection == c("access_log")).unwrap();
+    let log = plan
+        .unenforced
+        .iter()
+        .find(|u| u.collection == c("access_log"))
+        .unwrap();
     assert!(log.why.contains("as long as necessary"));
     assert!(!plan.jobs.iter().any(|j| j.collection == c("access_log")));
 }

@@ -1,0 +1,213 @@
+//! SQL for each backend: quoting, placeholders, and the casts that bring every column to a
+//! portable type (integers, floats, text, booleans, bytes) the `Any` driver can carry.
+
+use skydd_core::register::DbKind;
+use skydd_core::schema::{Column, ColumnKind};
+use skydd_core::value::Value;
+
+/// Builds SQL for one backend.
+#[derive(Debug, Clone)]
+pub struct Dialect {
+    /// The backend.
+    pub kind: DbKind,
+    /// PostgreSQL schema qualifying table names.
+    pub schema: Option<String>,
+}
+
+impl Dialect {
+    /// A quoted identifier: `"name"` (PostgreSQL, SQLite) or `` `name` `` (MySQL), with
+    /// embedded quotes doubled, so no identifier can break out of its quotes.
+    pub fn ident(&self, name: &str) -> String {
+        match self.kind {
+            DbKind::Mysql => format!("`{}`", name.replace('`', "``")),
+            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        }
+    }
+
+    /// A table name, schema-qualified on PostgreSQL.
+    pub fn table(&self, name: &str) -> String {
+        match (&self.kind, &self.schema) {
+            (DbKind::Postgres, Some(s)) => format!("{}.{}", self.ident(s), self.ident(name)),
+            _ => self.ident(name),
+        }
+    }
+
+    /// The `n`th (1-based) placeholder.
+    pub fn param(&self, n: usize) -> String {
+        match self.kind {
+            DbKind::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
+        }
+    }
+
+    /// The SELECT expression for a column, cast to a portable type.
+    pub fn select(&self, column: &Column) -> String {
+        let c = self.ident(&column.name);
+        match (self.kind, column.kind) {
+            (DbKind::Postgres, ColumnKind::Integer) => format!("{c}::bigint"),
+            (DbKind::Postgres, ColumnKind::Float) => format!("{c}::float8"),
+            (DbKind::Postgres, ColumnKind::Bool | ColumnKind::Bytes) => c,
+            (DbKind::Postgres, _) => format!("{c}::text"),
+            (DbKind::Mysql, ColumnKind::Integer | ColumnKind::Bool) => {
+                format!("CAST({c} AS SIGNED)")
+            }
+            (DbKind::Mysql, ColumnKind::Float) => format!("CAST({c} AS DOUBLE)"),
+            (DbKind::Mysql, ColumnKind::Text | ColumnKind::Bytes) => c,
+            (DbKind::Mysql, _) => format!("CAST({c} AS CHAR)"),
+            (DbKind::Sqlite, ColumnKind::Integer | ColumnKind::Bool) => {
+                format!("CAST({c} AS INTEGER)")
+            }
+            (DbKind::Sqlite, ColumnKind::Float) => format!("CAST({c} AS REAL)"),
+            (DbKind::Sqlite, ColumnKind::Bytes) => c,
+            (DbKind::Sqlite, _) => format!("CAST({c} AS TEXT)"),
+        }
+    }
+
+    /// A placeholder cast so the database compares it with a column of `kind`: dates and
+    /// timestamps arrive as text and must be read as such.
+    pub fn typed_param(&self, n: usize, kind: ColumnKind) -> String {
+        let p = self.param(n);
+        match (self.kind, kind) {
+            (DbKind::Postgres, ColumnKind::Date) => format!("CAST({p} AS date)"),
+            (DbKind::Postgres, ColumnKind::Timestamp) => format!("CAST({p} AS timestamp)"),
+            (DbKind::Postgres, ColumnKind::Decimal) => format!("CAST({p} AS numeric)"),
+            (DbKind::Postgres, ColumnKind::Uuid) => format!("CAST({p} AS uuid)"),
+            (DbKind::Postgres, ColumnKind::Time) => format!("CAST({p} AS time)"),
+            (DbKind::Postgres, ColumnKind::Bool) => format!("CAST({p} AS boolean)"),
+            (DbKind::Mysql, ColumnKind::Date) => format!("CAST({p} AS DATE)"),
+            (DbKind::Mysql, ColumnKind::Timestamp) => format!("CAST({p} AS DATETIME)"),
+            _ => p,
+        }
+    }
+
+    /// The value as it must be bound for a column of `kind`, or `None` when it cannot
+    /// equal any value of that column (so it is left out of a lookup).
+    pub fn coerce(&self, value: &Value, kind: ColumnKind) -> Option<Value> {
+        match (value, kind) {
+            (Value::Null, _) => None,
+            (
+                Value::Int(_),
+                ColumnKind::Integer | ColumnKind::Float | ColumnKind::Decimal | ColumnKind::Bool,
+            ) => Some(value.clone()),
+            (Value::Int(i), _) => Some(Value::Text(i.to_string())),
+            (Value::Text(t), ColumnKind::Integer) => t.trim().parse().ok().map(Value::Int),
+            (Value::Text(t), ColumnKind::Float) => t.trim().parse().ok().map(Value::Float),
+            (Value::Float(f), ColumnKind::Integer) => {
+                (f.fract() == 0.0).then(|| Value::Int(*f as i64))
+            }
+            (Value::Bool(b), ColumnKind::Integer) => Some(Value::Int(i64::from(*b))),
+            (Value::Bool(b), ColumnKind::Text | ColumnKind::Other) => {
+                Some(Value::Text(b.to_string()))
+            }
+            (v, _) => Some(v.clone()),
+        }
+    }
+
+    /// Batch deletion of rows meeting `where_` (which may not use LIMIT in a subquery on
+    /// MySQL): returns the statement deleting at most `limit` of them.
+    pub fn delete_batch(&self, table: &str, key: &[String], where_: &str, limit: usize) -> String {
+        let t = self.table(table);
+        match self.kind {
+            DbKind::Mysql => format!("DELETE FROM {t} WHERE {where_} LIMIT {limit}"),
+            _ => {
+                let k = self.key_tuple(key, None);
+                format!(
+                    "DELETE FROM {t} WHERE {k} IN (SELECT {k} FROM {t} WHERE {where_} LIMIT {limit})"
+                )
+            }
+        }
+    }
+
+    /// Batch update of rows meeting `where_`.
+    pub fn update_batch(
+        &self,
+        table: &str,
+        key: &[String],
+        set: &str,
+        where_: &str,
+        limit: usize,
+    ) -> String {
+        let t = self.table(table);
+        match self.kind {
+            DbKind::Mysql => format!("UPDATE {t} SET {set} WHERE {where_} LIMIT {limit}"),
+            DbKind::Postgres | DbKind::Sqlite => {
+                let k = self.key_tuple(key, None);
+                format!(
+                    "UPDATE {t} SET {set} WHERE {k} IN (SELECT {k} FROM {t} WHERE {where_} LIMIT {limit})"
+                )
+            }
+        }
+    }
+
+    /// `"a"` or `("a", "b")`, optionally qualified by a table alias.
+    pub fn key_tuple(&self, key: &[String], alias: Option<&str>) -> String {
+        let q = |c: &String| match alias {
+            Some(a) => format!("{a}.{}", self.ident(c)),
+            None => self.ident(c),
+        };
+        match key {
+            [one] => q(one),
+            many => format!("({})", many.iter().map(q).collect::<Vec<_>>().join(", ")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(kind: DbKind) -> Dialect {
+        Dialect {
+            kind,
+            schema: Some("public".into()),
+        }
+    }
+
+    #[test]
+    fn identifiers_are_quoted_so_they_cannot_escape() {
+        assert_eq!(d(DbKind::Postgres).ident("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(d(DbKind::Mysql).ident("we`ird"), "`we``ird`");
+        assert_eq!(
+            d(DbKind::Postgres).table("customer"),
+            "\"public\".\"customer\""
+        );
+        assert_eq!(d(DbKind::Sqlite).table("customer"), "\"customer\"");
+    }
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(d(DbKind::Postgres).param(3), "$3");
+        assert_eq!(d(DbKind::Mysql).param(3), "?");
+    }
+
+    #[test]
+    fn values_are_coerced_to_the_column_type_or_dropped() {
+        let pg = d(DbKind::Postgres);
+        assert_eq!(
+            pg.coerce(&Value::Text("42".into()), ColumnKind::Integer),
+            Some(Value::Int(42))
+        );
+        assert_eq!(
+            pg.coerce(&Value::Text("anna".into()), ColumnKind::Integer),
+            None
+        );
+        assert_eq!(
+            pg.coerce(&Value::Int(7), ColumnKind::Text),
+            Some(Value::Text("7".into()))
+        );
+        assert_eq!(pg.coerce(&Value::Null, ColumnKind::Text), None);
+    }
+
+    #[test]
+    fn batches_are_bounded_per_backend() {
+        let key = vec!["id".to_owned()];
+        assert_eq!(
+            d(DbKind::Mysql).delete_batch("log", &key, "`t` < ?", 500),
+            "DELETE FROM `log` WHERE `t` < ? LIMIT 500"
+        );
+        assert_eq!(
+            d(DbKind::Postgres).delete_batch("log", &key, "\"t\" < $1", 500),
+            "DELETE FROM \"public\".\"log\" WHERE \"id\" IN (SELECT \"id\" FROM \"public\".\"log\" WHERE \"t\" < $1 LIMIT 500)"
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! Executing retention jobs: counting what is due, and erasing it in bounded batches.
+//!
+//! Each batch is one statement, so one short transaction: `DELETE … WHERE key IN (SELECT key
+//! … WHERE due LIMIT n)` (or MySQL's `DELETE … LIMIT n`). The job's condition already
+//! excludes what is done (deleted rows are gone, masked fields are NULL), so a sweep killed
+//! half-way resumes where it stopped.
+
+use std::time::{Duration, Instant};
+
+use skydd_core::plan::retention::{Action, ColumnPath, Job};
+use skydd_core::schema::{ColumnKind, Schema};
+use skydd_core::value::Value;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::{Db, DbError, bind};
+
+/// The WHERE clause selecting a job's due rows, with its parameters.
+pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<Value>), DbError> {
+    let d = &db.dialect;
+    let tname = &job.collection.collection;
+    let t = schema
+        .table(tname)
+        .ok_or_else(|| db.schema_error(format!("table `{tname}` does not exist")))?;
+    let col = |c: &str| format!("{}.{}", d.ident(tname), d.ident(c));
+    let kind = |table: &str, c: &str| {
+        schema
+            .table(table)
+            .and_then(|t| t.column(c))
+            .map_or(ColumnKind::Other, |c| c.kind)
+    };
+    let mut params: Vec<Value> = Vec::new();
+    let mut parts = Vec::new();
+    for c in &job.when {
+        let before = Value::Text(c.before.to_string());
+        match &c.path {
+            ColumnPath::Own { column } => {
+                if t.column(column).is_none() {
+                    return Err(db.schema_error(format!(
+                        "{}: event column `{column}` does not exist",
+                        job.collection
+                    )));
+                }
+                params.push(before);
+                parts.push(format!(
+                    "{} < {}",
+                    col(column),
+                    d.typed_param(params.len(), kind(tname, column))
+                ));
+            }
+            ColumnPath::Parent {
+                via,
+                table,
+                key,
+                column,
+            } => {
+                params.push(before);
+                parts.push(format!(
+                    "{} IN (SELECT {} FROM {} WHERE {} < {})",
+                    col(via),
+                    d.ident(key),
+                    d.table(table),
+                    d.ident(column),
+                    d.typed_param(params.len(), kind(table, column))
+                ));
+            }
+        }
+    }
+    for g in &job.guards {
+        let alias = "skydd_ref";
+        let on: Vec<String> = g
+            .columns
+            .iter()
+            .zip(&g.references)
+            .map(|(c, r)| format!("{alias}.{} = {}", d.ident(c), col(r)))
+            .collect();
+        parts.push(format!(
+            "NOT EXISTS (SELECT 1 FROM {} {alias} WHERE {})",
+            d.table(&g.table),
+            on.join(" AND ")
+        ));
+    }
+    if let Action::Mask { set } = &job.action {
+        let pending: Vec<String> = set
+            .iter()
+            .map(|(f, v)| match v {
+                Value::Null => format!("{} IS NOT NULL", col(f)),
+                v => {
+                    params.push(v.clone());
+                    format!(
+                        "({} IS NOT NULL AND {} <> {})",
+                        col(f),
+                        col(f),
+                        d.typed_param(params.len(), kind(tname, f))
+                    )
+                }
+            })
+            .collect();
+        if !pending.is_empty() {
+            parts.push(format!("({})", pending.join(" OR ")));
+        }
+    }
+    if !job.exclude.is_empty() {
+        let tuples: Vec<String> = job
+            .exclude
+            .iter()
+            .map(|k| {
+                let ph: Vec<String> = job
+                    .key
+                    .iter()
+                    .zip(k)
+                    .map(|(c, v)| {
+                        params.push(v.clone());
+                        d.typed_param(params.len(), kind(tname, c))
+                    })
+                    .collect();
+                if ph.len() == 1 {
+                    ph[0].clone()
+                } else {
+                    format!("({})", ph.join(", "))
+                }
+            })
+            .collect();
+        let key = if job.key.len() == 1 {
+            col(&job.key[0])
+        } else {
+            format!(
+                "({})",
+                job.key
+                    .iter()
+                    .map(|k| col(k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        parts.push(format!("NOT ({key} IN ({}))", tuples.join(", ")));
+    }
+    if parts.is_empty() {
+        return Err(db.schema_error(format!(
+            "{}: a retention job without conditions would touch every row",
+            job.collection
+        )));
+    }
+    Ok((parts.join(" AND "), params))
+}
+
+/// How many rows the job would touch now.
+pub async fn count(db: &Db, schema: &Schema, job: &Job) -> Result<u64, DbError> {
+    let (where_, params) = where_clause(db, schema, job)?;
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {where_}",
+        db.dialect.table(&job.collection.collection)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in &params {
+        q = bind(q, p);
+    }
+    let row = q
+        .fetch_one(db.pool())
+        .await
+        .map_err(|e| db.query_error(e))?;
+    let n: i64 = row.try_get(0).map_err(|e| db.query_error(e))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// The statement erasing one batch of at most `limit` due rows.
+pub fn batch_statement(
+    db: &Db,
+    schema: &Schema,
+    job: &Job,
+    limit: usize,
+) -> Result<(String, Vec<Value>), DbError> {
+    let d = &db.dialect;
+    let (where_, mut params) = where_clause(db, schema, job)?;
+    let table = &job.collection.collection;
+    Ok(match &job.action {
+        Action::Delete => (d.delete_batch(table, &job.key, &where_, limit), params),
+        Action::Mask { set } => {
+            let t = schema
+                .table(table)
+                .ok_or_else(|| db.schema_error(format!("table `{table}` does not exist")))?;
+            // SET parameters come first in the statement text, so they are numbered first.
+            let mut set_params = Vec::new();
+            let assign: Vec<String> = set
+                .iter()
+                .map(|(f, v)| match v {
+                    Value::Null => format!("{} = NULL", d.ident(f)),
+                    v => {
+                        set_params.push(v.clone());
+                        let kind = t.column(f).map_or(ColumnKind::Other, |c| c.kind);
+                        format!("{} = {}", d.ident(f), d.typed_param(set_params.len(), kind))
+                    }
+                })
+                .collect();
+            // Renumber the WHERE placeholders after the SET ones (PostgreSQL numbers them).
+            let where_ = renumber(d, &where_, set_params.len());
+            set_params.append(&mut params);
+            (
+                d.update_batch(table, &job.key, &assign.join(", "), &where_, limit),
+                set_params,
+            )
+        }
+    })
+}
+
+/// Shifts `$n` placeholders by `by` (PostgreSQL); `?` needs no change.
+fn renumber(d: &crate::Dialect, sql: &str, by: usize) -> String {
+    if by == 0 || d.kind != skydd_core::register::DbKind::Postgres {
+        return sql.to_owned();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            let mut n = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n.push(*d);
+                chars.next();
+            }
+            let n: usize = n.parse().unwrap_or(0);
+            out.push_str(&format!("${}", n + by));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Erases one batch; returns the rows touched and how long the statement took.
+pub async fn run_batch(
+    db: &Db,
+    schema: &Schema,
+    job: &Job,
+    limit: usize,
+) -> Result<(u64, Duration), DbError> {
+    let (sql, params) = batch_statement(db, schema, job, limit)?;
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in &params {
+        q = bind(q, p);
+    }
+    let started = Instant::now();
+    let r = q.execute(db.pool()).await.map_err(|e| db.query_error(e))?;
+    Ok((r.rows_affected(), started.elapsed()))
+}
+
+/// Adapts the batch size so each transaction takes about `target`, never more than a
+/// second: doubles below half the target, halves above twice it.
+pub fn next_batch(current: usize, took: Duration, target: Duration) -> usize {
+    if took > target * 2 || took > Duration::from_millis(900) {
+        (current / 2).max(100)
+    } else if took < target / 2 {
+        (current * 2).min(100_000)
+    } else {
+        current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_grow_when_fast_and_shrink_when_slow() {
+        let target = Duration::from_millis(200);
+        assert_eq!(next_batch(1000, Duration::from_millis(20), target), 2000);
+        assert_eq!(next_batch(1000, Duration::from_millis(200), target), 1000);
+        assert_eq!(next_batch(1000, Duration::from_millis(500), target), 500);
+        assert_eq!(next_batch(150, Duration::from_millis(950), target), 100);
+        assert_eq!(
+            next_batch(80_000, Duration::from_millis(1), target),
+            100_000
+        );
+    }
+
+    #[test]
+    fn postgres_placeholders_shift_after_set_parameters() {
+        let d = crate::Dialect {
+            kind: skydd_core::register::DbKind::Postgres,
+            schema: None,
+        };
+        assert_eq!(
+            renumber(&d, "a < $1 AND b IN ($2, $10)", 2),
+            "a < $3 AND b IN ($4, $12)"
+        );
+        let m = crate::Dialect {
+            kind: skydd_core::register::DbKind::Mysql,
+            schema: None,
+        };
+        assert_eq!(renumber(&m, "a < ?", 2), "a < ?");
+    }
+}

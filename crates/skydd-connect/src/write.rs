@@ -1,0 +1,194 @@
+//! Executing erasure and rectification steps: all steps for one database in one
+//! transaction, so a crash or an error leaves it untouched or fully done.
+//!
+//! Rows that get the same new values are updated by one statement (`… WHERE key IN
+//! (…)`); values that differ per row (keyed hashes, random strings) take one statement per
+//! row. Deletions follow the plan's order, referencing rows first.
+
+use std::collections::BTreeMap;
+
+use skydd_core::plan::erasure::Step;
+use skydd_core::schema::{ColumnKind, Schema, Table};
+use skydd_core::value::Value;
+use sqlx::AssertSqlSafe;
+
+use crate::{Db, DbError, bind};
+
+/// What a transaction did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Executed {
+    /// Statements issued.
+    pub statements: usize,
+    /// Rows changed or deleted.
+    pub rows: u64,
+}
+
+struct Statement {
+    sql: String,
+    params: Vec<Value>,
+    expected: u64,
+}
+
+fn table<'s>(db: &Db, schema: &'s Schema, name: &str) -> Result<&'s Table, DbError> {
+    schema
+        .table(name)
+        .ok_or_else(|| db.schema_error(format!("table `{name}` does not exist")))
+}
+
+fn kind(t: &Table, column: &str) -> ColumnKind {
+    t.column(column).map_or(ColumnKind::Other, |c| c.kind)
+}
+
+/// `key IN (…)` for the keys, appending parameters.
+fn key_in(
+    db: &Db,
+    t: &Table,
+    cols: &[String],
+    keys: &[Vec<Value>],
+    params: &mut Vec<Value>,
+) -> String {
+    let d = &db.dialect;
+    let tuples: Vec<String> = keys
+        .iter()
+        .map(|k| {
+            let ph: Vec<String> = cols
+                .iter()
+                .zip(k)
+                .map(|(c, v)| {
+                    params.push(v.clone());
+                    d.typed_param(params.len(), kind(t, c))
+                })
+                .collect();
+            if ph.len() == 1 {
+                ph[0].clone()
+            } else {
+                format!("({})", ph.join(", "))
+            }
+        })
+        .collect();
+    format!("{} IN ({})", d.key_tuple(cols, None), tuples.join(", "))
+}
+
+fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>, DbError> {
+    let d = &db.dialect;
+    let mut out = Vec::new();
+    // Group updates by (table, key columns, the exact assignments).
+    type Group = (String, Vec<String>, Vec<(String, Value)>);
+    let mut groups: Vec<(Group, Vec<Vec<Value>>)> = Vec::new();
+    let mut deletes: Vec<(String, Vec<String>, Vec<Vec<Value>>)> = Vec::new();
+    for step in steps {
+        match step {
+            Step::Update {
+                collection,
+                key,
+                set,
+            } => {
+                let cols: Vec<String> = key.iter().map(|(c, _)| c.clone()).collect();
+                let vals: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
+                let assign: Vec<(String, Value)> = set
+                    .iter()
+                    .map(|c| (c.field.clone(), c.after.clone()))
+                    .collect();
+                let g = (collection.collection.clone(), cols, assign);
+                match groups
+                    .iter_mut()
+                    .find(|(k, _)| k.0 == g.0 && k.1 == g.1 && k.2 == g.2)
+                {
+                    Some((_, keys)) => keys.push(vals),
+                    None => groups.push((g, vec![vals])),
+                }
+            }
+            Step::Delete { collection, key } => {
+                let cols: Vec<String> = key.iter().map(|(c, _)| c.clone()).collect();
+                let vals: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
+                match deletes.last_mut() {
+                    Some((t, c, keys)) if *t == collection.collection && *c == cols => {
+                        keys.push(vals)
+                    }
+                    _ => deletes.push((collection.collection.clone(), cols, vec![vals])),
+                }
+            }
+        }
+    }
+    for ((tname, cols, assign), keys) in groups {
+        let t = table(db, schema, &tname)?;
+        for chunk in keys.chunks(500) {
+            let mut params = Vec::new();
+            let set: Vec<String> = assign
+                .iter()
+                .map(|(c, v)| match v {
+                    Value::Null => format!("{} = NULL", d.ident(c)),
+                    v => {
+                        params.push(v.clone());
+                        format!(
+                            "{} = {}",
+                            d.ident(c),
+                            d.typed_param(params.len(), kind(t, c))
+                        )
+                    }
+                })
+                .collect();
+            let where_ = key_in(db, t, &cols, chunk, &mut params);
+            out.push(Statement {
+                sql: format!(
+                    "UPDATE {} SET {} WHERE {where_}",
+                    d.table(&tname),
+                    set.join(", ")
+                ),
+                params,
+                expected: chunk.len() as u64,
+            });
+        }
+    }
+    for (tname, cols, keys) in deletes {
+        let t = table(db, schema, &tname)?;
+        for chunk in keys.chunks(500) {
+            let mut params = Vec::new();
+            let where_ = key_in(db, t, &cols, chunk, &mut params);
+            out.push(Statement {
+                sql: format!("DELETE FROM {} WHERE {where_}", d.table(&tname)),
+                params,
+                expected: chunk.len() as u64,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Applies steps in one transaction. If any statement fails, or touches more rows than
+/// planned (a key that is not unique), everything is rolled back.
+pub async fn apply(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Executed, DbError> {
+    let stmts = statements(db, schema, steps)?;
+    if stmts.is_empty() {
+        return Ok(Executed::default());
+    }
+    let mut tx = db.pool().begin().await.map_err(|e| db.query_error(e))?;
+    let mut done = Executed::default();
+    for s in &stmts {
+        let mut q = sqlx::query(AssertSqlSafe(s.sql.clone()));
+        for p in &s.params {
+            q = bind(q, p);
+        }
+        let r = q.execute(&mut *tx).await.map_err(|e| db.query_error(e))?;
+        done.statements += 1;
+        done.rows += r.rows_affected();
+        // MySQL counts only rows whose values change; a row already masked is fine.
+        if r.rows_affected() > s.expected {
+            return Err(db.query_error(format!(
+                "a statement touched {} rows where {} were planned; rolled back",
+                r.rows_affected(),
+                s.expected
+            )));
+        }
+    }
+    tx.commit().await.map_err(|e| db.query_error(e))?;
+    tracing::info!(database = %db.name, statements = done.statements, rows = done.rows, "erasure committed");
+    Ok(done)
+}
+
+/// Groups steps by dataset for `apply`.
+pub fn by_dataset(
+    steps: &BTreeMap<String, Vec<Step>>,
+) -> impl Iterator<Item = (&String, &Vec<Step>)> {
+    steps.iter().filter(|(_, s)| !s.is_empty())
+}
