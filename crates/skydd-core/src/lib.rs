@@ -19,6 +19,7 @@ pub mod orgnr;
 pub mod plan;
 pub mod register;
 pub mod retention;
+pub mod rights;
 pub mod ropa;
 pub mod schema;
 pub mod taxonomy;

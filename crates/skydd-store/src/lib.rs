@@ -1,0 +1,446 @@
+//! skydd's own records, in an embedded SQLite file (`skydd-state.sqlite` beside the
+//! register by default): what people asked for (restrictions, objections, withdrawn
+//! consent), the fields an erasure had to keep and when they may go, the fields already
+//! erased, the requests handled, and the retention runs.
+//!
+//! **Architecture invariant:** only this crate touches skydd's tables, and skydd's tables
+//! live only here, never in the company's databases.
+#![deny(missing_docs)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::str::FromStr;
+
+use skydd_core::rights::{Kind, Restriction};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{Row, SqlitePool};
+
+/// What went wrong with skydd's own records.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file could not be opened or created.
+    #[error("cannot open skydd's state at `{path}`: {reason}")]
+    Open {
+        /// Where.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+    /// A statement failed.
+    #[error("skydd's state: {0}")]
+    Query(#[from] sqlx::Error),
+    /// The file was written by a newer skydd.
+    #[error("skydd's state is at schema version {found}, newer than this skydd knows ({known}); upgrade skydd")]
+    Newer {
+        /// Found.
+        found: i64,
+        /// Known.
+        known: i64,
+    },
+}
+
+/// Migrations, in order; each runs once, in a transaction.
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_initial.sql")];
+
+/// A field kept by a legal obligation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// The person.
+    pub subject: String,
+    /// `dataset.collection`.
+    pub collection: String,
+    /// The row's key (`id=11`).
+    pub row_key: String,
+    /// The field.
+    pub field: String,
+    /// The purpose keeping it.
+    pub purpose: String,
+    /// The statute.
+    pub statute: Option<String>,
+    /// The last day it must be kept.
+    pub until: Option<String>,
+}
+
+/// A data-subject request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestRecord {
+    /// Identifier.
+    pub id: String,
+    /// access, portability, erasure, rectification, restriction, objection.
+    pub kind: String,
+    /// The person.
+    pub subject: String,
+    /// Received (date).
+    pub received: String,
+    /// Answer due (date, Art. 12(3)).
+    pub due: String,
+    /// Completed (date-time).
+    pub completed: Option<String>,
+    /// What was done (JSON).
+    pub summary: String,
+}
+
+/// The state file.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+fn now() -> String {
+    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the state file.
+    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+        let err = |e: &dyn std::fmt::Display| StoreError::Open { path: path.display().to_string(), reason: e.to_string() };
+        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+            .map_err(|e| err(&e))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(std::time::Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await.map_err(|e| err(&e))?;
+        let store = Store { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            .execute(&self.pool)
+            .await?;
+        let version: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_version")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(StoreError::Newer { found: version, known });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+            let mut tx = self.pool.begin().await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_version (version) VALUES (?)")
+                .bind(i as i64 + 1)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+
+    /// Records what a person asked for. Returns its id; an identical active record is not
+    /// duplicated.
+    pub async fn restrict(
+        &self,
+        subject: &str,
+        kind: Kind,
+        purpose: Option<&str>,
+        allowed: &[String],
+        reason: Option<&str>,
+    ) -> Result<i64, StoreError> {
+        let allowed = serde_json::to_string(allowed).unwrap_or_else(|_| "[]".into());
+        let existing = sqlx::query(
+            "SELECT id FROM restriction WHERE subject = ? AND kind = ? AND purpose IS ? AND allowed = ? AND lifted_at IS NULL",
+        )
+        .bind(subject)
+        .bind(kind.key())
+        .bind(purpose)
+        .bind(&allowed)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = existing {
+            return Ok(row.try_get(0)?);
+        }
+        let row = sqlx::query(
+            "INSERT INTO restriction (subject, kind, purpose, allowed, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(subject)
+        .bind(kind.key())
+        .bind(purpose)
+        .bind(allowed)
+        .bind(reason)
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get(0)?)
+    }
+
+    /// Lifts active records of `kind` for `purpose` (all purposes when `None`); returns how
+    /// many.
+    pub async fn lift(&self, subject: &str, kind: Kind, purpose: Option<&str>) -> Result<u64, StoreError> {
+        let r = sqlx::query(
+            "UPDATE restriction SET lifted_at = ? WHERE subject = ? AND kind = ? AND lifted_at IS NULL AND (? IS NULL OR purpose = ?)",
+        )
+        .bind(now())
+        .bind(subject)
+        .bind(kind.key())
+        .bind(purpose)
+        .bind(purpose)
+        .execute(&self.pool)
+        .await?;
+        Ok(r.rows_affected())
+    }
+
+    fn restriction(row: &sqlx::sqlite::SqliteRow) -> Result<Restriction, StoreError> {
+        let kind: String = row.try_get("kind")?;
+        let allowed: String = row.try_get("allowed")?;
+        Ok(Restriction {
+            subject: row.try_get("subject")?,
+            kind: Kind::from_key(&kind).unwrap_or(Kind::Restriction),
+            purpose: row.try_get("purpose")?,
+            allowed: serde_json::from_str(&allowed).unwrap_or_default(),
+            since: row.try_get("created_at")?,
+        })
+    }
+
+    /// The active records of one person.
+    pub async fn active(&self, subject: &str) -> Result<Vec<Restriction>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT subject, kind, purpose, allowed, created_at FROM restriction WHERE subject = ? AND lifted_at IS NULL ORDER BY id",
+        )
+        .bind(subject)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Self::restriction).collect()
+    }
+
+    /// Every active record, by person (for checking many people at once).
+    pub async fn all_active(&self) -> Result<BTreeMap<String, Vec<Restriction>>, StoreError> {
+        let rows = sqlx::query("SELECT subject, kind, purpose, allowed, created_at FROM restriction WHERE lifted_at IS NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: BTreeMap<String, Vec<Restriction>> = BTreeMap::new();
+        for r in &rows {
+            let r = Self::restriction(r)?;
+            out.entry(r.subject.clone()).or_default().push(r);
+        }
+        Ok(out)
+    }
+
+    /// Records the fields an erasure kept.
+    pub async fn record_holds(&self, holds: &[Hold]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        for h in holds {
+            sqlx::query(
+                "INSERT INTO hold (subject, collection, row_key, field, purpose, statute, until, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (collection, row_key, field) DO UPDATE SET until = excluded.until, purpose = excluded.purpose, statute = excluded.statute, released_at = NULL",
+            )
+            .bind(&h.subject)
+            .bind(&h.collection)
+            .bind(&h.row_key)
+            .bind(&h.field)
+            .bind(&h.purpose)
+            .bind(&h.statute)
+            .bind(&h.until)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Holds not yet released, earliest expiry first.
+    pub async fn holds(&self) -> Result<Vec<Hold>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT subject, collection, row_key, field, purpose, statute, until FROM hold WHERE released_at IS NULL ORDER BY until, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Hold {
+                    subject: r.try_get(0)?,
+                    collection: r.try_get(1)?,
+                    row_key: r.try_get(2)?,
+                    field: r.try_get(3)?,
+                    purpose: r.try_get(4)?,
+                    statute: r.try_get(5)?,
+                    until: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks holds released on or before `today` (their data went with the retention sweep).
+    pub async fn release_holds(&self, today: &str) -> Result<u64, StoreError> {
+        let r = sqlx::query("UPDATE hold SET released_at = ? WHERE released_at IS NULL AND until IS NOT NULL AND until < ?")
+            .bind(now())
+            .bind(today)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+
+    /// The (collection, row key, field) already erased.
+    pub async fn erased(&self) -> Result<BTreeSet<(String, String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT collection, row_key, field FROM erased").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+    }
+
+    /// Records fields as erased by `request`.
+    pub async fn mark_erased(&self, request: &str, fields: &[(String, String, String)]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let at = now();
+        for (c, k, f) in fields {
+            sqlx::query("INSERT OR IGNORE INTO erased (collection, row_key, field, request, at) VALUES (?, ?, ?, ?, ?)")
+                .bind(c)
+                .bind(k)
+                .bind(f)
+                .bind(request)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Logs a request.
+    pub async fn record_request(&self, r: &RequestRecord) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO request (id, kind, subject, received, due, completed, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET completed = excluded.completed, summary = excluded.summary",
+        )
+        .bind(&r.id)
+        .bind(&r.kind)
+        .bind(&r.subject)
+        .bind(&r.received)
+        .bind(&r.due)
+        .bind(&r.completed)
+        .bind(&r.summary)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The requests logged, newest first.
+    pub async fn requests(&self) -> Result<Vec<RequestRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, kind, subject, received, due, completed, summary FROM request ORDER BY received DESC, id DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RequestRecord {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    subject: r.try_get(2)?,
+                    received: r.try_get(3)?,
+                    due: r.try_get(4)?,
+                    completed: r.try_get(5)?,
+                    summary: r.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Starts a retention run; an earlier run still marked `running` was killed and is
+    /// marked `interrupted` (the new run picks up where it stopped).
+    pub async fn start_run(&self) -> Result<(i64, u64), StoreError> {
+        let interrupted = sqlx::query("UPDATE retention_run SET status = 'interrupted', finished_at = ? WHERE status = 'running'")
+            .bind(now())
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let row = sqlx::query("INSERT INTO retention_run (started_at, status) VALUES (?, 'running') RETURNING id")
+            .bind(now())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((row.try_get(0)?, interrupted))
+    }
+
+    /// Records progress of a run.
+    pub async fn progress_run(&self, id: i64, rows: u64, detail: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE retention_run SET rows = ?, detail = ? WHERE id = ?")
+            .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+            .bind(detail)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Finishes a run.
+    pub async fn finish_run(&self, id: i64, status: &str, rows: u64, detail: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE retention_run SET status = ?, finished_at = ?, rows = ?, detail = ? WHERE id = ?")
+            .bind(status)
+            .bind(now())
+            .bind(i64::try_from(rows).unwrap_or(i64::MAX))
+            .bind(detail)
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Closes the file.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(&dir.path().join("state.sqlite")).await.unwrap();
+        (dir, s)
+    }
+
+    #[tokio::test]
+    async fn restrictions_are_recorded_once_listed_and_lifted() {
+        let (_d, s) = store().await;
+        let a = s.restrict("email:a@x.se", Kind::Objection, Some("newsletter"), &[], Some("mejl")).await.unwrap();
+        let b = s.restrict("email:a@x.se", Kind::Objection, Some("newsletter"), &[], None).await.unwrap();
+        assert_eq!(a, b, "an identical active record is not duplicated");
+        s.restrict("email:a@x.se", Kind::ErasureHold, None, &["bookkeeping".into()], None).await.unwrap();
+        let active = s.active("email:a@x.se").await.unwrap();
+        assert_eq!(active.len(), 2);
+        assert_eq!(active[1].allowed, ["bookkeeping"]);
+        assert!(!skydd_core::rights::may(&active, "newsletter").allowed);
+        assert_eq!(s.lift("email:a@x.se", Kind::Objection, Some("newsletter")).await.unwrap(), 1);
+        assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
+        assert_eq!(s.all_active().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_the_records_and_does_not_migrate_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let s = Store::open(&path).await.unwrap();
+        s.restrict("email:a@x.se", Kind::Restriction, None, &[], None).await.unwrap();
+        s.close().await;
+        let s = Store::open(&path).await.unwrap();
+        assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn holds_and_erased_fields_and_runs() {
+        let (_d, s) = store().await;
+        let h = Hold {
+            subject: "email:a@x.se".into(),
+            collection: "hosting.invoice".into(),
+            row_key: "id=11".into(),
+            field: "amount".into(),
+            purpose: "bookkeeping".into(),
+            statute: Some("Bokföringslagen (1999:1078) 7 kap. 2 §".into()),
+            until: Some("2032-12-31".into()),
+        };
+        s.record_holds(std::slice::from_ref(&h)).await.unwrap();
+        s.record_holds(std::slice::from_ref(&h)).await.unwrap();
+        assert_eq!(s.holds().await.unwrap(), [h]);
+        assert_eq!(s.release_holds("2032-12-31").await.unwrap(), 0, "kept through its last day");
+        assert_eq!(s.release_holds("2033-01-01").await.unwrap(), 1);
+        s.mark_erased("r1", &[("hosting.customer".into(), "id=1".into(), "email".into())]).await.unwrap();
+        assert!(s.erased().await.unwrap().contains(&("hosting.customer".into(), "id=1".into(), "email".into())));
+        let (id, interrupted) = s.start_run().await.unwrap();
+        assert_eq!(interrupted, 0);
+        let (_, interrupted) = s.start_run().await.unwrap();
+        assert_eq!(interrupted, 1, "a run left running was killed");
+        s.finish_run(id, "done", 10, "{}").await.unwrap();
+    }
+}
