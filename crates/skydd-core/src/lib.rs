@@ -16,6 +16,7 @@ pub mod identity;
 pub mod law;
 pub mod lint;
 pub mod orgnr;
+pub mod package;
 pub mod plan;
 pub mod register;
 pub mod retention;

@@ -33,9 +33,14 @@ impl Kind {
 
     /// The kind with `key`.
     pub fn from_key(key: &str) -> Option<Kind> {
-        [Kind::Restriction, Kind::Objection, Kind::ConsentWithdrawn, Kind::ErasureHold]
-            .into_iter()
-            .find(|k| k.key() == key)
+        [
+            Kind::Restriction,
+            Kind::Objection,
+            Kind::ConsentWithdrawn,
+            Kind::ErasureHold,
+        ]
+        .into_iter()
+        .find(|k| k.key() == key)
     }
 
     /// The article it rests on.
@@ -79,10 +84,16 @@ pub fn may(records: &[Restriction], purpose: &str) -> Decision {
     for r in records {
         let concerns = r.purpose.as_deref().is_none_or(|p| p == purpose);
         if concerns && !r.allowed.iter().any(|a| a == purpose) {
-            return Decision { allowed: false, because: Some(r.clone()) };
+            return Decision {
+                allowed: false,
+                because: Some(r.clone()),
+            };
         }
     }
-    Decision { allowed: true, because: None }
+    Decision {
+        allowed: true,
+        because: None,
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +120,10 @@ mod tests {
         let recs = [r(Kind::Objection, Some("newsletter"), &[])];
         assert!(!may(&recs, "newsletter").allowed);
         assert!(may(&recs, "invoicing").allowed);
-        assert_eq!(may(&recs, "newsletter").because.unwrap().kind, Kind::Objection);
+        assert_eq!(
+            may(&recs, "newsletter").because.unwrap().kind,
+            Kind::Objection
+        );
     }
 
     #[test]
@@ -129,7 +143,12 @@ mod tests {
 
     #[test]
     fn kinds_round_trip_through_their_keys() {
-        for k in [Kind::Restriction, Kind::Objection, Kind::ConsentWithdrawn, Kind::ErasureHold] {
+        for k in [
+            Kind::Restriction,
+            Kind::Objection,
+            Kind::ConsentWithdrawn,
+            Kind::ErasureHold,
+        ] {
             assert_eq!(Kind::from_key(k.key()), Some(k));
         }
         assert_eq!(Kind::from_key("nope"), None);

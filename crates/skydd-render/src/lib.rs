@@ -14,6 +14,7 @@ pub mod view;
 use std::collections::BTreeMap;
 
 use minijinja::{Environment, context};
+use skydd_core::package::AccessPackage;
 use skydd_core::register::Register;
 use skydd_core::{Lang, ropa};
 
@@ -72,10 +73,11 @@ pub const OVERRIDABLE: [&str; 5] = [
     "strings.en.toml",
 ];
 
-const EMBEDDED: [(&str, &str); 5] = [
+const EMBEDDED: [(&str, &str); 6] = [
     ("notice.html", include_str!("../templates/notice.html")),
     ("notice.md", include_str!("../templates/notice.md")),
     ("ropa.html", include_str!("../templates/ropa.html")),
+    ("access.html", include_str!("../templates/access.html")),
     (
         "strings.sv.toml",
         include_str!("../templates/strings.sv.toml"),
@@ -227,6 +229,26 @@ impl Renderer {
                 content_hash => reg.content_hash(),
             },
         )
+    }
+
+    /// A register extract (Art. 15) as an HTML page in `lang`.
+    pub fn access_report(
+        &self,
+        reg: &Register,
+        package: &AccessPackage,
+        lang: Lang,
+    ) -> Result<String, RenderError> {
+        let t = self.strings.get(&lang).cloned().unwrap_or_default();
+        let t: BTreeMap<String, String> = t
+            .into_iter()
+            .map(|(k, v)| {
+                let v = v.replace("{controller}", &reg.controller.name);
+                let v = v.replace("{contact}", reg.rights_contact().unwrap_or(""));
+                (k, v)
+            })
+            .collect();
+        let view = view::AccessView::build(reg, package, lang);
+        self.render("access.html", minijinja::context! { t => t, ..minijinja::Value::from(minijinja::value::Serde(&view)) })
     }
 }
 

@@ -492,3 +492,162 @@ impl NoticeView {
         }
     }
 }
+
+/// A row cell of the register extract.
+#[derive(Debug, Serialize)]
+pub struct AccessCell {
+    field: String,
+    value: String,
+    categories: Vec<String>,
+}
+
+/// A collection in the register extract.
+#[derive(Debug, Serialize)]
+pub struct AccessCollection {
+    title: String,
+    rows: Vec<Vec<AccessCell>>,
+}
+
+/// A purpose in the register extract.
+#[derive(Debug, Serialize)]
+pub struct AccessPurpose {
+    name: String,
+    bases: Vec<String>,
+    categories: Vec<String>,
+    recipients: Vec<String>,
+    transfers: Vec<String>,
+    retention: Option<String>,
+    sources: Vec<String>,
+    automated: Option<String>,
+}
+
+/// Everything the register-extract template gets (besides the strings `t`).
+#[derive(Debug, Serialize)]
+pub struct AccessView {
+    lang: &'static str,
+    controller: ContactView,
+    dpo: Option<ContactView>,
+    authority: ContactView,
+    rights_contact: Option<String>,
+    identities: Vec<String>,
+    received: String,
+    due: Option<String>,
+    data: Vec<AccessCollection>,
+    purposes: Vec<AccessPurpose>,
+    register_hash: String,
+}
+
+impl AccessView {
+    /// Builds the view of a package in `lang`.
+    pub fn build(
+        reg: &Register,
+        pkg: &skydd_core::package::AccessPackage,
+        lang: Lang,
+    ) -> AccessView {
+        let pick = |p: &(String, String)| lang.pick(&p.0, &p.1).clone();
+        let c = &reg.controller;
+        let a = &reg.authority;
+        AccessView {
+            lang: lang.code(),
+            controller: ContactView {
+                name: Some(c.name.clone()),
+                org_number: c.org_number.as_ref().map(ToString::to_string),
+                address: c.address.clone(),
+                email: c.email.clone(),
+                phone: c.phone.clone(),
+                website: c.website.clone(),
+            },
+            dpo: reg.dpo.as_ref().map(ContactView::of),
+            authority: ContactView {
+                name: Some(a.name.clone()),
+                org_number: None,
+                address: a.address.clone(),
+                email: a.email.clone(),
+                phone: a.phone.clone(),
+                website: a.website.clone(),
+            },
+            rights_contact: reg.rights_contact().map(str::to_owned),
+            identities: pkg.identities.clone(),
+            received: pkg.received.to_string(),
+            due: pkg.due.map(|d| d.to_string()),
+            data: pkg
+                .data
+                .iter()
+                .map(|c| AccessCollection {
+                    title: c.collection.clone(),
+                    rows: c
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            c.fields
+                                .iter()
+                                .filter_map(|f| row.get(f).map(|cell| (f, cell)))
+                                .map(|(f, cell)| AccessCell {
+                                    field: f.clone(),
+                                    value: cell.value.as_text().unwrap_or_else(|| "–".into()),
+                                    categories: cell
+                                        .categories
+                                        .iter()
+                                        .map(|k| reg.category_name(k, lang))
+                                        .collect(),
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                })
+                .collect(),
+            purposes: pkg
+                .purposes
+                .iter()
+                .map(|p| AccessPurpose {
+                    name: pick(&p.name),
+                    bases: p
+                        .legal_bases
+                        .iter()
+                        .map(|(sv, en, art)| format!("{} ({art})", lang.pick(sv, en)))
+                        .collect(),
+                    categories: p.categories.iter().map(pick).collect(),
+                    recipients: p
+                        .recipients
+                        .iter()
+                        .map(|r| {
+                            let place = lang.pick(&r[4], &r[5]);
+                            let name = lang.pick(&r[0], &r[1]);
+                            let role = lang.pick(&r[2], &r[3]).to_lowercase();
+                            if place.is_empty() {
+                                format!("{name} ({role})")
+                            } else {
+                                format!("{name} ({role}, {place})")
+                            }
+                        })
+                        .collect(),
+                    transfers: p
+                        .transfers
+                        .iter()
+                        .map(|t| {
+                            format!(
+                                "{}: {} – {}",
+                                t[0],
+                                lang.pick(&t[1], &t[2]),
+                                lang.pick(&t[3], &t[4])
+                            )
+                        })
+                        .collect(),
+                    retention: p.retention.as_ref().map(pick),
+                    sources: p.sources.iter().map(pick).collect(),
+                    automated: p.automated.as_ref().map(|a| {
+                        let logic = lang.pick(&a[0], &a[1]);
+                        let sig = lang.pick(&a[2], &a[3]);
+                        [logic, sig]
+                            .into_iter()
+                            .filter(|s| !s.is_empty())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    }),
+                })
+                .collect(),
+            register_hash: pkg.register_hash.clone(),
+        }
+    }
+}

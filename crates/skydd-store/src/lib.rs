@@ -30,7 +30,9 @@ pub enum StoreError {
     #[error("skydd's state: {0}")]
     Query(#[from] sqlx::Error),
     /// The file was written by a newer skydd.
-    #[error("skydd's state is at schema version {found}, newer than this skydd knows ({known}); upgrade skydd")]
+    #[error(
+        "skydd's state is at schema version {found}, newer than this skydd knows ({known}); upgrade skydd"
+    )]
     Newer {
         /// Found.
         found: i64,
@@ -87,19 +89,28 @@ pub struct Store {
 }
 
 fn now() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 impl Store {
     /// Opens (creating if needed) and migrates the state file.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
-        let err = |e: &dyn std::fmt::Display| StoreError::Open { path: path.display().to_string(), reason: e.to_string() };
+        let err = |e: &dyn std::fmt::Display| StoreError::Open {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(|e| err(&e))?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(opts).await.map_err(|e| err(&e))?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await
+            .map_err(|e| err(&e))?;
         let store = Store { pool };
         store.migrate().await?;
         Ok(store)
@@ -115,11 +126,20 @@ impl Store {
             .try_get(0)?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
-            return Err(StoreError::Newer { found: version, known });
+            return Err(StoreError::Newer {
+                found: version,
+                known,
+            });
         }
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+        for (i, sql) in MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(usize::try_from(version).unwrap_or(0))
+        {
             let mut tx = self.pool.begin().await?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(&mut *tx).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("INSERT INTO schema_version (version) VALUES (?)")
                 .bind(i as i64 + 1)
                 .execute(&mut *tx)
@@ -168,7 +188,12 @@ impl Store {
 
     /// Lifts active records of `kind` for `purpose` (all purposes when `None`); returns how
     /// many.
-    pub async fn lift(&self, subject: &str, kind: Kind, purpose: Option<&str>) -> Result<u64, StoreError> {
+    pub async fn lift(
+        &self,
+        subject: &str,
+        kind: Kind,
+        purpose: Option<&str>,
+    ) -> Result<u64, StoreError> {
         let r = sqlx::query(
             "UPDATE restriction SET lifted_at = ? WHERE subject = ? AND kind = ? AND lifted_at IS NULL AND (? IS NULL OR purpose = ?)",
         )
@@ -276,12 +301,20 @@ impl Store {
 
     /// The (collection, row key, field) already erased.
     pub async fn erased(&self) -> Result<BTreeSet<(String, String, String)>, StoreError> {
-        let rows = sqlx::query("SELECT collection, row_key, field FROM erased").fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?))).collect()
+        let rows = sqlx::query("SELECT collection, row_key, field FROM erased")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
     }
 
     /// Records fields as erased by `request`.
-    pub async fn mark_erased(&self, request: &str, fields: &[(String, String, String)]) -> Result<(), StoreError> {
+    pub async fn mark_erased(
+        &self,
+        request: &str,
+        fields: &[(String, String, String)],
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         let at = now();
         for (c, k, f) in fields {
@@ -344,10 +377,12 @@ impl Store {
             .execute(&self.pool)
             .await?
             .rows_affected();
-        let row = sqlx::query("INSERT INTO retention_run (started_at, status) VALUES (?, 'running') RETURNING id")
-            .bind(now())
-            .fetch_one(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "INSERT INTO retention_run (started_at, status) VALUES (?, 'running') RETURNING id",
+        )
+        .bind(now())
+        .fetch_one(&self.pool)
+        .await?;
         Ok((row.try_get(0)?, interrupted))
     }
 
@@ -363,7 +398,13 @@ impl Store {
     }
 
     /// Finishes a run.
-    pub async fn finish_run(&self, id: i64, status: &str, rows: u64, detail: &str) -> Result<(), StoreError> {
+    pub async fn finish_run(
+        &self,
+        id: i64,
+        status: &str,
+        rows: u64,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE retention_run SET status = ?, finished_at = ?, rows = ?, detail = ? WHERE id = ?")
             .bind(status)
             .bind(now())
@@ -394,15 +435,46 @@ mod tests {
     #[tokio::test]
     async fn restrictions_are_recorded_once_listed_and_lifted() {
         let (_d, s) = store().await;
-        let a = s.restrict("email:a@x.se", Kind::Objection, Some("newsletter"), &[], Some("mejl")).await.unwrap();
-        let b = s.restrict("email:a@x.se", Kind::Objection, Some("newsletter"), &[], None).await.unwrap();
+        let a = s
+            .restrict(
+                "email:a@x.se",
+                Kind::Objection,
+                Some("newsletter"),
+                &[],
+                Some("mejl"),
+            )
+            .await
+            .unwrap();
+        let b = s
+            .restrict(
+                "email:a@x.se",
+                Kind::Objection,
+                Some("newsletter"),
+                &[],
+                None,
+            )
+            .await
+            .unwrap();
         assert_eq!(a, b, "an identical active record is not duplicated");
-        s.restrict("email:a@x.se", Kind::ErasureHold, None, &["bookkeeping".into()], None).await.unwrap();
+        s.restrict(
+            "email:a@x.se",
+            Kind::ErasureHold,
+            None,
+            &["bookkeeping".into()],
+            None,
+        )
+        .await
+        .unwrap();
         let active = s.active("email:a@x.se").await.unwrap();
         assert_eq!(active.len(), 2);
         assert_eq!(active[1].allowed, ["bookkeeping"]);
         assert!(!skydd_core::rights::may(&active, "newsletter").allowed);
-        assert_eq!(s.lift("email:a@x.se", Kind::Objection, Some("newsletter")).await.unwrap(), 1);
+        assert_eq!(
+            s.lift("email:a@x.se", Kind::Objection, Some("newsletter"))
+                .await
+                .unwrap(),
+            1
+        );
         assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
         assert_eq!(s.all_active().await.unwrap().len(), 1);
     }
@@ -412,7 +484,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.sqlite");
         let s = Store::open(&path).await.unwrap();
-        s.restrict("email:a@x.se", Kind::Restriction, None, &[], None).await.unwrap();
+        s.restrict("email:a@x.se", Kind::Restriction, None, &[], None)
+            .await
+            .unwrap();
         s.close().await;
         let s = Store::open(&path).await.unwrap();
         assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
@@ -433,10 +507,23 @@ mod tests {
         s.record_holds(std::slice::from_ref(&h)).await.unwrap();
         s.record_holds(std::slice::from_ref(&h)).await.unwrap();
         assert_eq!(s.holds().await.unwrap(), [h]);
-        assert_eq!(s.release_holds("2032-12-31").await.unwrap(), 0, "kept through its last day");
+        assert_eq!(
+            s.release_holds("2032-12-31").await.unwrap(),
+            0,
+            "kept through its last day"
+        );
         assert_eq!(s.release_holds("2033-01-01").await.unwrap(), 1);
-        s.mark_erased("r1", &[("hosting.customer".into(), "id=1".into(), "email".into())]).await.unwrap();
-        assert!(s.erased().await.unwrap().contains(&("hosting.customer".into(), "id=1".into(), "email".into())));
+        s.mark_erased(
+            "r1",
+            &[("hosting.customer".into(), "id=1".into(), "email".into())],
+        )
+        .await
+        .unwrap();
+        assert!(s.erased().await.unwrap().contains(&(
+            "hosting.customer".into(),
+            "id=1".into(),
+            "email".into()
+        )));
         let (id, interrupted) = s.start_run().await.unwrap();
         assert_eq!(interrupted, 0);
         let (_, interrupted) = s.start_run().await.unwrap();

@@ -87,6 +87,296 @@ pub enum Command {
 
     /// List the data categories, data subjects and data uses a register may use.
     Taxonomy(TaxonomyArgs),
+
+    /// Check the data map against the live databases and the register, or draft one.
+    #[command(subcommand)]
+    Map(MapCommand),
+
+    /// Answer a right of access (registerutdrag, Art. 15): find the person's rows and write
+    /// the access package (JSON) and the report (HTML, Swedish and English).
+    #[command(after_help = "Examples:
+  skydd access --email anna@example.se --out registerutdrag/
+  skydd access --personnummer 811218-9876 --json")]
+    Access(AccessArgs),
+
+    /// Data portability (Art. 20): the data the person provided under consent or contract,
+    /// as JSON and CSV in one zip file.
+    #[command(after_help = "Example:
+  skydd export --email anna@example.se --out anna.zip")]
+    Export(ExportArgs),
+
+    /// Erasure (Art. 17): plan, then mask or delete the person's data, one transaction per
+    /// database. Fields a legal obligation still needs are kept, restricted, and scheduled.
+    #[command(after_help = "Examples:
+  skydd erase --email anna@example.se --dry-run
+  skydd erase --email anna@example.se")]
+    Erase(EraseArgs),
+
+    /// Rectification (Art. 16): set fields of the person's rows, checked against the
+    /// column types, in one transaction.
+    #[command(after_help = "Example:
+  skydd rectify --email anna@example.se --set 'customer.name=Anna Berg'")]
+    Rectify(RectifyArgs),
+
+    /// Restriction of processing (Art. 18), recorded in skydd's state.
+    Restrict(RestrictArgs),
+
+    /// Objection to a purpose (Art. 21), e.g. direct marketing.
+    #[command(after_help = "Examples:
+  skydd object --email anna@example.se --direct-marketing
+  skydd object --email anna@example.se --purpose analytics")]
+    Object(ObjectArgs),
+
+    /// Record that consent to a purpose was withdrawn (Art. 7(3)).
+    WithdrawConsent(WithdrawArgs),
+
+    /// May we process this person's data for this purpose? Exit status 0 yes, 1 no. With
+    /// --stdin, reads one address per line and prints those that may be processed (for a
+    /// newsletter send).
+    #[command(after_help = "Examples:
+  skydd may --purpose newsletter --email anna@example.se
+  skydd may --purpose newsletter --stdin < subscribers.txt > allowed.txt")]
+    May(MayArgs),
+
+    /// Retention: what each rule would erase today, and the sweep that erases it.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+
+    /// The data-subject requests handled, with their deadlines.
+    Requests(JsonArgs),
+
+    /// A worked example on an embedded SQLite database of a Swedish hosting company: an
+    /// access request, an erasure that meets a bookkeeping hold, a retention sweep. Or,
+    /// with --generate, fill a database with N customers for benchmarks.
+    #[command(after_help = "Examples:
+  skydd demo
+  skydd demo --keep demo/
+  skydd demo --generate --customers 1000000 --target postgres://postgres@127.0.0.1/bench")]
+    Demo(DemoArgs),
+}
+
+/// Who a request is about. At least one identity is required.
+#[derive(Debug, Args, Clone, Default)]
+pub struct IdentityArgs {
+    /// E-mail address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Vec<String>,
+    /// Phone number (Swedish or international).
+    #[arg(long, value_name = "NUMBER")]
+    pub phone: Vec<String>,
+    /// Personnummer or samordningsnummer.
+    #[arg(long, value_name = "NUMBER")]
+    pub personnummer: Vec<String>,
+    /// Another identity the data map declares, as KIND=VALUE (e.g. customer_number=C-1001).
+    #[arg(long, value_name = "KIND=VALUE")]
+    pub identity: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MapCommand {
+    /// Compare the data map with the live schema (tables, columns, types, indexes) and with
+    /// the register (categories no purpose covers, unbound events).
+    #[command(after_help = "Example:
+  skydd map check --source main")]
+    Check(MapCheckArgs),
+    /// Draft a fideslang dataset from a live database, with keys, references and categories
+    /// guessed from column names, for a person to review.
+    #[command(after_help = "Example:
+  skydd map draft --source main --out datamap/main.yml")]
+    Draft(MapDraftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MapCheckArgs {
+    /// Only this database.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MapDraftArgs {
+    /// The database to read.
+    #[arg(long, value_name = "NAME")]
+    pub source: String,
+    /// Write here instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The dataset's fides_key (default: the database name).
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// Write access.json and registerutdrag.<lang>.html into this directory.
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value = "all")]
+    pub lang: LangChoice,
+    /// Print the access package as JSON on standard output.
+    #[arg(long)]
+    pub json: bool,
+    /// The day the request was received (default today), for the deadline.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub received: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// The zip file to write.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct EraseArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// List every row and field and what would happen; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Plan as of this day (default today), for audits and tests.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RectifyArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// A field to set, as COLLECTION.FIELD=VALUE (or DATASET.COLLECTION.FIELD=VALUE).
+    #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+    pub set: Vec<String>,
+    /// Show before and after; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestrictArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// Restrict only this purpose (default: every purpose).
+    #[arg(long, value_name = "PURPOSE")]
+    pub purpose: Option<String>,
+    /// A purpose still allowed (e.g. one for legal claims).
+    #[arg(long, value_name = "PURPOSE")]
+    pub allow: Vec<String>,
+    /// Why (kept with the record).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Lift the restriction instead.
+    #[arg(long)]
+    pub lift: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ObjectArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// The purpose objected to.
+    #[arg(
+        long,
+        value_name = "PURPOSE",
+        required_unless_present = "direct_marketing"
+    )]
+    pub purpose: Option<String>,
+    /// Object to every direct-marketing purpose (Art. 21(2)).
+    #[arg(long, conflicts_with = "purpose")]
+    pub direct_marketing: bool,
+    /// Why (kept with the record).
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Lift the objection instead.
+    #[arg(long)]
+    pub lift: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WithdrawArgs {
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// The purpose whose consent is withdrawn.
+    #[arg(long, value_name = "PURPOSE")]
+    pub purpose: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MayArgs {
+    /// The purpose.
+    #[arg(long, value_name = "PURPOSE")]
+    pub purpose: String,
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    /// Read e-mail addresses (one per line) from standard input; print those allowed.
+    #[arg(long)]
+    pub stdin: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Count what each retention rule would delete or anonymise today, per collection.
+    Plan(RetentionPlanArgs),
+    /// Erase what is due, in bounded batches (short transactions), with progress; resumes
+    /// after a kill.
+    Run(RetentionRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionPlanArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Plan as of this day (default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionRunArgs {
+    /// Rows per batch to start with (adapted to keep each transaction near 200 ms).
+    #[arg(long, default_value_t = 1000)]
+    pub batch: usize,
+    /// Run as of this day (default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the demo's files (register, data map, database, reports) in this directory.
+    #[arg(long, value_name = "DIR", conflicts_with = "generate")]
+    pub keep: Option<PathBuf>,
+    /// Generate a benchmark database instead of running the demo.
+    #[arg(long, requires = "target")]
+    pub generate: bool,
+    /// How many customers to generate.
+    #[arg(long, default_value_t = 10_000)]
+    pub customers: u64,
+    /// The database to fill: a sqlite:// path, or a postgres:// or mysql:// URL (its tables are
+    /// replaced).
+    #[arg(long, value_name = "URL")]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@
 
 mod cli;
 mod cmd;
+mod ctx;
 mod fsio;
 mod report;
 
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, NoticeCommand};
+use crate::cli::{Cli, Command, MapCommand, NoticeCommand, RetentionCommand};
 
 /// An error whose details have already been printed; only the exit status remains.
 #[derive(Debug)]
@@ -61,6 +62,21 @@ fn init_tracing(verbose: u8) {
         .init();
 }
 
+/// Runs a future on a multi-threaded runtime (commands that talk to databases).
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(f),
+        Err(e) => {
+            // Without a runtime nothing can run; this is an environment failure.
+            eprintln!("error: cannot start the async runtime: {e}");
+            std::process::exit(2)
+        }
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let register = cli.register;
     match cli.command {
@@ -74,5 +90,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(a) => cmd::rules::list(&a),
         Command::Explain(a) => cmd::rules::explain(&a),
         Command::Taxonomy(a) => cmd::taxonomy::run(&a),
+        Command::Map(MapCommand::Check(a)) => block_on(cmd::map::check(&register, &a)),
+        Command::Map(MapCommand::Draft(a)) => block_on(cmd::map::draft(&register, &a)),
+        Command::Access(a) => block_on(cmd::dsr::access(&register, &a)),
+        Command::Export(a) => block_on(cmd::dsr::export(&register, &a)),
+        Command::Erase(a) => block_on(cmd::dsr::erase(&register, &a)),
+        Command::Rectify(a) => block_on(cmd::dsr::rectify(&register, &a)),
+        Command::Restrict(a) => block_on(cmd::rights::restrict(&register, &a)),
+        Command::Object(a) => block_on(cmd::rights::object(&register, &a)),
+        Command::WithdrawConsent(a) => block_on(cmd::rights::withdraw(&register, &a)),
+        Command::May(a) => block_on(cmd::rights::may(&register, &a)),
+        Command::Retention(RetentionCommand::Plan(a)) => {
+            block_on(cmd::retention::plan(&register, &a))
+        }
+        Command::Retention(RetentionCommand::Run(a)) => {
+            block_on(cmd::retention::run(&register, &a))
+        }
+        Command::Requests(a) => block_on(cmd::rights::requests(&register, &a)),
+        Command::Demo(a) => block_on(cmd::demo::run(&a)),
     }
 }

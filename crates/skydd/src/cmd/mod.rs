@@ -1,8 +1,13 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod demo;
+pub mod dsr;
 pub mod init;
+pub mod map;
 pub mod notice;
+pub mod retention;
+pub mod rights;
 pub mod ropa;
 pub mod rules;
 pub mod taxonomy;

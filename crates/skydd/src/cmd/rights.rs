@@ -1,0 +1,276 @@
+//! Restriction (Art. 18), objection (Art. 21), withdrawn consent (Art. 7(3)), and the
+//! question every mailing should ask: may we process this person's data for this purpose?
+//! These touch only the register and skydd's state, never the company's databases.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead as _, Write as _};
+use std::path::Path;
+use std::process::ExitCode;
+
+use skydd_core::diagnostic::suggestion;
+use skydd_core::identity::{Identity, IdentityKind};
+use skydd_core::law::LegalBasis;
+use skydd_core::register::Register;
+use skydd_core::rights::{self, Kind};
+
+use super::dsr::{identities, today};
+use crate::cli::{JsonArgs, MayArgs, ObjectArgs, RestrictArgs, WithdrawArgs};
+use crate::ctx::{open_store, usage};
+use crate::report;
+
+fn check_purpose(reg: &Register, id: &str) -> anyhow::Result<()> {
+    if reg.purpose(id).is_some() {
+        return Ok(());
+    }
+    let hint = suggestion(id, reg.purposes.iter().map(|p| p.id.as_str())).unwrap_or_else(|| {
+        format!(
+            "the register's purposes: {}",
+            reg.purposes
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
+    Err(usage(format!("no purpose `{id}`; {hint}")))
+}
+
+/// `skydd restrict`.
+pub async fn restrict(path: &Path, args: &RestrictArgs) -> anyhow::Result<ExitCode> {
+    let (_, reg) = report::load_register(path, false)?;
+    for p in args.purpose.iter().chain(&args.allow) {
+        check_purpose(&reg, p)?;
+    }
+    let ids = identities(&args.ids, today())?;
+    let store = open_store(path, &reg).await?;
+    for (id, _) in &ids {
+        let key = id.subject_key();
+        if args.lift {
+            let n = store
+                .lift(&key, Kind::Restriction, args.purpose.as_deref())
+                .await?;
+            println!("{key}: {n} restriction(s) lifted.");
+        } else {
+            store
+                .restrict(
+                    &key,
+                    Kind::Restriction,
+                    args.purpose.as_deref(),
+                    &args.allow,
+                    args.reason.as_deref(),
+                )
+                .await?;
+            let scope = args
+                .purpose
+                .as_deref()
+                .map_or("every purpose".to_owned(), |p| format!("purpose `{p}`"));
+            let allowed = if args.allow.is_empty() {
+                String::new()
+            } else {
+                format!(" (still allowed: {})", args.allow.join(", "))
+            };
+            println!(
+                "{key}: processing restricted for {scope}{allowed}; data is only stored (GDPR art. 18)."
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The purposes that are direct marketing.
+fn marketing(reg: &Register) -> Vec<String> {
+    reg.purposes
+        .iter()
+        .filter(|p| {
+            p.direct_marketing
+                || p.data_use
+                    .as_deref()
+                    .is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
+        })
+        .map(|p| p.id.clone())
+        .collect()
+}
+
+/// `skydd object`.
+pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> {
+    let (_, reg) = report::load_register(path, false)?;
+    let purposes = if args.direct_marketing {
+        let m = marketing(&reg);
+        if m.is_empty() {
+            return Err(usage(
+                "the register has no direct-marketing purpose (mark one with `direct_marketing = true`)",
+            ));
+        }
+        m
+    } else {
+        let p = args.purpose.clone().unwrap_or_default();
+        check_purpose(&reg, &p)?;
+        vec![p]
+    };
+    let ids = identities(&args.ids, today())?;
+    let store = open_store(path, &reg).await?;
+    for (id, _) in &ids {
+        let key = id.subject_key();
+        for p in &purposes {
+            if args.lift {
+                store.lift(&key, Kind::Objection, Some(p)).await?;
+                println!("{key}: objection to `{p}` lifted.");
+            } else {
+                store
+                    .restrict(&key, Kind::Objection, Some(p), &[], args.reason.as_deref())
+                    .await?;
+                println!(
+                    "{key}: objects to `{p}` (GDPR art. 21); it may no longer be processed for it."
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `skydd withdraw-consent`.
+pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
+    let (_, reg) = report::load_register(path, false)?;
+    check_purpose(&reg, &args.purpose)?;
+    if !reg
+        .purpose(&args.purpose)
+        .is_some_and(|p| p.has_basis(LegalBasis::Consent))
+    {
+        return Err(usage(format!(
+            "purpose `{}` does not rest on consent; use `skydd object` instead",
+            args.purpose
+        )));
+    }
+    let ids = identities(&args.ids, today())?;
+    let store = open_store(path, &reg).await?;
+    for (id, _) in &ids {
+        store
+            .restrict(
+                &id.subject_key(),
+                Kind::ConsentWithdrawn,
+                Some(&args.purpose),
+                &[],
+                None,
+            )
+            .await?;
+        println!(
+            "{}: consent to `{}` withdrawn (GDPR art. 7.3).",
+            id.subject_key(),
+            args.purpose
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `skydd may`.
+pub async fn may(path: &Path, args: &MayArgs) -> anyhow::Result<ExitCode> {
+    let (_, reg) = report::load_register(path, false)?;
+    check_purpose(&reg, &args.purpose)?;
+    let store = open_store(path, &reg).await?;
+    let today = today();
+    if args.stdin {
+        // One read of every active record, then a lookup per address.
+        let all: BTreeMap<String, Vec<rights::Restriction>> = store.all_active().await?;
+        let stdin = std::io::stdin();
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let (mut allowed, mut excluded, mut invalid) = (0u64, 0u64, 0u64);
+        for line in stdin.lock().lines() {
+            let line = line?;
+            let text = line.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let Ok(id) = Identity::parse(IdentityKind::Email, text, today) else {
+                invalid += 1;
+                continue;
+            };
+            let records = all.get(&id.subject_key()).map_or(&[][..], Vec::as_slice);
+            if rights::may(records, &args.purpose).allowed {
+                allowed += 1;
+                writeln!(out, "{text}")?;
+            } else {
+                excluded += 1;
+            }
+        }
+        out.flush()?;
+        eprintln!(
+            "{allowed} allowed, {excluded} excluded, {invalid} not e-mail addresses (purpose `{}`)",
+            args.purpose
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let ids = identities(&args.ids, today)?;
+    let mut all_allowed = true;
+    let mut answers = Vec::new();
+    for (id, _) in &ids {
+        let records = store.active(&id.subject_key()).await?;
+        let d = rights::may(&records, &args.purpose);
+        all_allowed &= d.allowed;
+        answers.push((id.subject_key(), d));
+    }
+    if args.json {
+        report::print_json(&serde_json::json!(answers.iter().map(|(k, d)| serde_json::json!({"subject": k, "purpose": args.purpose, "allowed": d.allowed, "because": d.because})).collect::<Vec<_>>()));
+    } else {
+        for (k, d) in &answers {
+            match &d.because {
+                None => println!("yes: {k} may be processed for `{}`", args.purpose),
+                Some(r) => println!(
+                    "no: {k} {} since {} ({})",
+                    describe(r),
+                    r.since,
+                    r.kind.article()
+                ),
+            }
+        }
+    }
+    Ok(if all_allowed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn describe(r: &rights::Restriction) -> String {
+    let scope = r
+        .purpose
+        .as_deref()
+        .map_or("every purpose".to_owned(), |p| format!("`{p}`"));
+    match r.kind {
+        Kind::Restriction => format!("has restricted processing for {scope}"),
+        Kind::Objection => format!("objects to {scope}"),
+        Kind::ConsentWithdrawn => format!("withdrew consent to {scope}"),
+        Kind::ErasureHold => format!(
+            "had their data erased; what a legal obligation keeps may be used only for {}",
+            r.allowed.join(", ")
+        ),
+    }
+}
+
+/// `skydd requests`.
+pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> {
+    let (_, reg) = report::load_register(path, false)?;
+    let store = open_store(path, &reg).await?;
+    let list = store.requests().await?;
+    if args.json {
+        report::print_json(&serde_json::json!(list.iter().map(|r| serde_json::json!({
+            "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received, "due": r.due, "completed": r.completed,
+            "summary": serde_json::from_str::<serde_json::Value>(&r.summary).unwrap_or_default(),
+        })).collect::<Vec<_>>()));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        println!("No requests recorded yet.");
+    }
+    for r in list {
+        let status = r.completed.as_deref().map_or_else(
+            || format!("open, due {}", r.due),
+            |c| format!("done {}", &c[..c.len().min(10)]),
+        );
+        println!(
+            "{:<14} {:<32} received {}  {status}",
+            r.kind, r.subject, r.received
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
