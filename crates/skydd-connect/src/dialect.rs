@@ -93,7 +93,7 @@ impl Dialect {
             (Value::Text(t), ColumnKind::Integer) => t.trim().parse().ok().map(Value::Int),
             (Value::Text(t), ColumnKind::Float) => t.trim().parse().ok().map(Value::Float),
             (Value::Float(f), ColumnKind::Integer) => {
-                (f.fract() == 0.0).then(|| Value::Int(*f as i64))
+                (f.fract() == 0.0).then_some(Value::Int(*f as i64))
             }
             (Value::Bool(b), ColumnKind::Integer) => Some(Value::Int(i64::from(*b))),
             (Value::Bool(b), ColumnKind::Text | ColumnKind::Other) => {

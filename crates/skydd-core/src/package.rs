@@ -47,6 +47,8 @@ pub struct PurposeInfo {
     pub name: (String, String),
     /// Legal bases with their articles.
     pub legal_bases: Vec<(String, String, &'static str)>,
+    /// The statute behind a legal obligation.
+    pub statute: Option<String>,
     /// Data categories of it that were found (labels sv, en).
     pub categories: Vec<(String, String)>,
     /// Recipients: (name sv, name en, role sv, role en, place sv, place en).
@@ -178,6 +180,7 @@ fn info(world: &World<'_>, p: &Purpose, cats: &[String]) -> PurposeInfo {
     PurposeInfo {
         id: p.id.clone(),
         name: both(|l| p.name.get(l).to_owned()),
+        statute: p.statute.as_ref().map(|s| s.citation().to_owned()),
         legal_bases: p
             .legal_bases
             .iter()

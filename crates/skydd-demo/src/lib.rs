@@ -210,7 +210,7 @@ pub async fn seed_story(db: &Db, today: Date) -> Result<u64, DbError> {
             "2017-0412",
             "Anna Andersson",
             "Storgatan 1, 111 22 Stockholm",
-            129_00,
+            12_900,
             9 * 365,
         ),
         (
@@ -219,7 +219,7 @@ pub async fn seed_story(db: &Db, today: Date) -> Result<u64, DbError> {
             "2025-1187",
             "Anna Andersson",
             "Storgatan 1, 111 22 Stockholm",
-            1_499_00,
+            149_900,
             365,
         ),
         (
@@ -228,7 +228,7 @@ pub async fn seed_story(db: &Db, today: Date) -> Result<u64, DbError> {
             "2026-0911",
             "Anna Andersson",
             "Storgatan 1, 111 22 Stockholm",
-            1_499_00,
+            149_900,
             60,
         ),
         (
@@ -237,7 +237,7 @@ pub async fn seed_story(db: &Db, today: Date) -> Result<u64, DbError> {
             "2026-1002",
             "Bo Berg",
             "Bagargatan 4, 753 20 Uppsala",
-            2_990_00,
+            299_000,
             30,
         ),
         (
@@ -246,7 +246,7 @@ pub async fn seed_story(db: &Db, today: Date) -> Result<u64, DbError> {
             "2023-0310",
             "Cecilia Ceder",
             "Lindvägen 7, 413 01 Göteborg",
-            899_00,
+            89_900,
             3 * 365 + 20,
         ),
         (
@@ -255,7 +255,7 @@ pub async fn seed_story(db: &Db, today: Date) -> Result<u64, DbError> {
             "2017-0101",
             "David Dahl",
             "Sjövägen 2, 211 10 Malmö",
-            499_00,
+            49_900,
             9 * 365 + 40,
         ),
     ];

@@ -513,6 +513,7 @@ pub struct AccessCollection {
 pub struct AccessPurpose {
     name: String,
     bases: Vec<String>,
+    statute: Option<String>,
     categories: Vec<String>,
     recipients: Vec<String>,
     transfers: Vec<String>,
@@ -601,6 +602,7 @@ impl AccessView {
                 .iter()
                 .map(|p| AccessPurpose {
                     name: pick(&p.name),
+                    statute: p.statute.clone(),
                     bases: p
                         .legal_bases
                         .iter()

@@ -120,6 +120,9 @@ pub struct RetentionPlan {
     pub unenforced: Vec<Unenforced>,
 }
 
+/// Fields that share a condition set, and the (purpose, rule) pairs behind it.
+type FieldGroup = (Vec<String>, BTreeSet<(String, String)>);
+
 /// Plans the sweep for `today`.
 pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
     let mut jobs = Vec::new();
@@ -161,8 +164,7 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
             continue;
         }
         // Each enforceable field: its condition set and the purposes behind it.
-        let mut groups: BTreeMap<BTreeSet<Cond>, (Vec<String>, BTreeSet<(String, String)>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<BTreeSet<Cond>, FieldGroup> = BTreeMap::new();
         let mut all_enforceable = true;
         for f in &personal {
             let purposes = world.covering(&collection.key, f);

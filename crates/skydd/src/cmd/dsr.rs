@@ -87,7 +87,7 @@ pub async fn find(ctx: &Ctx, ids: &[(Identity, String)], today: Date) -> anyhow:
         }
     }
     let kinds: Vec<IdentityKind> = variants.keys().cloned().collect();
-    let traversal = graph::traversal(&ctx.map, &kinds).map_err(|e| usage(e))?;
+    let traversal = graph::traversal(&ctx.map, &kinds).map_err(usage)?;
     for c in &traversal.unreached {
         tracing::info!(collection = %c, "not reached by the identities given");
     }

@@ -153,7 +153,8 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
                     )),
                 );
             }
-            if f.is_personal() && world.covering(&c.key, f).is_empty() {
+            // A reference to another row is covered where that row is.
+            if f.is_personal() && f.references.is_empty() && world.covering(&c.key, f).is_empty() {
                 finding(
                     &mut out,
                     "error",

@@ -1,0 +1,738 @@
+//! Data-subject requests and retention through the `skydd` binary, on the hosting company of
+//! the demo: SQLite always; PostgreSQL and MariaDB when `SKYDD_TEST_POSTGRES_URL` and
+//! `SKYDD_TEST_MYSQL_URL` are set (`.ci/run` sets them, so a missing server fails).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use skydd_connect::Db;
+use skydd_core::register::DbKind;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("SKYDD_REGISTER");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
+        .date()
+}
+
+/// A directory with the demo company's register, data map, key and a seeded SQLite database.
+async fn sqlite_company() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().to_path_buf();
+    std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
+    std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
+    std::fs::write(p.join("hmac.key"), "test-key").unwrap();
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &p.join("webbplatsnu.sqlite").display().to_string(),
+        None,
+        true,
+    )
+    .await
+    .unwrap();
+    for s in skydd_demo::schema(DbKind::Sqlite) {
+        db.execute(&s).await.unwrap();
+    }
+    skydd_demo::seed_story(&db, today()).await.unwrap();
+    db.close().await;
+    (dir, p)
+}
+
+const ANNA: &str = "anna.andersson@example.se";
+
+async fn count(dir: &Path, table: &str, where_: &str) -> i64 {
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &dir.join("webbplatsnu.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    use sqlx::Row;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM {table} WHERE {where_}"
+    )))
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let n: i64 = row.try_get(0).unwrap();
+    db.close().await;
+    n
+}
+
+#[test]
+fn the_demo_tells_the_whole_story() {
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["demo"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    for line in [
+        "Anna Andersson asks for a register extract",
+        "webbplatsnu.invoice                3 row(s)",
+        "Kept (legal obligation, GDPR art. 17.3 b)",
+        "Bokföringslagen (1999:1078) 7 kap. 2 §",
+        "Running the erasure again would take 0 steps",
+        "skydd may --purpose newsletter  → no",
+        "Retention run 1:",
+    ] {
+        assert!(r.stdout.contains(line), "lacks {line:?}:\n{}", r.stdout);
+    }
+}
+
+#[tokio::test]
+async fn access_writes_the_package_and_reports_in_both_languages() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(
+        &dir,
+        &[
+            "access",
+            "--email",
+            "Anna.Andersson@Example.se",
+            "--out",
+            "ut",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("webbplatsnu.invoice"), "{}", r.stdout);
+    let pkg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("ut/access.json")).unwrap())
+            .unwrap();
+    assert_eq!(pkg["identities"][0], "email:anna.andersson@example.se");
+    let customer = pkg["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["collection"] == "webbplatsnu.customer")
+        .unwrap();
+    assert_eq!(customer["rows"][0]["email"]["value"], ANNA);
+    assert_eq!(
+        customer["rows"][0]["email"]["categories"][0],
+        "user.contact.email"
+    );
+    let purposes: Vec<&str> = pkg["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        purposes.contains(&"bookkeeping") && purposes.contains(&"services"),
+        "{purposes:?}"
+    );
+    let sv = std::fs::read_to_string(dir.join("ut/registerutdrag.sv.html")).unwrap();
+    assert!(
+        sv.contains("Registerutdrag")
+            && sv.contains("Integritetsskyddsmyndigheten")
+            && sv.contains("Bokföringslagen")
+    );
+    let en = std::fs::read_to_string(dir.join("ut/registerutdrag.en.html")).unwrap();
+    assert!(en.contains("Register extract") && en.contains("Bookkeeping and invoicing"));
+    // By phone (stored as 0701234567, given in another spelling) and by personnummer too.
+    let r = skydd(
+        &dir,
+        &["access", "--phone", "+46 70-123 45 67", "--json"],
+        &[],
+    );
+    let pkg: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(!pkg["data"].as_array().unwrap().is_empty(), "{}", r.stdout);
+    let r = skydd(
+        &dir,
+        &["access", "--personnummer", "850412-2386", "--json"],
+        &[],
+    );
+    let pkg: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(!pkg["data"].as_array().unwrap().is_empty(), "{}", r.stdout);
+    let r = skydd(&dir, &["access", "--email", "nobody@example.se"], &[]);
+    assert!(r.stdout.contains("Found 0 row(s)"), "{}", r.stdout);
+    let r = skydd(&dir, &["requests"], &[]);
+    assert!(r.stdout.contains("access"), "{}", r.stdout);
+}
+
+#[tokio::test]
+async fn erasure_plans_first_then_commits_once_and_keeps_the_bookkeeping_hold() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(&dir, &["erase", "--email", ANNA, "--dry-run"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Erasure plan (dry run)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("kept through 2033-12-31")
+            || r.stdout.contains("kept through 2032-12-31"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        count(&dir, "customer", &format!("email = '{ANNA}'")).await,
+        1,
+        "a dry run changes nothing"
+    );
+    let r = skydd(&dir, &["erase", "--email", ANNA, "--json"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["executed"][0][0], "webbplatsnu");
+    assert_eq!(
+        count(&dir, "customer", &format!("email = '{ANNA}'")).await,
+        0
+    );
+    assert_eq!(count(&dir, "customer", "name = 'Raderad kund'").await, 1);
+    assert_eq!(
+        count(&dir, "invoice", "billing_name = 'Anna Andersson'").await,
+        2,
+        "the held invoices keep the name"
+    );
+    assert_eq!(count(&dir, "support_ticket", "customer_id = 1").await, 0);
+    let r = skydd(&dir, &["erase", "--email", ANNA, "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["plan"]["steps"].as_object().map_or(0, |s| s
+            .values()
+            .map(|x| x.as_array().unwrap().len())
+            .sum::<usize>()),
+        0,
+        "idempotent"
+    );
+    let r = skydd(
+        &dir,
+        &["may", "--purpose", "newsletter", "--email", ANNA],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = skydd(
+        &dir,
+        &["may", "--purpose", "bookkeeping", "--email", ANNA],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[tokio::test]
+async fn rectification_checks_types_and_changes_all_or_nothing() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(
+        &dir,
+        &[
+            "rectify",
+            "--email",
+            ANNA,
+            "--set",
+            "customer.city=Sundsvall",
+            "--set",
+            "invoice.amount_ore=gratis",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("`gratis` is not an integer"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        count(&dir, "customer", "city = 'Sundsvall'").await,
+        0,
+        "nothing was changed"
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "rectify",
+            "--email",
+            ANNA,
+            "--set",
+            "customer.city=Sundsvall",
+            "--set",
+            "customer.name=Anna Berg",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("\"Stockholm\" → \"Sundsvall\""),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        count(
+            &dir,
+            "customer",
+            "city = 'Sundsvall' AND name = 'Anna Berg'"
+        )
+        .await,
+        1
+    );
+    let r = skydd(
+        &dir,
+        &["rectify", "--email", ANNA, "--set", "customer.nmae=X"],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("did you mean `name`?"), "{}", r.stderr);
+    let r = skydd(
+        &dir,
+        &["rectify", "--email", ANNA, "--set", "customer.id=7"],
+        &[],
+    );
+    assert!(r.stderr.contains("is a key"), "{}", r.stderr);
+}
+
+#[tokio::test]
+async fn objection_restriction_and_may_for_a_mailing() {
+    let (_t, dir) = sqlite_company().await;
+    assert_eq!(
+        skydd(
+            &dir,
+            &[
+                "may",
+                "--purpose",
+                "newsletter",
+                "--email",
+                "bo@bergsbageri.se"
+            ],
+            &[]
+        )
+        .code,
+        0
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "object",
+            "--email",
+            "bo@bergsbageri.se",
+            "--direct-marketing",
+        ],
+        &[],
+    );
+    assert!(r.stdout.contains("objects to `newsletter`"), "{}", r.stdout);
+    let r = skydd(
+        &dir,
+        &[
+            "may",
+            "--purpose",
+            "newsletter",
+            "--email",
+            "bo@bergsbageri.se",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("no: email:bo@bergsbageri.se objects to `newsletter`"),
+        "{}",
+        r.stdout
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_skydd"))
+        .args(["may", "--purpose", "newsletter", "--stdin"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Bo@Bergsbageri.se\nanna.andersson@example.se\nnot-an-address\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "anna.andersson@example.se\n"
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("1 allowed, 1 excluded, 1 not e-mail addresses")
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "object",
+            "--email",
+            "bo@bergsbageri.se",
+            "--direct-marketing",
+            "--lift",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        skydd(
+            &dir,
+            &[
+                "may",
+                "--purpose",
+                "newsletter",
+                "--email",
+                "bo@bergsbageri.se"
+            ],
+            &[]
+        )
+        .code,
+        0
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "object",
+            "--email",
+            "bo@bergsbageri.se",
+            "--purpose",
+            "newsleter",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("did you mean `newsletter`?"),
+        "{}",
+        r.stderr
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "withdraw-consent",
+            "--email",
+            "bo@bergsbageri.se",
+            "--purpose",
+            "services",
+        ],
+        &[],
+    );
+    assert!(
+        r.stderr.contains("does not rest on consent"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[tokio::test]
+async fn retention_plans_runs_and_leaves_restricted_people_alone() {
+    let (_t, dir) = sqlite_company().await;
+    // David Dahl's data must be kept for a legal claim: restricted.
+    skydd(
+        &dir,
+        &[
+            "restrict",
+            "--email",
+            "david.dahl@example.se",
+            "--reason",
+            "rättsligt anspråk",
+        ],
+        &[],
+    );
+    let r = skydd(&dir, &["retention", "plan", "--json"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let due = |coll: &str, kind: &str| -> u64 {
+        v["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|j| {
+                j["job"]["collection"]["collection"] == coll && j["job"]["action"]["kind"] == kind
+            })
+            .map(|j| j["due"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(
+        due("customer", "mask"),
+        1,
+        "Cecilia only: David is restricted"
+    );
+    assert_eq!(
+        due("invoice", "mask"),
+        1,
+        "Anna's invoice of nine years ago; David's, as old, is restricted"
+    );
+    assert_eq!(
+        due("access_log", "mask"),
+        3,
+        "three log lines are older than 45 days"
+    );
+    assert_eq!(due("job_application", "delete"), 1);
+    let r = skydd(&dir, &["retention", "run"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("row(s) erased"), "{}", r.stdout);
+    assert_eq!(count(&dir, "job_application", "1 = 1").await, 1);
+    assert_eq!(
+        count(&dir, "customer", "email = 'david.dahl@example.se'").await,
+        1,
+        "restricted: kept"
+    );
+    assert_eq!(
+        count(&dir, "access_log", "ip IS NULL").await,
+        3,
+        "anonymised, rows kept for statistics"
+    );
+    assert_eq!(count(&dir, "access_log", "1 = 1").await, 6);
+    // Nothing left: a second run does nothing.
+    let r = skydd(&dir, &["retention", "run", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["rows"], 0);
+}
+
+#[tokio::test]
+async fn export_zips_only_what_the_person_provided_under_consent_or_contract() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(&dir, &["export", "--email", ANNA, "--out", "anna.zip"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let file = std::fs::File::open(dir.join("anna.zip")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).unwrap();
+    let names: Vec<String> = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().unwrap().into_owned())
+        .collect();
+    assert!(names.contains(&"data.json".to_owned()));
+    assert!(
+        names.contains(&"webbplatsnu.customer.csv".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"webbplatsnu.newsletter_subscriber.csv".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("invoice") || n.contains("access_log")),
+        "legal obligation and legitimate interests are not portable: {names:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_data_map_is_checked_against_the_database_and_can_be_drafted() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(&dir, &["map", "check"], &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("8 collection(s) checked against 8 table(s)"),
+        "{}",
+        r.stdout
+    );
+    // A wrong column name: reported by `map check`, and access refuses without touching data.
+    std::fs::write(
+        dir.join("datamap.yml"),
+        skydd_demo::DATAMAP.replace("- name: billing_address", "- name: billing_adress"),
+    )
+    .unwrap();
+    let r = skydd(&dir, &["map", "check"], &[]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("webbplatsnu.invoice.billing_adress: column does not exist"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("did you mean `billing_address`?"),
+        "{}",
+        r.stdout
+    );
+    let r = skydd(&dir, &["erase", "--email", ANNA], &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("column `billing_adress` does not exist"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        count(&dir, "customer", &format!("email = '{ANNA}'")).await,
+        1,
+        "no data changed"
+    );
+    // An unknown collection in a reference.
+    std::fs::write(
+        dir.join("datamap.yml"),
+        skydd_demo::DATAMAP.replacen("field: customer.id", "field: kund.id", 1),
+    )
+    .unwrap();
+    let r = skydd(&dir, &["access", "--email", ANNA], &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("references unknown collection `webbplatsnu.kund`"),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(dir.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
+    // A draft from the live database parses and finds the keys and references.
+    let r = skydd(
+        &dir,
+        &["map", "draft", "--source", "main", "--key", "draft"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("identity: email")
+            && r.stdout.contains("field: customer.id")
+            && r.stdout
+                .contains("user.government_id.national_identification_number"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[tokio::test]
+async fn a_database_that_cannot_be_reached_is_a_clear_error() {
+    let (_t, dir) = sqlite_company().await;
+    let reg = skydd_demo::REGISTER.replace(
+        "kind = \"sqlite\"\npath = \"webbplatsnu.sqlite\"",
+        "kind = \"postgres\"\nurl_env = \"WEBBPLATSNU_DB\"",
+    );
+    std::fs::write(dir.join("skydd.toml"), reg).unwrap();
+    let r = skydd(&dir, &["access", "--email", ANNA], &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("the environment variable `WEBBPLATSNU_DB` (its connection URL) is not set"),
+        "{}",
+        r.stderr
+    );
+    let r = skydd(
+        &dir,
+        &["access", "--email", ANNA],
+        &[("WEBBPLATSNU_DB", "postgres://u:hemligt@127.0.0.1:1/x")],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("cannot connect to database `main` (postgres)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("hemligt"));
+}
+
+/// The same requests against a server: a fresh database filled by the generator.
+async fn server_story(kind: DbKind, admin_url: &str) {
+    let name = format!(
+        "skydd_cli_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos()
+    );
+    let admin = Db::connect("admin", kind, admin_url, None, false)
+        .await
+        .expect("the server is reachable");
+    let q = |n: &str| {
+        if kind == DbKind::Mysql {
+            format!("`{n}`")
+        } else {
+            format!("\"{n}\"")
+        }
+    };
+    admin
+        .execute(&format!("CREATE DATABASE {}", q(&name)))
+        .await
+        .unwrap();
+    let url = {
+        let (base, _) = admin_url.rsplit_once('/').unwrap();
+        format!("{base}/{name}")
+    };
+    let db = Db::connect("main", kind, &url, None, false).await.unwrap();
+    skydd_demo::generate(&db, 300, today(), |_| {})
+        .await
+        .unwrap();
+    db.close().await;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let reg = skydd_demo::REGISTER.replace(
+        "kind = \"sqlite\"\npath = \"webbplatsnu.sqlite\"",
+        &format!("kind = \"{}\"\nurl_env = \"WEBBPLATSNU_DB\"", kind.key()),
+    );
+    std::fs::write(p.join("skydd.toml"), reg).unwrap();
+    std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
+    std::fs::write(p.join("hmac.key"), "k").unwrap();
+    let env = [("WEBBPLATSNU_DB", url.as_str())];
+    let email = skydd_demo::generated_email(7);
+    let r = skydd(p, &["access", "--email", &email, "--json"], &env);
+    assert_eq!(r.code, 0, "{:?}: {}", kind, r.stderr);
+    let pkg: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let invoices = pkg["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["collection"] == "webbplatsnu.invoice")
+        .unwrap();
+    assert_eq!(invoices["rows"].as_array().unwrap().len(), 3, "{kind:?}");
+    let r = skydd(p, &["erase", "--email", &email], &env);
+    assert_eq!(r.code, 0, "{kind:?}: {}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Committed in `webbplatsnu`"),
+        "{}",
+        r.stdout
+    );
+    let r = skydd(p, &["erase", "--email", &email, "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["rows_found"], 0,
+        "the person can no longer be found ({kind:?})"
+    );
+    let r = skydd(p, &["map", "check"], &env);
+    assert_eq!(r.code, 0, "{kind:?}: {}", r.stdout);
+    let r = skydd(p, &["retention", "run", "--json", "--batch", "50"], &env);
+    assert_eq!(r.code, 0, "{kind:?}: {}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["rows"].as_u64().unwrap() > 100, "{kind:?}: {v}");
+    let r = skydd(p, &["retention", "plan", "--json"], &env);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let left: u64 = v["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["due"].as_u64().unwrap())
+        .sum();
+    assert_eq!(left, 0, "{kind:?}");
+    let drop = match kind {
+        DbKind::Postgres => format!("DROP DATABASE {} WITH (FORCE)", q(&name)),
+        _ => format!("DROP DATABASE {}", q(&name)),
+    };
+    admin.execute(&drop).await.unwrap();
+    admin.close().await;
+}
+
+#[tokio::test]
+async fn requests_and_retention_on_postgresql() {
+    match std::env::var("SKYDD_TEST_POSTGRES_URL") {
+        Ok(url) => server_story(DbKind::Postgres, &url).await,
+        Err(_) => eprintln!("SKYDD_TEST_POSTGRES_URL is not set: skipped"),
+    }
+}
+
+#[tokio::test]
+async fn requests_and_retention_on_mariadb() {
+    match std::env::var("SKYDD_TEST_MYSQL_URL") {
+        Ok(url) => server_story(DbKind::Mysql, &url).await,
+        Err(_) => eprintln!("SKYDD_TEST_MYSQL_URL is not set: skipped"),
+    }
+}
