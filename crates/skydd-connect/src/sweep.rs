@@ -225,16 +225,210 @@ fn renumber(d: &crate::Dialect, sql: &str, by: usize) -> String {
     out
 }
 
-/// Erases one batch; returns the rows touched and how long the statement took.
+/// Where a sweep has got to in a job keyed by one column.
+#[derive(Debug, Clone, Default)]
+pub struct Cursor {
+    /// The last key done.
+    last: Option<Value>,
+    /// Integer keys: the highest key (read once) and the width of the next key range.
+    range: Option<(i64, i64)>,
+}
+
+/// Erases one batch of about `limit` due rows; returns the rows touched and how long the
+/// writing statement took, or `None` when the job is done.
+///
+/// A job keyed by one integer column walks the key in ranges (`key > lo AND key <= lo +
+/// step`), each one statement that reads only its range; the step follows the density of
+/// due rows so a range holds about `limit` of them. A text key walks the due rows in key
+/// order (`LIMIT n`, then up to the last key read). Other keys take `LIMIT n` of the due
+/// rows each time. A new run starts again from the lowest key; what is done is no longer
+/// due, so it costs a range read and no write.
 pub async fn run_batch(
     db: &Db,
     schema: &Schema,
     job: &Job,
     limit: usize,
-) -> Result<(u64, Duration), DbError> {
-    let (sql, params) = batch_statement(db, schema, job, limit)?;
-    let mut q = sqlx::query(AssertSqlSafe(sql));
+    cursor: &mut Cursor,
+) -> Result<Option<(u64, Duration)>, DbError> {
+    let table = &job.collection.collection;
+    let t = schema
+        .table(table)
+        .ok_or_else(|| db.schema_error(format!("table `{table}` does not exist")))?;
+    let key_kind = match job.key.as_slice() {
+        [k] => t.column(k).map(|c| c.kind),
+        _ => None,
+    };
+    match key_kind {
+        Some(ColumnKind::Integer) => integer_range(db, schema, t, job, limit, cursor).await,
+        Some(ColumnKind::Text) => text_keyset(db, schema, t, job, limit, cursor).await,
+        _ => {
+            let (sql, params) = batch_statement(db, schema, job, limit)?;
+            let (n, took) = execute(db, sql, &params).await?;
+            Ok((n > 0).then_some((n, took)))
+        }
+    }
+}
+
+/// The statement applying the job's action to the rows meeting `where_`.
+fn action_statement(
+    db: &Db,
+    t: &skydd_core::schema::Table,
+    job: &Job,
+    where_: &str,
+    params: Vec<Value>,
+) -> (String, Vec<Value>) {
+    let d = &db.dialect;
+    match &job.action {
+        Action::Delete => (
+            format!("DELETE FROM {} WHERE {where_}", d.table(&t.name)),
+            params,
+        ),
+        Action::Mask { set } => {
+            let mut set_params = Vec::new();
+            let assign: Vec<String> = set
+                .iter()
+                .map(|(f, v)| match v {
+                    Value::Null => format!("{} = NULL", d.ident(f)),
+                    v => {
+                        set_params.push(v.clone());
+                        let kind = t.column(f).map_or(ColumnKind::Other, |c| c.kind);
+                        format!("{} = {}", d.ident(f), d.typed_param(set_params.len(), kind))
+                    }
+                })
+                .collect();
+            let where_ = renumber(d, where_, set_params.len());
+            set_params.extend(params);
+            (
+                format!(
+                    "UPDATE {} SET {} WHERE {where_}",
+                    d.table(&t.name),
+                    assign.join(", ")
+                ),
+                set_params,
+            )
+        }
+    }
+}
+
+async fn integer_range(
+    db: &Db,
+    schema: &Schema,
+    t: &skydd_core::schema::Table,
+    job: &Job,
+    limit: usize,
+    cursor: &mut Cursor,
+) -> Result<Option<(u64, Duration)>, DbError> {
+    let d = &db.dialect;
+    let key = &job.key[0];
+    let k = format!("{}.{}", d.ident(&t.name), d.ident(key));
+    let limit = i64::try_from(limit.max(1)).unwrap_or(i64::MAX);
+    if cursor.range.is_none() {
+        let int = if d.kind == skydd_core::register::DbKind::Mysql {
+            "SIGNED"
+        } else {
+            "BIGINT"
+        };
+        let sql = format!(
+            "SELECT CAST(MIN({k}) AS {int}), CAST(MAX({k}) AS {int}) FROM {}",
+            d.table(&t.name)
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .fetch_one(db.pool())
+            .await
+            .map_err(|e| db.query_error(e))?;
+        let (lo, hi) = (crate::value(&row, 0), crate::value(&row, 1));
+        match (
+            lo.map_err(|e| db.query_error(e))?,
+            hi.map_err(|e| db.query_error(e))?,
+        ) {
+            (Value::Int(lo), Value::Int(hi)) => {
+                cursor.last = Some(Value::Int(lo.saturating_sub(1)));
+                cursor.range = Some((hi, limit));
+            }
+            _ => return Ok(None),
+        }
+    }
+    let (Some(Value::Int(lo)), Some((hi, step))) = (cursor.last.clone(), cursor.range) else {
+        return Ok(None);
+    };
+    if lo >= hi {
+        return Ok(None);
+    }
+    let end = lo.saturating_add(step).min(hi);
+    let (where_, mut params) = where_clause(db, schema, job)?;
+    params.push(Value::Int(lo));
+    let lo_p = d.typed_param(params.len(), ColumnKind::Integer);
+    params.push(Value::Int(end));
+    let hi_p = d.typed_param(params.len(), ColumnKind::Integer);
+    // Parameters must appear in the text in the order they were pushed (`?` is positional).
+    let where_ = format!("{where_} AND {k} > {lo_p} AND {k} <= {hi_p}");
+    let (sql, params) = action_statement(db, t, job, &where_, params);
+    let (n, took) = execute(db, sql, &params).await?;
+    // Aim the next range at `limit` due rows, from this range's density.
+    let width = end - lo;
+    let next = if n == 0 {
+        width.saturating_mul(4)
+    } else {
+        width.saturating_mul(limit) / i64::try_from(n).unwrap_or(i64::MAX).max(1)
+    };
+    cursor.last = Some(Value::Int(end));
+    cursor.range = Some((hi, next.clamp(1, 1 << 40)));
+    Ok(Some((n, took)))
+}
+
+async fn text_keyset(
+    db: &Db,
+    schema: &Schema,
+    t: &skydd_core::schema::Table,
+    job: &Job,
+    limit: usize,
+    cursor: &mut Cursor,
+) -> Result<Option<(u64, Duration)>, DbError> {
+    let d = &db.dialect;
+    let key = &job.key[0];
+    let k = format!("{}.{}", d.ident(&t.name), d.ident(key));
+    let (mut where_, mut params) = where_clause(db, schema, job)?;
+    if let Some(last) = &cursor.last {
+        params.push(last.clone());
+        where_ = format!(
+            "{where_} AND {k} > {}",
+            d.typed_param(params.len(), ColumnKind::Text)
+        );
+    }
+    let column = t
+        .column(key)
+        .ok_or_else(|| db.schema_error(format!("{}: no column `{key}`", t.name)))?;
+    let end_sql = format!(
+        "SELECT MAX(skydd_k) FROM (SELECT {} AS skydd_k FROM {} WHERE {where_} ORDER BY {k} LIMIT {limit}) skydd_batch",
+        d.select(column),
+        d.table(&t.name)
+    );
+    let mut q = sqlx::query(AssertSqlSafe(end_sql));
     for p in &params {
+        q = bind(q, p);
+    }
+    let row = q
+        .fetch_one(db.pool())
+        .await
+        .map_err(|e| db.query_error(e))?;
+    let end = crate::value(&row, 0).map_err(|e| db.query_error(e))?;
+    if end.is_null() {
+        return Ok(None);
+    }
+    params.push(end.clone());
+    let bounded = format!(
+        "{where_} AND {k} <= {}",
+        d.typed_param(params.len(), ColumnKind::Text)
+    );
+    let (sql, params) = action_statement(db, t, job, &bounded, params);
+    let done = execute(db, sql, &params).await?;
+    cursor.last = Some(end);
+    Ok(Some(done))
+}
+
+async fn execute(db: &Db, sql: String, params: &[Value]) -> Result<(u64, Duration), DbError> {
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in params {
         q = bind(q, p);
     }
     let started = Instant::now();
@@ -243,16 +437,21 @@ pub async fn run_batch(
 }
 
 /// Adapts the batch size so each transaction takes about `target`, never more than a
-/// second: doubles below half the target, halves above twice it.
+/// second: quadruples far below the target, doubles below half of it, halves above twice it.
 pub fn next_batch(current: usize, took: Duration, target: Duration) -> usize {
     if took > target * 2 || took > Duration::from_millis(900) {
         (current / 2).max(100)
+    } else if took < target / 8 {
+        (current * 4).min(MAX_BATCH)
     } else if took < target / 2 {
-        (current * 2).min(100_000)
+        (current * 2).min(MAX_BATCH)
     } else {
         current
     }
 }
+
+/// The largest batch, whatever the speed.
+pub const MAX_BATCH: usize = 250_000;
 
 #[cfg(test)]
 mod tests {
@@ -261,13 +460,14 @@ mod tests {
     #[test]
     fn batches_grow_when_fast_and_shrink_when_slow() {
         let target = Duration::from_millis(200);
-        assert_eq!(next_batch(1000, Duration::from_millis(20), target), 2000);
+        assert_eq!(next_batch(1000, Duration::from_millis(20), target), 4000);
+        assert_eq!(next_batch(1000, Duration::from_millis(50), target), 2000);
         assert_eq!(next_batch(1000, Duration::from_millis(200), target), 1000);
         assert_eq!(next_batch(1000, Duration::from_millis(500), target), 500);
         assert_eq!(next_batch(150, Duration::from_millis(950), target), 100);
         assert_eq!(
             next_batch(80_000, Duration::from_millis(1), target),
-            100_000
+            MAX_BATCH
         );
     }
 

@@ -428,21 +428,29 @@ async fn the_retention_sweep_erases_in_bounded_batches_and_resumes() {
             "{:?}",
             t.kind
         );
-        // One batch, then "killed": the next run continues from what is left.
-        let (n, _) = sweep::run_batch(&t.db, &schema, log_job, 1000)
+        // One batch, then "killed": a new run (a fresh cursor) continues from what is left.
+        let (n, _) = sweep::run_batch(&t.db, &schema, log_job, 1000, &mut sweep::Cursor::default())
             .await
+            .unwrap()
             .unwrap();
-        assert_eq!(n, 1000);
-        assert_eq!(sweep::count(&t.db, &schema, log_job).await.unwrap(), 1501);
-        loop {
-            let (n, took) = sweep::run_batch(&t.db, &schema, log_job, 1000)
-                .await
-                .unwrap();
+        assert!(n > 0 && n <= 1000, "{n}");
+        assert_eq!(
+            sweep::count(&t.db, &schema, log_job).await.unwrap(),
+            2501 - n
+        );
+        let mut cursor = sweep::Cursor::default();
+        let mut batches = 0;
+        while let Some((_, took)) = sweep::run_batch(&t.db, &schema, log_job, 1000, &mut cursor)
+            .await
+            .unwrap()
+        {
             assert!(took.as_secs_f64() < 1.0);
-            if n == 0 {
-                break;
-            }
+            batches += 1;
         }
+        assert!(
+            batches >= 2,
+            "1,501 rows in batches of about 1,000: {batches}"
+        );
         assert_eq!(sweep::count(&t.db, &schema, log_job).await.unwrap(), 0);
         assert_eq!(
             scalar(&t, "SELECT COUNT(*) FROM access_log").await,
@@ -453,7 +461,12 @@ async fn the_retention_sweep_erases_in_bounded_batches_and_resumes() {
         // Customers: Cia's contract ended 2020 but she is not referenced: deleted. Anna's
         // ended 2025 (not yet two years). Invoices of 2017 get masked, 2025 kept.
         for job in &plan.jobs {
-            while sweep::run_batch(&t.db, &schema, job, 500).await.unwrap().0 > 0 {}
+            let mut cursor = sweep::Cursor::default();
+            while sweep::run_batch(&t.db, &schema, job, 500, &mut cursor)
+                .await
+                .unwrap()
+                .is_some()
+            {}
         }
         assert_eq!(
             scalar(&t, "SELECT id FROM customer ORDER BY id").await,

@@ -352,7 +352,7 @@ pub struct RetentionPlanArgs {
 #[derive(Debug, Args)]
 pub struct RetentionRunArgs {
     /// Rows per batch to start with (adapted to keep each transaction near 200 ms).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = 5000)]
     pub batch: usize,
     /// Run as of this day (default today).
     #[arg(long, value_name = "YYYY-MM-DD")]

@@ -232,11 +232,8 @@ pub async fn run_with(
         let job_started = Instant::now();
         let (mut rows, mut batches, mut max_tx) = (0u64, 0u64, Duration::ZERO);
         let mut size = batch.max(1);
-        loop {
-            let (n, took) = sweep::run_batch(db, schema, &c.job, size).await?;
-            if n == 0 {
-                break;
-            }
+        let mut cursor = sweep::Cursor::default();
+        while let Some((n, took)) = sweep::run_batch(db, schema, &c.job, size, &mut cursor).await? {
             rows += n;
             batches += 1;
             max_tx = max_tx.max(took);
