@@ -235,90 +235,111 @@ async fn main() -> anyhow::Result<()> {
         held
     );
 
-    // 3. Retention: the same rows in two copies.
+    // 3. Retention: the same rows in two copies; autovacuum off on both and a checkpoint
+    // before each timed phase, so neither pays for the other's dead rows; two rounds, the
+    // order swapped, and the best of each kept.
     let cutoff = today.checked_sub(jiff::Span::new().days(45))?;
-    for t in ["bench_log_plain", "bench_log_skydd"] {
-        native
-            .execute(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {t}")))
-            .await?;
-        native
-            .execute(sqlx::AssertSqlSafe(format!(
-                "CREATE TABLE {t} (LIKE access_log INCLUDING DEFAULTS)"
-            )))
-            .await?;
-        native
-            .execute(sqlx::AssertSqlSafe(format!(
-                "INSERT INTO {t} SELECT * FROM access_log"
-            )))
-            .await?;
-        native
-            .execute(sqlx::AssertSqlSafe(format!(
-                "ALTER TABLE {t} ADD PRIMARY KEY (id)"
-            )))
-            .await?;
-        native
-            .execute(sqlx::AssertSqlSafe(format!(
-                "CREATE INDEX {t}_logged ON {t} (logged_at)"
-            )))
-            .await?;
-        native
-            .execute(sqlx::AssertSqlSafe(format!("VACUUM ANALYZE {t}")))
-            .await?;
+    let mut plain_best: Option<(f64, u64)> = None;
+    let mut ours_best: Option<(f64, u64, u64, Duration)> = None;
+    let mut due = 0;
+    for round in 0..2 {
+        for t in ["bench_log_plain", "bench_log_skydd"] {
+            native
+                .execute(sqlx::AssertSqlSafe(format!("DROP TABLE IF EXISTS {t}")))
+                .await?;
+            native.execute(sqlx::AssertSqlSafe(format!("CREATE TABLE {t} (LIKE access_log INCLUDING DEFAULTS) WITH (autovacuum_enabled = false)"))).await?;
+            native
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "INSERT INTO {t} SELECT * FROM access_log"
+                )))
+                .await?;
+            native
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "ALTER TABLE {t} ADD PRIMARY KEY (id)"
+                )))
+                .await?;
+            native
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "CREATE INDEX {t}_logged ON {t} (logged_at)"
+                )))
+                .await?;
+            native
+                .execute(sqlx::AssertSqlSafe(format!("VACUUM ANALYZE {t}")))
+                .await?;
+        }
+        due = sqlx::query("SELECT COUNT(*) FROM bench_log_plain WHERE logged_at < $1::date")
+            .bind(cutoff.to_string())
+            .fetch_one(&native)
+            .await?
+            .try_get::<i64, _>(0)?;
+        let schema = db.introspect().await?;
+        for phase in 0..2 {
+            native.execute("CHECKPOINT").await?;
+            if (phase + round) % 2 == 0 {
+                let t = Instant::now();
+                let plain = sqlx::query("DELETE FROM bench_log_plain WHERE logged_at < $1::date")
+                    .bind(cutoff.to_string())
+                    .execute(&native)
+                    .await?;
+                let s = t.elapsed().as_secs_f64();
+                if plain_best.is_none_or(|(b, _)| s < b) {
+                    plain_best = Some((s, plain.rows_affected()));
+                }
+            } else {
+                let job = Job {
+                    collection: CollectionRef {
+                        dataset: "webbplatsnu".into(),
+                        collection: "bench_log_skydd".into(),
+                    },
+                    key: vec!["id".into()],
+                    action: Action::Delete,
+                    when: vec![Cond {
+                        path: ColumnPath::Own {
+                            column: "logged_at".into(),
+                        },
+                        before: cutoff,
+                    }],
+                    rules: vec![],
+                    guards: vec![],
+                    pending: vec![],
+                    exclude: vec![],
+                };
+                let t = Instant::now();
+                let (mut deleted, mut batches, mut max_tx) = (0u64, 0u64, Duration::ZERO);
+                let mut size = sweep::FIRST_BATCH;
+                let mut cursor = sweep::Cursor::default();
+                while let Some((k, took)) =
+                    sweep::run_batch(&db, &schema, &job, size, &mut cursor).await?
+                {
+                    deleted += k;
+                    batches += 1;
+                    max_tx = max_tx.max(took);
+                    size = sweep::next_batch(size, took, sweep::TARGET);
+                }
+                let s = t.elapsed().as_secs_f64();
+                if ours_best.is_none_or(|(b, ..)| s < b) {
+                    ours_best = Some((s, deleted, batches, max_tx));
+                }
+            }
+        }
     }
-    let due: i64 = sqlx::query("SELECT COUNT(*) FROM bench_log_plain WHERE logged_at < $1::date")
-        .bind(cutoff.to_string())
-        .fetch_one(&native)
-        .await?
-        .try_get(0)?;
-    let t = Instant::now();
-    let plain = sqlx::query("DELETE FROM bench_log_plain WHERE logged_at < $1::date")
-        .bind(cutoff.to_string())
-        .execute(&native)
-        .await?;
-    let plain_s = t.elapsed().as_secs_f64();
-    let schema = db.introspect().await?;
-    let job = Job {
-        collection: CollectionRef {
-            dataset: "webbplatsnu".into(),
-            collection: "bench_log_skydd".into(),
-        },
-        key: vec!["id".into()],
-        action: Action::Delete,
-        when: vec![Cond {
-            path: ColumnPath::Own {
-                column: "logged_at".into(),
-            },
-            before: cutoff,
-        }],
-        rules: vec![],
-        guards: vec![],
-        pending: vec![],
-        exclude: vec![],
-    };
-    let t = Instant::now();
-    let (mut deleted, mut batches, mut max_tx) = (0u64, 0u64, Duration::ZERO);
-    let mut size = 5000;
-    let mut cursor = sweep::Cursor::default();
-    while let Some((k, took)) = sweep::run_batch(&db, &schema, &job, size, &mut cursor).await? {
-        deleted += k;
-        batches += 1;
-        max_tx = max_tx.max(took);
-        size = sweep::next_batch(size, took, Duration::from_millis(200));
-    }
-    let ours_s = t.elapsed().as_secs_f64();
+    let (plain_s, plain_rows) = plain_best.context("no plain run")?;
+    let (ours_s, deleted, batches, max_tx) = ours_best.context("no sweep run")?;
     anyhow::ensure!(
-        deleted == plain.rows_affected(),
-        "the sweep deleted {deleted} rows, the plain DELETE {}",
-        plain.rows_affected()
+        deleted == plain_rows,
+        "the sweep deleted {deleted} rows, the plain DELETE {plain_rows}"
     );
     println!(
         "## Retention sweep: access-log lines older than 45 days ({due} rows of {})\n",
         rows_of(&native, "access_log").await?
     );
+    println!(
+        "Best of two rounds each, order alternated, autovacuum off, checkpoint before each.\n"
+    );
     println!("| | rows/s | longest transaction |\n|---|---:|---:|");
     println!(
         "| plain `DELETE … WHERE logged_at < cutoff` | {:.0} | {:.0} ms (one) |",
-        plain.rows_affected() as f64 / plain_s,
+        plain_rows as f64 / plain_s,
         plain_s * 1000.0
     );
     println!(
@@ -328,7 +349,7 @@ async fn main() -> anyhow::Result<()> {
     );
     println!(
         "\nRatio skydd / plain DELETE: {:.2}× the rate.\n",
-        (deleted as f64 / ours_s) / (plain.rows_affected() as f64 / plain_s)
+        (deleted as f64 / ours_s) / (plain_rows as f64 / plain_s)
     );
     for t in ["bench_log_plain", "bench_log_skydd"] {
         native

@@ -139,6 +139,37 @@ impl Dialect {
         }
     }
 
+    /// `key IN (…)` for rows identified by `keys` (values of the key columns, whose kinds are
+    /// `kinds`), with `key_sql` the key expression (`"id"` or `("a", "b")`); the values are
+    /// appended to `params`.
+    pub fn key_in(
+        &self,
+        key_sql: &str,
+        kinds: &[ColumnKind],
+        keys: &[Vec<Value>],
+        params: &mut Vec<Value>,
+    ) -> String {
+        let tuples: Vec<String> = keys
+            .iter()
+            .map(|k| {
+                let ph: Vec<String> = kinds
+                    .iter()
+                    .zip(k)
+                    .map(|(kind, v)| {
+                        params.push(v.clone());
+                        self.typed_param(params.len(), *kind)
+                    })
+                    .collect();
+                if ph.len() == 1 {
+                    ph[0].clone()
+                } else {
+                    format!("({})", ph.join(", "))
+                }
+            })
+            .collect();
+        format!("{key_sql} IN ({})", tuples.join(", "))
+    }
+
     /// `"a"` or `("a", "b")`, optionally qualified by a table alias.
     pub fn key_tuple(&self, key: &[String], alias: Option<&str>) -> String {
         let q = |c: &String| match alias {

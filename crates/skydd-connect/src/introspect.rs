@@ -41,6 +41,25 @@ fn int(v: &Value) -> Option<i64> {
     }
 }
 
+/// Columns from `information_schema.columns` rows: table, column, type, is_nullable,
+/// maximum length (the same query shape on PostgreSQL and MySQL).
+fn information_schema_columns(rows: &[Vec<Value>]) -> Vec<(String, Column)> {
+    rows.iter()
+        .map(|r| {
+            (
+                text(&r[0]),
+                Column {
+                    name: text(&r[1]),
+                    kind: ColumnKind::from_sql(&text(&r[2])),
+                    sql_type: text(&r[2]),
+                    nullable: text(&r[3]) == "YES",
+                    max_len: int(&r[4]).and_then(|n| u64::try_from(n).ok()),
+                },
+            )
+        })
+        .collect()
+}
+
 /// (table, column) rows in order, grouped.
 fn group<T>(items: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
     let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
@@ -92,20 +111,7 @@ async fn postgres(db: &Db) -> Result<Schema, DbError> {
     )
     .await?;
     Ok(assemble(
-        cols.iter()
-            .map(|r| {
-                (
-                    text(&r[0]),
-                    Column {
-                        name: text(&r[1]),
-                        kind: ColumnKind::from_sql(&text(&r[2])),
-                        sql_type: text(&r[2]),
-                        nullable: text(&r[3]) == "YES",
-                        max_len: int(&r[4]).and_then(|n| u64::try_from(n).ok()),
-                    },
-                )
-            })
-            .collect(),
+        information_schema_columns(&cols),
         keys.iter()
             .map(|r| {
                 (
@@ -158,20 +164,7 @@ async fn mysql(db: &Db) -> Result<Schema, DbError> {
     )
     .await?;
     Ok(assemble(
-        cols.iter()
-            .map(|r| {
-                (
-                    text(&r[0]),
-                    Column {
-                        name: text(&r[1]),
-                        kind: ColumnKind::from_sql(&text(&r[2])),
-                        sql_type: text(&r[2]),
-                        nullable: text(&r[3]) == "YES",
-                        max_len: int(&r[4]).and_then(|n| u64::try_from(n).ok()),
-                    },
-                )
-            })
-            .collect(),
+        information_schema_columns(&cols),
         keys.iter()
             .map(|r| {
                 (

@@ -100,26 +100,6 @@ pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<
         }
     }
     if !job.exclude.is_empty() {
-        let tuples: Vec<String> = job
-            .exclude
-            .iter()
-            .map(|k| {
-                let ph: Vec<String> = job
-                    .key
-                    .iter()
-                    .zip(k)
-                    .map(|(c, v)| {
-                        params.push(v.clone());
-                        d.typed_param(params.len(), kind(tname, c))
-                    })
-                    .collect();
-                if ph.len() == 1 {
-                    ph[0].clone()
-                } else {
-                    format!("({})", ph.join(", "))
-                }
-            })
-            .collect();
         let key = if job.key.len() == 1 {
             col(&job.key[0])
         } else {
@@ -132,7 +112,11 @@ pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<
                     .join(", ")
             )
         };
-        parts.push(format!("NOT ({key} IN ({}))", tuples.join(", ")));
+        let kinds: Vec<ColumnKind> = job.key.iter().map(|c| kind(tname, c)).collect();
+        parts.push(format!(
+            "NOT ({})",
+            d.key_in(&key, &kinds, &job.exclude, &mut params)
+        ));
     }
     if parts.is_empty() {
         return Err(db.schema_error(format!(
@@ -162,6 +146,29 @@ pub async fn count(db: &Db, schema: &Schema, job: &Job) -> Result<u64, DbError> 
     Ok(u64::try_from(n).unwrap_or(0))
 }
 
+/// `SET a = NULL, b = $1` for a masking job, with its parameters (numbered from 1; they
+/// come first in the statement text).
+fn assignments(
+    db: &Db,
+    t: &skydd_core::schema::Table,
+    set: &[(String, Value)],
+) -> (String, Vec<Value>) {
+    let d = &db.dialect;
+    let mut params = Vec::new();
+    let assign: Vec<String> = set
+        .iter()
+        .map(|(f, v)| match v {
+            Value::Null => format!("{} = NULL", d.ident(f)),
+            v => {
+                params.push(v.clone());
+                let kind = t.column(f).map_or(ColumnKind::Other, |c| c.kind);
+                format!("{} = {}", d.ident(f), d.typed_param(params.len(), kind))
+            }
+        })
+        .collect();
+    (assign.join(", "), params)
+}
+
 /// The statement erasing one batch of at most `limit` due rows.
 pub fn batch_statement(
     db: &Db,
@@ -170,7 +177,7 @@ pub fn batch_statement(
     limit: usize,
 ) -> Result<(String, Vec<Value>), DbError> {
     let d = &db.dialect;
-    let (where_, mut params) = where_clause(db, schema, job)?;
+    let (where_, params) = where_clause(db, schema, job)?;
     let table = &job.collection.collection;
     Ok(match &job.action {
         Action::Delete => (d.delete_batch(table, &job.key, &where_, limit), params),
@@ -178,25 +185,13 @@ pub fn batch_statement(
             let t = schema
                 .table(table)
                 .ok_or_else(|| db.schema_error(format!("table `{table}` does not exist")))?;
-            // SET parameters come first in the statement text, so they are numbered first.
-            let mut set_params = Vec::new();
-            let assign: Vec<String> = set
-                .iter()
-                .map(|(f, v)| match v {
-                    Value::Null => format!("{} = NULL", d.ident(f)),
-                    v => {
-                        set_params.push(v.clone());
-                        let kind = t.column(f).map_or(ColumnKind::Other, |c| c.kind);
-                        format!("{} = {}", d.ident(f), d.typed_param(set_params.len(), kind))
-                    }
-                })
-                .collect();
-            // Renumber the WHERE placeholders after the SET ones (PostgreSQL numbers them).
-            let where_ = renumber(d, &where_, set_params.len());
-            set_params.append(&mut params);
+            let (assign, mut all) = assignments(db, t, set);
+            // The WHERE placeholders follow the SET ones (PostgreSQL numbers them).
+            let where_ = renumber(d, &where_, all.len());
+            all.extend(params);
             (
-                d.update_batch(table, &job.key, &assign.join(", "), &where_, limit),
-                set_params,
+                d.update_batch(table, &job.key, &assign, &where_, limit),
+                all,
             )
         }
     })
@@ -284,27 +279,12 @@ fn action_statement(
             params,
         ),
         Action::Mask { set } => {
-            let mut set_params = Vec::new();
-            let assign: Vec<String> = set
-                .iter()
-                .map(|(f, v)| match v {
-                    Value::Null => format!("{} = NULL", d.ident(f)),
-                    v => {
-                        set_params.push(v.clone());
-                        let kind = t.column(f).map_or(ColumnKind::Other, |c| c.kind);
-                        format!("{} = {}", d.ident(f), d.typed_param(set_params.len(), kind))
-                    }
-                })
-                .collect();
-            let where_ = renumber(d, where_, set_params.len());
-            set_params.extend(params);
+            let (assign, mut all) = assignments(db, t, set);
+            let where_ = renumber(d, where_, all.len());
+            all.extend(params);
             (
-                format!(
-                    "UPDATE {} SET {} WHERE {where_}",
-                    d.table(&t.name),
-                    assign.join(", ")
-                ),
-                set_params,
+                format!("UPDATE {} SET {assign} WHERE {where_}", d.table(&t.name)),
+                all,
             )
         }
     }
@@ -432,7 +412,20 @@ async fn execute(db: &Db, sql: String, params: &[Value]) -> Result<(u64, Duratio
         q = bind(q, p);
     }
     let started = Instant::now();
-    let r = q.execute(db.pool()).await.map_err(|e| db.query_error(e))?;
+    let r = if db.dialect.kind == skydd_core::register::DbKind::Postgres {
+        // A batch is idempotent: if a crash loses it, the next run erases the same rows again,
+        // so its commit need not wait for the WAL to reach disk (this transaction only).
+        let mut tx = db.pool().begin().await.map_err(|e| db.query_error(e))?;
+        sqlx::query("SET LOCAL synchronous_commit = off")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| db.query_error(e))?;
+        let r = q.execute(&mut *tx).await.map_err(|e| db.query_error(e))?;
+        tx.commit().await.map_err(|e| db.query_error(e))?;
+        r
+    } else {
+        q.execute(db.pool()).await.map_err(|e| db.query_error(e))?
+    };
     Ok((r.rows_affected(), started.elapsed()))
 }
 
@@ -452,6 +445,14 @@ pub fn next_batch(current: usize, took: Duration, target: Duration) -> usize {
 
 /// The largest batch, whatever the speed.
 pub const MAX_BATCH: usize = 250_000;
+
+/// How long one batch's transaction should take: long enough that per-statement costs
+/// vanish, short enough that locks are held briefly; `next_batch` halves any batch that
+/// nears a second.
+pub const TARGET: Duration = Duration::from_millis(300);
+
+/// The first batch's size, before any timing is known.
+pub const FIRST_BATCH: usize = 20_000;
 
 #[cfg(test)]
 mod tests {

@@ -47,26 +47,9 @@ fn key_in(
     keys: &[Vec<Value>],
     params: &mut Vec<Value>,
 ) -> String {
-    let d = &db.dialect;
-    let tuples: Vec<String> = keys
-        .iter()
-        .map(|k| {
-            let ph: Vec<String> = cols
-                .iter()
-                .zip(k)
-                .map(|(c, v)| {
-                    params.push(v.clone());
-                    d.typed_param(params.len(), kind(t, c))
-                })
-                .collect();
-            if ph.len() == 1 {
-                ph[0].clone()
-            } else {
-                format!("({})", ph.join(", "))
-            }
-        })
-        .collect();
-    format!("{} IN ({})", d.key_tuple(cols, None), tuples.join(", "))
+    let kinds: Vec<ColumnKind> = cols.iter().map(|c| kind(t, c)).collect();
+    db.dialect
+        .key_in(&db.dialect.key_tuple(cols, None), &kinds, keys, params)
 }
 
 fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>, DbError> {

@@ -103,27 +103,8 @@ pub fn build(
             continue;
         }
         let fields: Vec<String> = collection.fields.iter().map(|x| x.name.clone()).collect();
-        let rows = f
-            .rows
-            .iter()
-            .map(|row| {
-                collection
-                    .fields
-                    .iter()
-                    .filter_map(|field| {
-                        f.get(row, &field.name).map(|v| {
-                            (
-                                field.name.clone(),
-                                Cell {
-                                    value: v.clone(),
-                                    categories: field.categories.clone(),
-                                },
-                            )
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
+        let all: Vec<&crate::datamap::Field> = collection.fields.iter().collect();
+        let rows = cells(f, &all);
         data.push(CollectionData {
             collection: f.collection.to_string(),
             rows,
@@ -285,26 +266,7 @@ pub fn portable(world: &World<'_>, found: &[FoundRows]) -> Vec<CollectionData> {
         if fields.is_empty() || f.rows.is_empty() {
             continue;
         }
-        let rows = f
-            .rows
-            .iter()
-            .map(|row| {
-                fields
-                    .iter()
-                    .filter_map(|field| {
-                        f.get(row, &field.name).map(|v| {
-                            (
-                                field.name.clone(),
-                                Cell {
-                                    value: v.clone(),
-                                    categories: field.categories.clone(),
-                                },
-                            )
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
+        let rows = cells(f, &fields);
         out.push(CollectionData {
             collection: f.collection.to_string(),
             rows,
@@ -312,6 +274,29 @@ pub fn portable(world: &World<'_>, found: &[FoundRows]) -> Vec<CollectionData> {
         });
     }
     out
+}
+
+/// The rows of `f`, each as `fields` mapped to their values with their categories.
+fn cells(f: &FoundRows, fields: &[&crate::datamap::Field]) -> Vec<BTreeMap<String, Cell>> {
+    f.rows
+        .iter()
+        .map(|row| {
+            fields
+                .iter()
+                .filter_map(|field| {
+                    f.get(row, &field.name).map(|v| {
+                        (
+                            field.name.clone(),
+                            Cell {
+                                value: v.clone(),
+                                categories: field.categories.clone(),
+                            },
+                        )
+                    })
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// The collection a package entry belongs to.

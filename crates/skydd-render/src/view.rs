@@ -21,6 +21,28 @@ pub struct ContactView {
 }
 
 impl ContactView {
+    fn controller(c: &skydd_core::register::Controller) -> Self {
+        ContactView {
+            name: Some(c.name.clone()),
+            org_number: c.org_number.as_ref().map(ToString::to_string),
+            address: c.address.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            website: c.website.clone(),
+        }
+    }
+
+    fn authority(a: &skydd_core::law::Authority) -> Self {
+        ContactView {
+            name: Some(a.name.clone()),
+            org_number: None,
+            address: a.address.clone(),
+            email: a.email.clone(),
+            phone: a.phone.clone(),
+            website: a.website.clone(),
+        }
+    }
+
     fn of(c: &Contact) -> Self {
         ContactView {
             name: c.name.clone(),
@@ -399,7 +421,6 @@ impl NoticeView {
             })
             .collect();
         let c = &reg.controller;
-        let a = &reg.authority;
 
         let title = reg
             .notice
@@ -424,24 +445,10 @@ impl NoticeView {
             lang: lang.code(),
             t,
             title,
-            controller: ContactView {
-                name: Some(c.name.clone()),
-                org_number: c.org_number.as_ref().map(ToString::to_string),
-                address: c.address.clone(),
-                email: c.email.clone(),
-                phone: c.phone.clone(),
-                website: c.website.clone(),
-            },
+            controller: ContactView::controller(&reg.controller),
             dpo: reg.dpo.as_ref().map(ContactView::of),
             representative: reg.representative.as_ref().map(ContactView::of),
-            authority: ContactView {
-                name: Some(a.name.clone()),
-                org_number: None,
-                address: a.address.clone(),
-                email: a.email.clone(),
-                phone: a.phone.clone(),
-                website: a.website.clone(),
-            },
+            authority: ContactView::authority(&reg.authority),
             sections,
             purposes,
             recipients,
@@ -546,27 +553,11 @@ impl AccessView {
         lang: Lang,
     ) -> AccessView {
         let pick = |p: &(String, String)| lang.pick(&p.0, &p.1).clone();
-        let c = &reg.controller;
-        let a = &reg.authority;
         AccessView {
             lang: lang.code(),
-            controller: ContactView {
-                name: Some(c.name.clone()),
-                org_number: c.org_number.as_ref().map(ToString::to_string),
-                address: c.address.clone(),
-                email: c.email.clone(),
-                phone: c.phone.clone(),
-                website: c.website.clone(),
-            },
+            controller: ContactView::controller(&reg.controller),
             dpo: reg.dpo.as_ref().map(ContactView::of),
-            authority: ContactView {
-                name: Some(a.name.clone()),
-                org_number: None,
-                address: a.address.clone(),
-                email: a.email.clone(),
-                phone: a.phone.clone(),
-                website: a.website.clone(),
-            },
+            authority: ContactView::authority(&reg.authority),
             rights_contact: reg.rights_contact().map(str::to_owned),
             identities: pkg.identities.clone(),
             received: pkg.received.to_string(),

@@ -351,8 +351,9 @@ pub struct RetentionPlanArgs {
 
 #[derive(Debug, Args)]
 pub struct RetentionRunArgs {
-    /// Rows per batch to start with (adapted to keep each transaction near 200 ms).
-    #[arg(long, default_value_t = 5000)]
+    /// Rows per batch to start with (adapted to keep each transaction near 300 ms, and
+    /// always under a second).
+    #[arg(long, default_value_t = skydd_connect::sweep::FIRST_BATCH)]
     pub batch: usize,
     /// Run as of this day (default today).
     #[arg(long, value_name = "YYYY-MM-DD")]

@@ -408,22 +408,29 @@ fn find_row(
 }
 
 /// Orders collections for deletion: one whose rows hold foreign keys to another's comes
-/// first, so no deleted row is still referenced. (A cycle is broken arbitrarily; the
+/// first, so no deleted row is still referenced, and a collection the data map says to
+/// erase after others (`erase_after`) comes after them. (A cycle is broken arbitrarily; the
 /// database then refuses and the transaction rolls back.)
 fn delete_order(world: &World<'_>, colls: BTreeSet<CollectionRef>) -> Vec<CollectionRef> {
-    let references = |from: &CollectionRef, to: &CollectionRef| {
-        world
+    // `first` must be deleted before `then`.
+    let before = |first: &CollectionRef, then: &CollectionRef| {
+        let fk = world
             .schemas
-            .get(&from.dataset)
-            .and_then(|s| s.table(&from.collection))
-            .is_some_and(|t| t.foreign_keys.iter().any(|fk| fk.table == to.collection))
+            .get(&first.dataset)
+            .and_then(|s| s.table(&first.collection))
+            .is_some_and(|t| t.foreign_keys.iter().any(|fk| fk.table == then.collection));
+        let declared = world
+            .map
+            .collection(then)
+            .is_some_and(|c| c.erase_after.contains(first));
+        fk || declared
     };
     let mut left: Vec<CollectionRef> = colls.into_iter().collect();
     let mut out = Vec::new();
     while !left.is_empty() {
         let free = left
             .iter()
-            .position(|c| !left.iter().any(|other| other != c && references(other, c)))
+            .position(|c| !left.iter().any(|other| other != c && before(other, c)))
             .unwrap_or(0);
         out.push(left.remove(free));
     }

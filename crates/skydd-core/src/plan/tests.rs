@@ -649,3 +649,25 @@ fn as_long_as_necessary_is_never_swept() {
     assert!(log.why.contains("as long as necessary"));
     assert!(!plan.jobs.iter().any(|j| j.collection == c("access_log")));
 }
+
+#[test]
+fn erase_after_orders_deletions() {
+    // Without it, the log (no foreign keys either way) would go first.
+    let map_src = DATASET.replace(
+        "      - name: access_log\n",
+        "      - name: access_log\n        fides_meta: { erase_after: [hosting.customer] }\n",
+    );
+    let fx = Fixture {
+        register: load(REGISTER).unwrap(),
+        map: datamap::resolve(datamap::parse(&map_src, "hosting.yml").unwrap()).unwrap(),
+    };
+    let found: Vec<FoundRows> = anna()
+        .into_iter()
+        .filter(|f| ["customer", "access_log"].contains(&f.collection.collection.as_str()))
+        .collect();
+    let plan = plan_erasure(&fx, &found, &BTreeSet::new());
+    assert_eq!(
+        describe(&plan.steps["hosting"]),
+        ["delete customer[id=1]", "delete access_log[id=30]"]
+    );
+}

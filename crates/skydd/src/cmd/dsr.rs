@@ -108,6 +108,27 @@ fn request_id(kind: &str, ids: &[(Identity, String)]) -> String {
     )
 }
 
+/// A request answered now, for the log: its deadline under GDPR art. 12.3.
+fn done_request(
+    id: String,
+    kind: &str,
+    ids: &[(Identity, String)],
+    received: Date,
+    summary: serde_json::Value,
+) -> RequestRecord {
+    RequestRecord {
+        id,
+        kind: kind.to_owned(),
+        subject: keys(ids).join(" "),
+        received: received.to_string(),
+        due: skydd_core::deadline::response_deadline(received, 0)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        completed: Some(jiff::Timestamp::now().to_string()),
+        summary: summary.to_string(),
+    }
+}
+
 /// `skydd access`.
 pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> {
     let received = date_arg(args.received.as_deref(), "--received")?;
@@ -161,15 +182,13 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
     }
     let store = ctx.store().await?;
     store
-        .record_request(&RequestRecord {
-            id: request_id("access", &ids),
-            kind: "access".into(),
-            subject: keys(&ids).join(" "),
-            received: received.to_string(),
-            due: pkg.due.map(|d| d.to_string()).unwrap_or_default(),
-            completed: Some(jiff::Timestamp::now().to_string()),
-            summary: serde_json::json!({ "rows": rows, "collections": pkg.data.len() }).to_string(),
-        })
+        .record_request(&done_request(
+            request_id("access", &ids),
+            "access",
+            &ids,
+            received,
+            serde_json::json!({ "rows": rows, "collections": pkg.data.len() }),
+        ))
         .await?;
     ctx.close().await;
     Ok(ExitCode::SUCCESS)
@@ -403,18 +422,13 @@ pub async fn erase_with(
             }
         }
         store
-            .record_request(&RequestRecord {
-                id: request,
-                kind: "erasure".into(),
-                subject: subjects.join(" "),
-                received: today.to_string(),
-                due: skydd_core::deadline::response_deadline(today, 0)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                completed: Some(jiff::Timestamp::now().to_string()),
-                summary: serde_json::json!({ "steps": plan.step_count(), "held": holds.len() })
-                    .to_string(),
-            })
+            .record_request(&done_request(
+                request,
+                "erasure",
+                ids,
+                today,
+                serde_json::json!({ "steps": plan.step_count(), "held": holds.len() }),
+            ))
             .await?;
     }
     Ok(EraseOutcome {
@@ -707,17 +721,13 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
         }
         ctx.store()
             .await?
-            .record_request(&RequestRecord {
-                id: request_id("rectification", &ids),
-                kind: "rectification".into(),
-                subject: keys(&ids).join(" "),
-                received: today.to_string(),
-                due: skydd_core::deadline::response_deadline(today, 0)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                completed: Some(jiff::Timestamp::now().to_string()),
-                summary: serde_json::json!({ "changes": changes.len() }).to_string(),
-            })
+            .record_request(&done_request(
+                request_id("rectification", &ids),
+                "rectification",
+                &ids,
+                today,
+                serde_json::json!({ "changes": changes.len() }),
+            ))
             .await?;
     }
     if args.json {

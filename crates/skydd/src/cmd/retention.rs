@@ -203,7 +203,7 @@ pub async fn run_with(
     let (_, counted) = plan_with(ctx, store, today).await?;
     let (run, interrupted) = store.start_run().await?;
     let started = Instant::now();
-    let target = Duration::from_millis(200);
+    let target = sweep::TARGET;
     let mut jobs = Vec::new();
     let mut total = 0u64;
     let total_due: u64 = counted.iter().map(|c| c.due).sum();
