@@ -67,6 +67,34 @@ pub struct Db {
 
 static DRIVERS: Once = Once::new();
 
+/// A PostgreSQL URL to this machine (127.0.0.1, ::1, localhost) that names no `sslmode`
+/// gets `sslmode=disable`: traffic on loopback never leaves the machine, so TLS protects
+/// nothing there, while negotiating it (the driver's default `prefer`) costs about 100 ms
+/// per connection against a server without TLS. Any other URL is used as written.
+fn loopback_without_tls(url: &str) -> String {
+    let authority = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', '?'])
+        .next()
+        .unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.strip_prefix('[').map_or_else(
+        || host.split(':').next().unwrap_or(""),
+        |h| h.split(']').next().unwrap_or(""),
+    );
+    let loopback = matches!(host, "127.0.0.1" | "::1" | "localhost");
+    if loopback && !url.contains("sslmode=") {
+        format!(
+            "{url}{}sslmode=disable",
+            if url.contains('?') { '&' } else { '?' }
+        )
+    } else {
+        url.to_owned()
+    }
+}
+
 /// Strips anything URL-like from a driver message, so a password can never leak.
 fn scrub(message: &str) -> String {
     message
@@ -108,10 +136,11 @@ impl Db {
             DbKind::Postgres if !url.starts_with("postgres") => {
                 return Err(err("the URL is not a postgres:// URL".into()));
             }
+            DbKind::Postgres => loopback_without_tls(url),
             DbKind::Mysql if !(url.starts_with("mysql") || url.starts_with("mariadb")) => {
                 return Err(err("the URL is not a mysql:// URL".into()));
             }
-            _ => url.replacen("mariadb://", "mysql://", 1),
+            DbKind::Mysql => url.replacen("mariadb://", "mysql://", 1),
         };
         let max = if kind == DbKind::Sqlite { 4 } else { 8 };
         let pool = AnyPoolOptions::new()
@@ -216,4 +245,41 @@ pub(crate) fn value(row: &AnyRow, i: usize) -> Result<Value, sqlx::Error> {
         "BLOB" => Value::Bytes(row.try_get(i)?),
         _ => Value::Text(row.try_get(i)?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_postgres_urls_skip_tls_unless_told_otherwise() {
+        assert_eq!(
+            loopback_without_tls("postgres://u@127.0.0.1:5432/db"),
+            "postgres://u@127.0.0.1:5432/db?sslmode=disable"
+        );
+        assert_eq!(
+            loopback_without_tls("postgres://localhost/db?x=1"),
+            "postgres://localhost/db?x=1&sslmode=disable"
+        );
+        assert_eq!(
+            loopback_without_tls("postgres://u:p@[::1]:5432/db"),
+            "postgres://u:p@[::1]:5432/db?sslmode=disable"
+        );
+        assert_eq!(
+            loopback_without_tls("postgres://db.example.se/db"),
+            "postgres://db.example.se/db"
+        );
+        assert_eq!(
+            loopback_without_tls("postgres://127.0.0.1/db?sslmode=require"),
+            "postgres://127.0.0.1/db?sslmode=require"
+        );
+    }
+
+    #[test]
+    fn driver_messages_lose_their_urls() {
+        assert_eq!(
+            scrub("error connecting to postgres://u:hemligt@h/db: refused"),
+            "error connecting to <url> refused"
+        );
+    }
 }
