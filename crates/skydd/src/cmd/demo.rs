@@ -67,9 +67,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     let register = dir.join("skydd.toml");
     std::fs::write(&register, skydd_demo::REGISTER)?;
     std::fs::write(dir.join("datamap.yml"), skydd_demo::DATAMAP)?;
-    let key: String = (0..32)
-        .map(|i| char::from(b'a' + ((i * 7 + today.day() as usize) % 26) as u8))
-        .collect();
+    let key = super::dsr::random_string(32);
     std::fs::write(dir.join("hmac.key"), key)?;
     let db_path = dir.join("webbplatsnu.sqlite");
     let db = Db::connect(
@@ -156,7 +154,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
 
     heading("3. Anna asks to be erased (GDPR art. 17): the plan first");
     let plan = erase_with(&ctx, &store, &anna, today, true).await?;
-    print_erasure(&plan, skydd_core::Lang::Sv);
+    print_erasure(&plan);
 
     heading("   … then the erasure, one transaction");
     let done = erase_with(&ctx, &store, &anna, today, false).await?;

@@ -14,8 +14,8 @@ use skydd_core::datamap::graph;
 use skydd_core::identity::{Identity, IdentityKind};
 use skydd_core::package;
 use skydd_core::plan::erasure::{self, ErasurePlan, KeepReason, Maskers, Step};
+use skydd_core::rights;
 use skydd_core::value::Value;
-use skydd_core::{Lang, rights};
 use skydd_store::{Hold, RequestRecord, Store};
 
 use crate::cli::{AccessArgs, EraseArgs, ExportArgs, IdentityArgs, RectifyArgs};
@@ -277,7 +277,8 @@ fn hmac_hex(key: &[u8], text: &str) -> String {
         .collect()
 }
 
-fn random_string(len: usize) -> String {
+/// Random letters and digits (for `random` masking and keys).
+pub fn random_string(len: usize) -> String {
     use rand::RngExt as _;
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
@@ -440,9 +441,8 @@ pub async fn erase_with(
 }
 
 /// Prints an erasure's plan and outcome.
-pub fn print_erasure(o: &EraseOutcome, lang_for_reasons: Lang) {
+pub fn print_erasure(o: &EraseOutcome) {
     let color = report::stdout_color();
-    let _ = lang_for_reasons;
     println!(
         "{} {} row(s) found; {} step(s){}:",
         paint(
@@ -570,7 +570,7 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         report::print_json(&serde_json::to_value(&outcome)?);
     } else {
-        print_erasure(&outcome, Lang::En);
+        print_erasure(&outcome);
     }
     ctx.close().await;
     if !outcome.plan.problems.is_empty() {
