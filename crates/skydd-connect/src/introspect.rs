@@ -60,6 +60,19 @@ fn information_schema_columns(rows: &[Vec<Value>]) -> Vec<(String, Column)> {
         .collect()
 }
 
+/// Foreign-key columns from `information_schema` rows: table, constraint, column,
+/// referenced table, referenced column (the same shape on PostgreSQL and MySQL).
+fn foreign_key_columns(rows: &[Vec<Value>]) -> Vec<(String, (String, String, String, String))> {
+    rows.iter()
+        .map(|r| {
+            (
+                text(&r[0]),
+                (text(&r[1]), text(&r[2]), text(&r[3]), text(&r[4])),
+            )
+        })
+        .collect()
+}
+
 /// (table, column) rows in order, grouped.
 fn group<T>(items: Vec<(String, T)>) -> BTreeMap<String, Vec<T>> {
     let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
@@ -124,14 +137,7 @@ async fn postgres(db: &Db) -> Result<Schema, DbError> {
                 )
             })
             .collect(),
-        fks.iter()
-            .map(|r| {
-                (
-                    text(&r[0]),
-                    (text(&r[1]), text(&r[2]), text(&r[3]), text(&r[4])),
-                )
-            })
-            .collect(),
+        foreign_key_columns(&fks),
     ))
 }
 
@@ -173,14 +179,7 @@ async fn mysql(db: &Db) -> Result<Schema, DbError> {
                 )
             })
             .collect(),
-        fks.iter()
-            .map(|r| {
-                (
-                    text(&r[0]),
-                    (text(&r[1]), text(&r[2]), text(&r[3]), text(&r[4])),
-                )
-            })
-            .collect(),
+        foreign_key_columns(&fks),
     ))
 }
 

@@ -15,6 +15,11 @@ struct Run {
     stderr: String,
 }
 
+/// `skydd may --purpose <purpose> --email <email>`: exit 0 means yes, 1 means no.
+fn may(dir: &Path, purpose: &str, email: &str) -> Run {
+    skydd(dir, &["may", "--purpose", purpose, "--email", email], &[])
+}
+
 fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
     cmd.args(args)
@@ -216,17 +221,9 @@ async fn erasure_plans_first_then_commits_once_and_keeps_the_bookkeeping_hold() 
         0,
         "idempotent"
     );
-    let r = skydd(
-        &dir,
-        &["may", "--purpose", "newsletter", "--email", ANNA],
-        &[],
-    );
+    let r = may(&dir, "newsletter", ANNA);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let r = skydd(
-        &dir,
-        &["may", "--purpose", "bookkeeping", "--email", ANNA],
-        &[],
-    );
+    let r = may(&dir, "bookkeeping", ANNA);
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
 
@@ -303,21 +300,7 @@ async fn rectification_checks_types_and_changes_all_or_nothing() {
 #[tokio::test]
 async fn objection_restriction_and_may_for_a_mailing() {
     let (_t, dir) = sqlite_company().await;
-    assert_eq!(
-        skydd(
-            &dir,
-            &[
-                "may",
-                "--purpose",
-                "newsletter",
-                "--email",
-                "bo@bergsbageri.se"
-            ],
-            &[]
-        )
-        .code,
-        0
-    );
+    assert_eq!(may(&dir, "newsletter", "bo@bergsbageri.se").code, 0);
     let r = skydd(
         &dir,
         &[
@@ -329,17 +312,7 @@ async fn objection_restriction_and_may_for_a_mailing() {
         &[],
     );
     assert!(r.stdout.contains("objects to `newsletter`"), "{}", r.stdout);
-    let r = skydd(
-        &dir,
-        &[
-            "may",
-            "--purpose",
-            "newsletter",
-            "--email",
-            "bo@bergsbageri.se",
-        ],
-        &[],
-    );
+    let r = may(&dir, "newsletter", "bo@bergsbageri.se");
     assert_eq!(r.code, 1);
     assert!(
         r.stdout
@@ -383,21 +356,7 @@ async fn objection_restriction_and_may_for_a_mailing() {
         &[],
     );
     assert_eq!(r.code, 0);
-    assert_eq!(
-        skydd(
-            &dir,
-            &[
-                "may",
-                "--purpose",
-                "newsletter",
-                "--email",
-                "bo@bergsbageri.se"
-            ],
-            &[]
-        )
-        .code,
-        0
-    );
+    assert_eq!(may(&dir, "newsletter", "bo@bergsbageri.se").code, 0);
     let r = skydd(
         &dir,
         &[
