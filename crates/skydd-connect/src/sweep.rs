@@ -100,18 +100,7 @@ pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<
         }
     }
     if !job.exclude.is_empty() {
-        let key = if job.key.len() == 1 {
-            col(&job.key[0])
-        } else {
-            format!(
-                "({})",
-                job.key
-                    .iter()
-                    .map(|k| col(k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        let key: Vec<String> = job.key.iter().map(|k| col(k)).collect();
         let kinds: Vec<ColumnKind> = job.key.iter().map(|c| kind(tname, c)).collect();
         parts.push(format!(
             "NOT ({})",

@@ -6,7 +6,9 @@
 //! are tested without a database.
 
 pub mod erasure;
+pub mod rectification;
 pub mod retention;
+pub mod sharing;
 
 use std::collections::BTreeMap;
 

@@ -110,7 +110,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     }
 
     let ctx = Ctx::open(&register, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(true).await?;
     let anna = vec![(
         Identity::parse(IdentityKind::Email, "anna.andersson@example.se", today)?,
         "anna.andersson@example.se".to_owned(),

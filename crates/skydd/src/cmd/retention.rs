@@ -98,7 +98,7 @@ fn action(a: &Action) -> String {
 pub async fn plan(path: &Path, args: &RetentionPlanArgs) -> anyhow::Result<ExitCode> {
     let today = date_arg(args.today.as_deref(), "--today")?;
     let ctx = Ctx::open(path, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(false).await?;
     let (plan, counted) = plan_with(&ctx, &store, today).await?;
     if args.json {
         report::print_json(
@@ -304,7 +304,7 @@ pub fn print_run(r: &RunReport) {
 pub async fn run(path: &Path, args: &RetentionRunArgs) -> anyhow::Result<ExitCode> {
     let today = date_arg(args.today.as_deref(), "--today")?;
     let ctx = Ctx::open(path, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(false).await?;
     let report = run_with(&ctx, &store, today, args.batch, !args.json).await?;
     if args.json {
         report::print_json(&serde_json::to_value(&report)?);
