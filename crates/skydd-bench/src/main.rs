@@ -315,6 +315,7 @@ async fn main() -> anyhow::Result<()> {
                     }],
                     rules: vec![],
                     guards: vec![],
+                    referenced_by: vec![],
                     pending: vec![],
                     exclude: vec![],
                 };

@@ -32,6 +32,8 @@ pub struct Access {
     pub statements: usize,
     /// Time spent, in milliseconds.
     pub millis: f64,
+    /// Collections of the map the identities given did not reach (not queried).
+    pub unreached: Vec<CollectionRef>,
 }
 
 /// The columns a query reads for a collection: the declared fields, then any key column
@@ -231,6 +233,7 @@ pub async fn access(
         found,
         statements,
         millis: started.elapsed().as_secs_f64() * 1000.0,
+        unreached: traversal.unreached.clone(),
     })
 }
 
@@ -453,6 +456,79 @@ pub async fn count_references(
             }
         }
         out.push(counts);
+    }
+    Ok(out)
+}
+
+/// Reads rows of `collection` by key: `columns` of the rows whose `key` columns hold one of
+/// `keys` (given as text, as skydd's ledger keeps them), each row as its values in the
+/// order of `columns`, keyed by the key's text.
+pub async fn rows_by_key(
+    db: &Db,
+    schema: &Schema,
+    collection: &str,
+    key: &[String],
+    columns: &[String],
+    keys: &[Vec<String>],
+) -> Result<Vec<(Vec<String>, Vec<Value>)>, DbError> {
+    let d = &db.dialect;
+    let t = schema
+        .table(collection)
+        .ok_or_else(|| db.schema_error(format!("table `{collection}` does not exist")))?;
+    let key_cols: Vec<&Column> = key
+        .iter()
+        .map(|k| {
+            t.column(k)
+                .ok_or_else(|| db.schema_error(format!("{collection}: no column `{k}`")))
+        })
+        .collect::<Result<_, _>>()?;
+    let cols: Vec<&Column> = columns
+        .iter()
+        .map(|c| {
+            t.column(c)
+                .ok_or_else(|| db.schema_error(format!("{collection}: no column `{c}`")))
+        })
+        .collect::<Result<_, _>>()?;
+    let kinds: Vec<_> = key_cols.iter().map(|c| c.kind).collect();
+    let typed: Vec<Vec<Value>> = keys
+        .iter()
+        .filter_map(|k| {
+            k.iter()
+                .zip(&kinds)
+                .map(|(v, kind)| d.coerce(&Value::Text(v.clone()), *kind))
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect();
+    let mut out = Vec::new();
+    let select: Vec<String> = key_cols
+        .iter()
+        .chain(cols.iter())
+        .map(|c| d.select(c))
+        .collect();
+    for chunk in typed.chunks(BATCH / key.len().max(1)) {
+        let mut params = Vec::new();
+        let where_ = d.key_in(&d.key_columns(key, None), &kinds, chunk, &mut params);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {where_}",
+            select.join(", "),
+            d.table(collection)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for p in &params {
+            q = bind(q, p);
+        }
+        for r in q
+            .fetch_all(db.pool())
+            .await
+            .map_err(|e| db.query_error(e))?
+        {
+            let values = (0..select.len())
+                .map(|i| value(&r, i))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| db.query_error(e))?;
+            let (k, v) = values.split_at(key.len());
+            out.push((k.iter().map(Value::key).collect(), v.to_vec()));
+        }
     }
     Ok(out)
 }

@@ -29,6 +29,10 @@ pub enum StoreError {
     /// A statement failed.
     #[error("skydd's state: {0}")]
     Query(#[from] sqlx::Error),
+    /// A record does not read as skydd wrote it (the file was edited or damaged); nothing
+    /// is guessed in its place.
+    #[error("skydd's state holds {0}; restore the file from a backup or correct the record")]
+    Corrupt(String),
     /// There is no state file where one was expected.
     #[error(
         "no skydd state at `{path}`: skydd keeps restrictions, objections, withdrawn consent, legal holds and the request log there, and without it would answer as if nobody had asked for anything. If this is the first use, create it with `skydd state init`; otherwise restore the file or set `state` in the register"
@@ -237,11 +241,15 @@ impl Store {
     fn restriction(row: &sqlx::sqlite::SqliteRow) -> Result<Restriction, StoreError> {
         let kind: String = row.try_get("kind")?;
         let allowed: String = row.try_get("allowed")?;
+        let corrupt = |what: String| StoreError::Corrupt(what);
         Ok(Restriction {
             subject: row.try_get("subject")?,
-            kind: Kind::from_key(&kind).unwrap_or(Kind::Restriction),
+            kind: Kind::from_key(&kind)
+                .ok_or_else(|| corrupt(format!("a restriction of unknown kind `{kind}`")))?,
             purpose: row.try_get("purpose")?,
-            allowed: serde_json::from_str(&allowed).unwrap_or_default(),
+            allowed: serde_json::from_str(&allowed).map_err(|e| {
+                corrupt(format!("a restriction's allowed purposes `{allowed}`: {e}"))
+            })?,
             since: row.try_get("created_at")?,
         })
     }

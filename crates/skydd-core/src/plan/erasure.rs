@@ -239,6 +239,28 @@ pub fn key_string(key: &[(String, Value)]) -> String {
         .join(",")
 }
 
+/// Reads back a [`key_string`] given the key's columns, in order: `id=11` → `["11"]`.
+/// Values may hold `,` and `=`; only the next column's `,name=` ends a value.
+pub fn parse_key_string(s: &str, columns: &[String]) -> Option<Vec<String>> {
+    let mut rest = s;
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, c) in columns.iter().enumerate() {
+        rest = rest.strip_prefix(c.as_str())?.strip_prefix('=')?;
+        match columns.get(i + 1) {
+            Some(next) => {
+                let at = rest.find(&format!(",{next}="))?;
+                out.push(rest[..at].to_owned());
+                rest = &rest[at + 1..];
+            }
+            None => {
+                out.push(rest.to_owned());
+                rest = "";
+            }
+        }
+    }
+    rest.is_empty().then_some(out)
+}
+
 /// What planning decided for one field of a row that stays.
 enum FieldOutcome {
     Keep(KeepReason),
@@ -301,7 +323,7 @@ fn field_outcome(
 /// Whether a column already holds `after` when it holds `before`: the database prints a
 /// fixed timestamp `1970-01-01 00:00:00` back as `1970-01-01 00:00:00+00`, a decimal `0` as
 /// `0.00`; re-planning those on every run would never let an erasure settle.
-pub(crate) fn same_stored_value(column: Option<&Column>, before: &Value, after: &Value) -> bool {
+pub fn same_stored_value(column: Option<&Column>, before: &Value, after: &Value) -> bool {
     if before == after || before.key() == after.key() {
         return true;
     }
@@ -343,6 +365,17 @@ struct RowPlan {
     kept: Vec<Kept>,
     blockers: Vec<Blocker>,
     held: bool,
+}
+
+impl RowPlan {
+    /// The link columns this row's plan sets to NULL.
+    fn unlinked(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .filter(|c| c.unlink)
+            .map(|c| c.field.clone())
+            .collect()
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -485,21 +518,25 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 let rp = plan_row(
                     world, req, found, row, &key, collection, &unlink, false, maskers,
                 );
+                let unlinked = rp.unlinked();
                 push_row(&mut out, &mut updates, &found.collection, key, rp);
-                staying.push((fi, ri, unlink));
+                staying.push((fi, ri, unlinked));
                 continue;
             }
             let rp = plan_row(
                 world, req, found, row, &key, collection, &unlink, true, maskers,
             );
-            if policy == RowPolicy::Delete && !rp.held {
+            // A row that rows the traversal did not find point at stays, masked.
+            let pointed_at = req.sharing.pointed_at(&found.collection, ri).is_some();
+            if policy == RowPolicy::Delete && !rp.held && !pointed_at {
                 deletes
                     .entry(found.collection.clone())
                     .or_default()
                     .push((ri, key));
             } else {
+                let unlinked = rp.unlinked();
                 push_row(&mut out, &mut updates, &found.collection, key, rp);
-                staying.push((fi, ri, unlink));
+                staying.push((fi, ri, unlinked));
             }
         }
     }
@@ -579,8 +616,9 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 true,
                 maskers,
             );
+            let unlinked = rp.unlinked();
             push_row(&mut out, &mut updates, &coll, key, rp);
-            staying.push((fi, ri, unlink));
+            staying.push((fi, ri, unlinked));
         }
     }
 

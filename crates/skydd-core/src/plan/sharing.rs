@@ -79,12 +79,24 @@ pub struct SharedRow {
 pub struct Sharing {
     /// Shared rows.
     pub rows: BTreeMap<CollectionRef, BTreeMap<usize, SharedRow>>,
+    /// Rows the traversal did not find point at these rows (another customer's rental at a
+    /// staff member's row): whatever their reach, such a row cannot be deleted without
+    /// breaking (or, with `ON DELETE CASCADE`, deleting) other people's rows.
+    pub pointed_at: BTreeMap<CollectionRef, BTreeMap<usize, Vec<SharedWith>>>,
 }
 
 impl Sharing {
     /// The shared row `row` of `collection`, if it is shared.
     pub fn get(&self, collection: &CollectionRef, row: usize) -> Option<&SharedRow> {
         self.rows.get(collection)?.get(&row)
+    }
+
+    /// Who else points at row `row` of `collection`, when anyone does.
+    pub fn pointed_at(&self, collection: &CollectionRef, row: usize) -> Option<&[SharedWith]> {
+        self.pointed_at
+            .get(collection)?
+            .get(&row)
+            .map(Vec::as_slice)
     }
 
     /// Link columns of row `row` of `collection` that point at shared rows.
@@ -172,12 +184,14 @@ fn tuple_key(values: &[Value]) -> String {
         .join("\u{1f}")
 }
 
-/// The counts needed to tell whether rows reached as referenced rows are shared.
+/// The counts needed to tell whether rows reached as referenced rows are shared, and
+/// whether rows an erasure would delete are pointed at by rows it did not find.
 pub fn probes(world: &World<'_>, found: &[FoundRows]) -> Vec<Probe> {
     let mut out = Vec::new();
     for f in found {
+        let deletable = world.row_policy(&f.collection) == crate::register::RowPolicy::Delete;
         let referenced: Vec<usize> = (0..f.rows.len())
-            .filter(|&i| f.reach(i) == Reach::Referenced)
+            .filter(|&i| deletable || f.reach(i) == Reach::Referenced)
             .collect();
         if referenced.is_empty() {
             continue;
@@ -234,19 +248,34 @@ pub fn assess(
             if others == 0 {
                 continue;
             }
+            let name = probe.referencing.to_string();
             for i in 0..target.rows.len() {
-                if target.reach(i) != Reach::Referenced
-                    || tuple(target, &target.rows[i], &probe.references)
-                        .is_none_or(|t| tuple_key(&t) != key)
+                if tuple(target, &target.rows[i], &probe.references)
+                    .is_none_or(|t| tuple_key(&t) != key)
                 {
                     continue;
                 }
+                let pointed = sharing
+                    .pointed_at
+                    .entry(probe.target.clone())
+                    .or_default()
+                    .entry(i)
+                    .or_default();
+                match pointed.iter_mut().find(|w| w.collection == name) {
+                    Some(w) => w.rows += others,
+                    None => pointed.push(SharedWith {
+                        collection: name.clone(),
+                        rows: others,
+                    }),
+                }
+                if target.reach(i) != Reach::Referenced {
+                    continue;
+                }
                 let shared = sharing.entry(&probe.target, i);
-                let name = probe.referencing.to_string();
                 match shared.with.iter_mut().find(|w| w.collection == name) {
                     Some(w) => w.rows += others,
                     None => shared.with.push(SharedWith {
-                        collection: name,
+                        collection: name.clone(),
                         rows: others,
                     }),
                 }

@@ -138,10 +138,24 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
     let received = date_arg(args.received.as_deref(), "--received")?;
     let ids = identities(&args.ids, received)?;
     let ctx = Ctx::open(path, None).await?;
+    let store = ctx.store(true).await?;
     let found = find(&ctx, &ids, received).await?;
     let world = ctx.world();
-    let pkg = package::build(&world, &found.found, keys(&ids), received);
+    let extras = extras(&ctx, &store, &world, &ids, &found).await?;
+    let pkg = package::build(&world, &found.found, keys(&ids), received, extras);
     let rows: usize = pkg.data.iter().map(|c| c.rows.len()).sum();
+    if !pkg.unreached.is_empty() {
+        eprintln!(
+            "{}: the identities given do not reach {} in the data map, so this answer may miss the person's data there: {}. Give those collections an identity or a reference (`skydd map check` lists them), or mark them `skip_processing` if they hold no personal data",
+            paint("warning", Style::Warning, report::stderr_color()),
+            if pkg.unreached.len() == 1 {
+                "one collection".to_owned()
+            } else {
+                format!("{} collections", pkg.unreached.len())
+            },
+            pkg.unreached.join(", ")
+        );
+    }
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create `{}`", dir.display()))?;
@@ -170,6 +184,12 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         for c in &pkg.data {
             println!("  {:<40} {} row(s)", c.collection, c.rows.len());
         }
+        if !pkg.held.is_empty() {
+            println!(
+                "Kept after an earlier erasure by legal obligations: {} field(s) (in the extract with purpose, statute and end date).",
+                pkg.held.len()
+            );
+        }
         if let Some(due) = pkg.due {
             println!("Received {received}; answer by {due} (GDPR art. 12.3).");
         }
@@ -184,7 +204,6 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
             println!("Wrote the access package and report to {}/", dir.display());
         }
     }
-    let store = ctx.store(true).await?;
     store
         .record_request(&done_request(
             request_id("access", &ids),
@@ -196,6 +215,94 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         .await?;
     ctx.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What skydd itself knows of the person besides the rows found: fields kept by legal
+/// obligations after an erasure (read back from the databases by key, since the person's
+/// identity may no longer lead to them), their requests and restrictions, and the
+/// collections the traversal did not reach.
+async fn extras(
+    ctx: &Ctx,
+    store: &Store,
+    world: &World<'_>,
+    ids: &[(Identity, String)],
+    found: &Access,
+) -> anyhow::Result<package::Extras> {
+    let subjects = keys(ids);
+    let holds = store.holds_of(&subjects).await?;
+    let mut by_collection: BTreeMap<String, Vec<&Hold>> = BTreeMap::new();
+    for h in &holds {
+        by_collection
+            .entry(h.collection.clone())
+            .or_default()
+            .push(h);
+    }
+    let mut held = Vec::new();
+    for (collection, hs) in by_collection {
+        let Some(coll) = package::collection_ref(&collection) else {
+            continue;
+        };
+        let key = world.row_key(&coll);
+        let mut fields: Vec<String> = hs.iter().map(|h| h.field.clone()).collect();
+        fields.sort();
+        fields.dedup();
+        let keys: Vec<Vec<String>> = hs
+            .iter()
+            .filter_map(|h| erasure::parse_key_string(&h.row_key, &key))
+            .collect();
+        let rows = match (ctx.dbs.get(&coll.dataset), ctx.schemas.get(&coll.dataset)) {
+            (Some(db), Some(schema)) if !key.is_empty() => {
+                read::rows_by_key(db, schema, &coll.collection, &key, &fields, &keys).await?
+            }
+            _ => Vec::new(),
+        };
+        for h in hs {
+            let value = erasure::parse_key_string(&h.row_key, &key).and_then(|k| {
+                let row = rows.iter().find(|(rk, _)| *rk == k)?;
+                let i = fields.iter().position(|f| *f == h.field)?;
+                row.1.get(i).cloned()
+            });
+            let categories = world
+                .map
+                .field(&skydd_core::datamap::FieldRef {
+                    collection: coll.clone(),
+                    field: h.field.clone(),
+                })
+                .map(|f| f.categories.clone())
+                .unwrap_or_default();
+            held.push(package::HeldField {
+                collection: h.collection.clone(),
+                key: h.row_key.clone(),
+                field: h.field.clone(),
+                value,
+                categories,
+                purpose: h.purpose.clone(),
+                statute: h.statute.clone(),
+                until: h.until.as_deref().and_then(|d| d.parse().ok()),
+            });
+        }
+    }
+    let mut records = package::Records::default();
+    for r in store.requests_of(&subjects).await? {
+        records.requests.push(package::RecordedRequest {
+            kind: r.kind,
+            received: r.received,
+            status: r.status,
+            completed: r.completed,
+        });
+    }
+    for s in &subjects {
+        for r in store.active(s).await? {
+            records
+                .restrictions
+                .push((r.kind.key().to_owned(), r.purpose, r.since));
+        }
+    }
+    Ok(package::Extras {
+        unreached: found.unreached.iter().map(ToString::to_string).collect(),
+        held,
+        records,
+    })
 }
 
 /// `skydd export`: the portable data as JSON and CSV in a zip.
