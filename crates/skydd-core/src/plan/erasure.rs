@@ -264,6 +264,9 @@ pub fn parse_key_string(s: &str, columns: &[String]) -> Option<Vec<String>> {
 /// What planning decided for one field of a row that stays.
 enum FieldOutcome {
     Keep(KeepReason),
+    /// A key a legal obligation needs: the row must stay, but a key is not data kept for
+    /// its content, so it is reported as a key, not as a hold.
+    HeldKey,
     Change(Change),
     Blocked(String),
     Unchanged,
@@ -286,11 +289,16 @@ fn field_outcome(
     let Some(before) = found.get(row, &field.name).cloned() else {
         return FieldOutcome::Unchanged;
     };
-    if let Some(reason) = hold(world, req, found, row, field) {
-        return FieldOutcome::Keep(reason);
-    }
+    let held = hold(world, req, found, row, field);
     if world.is_key(&found.collection, field) {
-        return FieldOutcome::Keep(KeepReason::Key);
+        return if held.is_some() {
+            FieldOutcome::HeldKey
+        } else {
+            FieldOutcome::Keep(KeepReason::Key)
+        };
+    }
+    if let Some(reason) = held {
+        return FieldOutcome::Keep(reason);
     }
     if field.read_only {
         return FieldOutcome::Keep(KeepReason::ReadOnly);
@@ -413,6 +421,10 @@ fn plan_row(
                 FieldOutcome::Keep(reason) => {
                     out.held |= matches!(reason, KeepReason::LegalObligation { .. });
                     out.kept.push(keep(&field.name, reason));
+                }
+                FieldOutcome::HeldKey => {
+                    out.held = true;
+                    out.kept.push(keep(&field.name, KeepReason::Key));
                 }
                 FieldOutcome::Change(c) => out.changes.push(c),
                 FieldOutcome::Blocked(why) => out.blockers.push(Blocker {

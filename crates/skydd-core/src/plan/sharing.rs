@@ -228,6 +228,9 @@ pub fn assess(
 ) -> Sharing {
     let mut sharing = Sharing::default();
     let found_of = |c: &CollectionRef| found.iter().find(|f| &f.collection == c);
+    // The person's own links to each referenced row, from every probe: whichever probe
+    // shows the row shared, all of them are to be removed.
+    let mut own_links: BTreeMap<(CollectionRef, usize), Vec<Link>> = BTreeMap::new();
     // Referenced rows: pointed at by rows that are not the person's.
     for (probe, counts) in probes.iter().zip(counts) {
         let Some(target) = found_of(&probe.target) else {
@@ -245,14 +248,25 @@ pub fn assess(
                     .collect()
             });
             let others = in_db.saturating_sub(own_rows.len() as u64);
-            if others == 0 {
-                continue;
-            }
             let name = probe.referencing.to_string();
             for i in 0..target.rows.len() {
                 if tuple(target, &target.rows[i], &probe.references)
                     .is_none_or(|t| tuple_key(&t) != key)
                 {
+                    continue;
+                }
+                let links = own_links.entry((probe.target.clone(), i)).or_default();
+                for &r in &own_rows {
+                    let link = Link {
+                        collection: probe.referencing.clone(),
+                        row: r,
+                        columns: probe.columns.clone(),
+                    };
+                    if !links.contains(&link) {
+                        links.push(link);
+                    }
+                }
+                if others == 0 {
                     continue;
                 }
                 let pointed = sharing
@@ -279,16 +293,13 @@ pub fn assess(
                         rows: others,
                     }),
                 }
-                for &r in &own_rows {
-                    let link = Link {
-                        collection: probe.referencing.clone(),
-                        row: r,
-                        columns: probe.columns.clone(),
-                    };
-                    if !shared.links.contains(&link) {
-                        shared.links.push(link);
-                    }
-                }
+            }
+        }
+    }
+    for (collection, rows) in &mut sharing.rows {
+        for (i, shared) in rows.iter_mut() {
+            if let Some(links) = own_links.remove(&(collection.clone(), *i)) {
+                shared.links.extend(links);
             }
         }
     }

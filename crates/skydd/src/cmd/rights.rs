@@ -253,20 +253,28 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
     let store = open_store(path, &reg, false).await?;
     let list = store.requests().await?;
     if args.json {
-        report::print_json(&serde_json::json!(list.iter().map(|r| serde_json::json!({
-            "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received, "due": r.due, "completed": r.completed,
-            "summary": serde_json::from_str::<serde_json::Value>(&r.summary).unwrap_or_default(),
-        })).collect::<Vec<_>>()));
+        let mut out = Vec::new();
+        for r in &list {
+            let summary: serde_json::Value = serde_json::from_str(&r.summary).map_err(|e| {
+                anyhow::anyhow!("skydd's state holds request `{}` with a summary that is not JSON: {e}", r.id)
+            })?;
+            out.push(serde_json::json!({
+                "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received,
+                "due": r.due, "completed": r.completed, "status": r.status, "summary": summary,
+            }));
+        }
+        report::print_json(&serde_json::Value::Array(out));
         return Ok(ExitCode::SUCCESS);
     }
     if list.is_empty() {
         println!("No requests recorded yet.");
     }
     for r in list {
-        let status = r.completed.as_deref().map_or_else(
-            || format!("open, due {}", r.due),
-            |c| format!("done {}", &c[..c.len().min(10)]),
-        );
+        let status = match (r.status.as_str(), r.completed.as_deref()) {
+            ("failed", _) => format!("FAILED (not carried out), due {}", r.due),
+            (_, Some(c)) => format!("done {}", c.get(..10).unwrap_or(c)),
+            (_, None) => format!("open, due {}", r.due),
+        };
         println!(
             "{:<14} {:<32} received {}  {status}",
             r.kind, r.subject, r.received
