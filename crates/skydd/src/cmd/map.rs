@@ -1,13 +1,12 @@
 //! `skydd map check` and `skydd map draft`: the data map against reality.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
 use serde::Serialize;
 use skydd_connect::Db;
 use skydd_core::datamap::graph;
-use skydd_core::schema::{ColumnKind, Schema};
+use skydd_core::schema::ColumnKind;
 use skydd_core::taxonomy::is_within;
 
 use crate::cli::{MapCheckArgs, MapDraftArgs};
@@ -295,124 +294,6 @@ pub async fn check(path: &Path, args: &MapCheckArgs) -> anyhow::Result<ExitCode>
     })
 }
 
-/// A category guessed from a column name.
-pub fn guess(table: &str, column: &str, kind: ColumnKind) -> &'static str {
-    let c = column.to_ascii_lowercase();
-    let has = |w: &[&str]| w.iter().any(|x| c == *x || c.split('_').any(|p| p == *x));
-    if has(&["email", "epost", "mail"]) || c.contains("email") {
-        "user.contact.email"
-    } else if has(&["phone", "telefon", "mobile", "mobil", "tel", "cell"]) {
-        "user.contact.phone_number"
-    } else if has(&["personnummer", "pnr", "ssn", "personal_number"]) || c.contains("personnummer")
-    {
-        "user.government_id.national_identification_number"
-    } else if c == "first_name" || c == "fornamn" || c == "given_name" {
-        "user.name.first"
-    } else if c == "last_name" || c == "efternamn" || c == "surname" || c == "family_name" {
-        "user.name.last"
-    } else if has(&["name", "namn"])
-        && !has(&["domain", "file", "product", "host", "table", "user"])
-    {
-        if ["product", "item", "plan", "category"]
-            .iter()
-            .any(|t| table.contains(t))
-        {
-            "system.operations"
-        } else {
-            "user.name"
-        }
-    } else if has(&["street", "address", "adress", "gatuadress"]) {
-        "user.contact.address.street"
-    } else if has(&["city", "ort", "stad"]) {
-        "user.contact.address.city"
-    } else if has(&["zip", "postal", "postnummer", "postcode"]) {
-        "user.contact.address.postal_code"
-    } else if has(&["country", "land"]) {
-        "user.contact.address.country"
-    } else if has(&["ip"]) || c == "remote_addr" {
-        "user.device.ip_address"
-    } else if has(&["password", "passwd"]) {
-        "user.authorization.password"
-    } else if has(&["username", "login"]) {
-        "user.account.username"
-    } else if has(&["birth", "dob", "fodelsedatum", "birthday"]) {
-        "user.demographic.date_of_birth"
-    } else if has(&["iban", "bank", "account_number", "bankgiro"]) {
-        "user.financial.bank_account"
-    } else if has(&["card", "ccn"]) {
-        "user.financial.credit_card"
-    } else if has(&["amount", "total", "price", "belopp"]) {
-        "user.financial"
-    } else if has(&[
-        "message", "body", "comment", "note", "notes", "content", "cv", "letter", "subject",
-    ]) && kind.is_textual()
-    {
-        "user.content.private"
-    } else if has(&["agent"]) {
-        "user.device"
-    } else {
-        "system.operations"
-    }
-}
-
-/// A dataset drafted from a live schema, as YAML.
-pub fn draft_yaml(key: &str, schema: &Schema, source: &str) -> String {
-    let mut out = format!(
-        "# Drafted by `skydd map draft` from database `{source}`.\n# Review every data category before use: they are guessed from column names.\n# Keys and foreign-key references come from the database itself.\ndataset:\n  - fides_key: {key}\n    name: {key}\n    collections:\n"
-    );
-    let person_tables: BTreeSet<&str> = schema
-        .tables
-        .values()
-        .filter(|t| {
-            t.columns
-                .iter()
-                .any(|c| guess(&t.name, &c.name, c.kind) == "user.contact.email")
-        })
-        .map(|t| t.name.as_str())
-        .collect();
-    for t in schema.tables.values() {
-        out += &format!("      - name: {}\n        fields:\n", t.name);
-        for c in &t.columns {
-            let fk = t
-                .foreign_keys
-                .iter()
-                .find(|f| f.columns.len() == 1 && f.columns[0] == c.name);
-            let pk = t.primary_key.contains(&c.name);
-            let mut category = guess(&t.name, &c.name, c.kind);
-            if (pk && person_tables.contains(t.name.as_str()))
-                || fk.is_some_and(|f| person_tables.contains(f.table.as_str()))
-            {
-                category = "user.unique_id";
-            }
-            out += &format!(
-                "          - name: {}\n            data_categories: [{category}]\n",
-                c.name
-            );
-            let mut meta = Vec::new();
-            if pk {
-                meta.push("              primary_key: true".to_owned());
-            }
-            if category == "user.contact.email" {
-                meta.push("              identity: email".to_owned());
-            }
-            meta.push(format!("              data_type: {}", c.kind.fides_type()));
-            if let Some(l) = c.max_len {
-                meta.push(format!("              length: {l}"));
-            }
-            if let Some(f) = fk {
-                meta.push(format!(
-                    "              references:\n                - dataset: {key}\n                  field: {}.{}\n                  direction: from",
-                    f.table, f.references[0]
-                ));
-            }
-            out += "            fides_meta:\n";
-            out += &meta.join("\n");
-            out.push('\n');
-        }
-    }
-    out
-}
-
 /// `skydd map draft`.
 pub async fn draft(path: &Path, args: &MapDraftArgs) -> anyhow::Result<ExitCode> {
     let (_, register) = report::load_register(path, false)?;
@@ -437,24 +318,39 @@ pub async fn draft(path: &Path, args: &MapDraftArgs) -> anyhow::Result<ExitCode>
         );
         return Err(Reported(1).into());
     }
-    let yaml = draft_yaml(args.key.as_deref().unwrap_or(&db.name), &schema, &db.name);
+    let key = args.key.as_deref().unwrap_or(&db.name);
+    let draft = skydd_core::datamap::draft(&schema, key);
+    let yaml = format!(
+        "# From database `{}`.\n{}",
+        db.name.replace(['\n', '\r'], " "),
+        draft.yaml
+    );
     // What we write must load.
-    skydd_core::datamap::parse(&yaml, "draft").map_err(|e| {
-        anyhow::anyhow!(
-            "the draft does not parse ({} errors); please report this",
-            e.len()
-        )
-    })?;
+    let loads = skydd_core::datamap::parse(&yaml, "draft").and_then(skydd_core::datamap::resolve);
+    if let Err(e) = loads {
+        anyhow::bail!(
+            "the draft does not load ({}); please report this",
+            e.first().map(ToString::to_string).unwrap_or_default()
+        );
+    }
     match &args.out {
         Some(out) => {
             fsio::write_atomic(out, yaml.as_bytes())?;
             eprintln!(
-                "wrote {} ({} tables). Review the categories, then `skydd map check`.",
+                "wrote {} ({} tables, {} `# review:` notes). Review them, then `skydd map check`.",
                 out.display(),
-                schema.tables.len()
+                schema.tables.len(),
+                draft.notes.len()
             );
         }
-        None => print!("{yaml}"),
+        None => {
+            print!("{yaml}");
+            eprintln!(
+                "{} tables, {} `# review:` notes to look at.",
+                schema.tables.len(),
+                draft.notes.len()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
