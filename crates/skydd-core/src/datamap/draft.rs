@@ -220,6 +220,8 @@ enum Class {
     FirstName,
     LastName,
     FullName,
+    /// A name of someone in a role (`billing_name`): a person's, but no sign the row is one.
+    RoleName,
     BirthDate,
     BankAccount,
     Card,
@@ -231,6 +233,8 @@ enum Class {
     City,
     Country,
     District,
+    /// `state`: a region beside a street address, else usually a status.
+    State,
     Money,
     FreeText,
 }
@@ -246,6 +250,7 @@ impl Class {
                 | Class::City
                 | Class::Country
                 | Class::District
+                | Class::State
                 | Class::Money
                 | Class::FreeText
         )
@@ -513,21 +518,16 @@ fn class(name: &str, kind: ColumnKind) -> Option<Class> {
     {
         return Some(Class::LastName);
     }
+    if w.ends("full", "name") || ["fullname", "fulltnamn"].contains(&last) {
+        return Some(Class::FullName);
+    }
     let core = w.core();
-    if w.ends("full", "name")
-        || [
-            "fullname",
-            "fulltnamn",
-            "kundnamn",
-            "kontaktnamn",
-            "mottagarnamn",
-        ]
-        .contains(&last)
+    if ["kundnamn", "kontaktnamn", "mottagarnamn"].contains(&last)
         || (["name", "namn"].contains(&last)
             && core.len() >= 2
             && PERSON_ROLES.contains(&core[core.len() - 2]))
     {
-        return Some(Class::FullName);
+        return Some(Class::RoleName);
     }
     if [
         "username",
@@ -597,6 +597,9 @@ fn class(name: &str, kind: ColumnKind) -> Option<Class> {
     .contains(&last)
     {
         return Some(Class::District);
+    }
+    if last == "state" {
+        return Some(Class::State);
     }
     if w.has(&[
         "amount", "price", "belopp", "cost", "fee", "balance", "pris", "summa",
@@ -696,7 +699,7 @@ fn judge(class: Class, at: Place) -> Evidence {
         Class::Password => Strong("user.authorization.password"),
         Class::FirstName => Strong("user.name.first"),
         Class::LastName => Strong("user.name.last"),
-        Class::FullName => Strong("user.name"),
+        Class::FullName | Class::RoleName => Strong("user.name"),
         Class::BirthDate => Strong("user.demographic.date_of_birth"),
         Class::BankAccount => Strong("user.financial.bank_account"),
         Class::Card => Strong("user.financial.credit_card"),
@@ -709,6 +712,8 @@ fn judge(class: Class, at: Place) -> Evidence {
         Class::City => place("user.contact.address.city"),
         Class::Country => place("user.contact.address.country"),
         Class::District => place("user.contact.address.state"),
+        Class::State if at.address && at.has_address => Strong("user.contact.address.state"),
+        Class::State => Operations,
         Class::Money => Weak(
             "user.financial",
             "a price or an amount is the company's, unless it is what a person paid or owes",
@@ -773,465 +778,563 @@ struct Summary {
     unreached: Vec<(String, String)>,
 }
 
-fn analyse(schema: &Schema, key: &str) -> (Survey, Vec<Note>, Summary) {
-    let mut notes = Vec::new();
-    let note = |notes: &mut Vec<Note>, t: &str, f: Option<&str>, kind, message: String| {
-        notes.push(Note {
-            collection: t.to_owned(),
-            field: f.map(str::to_owned),
-            kind,
-            message,
-        });
-    };
-    // What each column's name suggests. A foreign key is never judged by its name
-    // (`address_id` is no street address), nor a primary key, unless it is an identity.
-    let classes: BTreeMap<&str, Vec<(&str, Class)>> = schema
-        .tables
-        .values()
-        .map(|t| {
-            let named = t.columns.iter().filter_map(|c| {
-                let fk = t.foreign_keys.iter().any(|f| f.columns.contains(&c.name));
-                let pk = t.primary_key.contains(&c.name);
-                let k = class(&c.name, c.kind)?;
-                let keep = !fk && (!pk || identity_of(k).is_some());
-                keep.then_some((c.name.as_str(), k))
-            });
-            (t.name.as_str(), named.collect())
-        })
-        .collect();
-    let has_class = |t: &str, f: &dyn Fn(Class) -> bool| {
-        classes.get(t).is_some_and(|v| v.iter().any(|(_, k)| f(*k)))
-    };
-    // People: an e-mail or a personnummer; a phone only beside a person's name (a store's
-    // or an address's phone makes no one a person).
-    let persons: BTreeSet<&str> = schema
-        .tables
-        .keys()
-        .map(String::as_str)
-        .filter(|t| {
-            has_class(t, &|k| matches!(k, Class::Email | Class::Personnummer))
-                || (has_class(t, &|k| k == Class::Phone)
-                    && has_class(t, &|k| {
-                        matches!(k, Class::FirstName | Class::LastName | Class::FullName)
-                    }))
-        })
-        .collect();
-    let staff: BTreeSet<&str> = {
-        let s: BTreeSet<&str> = persons.iter().copied().filter(|t| staff_like(t)).collect();
-        if s.len() == persons.len() {
-            BTreeSet::new()
-        } else {
-            s
-        }
-    };
-    let ordinary: BTreeSet<&str> = persons.difference(&staff).copied().collect();
-    // Owned rows, breadth first from ordinary people.
-    let mut depth: BTreeMap<&str, usize> = ordinary.iter().map(|t| (*t, 0)).collect();
-    let mut frontier: Vec<&str> = ordinary.iter().copied().collect();
-    while !frontier.is_empty() {
-        let mut next = Vec::new();
-        for p in frontier {
-            let d = depth[p];
-            for t in schema.tables.values() {
+/// Who is a person and which rows each owns: the decisions about tables and links.
+struct Ownership<'a> {
+    /// What each column's name suggests, by table; keys left out (see [`Ownership::of`]).
+    classes: BTreeMap<&'a str, Vec<(&'a str, Class)>>,
+    persons: BTreeSet<&'a str>,
+    staff: BTreeSet<&'a str>,
+    ordinary: BTreeSet<&'a str>,
+    /// Ordinary people (0) and the tables they own, by distance.
+    depth: BTreeMap<&'a str, usize>,
+    /// (table, column) written `direction: from`.
+    from_edges: BTreeSet<(&'a str, &'a str)>,
+    /// (table, column) written `direction: to`.
+    to_edges: BTreeSet<(&'a str, &'a str)>,
+    /// (table, column) left out because they would close a cycle.
+    cycles: BTreeSet<(&'a str, &'a str)>,
+    details: BTreeSet<&'a str>,
+}
+
+impl<'a> Ownership<'a> {
+    fn of(schema: &'a Schema) -> Self {
+        // A foreign key is never judged by its name (`address_id` is no street address),
+        // nor a primary key, unless it is an identity (a newsletter keyed by e-mail).
+        let classes: BTreeMap<&str, Vec<(&str, Class)>> = schema
+            .tables
+            .values()
+            .map(|t| {
+                let named = t.columns.iter().filter_map(|c| {
+                    let fk = t.foreign_keys.iter().any(|f| f.columns.contains(&c.name));
+                    let pk = t.primary_key.contains(&c.name);
+                    let k = class(&c.name, c.kind)?;
+                    let keep = !fk && (!pk || identity_of(k).is_some());
+                    keep.then_some((c.name.as_str(), k))
+                });
+                (t.name.as_str(), named.collect())
+            })
+            .collect();
+        let mut o = Ownership {
+            classes,
+            persons: BTreeSet::new(),
+            staff: BTreeSet::new(),
+            ordinary: BTreeSet::new(),
+            depth: BTreeMap::new(),
+            from_edges: BTreeSet::new(),
+            to_edges: BTreeSet::new(),
+            cycles: BTreeSet::new(),
+            details: BTreeSet::new(),
+        };
+        o.find_people(schema);
+        o.find_owned(schema);
+        o.find_details(schema);
+        o
+    }
+
+    fn has_class(&self, table: &str, f: impl Fn(Class) -> bool) -> bool {
+        self.classes
+            .get(table)
+            .is_some_and(|v| v.iter().any(|(_, k)| f(*k)))
+    }
+
+    fn class(&self, table: &str, column: &str) -> Option<Class> {
+        self.classes
+            .get(table)?
+            .iter()
+            .find(|(n, _)| *n == column)
+            .map(|(_, k)| *k)
+    }
+
+    /// People: an e-mail or a personnummer. A phone only beside a person's name, and only in
+    /// a row that points at no such person (a store's phone makes no one a person, nor does
+    /// an order's delivery phone). Staff only beside other people.
+    fn find_people(&mut self, schema: &'a Schema) {
+        let identified: BTreeSet<&str> = schema
+            .tables
+            .keys()
+            .map(String::as_str)
+            .filter(|t| self.has_class(t, |k| matches!(k, Class::Email | Class::Personnummer)))
+            .collect();
+        self.persons = schema
+            .tables
+            .values()
+            .filter(|t| {
                 let name = t.name.as_str();
-                if persons.contains(name) || depth.contains_key(name) {
-                    continue;
+                identified.contains(name)
+                    || (self.has_class(name, |k| k == Class::Phone)
+                        && self.has_class(name, |k| {
+                            matches!(k, Class::FirstName | Class::LastName | Class::FullName)
+                        })
+                        && !single_fks(t).any(|(_, to, _)| identified.contains(to)))
+            })
+            .map(|t| t.name.as_str())
+            .collect();
+        let staff: BTreeSet<&str> = self
+            .persons
+            .iter()
+            .copied()
+            .filter(|t| staff_like(t))
+            .collect();
+        if staff.len() < self.persons.len() {
+            self.staff = staff;
+        }
+        self.ordinary = self.persons.difference(&self.staff).copied().collect();
+    }
+
+    /// Owned rows, breadth first from ordinary people; then their `from` edges, shallowest
+    /// parents first, leaving out any that would close a cycle the traversal could not order.
+    fn find_owned(&mut self, schema: &'a Schema) {
+        self.depth = self.ordinary.iter().map(|t| (*t, 0)).collect();
+        let mut frontier: Vec<&str> = self.ordinary.iter().copied().collect();
+        while !frontier.is_empty() {
+            let mut next = Vec::new();
+            for p in frontier {
+                let d = self.depth.get(p).copied().unwrap_or(0);
+                for t in schema.tables.values() {
+                    let name = t.name.as_str();
+                    if self.persons.contains(name) || self.depth.contains_key(name) {
+                        continue;
+                    }
+                    if single_fks(t).any(|(_, to, _)| to == p) {
+                        self.depth.insert(name, d + 1);
+                        next.push(name);
+                    }
                 }
-                if single_fks(t).any(|(_, to, _)| to == p) {
-                    depth.insert(name, d + 1);
-                    next.push(name);
+            }
+            frontier = next;
+        }
+        let mut candidates: Vec<(usize, usize, &str, &str, &str)> = Vec::new();
+        for t in schema.tables.values() {
+            let name = t.name.as_str();
+            let Some(&dt) = self.depth.get(name).filter(|d| **d > 0) else {
+                continue;
+            };
+            for (col, to, _) in single_fks(t) {
+                if to != name
+                    && let Some(&dp) = self.depth.get(to)
+                {
+                    candidates.push((dp, dt, name, col, to));
                 }
             }
         }
-        frontier = next;
-    }
-    // `from` edges parent → child, shallowest parents first, skipping any that would close
-    // a cycle (the traversal could not order it).
-    let mut candidates: Vec<(usize, usize, &str, &str, &str)> = Vec::new();
-    for t in schema.tables.values() {
-        let name = t.name.as_str();
-        let Some(&dt) = depth.get(name) else { continue };
-        if dt == 0 {
-            continue;
-        }
-        for (col, to, _) in single_fks(t) {
-            if to != name
-                && let Some(&dp) = depth.get(to)
-            {
-                candidates.push((dp, dt, name, col, to));
+        candidates.sort();
+        let mut children: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for (_, _, t, col, p) in candidates {
+            if reaches(&children, t, p) {
+                self.cycles.insert((t, col));
+            } else {
+                children.entry(p).or_default().insert(t);
+                self.from_edges.insert((t, col));
             }
         }
     }
-    candidates.sort();
-    let mut children: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut from_edges: BTreeSet<(&str, &str)> = BTreeSet::new();
-    let mut cycles: BTreeSet<(&str, &str)> = BTreeSet::new();
-    for (_, _, t, col, p) in candidates {
-        if reaches(&children, t, p) {
-            cycles.insert((t, col));
-        } else {
-            children.entry(p).or_default().insert(t);
-            from_edges.insert((t, col));
-        }
-    }
-    // Details: non-person tables with personal-looking columns a person's row points at.
-    let detail_looking = |t: &str| !persons.contains(t) && has_class(t, &Class::is_detail_evidence);
-    let mut to_edges: BTreeSet<(&str, &str)> = BTreeSet::new();
-    let mut details: BTreeSet<&str> = BTreeSet::new();
-    for t in persons.iter().filter_map(|t| schema.table(t)) {
-        for (col, to, _) in single_fks(t) {
-            if to != t.name && detail_looking(to) {
-                to_edges.insert((t.name.as_str(), col));
-                details.insert(to);
+
+    /// Details: tables with personal-looking columns a person's row points at.
+    fn find_details(&mut self, schema: &'a Schema) {
+        for t in self.persons.iter().filter_map(|t| schema.table(t)) {
+            for (col, to, _) in single_fks(t) {
+                if to != t.name && self.detail_looking(to) {
+                    self.to_edges.insert((t.name.as_str(), col));
+                    self.details.insert(to);
+                }
             }
         }
     }
-    let role = |t: &str| {
-        if staff.contains(t) {
+
+    /// Not a person's table, but with columns that look like someone's details.
+    fn detail_looking(&self, table: &str) -> bool {
+        !self.persons.contains(table) && self.has_class(table, Class::is_detail_evidence)
+    }
+
+    fn role(&self, table: &str) -> Role {
+        if self.staff.contains(table) {
             Role::Staff
-        } else if persons.contains(t) {
+        } else if self.persons.contains(table) {
             Role::Person
-        } else if depth.contains_key(t) {
+        } else if self.depth.contains_key(table) {
             Role::Owned
-        } else if details.contains(t) {
+        } else if self.details.contains(table) {
             Role::Detail
         } else {
             Role::Unreached
         }
-    };
-    let cref = |t: &str, c: &str| -> String {
-        if t.contains('.') {
-            format!("\"{t}\".{c}")
-        } else {
-            format!("{t}.{c}")
-        }
-    };
+    }
+}
 
+/// The notes of a draft, in the order they are found.
+struct Notes(Vec<Note>);
+
+impl Notes {
+    fn on(&mut self, table: &str, field: Option<&str>, kind: NoteKind, message: String) {
+        self.0.push(Note {
+            collection: table.to_owned(),
+            field: field.map(str::to_owned),
+            kind,
+            message,
+        });
+    }
+}
+
+/// `table.column`, as a reference names it.
+fn field_ref(table: &str, column: &str) -> String {
+    format!("{table}.{column}")
+}
+
+fn analyse(schema: &Schema, key: &str) -> (Survey, Vec<Note>, Summary) {
+    let own = Ownership::of(schema);
+    let mut notes = Notes(Vec::new());
     let mut survey = Survey::default();
     let mut summary = Summary::default();
     for t in schema.tables.values() {
-        let name = t.name.as_str();
-        let r = role(name);
-        let at = Place {
-            person: r.is_person(),
-            address: r.is_reached(),
-            has_address: r.is_reached() && has_class(name, &Class::is_address),
-            reached: r.is_reached(),
-        };
-        if name.contains('.') {
-            note(
-                &mut notes,
-                name,
-                None,
-                NoteKind::Unrepresentable,
-                "the table's name holds a dot, which a reference (`table.column`) cannot name: no reference to it is written".into(),
-            );
-        }
-        // Rows naming several people: two ordinary people's tables, or twice the same
-        // owned table (a message's sender and recipient).
-        let mut named: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        if r == Role::Owned {
-            for (col, to, _) in single_fks(t) {
-                if depth.contains_key(to) && to != name {
-                    named.entry(to).or_default().push(col);
-                }
-            }
-        }
-        let people = named.keys().filter(|p| ordinary.contains(*p)).count();
-        let ambiguous = people >= 2 || named.values().any(|cols| cols.len() >= 2);
-        if ambiguous {
-            let links: Vec<String> = named
-                .iter()
-                .flat_map(|(p, cols)| cols.iter().map(move |c| format!("{c} → {p}")))
-                .collect();
-            note(
-                &mut notes,
-                name,
-                None,
-                NoteKind::Ambiguous,
-                format!(
-                    "each row names several people or their rows ({}): it is reached from each of them and treated as shared. If a row belongs to one of them, keep `direction: from` only on that one's reference and drop the other `references`",
-                    links.join(", ")
-                ),
-            );
-        }
-        if t.primary_key.is_empty() {
-            note(
-                &mut notes,
-                name,
-                None,
-                NoteKind::NoPrimaryKey,
-                "no primary key: an erasure cannot address this table's rows until a unique field is declared `primary_key: true`".into(),
-            );
-        }
-        for f in t
-            .foreign_keys
+        let role = own.role(&t.name);
+        let ambiguous = table_notes(&own, schema, t, role, &mut notes);
+        let columns: Vec<ColumnGuess> = t
+            .columns
             .iter()
-            .filter(|f| f.columns.len() != 1 || f.references.len() != 1)
-        {
-            note(
-                &mut notes,
-                name,
-                None,
-                NoteKind::CompositeKey,
-                format!(
-                    "the foreign key ({}) → {} ({}) has several columns; references name one column each, so it is not followed: add references by hand if this table's rows belong to the other's",
-                    f.columns.join(", "),
-                    f.table,
-                    f.references.join(", ")
-                ),
-            );
-        }
-        if r == Role::Staff {
-            let refs: Vec<String> = schema
-                .referencing(name)
-                .into_iter()
-                .filter(|(o, _)| !persons.contains(o.name.as_str()))
-                .map(|(o, f)| cref(&o.name, &f.columns.join(", ")))
-                .collect();
-            if !refs.is_empty() {
-                note(
-                    &mut notes,
-                    name,
-                    None,
-                    NoteKind::StaffReferences,
-                    format!(
-                        "{} refer to this staff table and are not reached from a staff member: the rows a staff member handled are the company's operations. If one holds a staff member's own data (a payslip), add `direction: from` on its reference by hand",
-                        refs.join(", ")
-                    ),
-                );
-            }
-        }
-        if r == Role::Detail {
-            let from: Vec<String> = schema
-                .referencing(name)
-                .into_iter()
-                .map(|(o, f)| cref(&o.name, &f.columns.join(", ")))
-                .collect();
-            if from.len() > 1 {
-                note(
-                    &mut notes,
-                    name,
-                    None,
-                    NoteKind::SharedDetail,
-                    format!(
-                        "a person's details, pointed at by {}: an erasure masks the row a person points at, so make sure no two people (or a person and the company) share a row",
-                        from.join(", ")
-                    ),
-                );
-            }
-        }
-
-        let mut columns = Vec::new();
-        for c in &t.columns {
-            let cname = c.name.as_str();
-            let pk = t.primary_key.contains(&c.name);
-            let fk_to: Vec<&str> = t
-                .foreign_keys
-                .iter()
-                .filter(|f| f.columns.contains(&c.name))
-                .map(|f| f.table.as_str())
-                .collect();
-            let k = classes
-                .get(name)
-                .and_then(|v| v.iter().find(|(n, _)| *n == cname))
-                .map(|(_, k)| *k);
-            let mut guess = ColumnGuess {
-                name: c.name.clone(),
-                category: None,
-                weak: None,
-                identity: None,
-                primary_key: pk,
-                link: None,
-                data_type: c.kind.fides_type(),
-                length: c.max_len,
-            };
-            if !fk_to.is_empty() || (pk && k.is_none()) {
-                // Keys are categorised by what they point at, never by their names.
-                guess.category = Some(
-                    if fk_to.iter().any(|p| persons.contains(p)) || (pk && r.is_person()) {
-                        "user.unique_id"
-                    } else {
-                        "system.operations"
-                    },
-                );
-            } else if let Some(k) = k {
-                match judge(k, at) {
-                    Evidence::Strong(cat) => guess.category = Some(cat),
-                    Evidence::Weak(cat, why) => {
-                        guess.weak = Some(cat);
-                        note(
-                            &mut notes,
-                            name,
-                            Some(cname),
-                            NoteKind::WeakCategory,
-                            format!(
-                                "may hold {cat} ({why}); left uncategorised: add `data_categories: [{cat}]` if it is personal data"
-                            ),
-                        );
-                    }
-                    Evidence::Operations => guess.category = Some("system.operations"),
-                }
-                if r.is_person() {
-                    guess.identity = identity_of(k);
-                } else if k == Class::Phone && r == Role::Unreached {
-                    note(
-                        &mut notes,
-                        name,
-                        Some(cname),
-                        NoteKind::PhoneWithoutPerson,
-                        "looks like a phone number, but the table has no e-mail, personnummer or person's name: if its rows are people, add `identity: phone_number`".into(),
-                    );
-                }
-                if pk && let Some(id) = &guess.identity {
-                    note(
-                        &mut notes,
-                        name,
-                        Some(cname),
-                        NoteKind::IdentityKey,
-                        format!(
-                            "the {} is the primary key, and keys are never masked: erase this table's rows by deleting them ([erasure.collections] \"{key}.{name}\" = \"delete\")",
-                            id.key()
-                        ),
-                    );
-                }
-            } else {
-                guess.category = Some("system.operations");
-            }
-            // The reference, if any, and why one is not written.
-            if let Some((_, to, to_col)) = single_fks(t).find(|(col, _, _)| *col == cname) {
-                let reference = |direction| Link {
-                    table: to.to_owned(),
-                    column: to_col.to_owned(),
-                    direction,
-                };
-                if to.contains('.') {
-                    // Noted on the target table; a reference cannot name it.
-                } else if from_edges.contains(&(name, cname)) {
-                    guess.link = Some(reference(Direction::From));
-                } else if to_edges.contains(&(name, cname)) {
-                    guess.link = Some(reference(Direction::To));
-                } else if r.is_person() && persons.contains(to) {
-                    note(
-                        &mut notes,
-                        name,
-                        Some(cname),
-                        NoteKind::PersonLink,
-                        format!(
-                            "links two people's records ({name} → {to}): not followed, so a request for one never returns the other's row. Add a reference by hand only if one's row is the other's data"
-                        ),
-                    );
-                } else if !r.is_person() && staff.contains(to) {
-                    note(
-                        &mut notes,
-                        name,
-                        Some(cname),
-                        NoteKind::StaffLink,
-                        format!(
-                            "names a staff member ({to}): not followed, since the rows a staff member handled are the company's operations, not the staff member's own data"
-                        ),
-                    );
-                } else if cycles.contains(&(name, cname)) {
-                    note(
-                        &mut notes,
-                        name,
-                        Some(cname),
-                        NoteKind::Cycle,
-                        format!(
-                            "points at {to}, which is already reached through this table: following it too would make a cycle, so it is not followed"
-                        ),
-                    );
-                } else if !r.is_person()
-                    && to != name
-                    && detail_looking(to)
-                    && !depth.contains_key(to)
-                {
-                    note(
-                        &mut notes,
-                        name,
-                        Some(cname),
-                        NoteKind::DetailFromNonPerson,
-                        format!(
-                            "points at {to}, which holds personal data, but {name} is not a person's table (an order's shipping address or a store's address need not be any one person's): not followed. If the {to} row belongs to whoever owns this row, add `references: [{{dataset: {key}, field: {}, direction: to}}]`",
-                            cref(to, to_col)
-                        ),
-                    );
-                }
-            }
-            columns.push(guess);
-        }
+            .map(|c| column_guess(&own, t, role, c, key, &mut notes))
+            .collect();
         let personal: Vec<&str> = columns
             .iter()
             .filter(|c| c.is_personal() && !t.is_key(&c.name))
             .map(|c| c.name.as_str())
             .collect();
-        let skip = r == Role::Unreached && personal.is_empty();
-        if r.is_person() {
+        let name = t.name.as_str();
+        if role.is_person() {
             let ids: BTreeSet<&str> = columns
                 .iter()
                 .filter_map(|c| c.identity.as_ref().map(IdentityKind::key))
                 .collect();
             let ids = ids.into_iter().collect::<Vec<_>>().join(", ");
-            summary.persons.push(if r == Role::Staff {
+            summary.persons.push(if role == Role::Staff {
                 format!("{name} ({ids}; the company's staff)")
             } else {
                 format!("{name} ({ids})")
             });
         }
-        if r == Role::Unreached {
-            let mut why = Vec::new();
-            let to_staff: BTreeSet<&str> = single_fks(t)
-                .map(|(_, to, _)| to)
-                .filter(|to| staff.contains(to))
-                .collect();
-            if !to_staff.is_empty() {
-                why.push(format!(
-                    "names staff members ({})",
-                    to_staff.into_iter().collect::<Vec<_>>().join(", ")
-                ));
-            }
-            let to_details: BTreeSet<&str> = single_fks(t)
-                .map(|(_, to, _)| to)
-                .filter(|to| *to != name && detail_looking(to))
-                .collect();
-            if !to_details.is_empty() {
-                why.push(format!(
-                    "points at {} but is not a person's table",
-                    to_details.into_iter().collect::<Vec<_>>().join(", ")
-                ));
-            }
-            if why.is_empty() {
-                why.push("no person's row leads here".into());
-            }
-            if personal.is_empty() {
-                why.push("no personal data of its own (skip_processing)".into());
-            } else {
-                note(
-                    &mut notes,
-                    name,
-                    None,
-                    NoteKind::Unreached,
-                    format!(
-                        "holds personal data ({}) but no person's request reaches it: give it an identity or a reference, or mark it `skip_processing: true` if it is no one's",
-                        personal.join(", ")
-                    ),
-                );
-                why.push(format!("HOLDS PERSONAL DATA ({})", personal.join(", ")));
-            }
-            summary.unreached.push((name.to_owned(), why.join("; ")));
+        if role == Role::Unreached {
+            let why = unreached_why(&own, t, &personal, &mut notes);
+            summary.unreached.push((t.name.clone(), why));
         }
         survey.tables.insert(
             t.name.clone(),
             TableGuess {
                 name: t.name.clone(),
-                role: r,
+                role,
                 ambiguous,
-                skip,
+                skip: role == Role::Unreached && personal.is_empty(),
                 columns,
             },
         );
     }
-    (survey, notes, summary)
+    (survey, notes.0, summary)
+}
+
+/// The notes about a whole table; returns whether its rows are shared (ambiguous).
+fn table_notes(
+    own: &Ownership<'_>,
+    schema: &Schema,
+    t: &Table,
+    role: Role,
+    notes: &mut Notes,
+) -> bool {
+    let name = t.name.as_str();
+    if name.contains('.') {
+        notes.on(
+            name,
+            None,
+            NoteKind::Unrepresentable,
+            "the table's name holds a dot, which a reference (`table.column`) cannot name: no reference to it is written".into(),
+        );
+    }
+    // Rows naming several people: two ordinary people's tables, or twice the same table of
+    // people or owned rows (a message's sender and recipient).
+    let mut named: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    if role == Role::Owned {
+        for (col, to, _) in single_fks(t) {
+            if own.depth.contains_key(to) && to != name {
+                named.entry(to).or_default().push(col);
+            }
+        }
+    }
+    let people = named.keys().filter(|p| own.ordinary.contains(*p)).count();
+    let ambiguous = people >= 2 || named.values().any(|cols| cols.len() >= 2);
+    if ambiguous {
+        let links: Vec<String> = named
+            .iter()
+            .flat_map(|(p, cols)| cols.iter().map(move |c| format!("{c} → {p}")))
+            .collect();
+        notes.on(
+            name,
+            None,
+            NoteKind::Ambiguous,
+            format!(
+                "each row names several people or their rows ({}): it is reached from each of them and treated as shared. If a row belongs to one of them, keep `direction: from` only on that one's reference and drop the other `references`",
+                links.join(", ")
+            ),
+        );
+    }
+    if t.primary_key.is_empty() {
+        notes.on(
+            name,
+            None,
+            NoteKind::NoPrimaryKey,
+            "no primary key: an erasure cannot address this table's rows until a unique field is declared `primary_key: true`".into(),
+        );
+    }
+    for f in t
+        .foreign_keys
+        .iter()
+        .filter(|f| f.columns.len() != 1 || f.references.len() != 1)
+    {
+        notes.on(
+            name,
+            None,
+            NoteKind::CompositeKey,
+            format!(
+                "the foreign key ({}) → {} ({}) has several columns; references name one column each, so it is not followed: add references by hand if this table's rows belong to the other's",
+                f.columns.join(", "),
+                f.table,
+                f.references.join(", ")
+            ),
+        );
+    }
+    let referring = |people: bool| -> Vec<String> {
+        schema
+            .referencing(name)
+            .into_iter()
+            .filter(|(o, _)| people || !own.persons.contains(o.name.as_str()))
+            .map(|(o, f)| field_ref(&o.name, &f.columns.join(", ")))
+            .collect()
+    };
+    if role == Role::Staff {
+        let refs = referring(false);
+        if !refs.is_empty() {
+            notes.on(
+                name,
+                None,
+                NoteKind::StaffReferences,
+                format!(
+                    "{} refer to this staff table and are not reached from a staff member: the rows a staff member handled are the company's operations. If one holds a staff member's own data (a payslip), add `direction: from` on its reference by hand",
+                    refs.join(", ")
+                ),
+            );
+        }
+    }
+    if role == Role::Detail {
+        let refs = referring(true);
+        if refs.len() > 1 {
+            notes.on(
+                name,
+                None,
+                NoteKind::SharedDetail,
+                format!(
+                    "a person's details, pointed at by {}: an erasure masks the row a person points at, so make sure no two people (or a person and the company) share a row",
+                    refs.join(", ")
+                ),
+            );
+        }
+    }
+    ambiguous
+}
+
+/// What the draft says about one column: its category, identity and reference, with the
+/// notes on what it left out.
+fn column_guess(
+    own: &Ownership<'_>,
+    t: &Table,
+    role: Role,
+    c: &crate::schema::Column,
+    key: &str,
+    notes: &mut Notes,
+) -> ColumnGuess {
+    let (name, cname) = (t.name.as_str(), c.name.as_str());
+    let pk = t.primary_key.contains(&c.name);
+    let fk_to: Vec<&str> = t
+        .foreign_keys
+        .iter()
+        .filter(|f| f.columns.contains(&c.name))
+        .map(|f| f.table.as_str())
+        .collect();
+    let mut guess = ColumnGuess {
+        name: c.name.clone(),
+        category: None,
+        weak: None,
+        identity: None,
+        primary_key: pk,
+        link: None,
+        data_type: c.kind.fides_type(),
+        length: c.max_len,
+    };
+    match own.class(name, cname) {
+        // Keys are categorised by what they point at, never by their names.
+        None if pk || !fk_to.is_empty() => {
+            let person = fk_to.iter().any(|p| own.persons.contains(p)) || (pk && role.is_person());
+            guess.category = Some(if person {
+                "user.unique_id"
+            } else {
+                "system.operations"
+            });
+        }
+        None => guess.category = Some("system.operations"),
+        Some(k) => {
+            let reached = role.is_reached();
+            let at = Place {
+                person: role.is_person(),
+                address: reached,
+                has_address: reached && own.has_class(name, Class::is_address),
+                reached,
+            };
+            match judge(k, at) {
+                Evidence::Strong(cat) => guess.category = Some(cat),
+                Evidence::Weak(cat, why) => {
+                    guess.weak = Some(cat);
+                    notes.on(
+                        name,
+                        Some(cname),
+                        NoteKind::WeakCategory,
+                        format!(
+                            "may hold {cat} ({why}); left uncategorised: add `data_categories: [{cat}]` if it is personal data"
+                        ),
+                    );
+                }
+                Evidence::Operations => guess.category = Some("system.operations"),
+            }
+            if role.is_person() {
+                guess.identity = identity_of(k);
+            } else if k == Class::Phone && role == Role::Unreached {
+                notes.on(
+                    name,
+                    Some(cname),
+                    NoteKind::PhoneWithoutPerson,
+                    "looks like a phone number, but the table has no e-mail, personnummer or person's name: if its rows are people, add `identity: phone_number`".into(),
+                );
+            }
+            if pk && let Some(id) = &guess.identity {
+                notes.on(
+                    name,
+                    Some(cname),
+                    NoteKind::IdentityKey,
+                    format!(
+                        "the {} is the primary key, and keys are never masked: erase this table's rows by deleting them ([erasure.collections] \"{key}.{name}\" = \"delete\")",
+                        id.key()
+                    ),
+                );
+            }
+        }
+    }
+    guess.link = link(own, t, role, cname, key, notes);
+    guess
+}
+
+/// The reference written on a column, or the note saying why none is.
+fn link(
+    own: &Ownership<'_>,
+    t: &Table,
+    role: Role,
+    column: &str,
+    key: &str,
+    notes: &mut Notes,
+) -> Option<Link> {
+    let name = t.name.as_str();
+    let (_, to, to_col) = single_fks(t).find(|(col, _, _)| *col == column)?;
+    let reference = |direction| {
+        Some(Link {
+            table: to.to_owned(),
+            column: to_col.to_owned(),
+            direction,
+        })
+    };
+    let edge = (name, column);
+    if to.contains('.') {
+        // A reference cannot name it; noted on that table.
+        None
+    } else if own.from_edges.contains(&edge) {
+        reference(Direction::From)
+    } else if own.to_edges.contains(&edge) {
+        reference(Direction::To)
+    } else {
+        let (kind, message) = if role.is_person() && own.persons.contains(to) {
+            (
+                NoteKind::PersonLink,
+                format!(
+                    "links two people's records ({name} → {to}): not followed, so a request for one never returns the other's row. Add a reference by hand only if one's row is the other's data"
+                ),
+            )
+        } else if !role.is_person() && own.staff.contains(to) {
+            (
+                NoteKind::StaffLink,
+                format!(
+                    "names a staff member ({to}): not followed, since the rows a staff member handled are the company's operations, not the staff member's own data"
+                ),
+            )
+        } else if own.cycles.contains(&edge) {
+            (
+                NoteKind::Cycle,
+                format!(
+                    "points at {to}, which this table already leads to: following it too would make a cycle, so it is not followed"
+                ),
+            )
+        } else if !role.is_person()
+            && to != name
+            && own.detail_looking(to)
+            && !own.depth.contains_key(to)
+        {
+            (
+                NoteKind::DetailFromNonPerson,
+                format!(
+                    "points at {to}, which holds personal data, but {name} is not a person's table (an order's shipping address or a store's address need not be any one person's): not followed. If the {to} row belongs to whoever owns this row, add `references: [{{dataset: {key}, field: {}, direction: to}}]`",
+                    field_ref(to, to_col)
+                ),
+            )
+        } else {
+            // A key into rows that are no one's (a store, a film): nothing to follow.
+            return None;
+        };
+        notes.on(name, Some(column), kind, message);
+        None
+    }
+}
+
+/// Why no person's request reaches `t`, for the header; a note when it holds personal data.
+fn unreached_why(own: &Ownership<'_>, t: &Table, personal: &[&str], notes: &mut Notes) -> String {
+    let name = t.name.as_str();
+    let mut why = Vec::new();
+    let targets = |f: &dyn Fn(&str) -> bool| -> Vec<&str> {
+        let set: BTreeSet<&str> = single_fks(t)
+            .map(|(_, to, _)| to)
+            .filter(|to| f(to))
+            .collect();
+        set.into_iter().collect()
+    };
+    let staff = targets(&|to| own.staff.contains(to));
+    if !staff.is_empty() {
+        why.push(format!("names staff members ({})", staff.join(", ")));
+    }
+    let details = targets(&|to| to != name && own.detail_looking(to));
+    if !details.is_empty() {
+        why.push(format!(
+            "points at {} but is not a person's table",
+            details.join(", ")
+        ));
+    }
+    if why.is_empty() {
+        why.push("no person's row leads here".into());
+    }
+    if personal.is_empty() {
+        why.push("no personal data of its own (skip_processing)".into());
+    } else {
+        notes.on(
+            name,
+            None,
+            NoteKind::Unreached,
+            format!(
+                "holds personal data ({}) but no person's request reaches it: give it an identity or a reference, or mark it `skip_processing: true` if it is no one's",
+                personal.join(", ")
+            ),
+        );
+        why.push(format!("HOLDS PERSONAL DATA ({})", personal.join(", ")));
+    }
+    why.join("; ")
 }
 
 /// True when `to` is reachable from `from` along `children`.

@@ -396,7 +396,7 @@ fn a_message_between_two_users_is_shared_by_both() {
     let s = schema(vec![
         table(
             "user",
-            "id integer pk, email varchar(100), name varchar(100), \
+            "id integer pk, email varchar(100), name varchar(100), state varchar(10), \
              referred_by integer -> user.id",
         ),
         table(
@@ -562,6 +562,30 @@ fn a_phone_alone_does_not_make_a_person() {
         .field("phone")
         .unwrap();
     assert_eq!(f.identity, Some(IdentityKind::Phone));
+    // But not in a row that points at a person: an order's delivery phone is the order's.
+    let s = schema(vec![
+        table("customer", "id integer pk, email varchar(100)"),
+        table(
+            "orders",
+            "id integer pk, customer_id integer -> customer.id, \
+             first_name varchar(50), phone varchar(20), street varchar(100), state varchar(20)",
+        ),
+    ]);
+    let (d, map) = drafted(&s);
+    assert_eq!(d.survey.table("orders").unwrap().role, Role::Owned);
+    assert_eq!(reached_from(&map, "customer"), ["customer", "orders"]);
+    assert_eq!(
+        categories(&map, "orders", "phone"),
+        ["user.contact.phone_number"]
+    );
+    assert_eq!(
+        categories(&map, "orders", "street"),
+        ["user.contact.address.street"]
+    );
+    assert_eq!(
+        categories(&map, "orders", "state"),
+        ["user.contact.address.state"]
+    );
 }
 
 #[test]
@@ -647,7 +671,9 @@ fn column_names_are_read_with_their_types() {
         ("password_changed_at", "timestamp", None),
         ("förnamn", "text", Some(FirstName)),
         ("last_name", "text", Some(LastName)),
-        ("billing_name", "text", Some(FullName)),
+        ("full_name", "text", Some(FullName)),
+        ("billing_name", "text", Some(RoleName)),
+        ("state", "text", Some(State)),
         ("product_name", "text", None),
         ("name", "text", Some(BareName)),
         ("birth_date", "date", Some(BirthDate)),
