@@ -1450,8 +1450,9 @@ fn render(key: &str, survey: &Survey, notes: &[Note], summary: &Summary) -> Stri
         ),
     );
     let k = scalar(key);
+    let empty = if survey.tables.is_empty() { " []" } else { "" };
     out.push_str(&format!(
-        "dataset:\n  - fides_key: {k}\n    name: {k}\n    collections:\n"
+        "dataset:\n  - fides_key: {k}\n    name: {k}\n    collections:{empty}\n"
     ));
     for t in survey.tables.values() {
         for n in notes

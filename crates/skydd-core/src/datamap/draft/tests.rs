@@ -494,6 +494,10 @@ fn a_table_without_a_primary_key_is_flagged_for_erasure() {
         ),
     ]);
     let (d, map) = drafted(&s);
+    assert_eq!(
+        references(&map),
+        ["access_log.customer_id -> customer.id (From)"]
+    );
     assert_eq!(kinds(&d, "access_log", None), [NoteKind::NoPrimaryKey]);
     assert!(d.yaml.contains(
         "# review: no primary key: an erasure cannot address this table's rows until a unique"
@@ -517,6 +521,8 @@ fn an_email_as_primary_key_is_still_an_identity() {
         .unwrap()
         .field("email")
         .unwrap();
+    assert!(references(&map).is_empty());
+    assert_eq!(reached_from(&map, "newsletter"), ["newsletter"]);
     assert_eq!(f.identity, Some(IdentityKind::Email));
     assert!(f.primary_key);
     assert_eq!(f.categories, ["user.contact.email"]);
@@ -646,6 +652,13 @@ fn names_yaml_would_misread_are_quoted() {
             "\"odd\\name"
         ]
     );
+}
+
+#[test]
+fn an_empty_schema_drafts_an_empty_dataset() {
+    let (d, map) = drafted(&Schema::default());
+    assert_eq!(map.collections().count(), 0);
+    assert!(d.yaml.contains("# People's tables: none"), "{}", d.yaml);
 }
 
 #[test]
