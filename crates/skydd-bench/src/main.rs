@@ -19,7 +19,7 @@ use skydd_connect::{Db, read, sweep, write};
 use skydd_core::datamap::{self, CollectionRef, graph};
 use skydd_core::identity::IdentityKind;
 use skydd_core::plan::retention::{Action, ColumnPath, Cond, Job};
-use skydd_core::plan::{World, erasure};
+use skydd_core::plan::{World, erasure, sharing};
 use skydd_core::register::DbKind;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, Row};
@@ -213,17 +213,22 @@ async fn main() -> anyhow::Result<()> {
             hmac: Some(&hmac),
             random: &mut random,
         };
+        // Whose rows are shared is part of every erasure's cost.
+        let probes = sharing::probes(&world, &a.found);
+        let counts = read::count_references(&probes, &dbs, &schemas).await?;
+        let shared = sharing::assess(&world, &a.found, &probes, &counts);
         let plan = erasure::plan(
             &world,
             &erasure::Request {
                 found: &a.found,
                 today,
                 already_erased: &none,
+                sharing: &shared,
             },
             &mut maskers,
         );
         held += plan.holds().count();
-        let mut s = a.statements;
+        let mut s = a.statements + probes.len();
         for (dataset, steps) in write::by_dataset(&plan.steps) {
             s += write::apply(&dbs[dataset], &schemas[dataset], steps)
                 .await?
@@ -310,6 +315,7 @@ async fn main() -> anyhow::Result<()> {
                     }],
                     rules: vec![],
                     guards: vec![],
+                    referenced_by: vec![],
                     pending: vec![],
                     exclude: vec![],
                 };

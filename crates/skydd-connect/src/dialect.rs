@@ -109,12 +109,11 @@ impl Dialect {
         let t = self.table(table);
         match self.kind {
             DbKind::Mysql => format!("DELETE FROM {t} WHERE {where_} LIMIT {limit}"),
-            _ => {
-                let k = self.key_tuple(key, None);
-                format!(
-                    "DELETE FROM {t} WHERE {k} IN (SELECT {k} FROM {t} WHERE {where_} LIMIT {limit})"
-                )
-            }
+            _ => format!(
+                "DELETE FROM {t} WHERE {} IN (SELECT {} FROM {t} WHERE {where_} LIMIT {limit})",
+                self.key_tuple(key, None),
+                self.key_list(key)
+            ),
         }
     }
 
@@ -130,55 +129,93 @@ impl Dialect {
         let t = self.table(table);
         match self.kind {
             DbKind::Mysql => format!("UPDATE {t} SET {set} WHERE {where_} LIMIT {limit}"),
-            DbKind::Postgres | DbKind::Sqlite => {
-                let k = self.key_tuple(key, None);
-                format!(
-                    "UPDATE {t} SET {set} WHERE {k} IN (SELECT {k} FROM {t} WHERE {where_} LIMIT {limit})"
-                )
-            }
+            DbKind::Postgres | DbKind::Sqlite => format!(
+                "UPDATE {t} SET {set} WHERE {} IN (SELECT {} FROM {t} WHERE {where_} LIMIT {limit})",
+                self.key_tuple(key, None),
+                self.key_list(key)
+            ),
         }
     }
 
-    /// `key IN (…)` for rows identified by `keys` (values of the key columns, whose kinds are
-    /// `kinds`), with `key_sql` the key expression (`"id"` or `("a", "b")`); the values are
-    /// appended to `params`.
+    /// The predicate selecting the rows whose key columns (`columns`, SQL expressions, of
+    /// kinds `kinds`) equal one of `keys`; the values are appended to `params`.
+    ///
+    /// One column is `c IN (…)`. Several are `(a = ? AND b = ?) OR …`: row values in an
+    /// `IN` list are not portable (SQLite accepts them only against a subquery, and
+    /// PostgreSQL's `(a, b) IN (SELECT (a, b) …)` compares one composite column), while this
+    /// form is read the same way everywhere and each disjunct is served by the key's index.
     pub fn key_in(
         &self,
-        key_sql: &str,
+        columns: &[String],
         kinds: &[ColumnKind],
         keys: &[Vec<Value>],
         params: &mut Vec<Value>,
     ) -> String {
-        let tuples: Vec<String> = keys
+        if let [column] = columns {
+            let ph: Vec<String> = keys
+                .iter()
+                .filter_map(|k| k.first())
+                .map(|v| {
+                    params.push(v.clone());
+                    self.typed_param(
+                        params.len(),
+                        kinds.first().copied().unwrap_or(ColumnKind::Other),
+                    )
+                })
+                .collect();
+            return format!("{column} IN ({})", ph.join(", "));
+        }
+        let rows: Vec<String> = keys
             .iter()
             .map(|k| {
-                let ph: Vec<String> = kinds
+                let eqs: Vec<String> = columns
                     .iter()
+                    .zip(kinds)
                     .zip(k)
-                    .map(|(kind, v)| {
+                    .map(|((c, kind), v)| {
                         params.push(v.clone());
-                        self.typed_param(params.len(), *kind)
+                        format!("{c} = {}", self.typed_param(params.len(), *kind))
                     })
                     .collect();
-                if ph.len() == 1 {
-                    ph[0].clone()
-                } else {
-                    format!("({})", ph.join(", "))
-                }
+                format!("({})", eqs.join(" AND "))
             })
             .collect();
-        format!("{key_sql} IN ({})", tuples.join(", "))
+        format!("({})", rows.join(" OR "))
     }
 
-    /// `"a"` or `("a", "b")`, optionally qualified by a table alias.
+    /// The key columns quoted (and qualified by `alias` when given), one expression each.
+    pub fn key_columns(&self, key: &[String], alias: Option<&str>) -> Vec<String> {
+        key.iter()
+            .map(|c| match alias {
+                Some(a) => format!("{a}.{}", self.ident(c)),
+                None => self.ident(c),
+            })
+            .collect()
+    }
+
+    /// `"a"` or `("a", "b")`: the left side of `… IN (SELECT …)`.
     pub fn key_tuple(&self, key: &[String], alias: Option<&str>) -> String {
-        let q = |c: &String| match alias {
-            Some(a) => format!("{a}.{}", self.ident(c)),
-            None => self.ident(c),
-        };
-        match key {
-            [one] => q(one),
-            many => format!("({})", many.iter().map(q).collect::<Vec<_>>().join(", ")),
+        match self.key_columns(key, alias).as_slice() {
+            [one] => one.clone(),
+            many => format!("({})", many.join(", ")),
+        }
+    }
+
+    /// `"a", "b"`: a key as a SELECT list (never parenthesised, which on PostgreSQL would
+    /// make one composite column).
+    pub fn key_list(&self, key: &[String]) -> String {
+        self.key_columns(key, None).join(", ")
+    }
+
+    /// The expression an identity column is compared through when the comparison must
+    /// ignore case: `lower(col)`, served by an expression index on PostgreSQL and SQLite.
+    /// A column that ignores case itself (`citext`, a `_ci` collation) is compared as is.
+    pub fn case_folded(&self, column: &Column) -> String {
+        let c = self.ident(&column.name);
+        if column.case_insensitive {
+            c
+        } else {
+            format!("lower({c})")
         }
     }
 }
@@ -240,5 +277,31 @@ mod tests {
             d(DbKind::Postgres).delete_batch("log", &key, "\"t\" < $1", 500),
             "DELETE FROM \"public\".\"log\" WHERE \"id\" IN (SELECT \"id\" FROM \"public\".\"log\" WHERE \"t\" < $1 LIMIT 500)"
         );
+    }
+
+    #[test]
+    fn composite_keys_are_selected_as_columns_not_as_one_row_value() {
+        let key = vec!["order_id".to_owned(), "line".to_owned()];
+        let sql = d(DbKind::Postgres).delete_batch("item", &key, "TRUE", 10);
+        assert!(
+            sql.contains("(\"order_id\", \"line\") IN (SELECT \"order_id\", \"line\" FROM"),
+            "{sql}"
+        );
+        let mut params = Vec::new();
+        let cols = d(DbKind::Sqlite).key_columns(&key, None);
+        let p = d(DbKind::Sqlite).key_in(
+            &cols,
+            &[ColumnKind::Integer, ColumnKind::Integer],
+            &[
+                vec![Value::Int(1), Value::Int(2)],
+                vec![Value::Int(3), Value::Int(4)],
+            ],
+            &mut params,
+        );
+        assert_eq!(
+            p,
+            "((\"order_id\" = ? AND \"line\" = ?) OR (\"order_id\" = ? AND \"line\" = ?))"
+        );
+        assert_eq!(params.len(), 4);
     }
 }

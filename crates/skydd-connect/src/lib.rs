@@ -45,6 +45,18 @@ pub enum DbError {
         /// Why.
         reason: String,
     },
+    /// Rows changed between planning and writing; nothing was written.
+    #[error(
+        "database `{name}`: {found} of {planned} row(s) no longer held the values the plan was made from (changed meanwhile); rolled back"
+    )]
+    Conflict {
+        /// The database's name in the register.
+        name: String,
+        /// Rows the statement was planned for.
+        planned: u64,
+        /// Rows that still matched.
+        found: u64,
+    },
     /// The plan does not fit the live schema.
     #[error("database `{name}`: {reason}")]
     Schema {

@@ -11,7 +11,8 @@ use std::time::Instant;
 use skydd_core::datamap::graph::{Input, Traversal};
 use skydd_core::datamap::{CollectionRef, DataMap};
 use skydd_core::identity::IdentityKind;
-use skydd_core::plan::erasure::FoundRows;
+use skydd_core::plan::erasure::{FoundRows, Reach};
+use skydd_core::plan::sharing::Probe;
 use skydd_core::schema::{Column, Schema};
 use skydd_core::value::Value;
 use sqlx::AssertSqlSafe;
@@ -31,6 +32,8 @@ pub struct Access {
     pub statements: usize,
     /// Time spent, in milliseconds.
     pub millis: f64,
+    /// Collections of the map the identities given did not reach (not queried).
+    pub unreached: Vec<CollectionRef>,
 }
 
 /// The columns a query reads for a collection: the declared fields, then any key column
@@ -60,7 +63,13 @@ pub fn columns(
         })?;
         out.push(col.clone());
     }
-    for k in &table.primary_key {
+    // Keys the map leaves out are read too: the primary key addresses rows, foreign keys
+    // tell whose rows point at a shared row.
+    let keys = table
+        .primary_key
+        .iter()
+        .chain(table.foreign_keys.iter().flat_map(|fk| fk.columns.iter()));
+    for k in keys {
         if !out.iter().any(|c| &c.name == k)
             && let Some(col) = table.column(k)
         {
@@ -70,16 +79,31 @@ pub fn columns(
     Ok(out)
 }
 
+/// One input of a collection's lookup: rows whose `column` (lower-cased when `fold`) holds
+/// one of `values` were reached this way.
+struct Lookup {
+    column: Column,
+    fold: bool,
+    values: Vec<Value>,
+    reach: Reach,
+}
+
 /// One collection's query, ready to run.
 struct Job {
     db: Db,
     collection: CollectionRef,
     columns: Vec<Column>,
-    filters: Vec<(Column, Vec<Value>)>,
+    lookups: Vec<Lookup>,
     key: Vec<String>,
 }
 
 /// Runs the traversal. `identities` gives, per identity kind, the spellings to look for.
+///
+/// E-mail addresses are compared ignoring case (`lower(col)`, or the column as is when it
+/// ignores case itself), because people and systems capitalise them at will and a missed
+/// row is an incomplete answer; every other identity is compared exactly, in each spelling
+/// given (phone numbers and personnummer hold no letters; a company's own identifiers may
+/// tell `ab12` from `AB12`, and a wider match could reach someone else's rows).
 pub async fn access(
     map: &DataMap,
     traversal: &Traversal,
@@ -106,17 +130,28 @@ pub async fn access(
                 db.schema_error(format!("table `{}` does not exist", coll.collection))
             })?;
             let columns = columns(map, schema, coll, db)?;
-            let mut filters: Vec<(Column, Vec<Value>)> = Vec::new();
+            let mut lookups: Vec<Lookup> = Vec::new();
             for input in &node.inputs {
-                let (field, values): (&str, Vec<Value>) = match input {
-                    Input::Identity { field, identity } => (
-                        field,
-                        identities
+                let (field, values, fold, reach): (&str, Vec<Value>, bool, Reach) = match input {
+                    Input::Identity { field, identity } => {
+                        let fold = *identity == IdentityKind::Email;
+                        let values = identities
                             .get(identity)
-                            .map(|v| v.iter().cloned().map(Value::Text).collect())
-                            .unwrap_or_default(),
-                    ),
-                    Input::Edge { from, field } => {
+                            .map(|v| {
+                                v.iter()
+                                    .map(|s| {
+                                        Value::Text(if fold { s.to_lowercase() } else { s.clone() })
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        (field, values, fold, Reach::Identity)
+                    }
+                    Input::Edge {
+                        from,
+                        field,
+                        referenced,
+                    } => {
                         let values = found
                             .get(&from.collection)
                             .map(|f| {
@@ -126,7 +161,12 @@ pub async fn access(
                                     .collect()
                             })
                             .unwrap_or_default();
-                        (field, values)
+                        let reach = if *referenced {
+                            Reach::Referenced
+                        } else {
+                            Reach::Child
+                        };
+                        (field, values, false, reach)
                     }
                 };
                 let column = table
@@ -143,31 +183,29 @@ pub async fn access(
                     .filter_map(|v| db.dialect.coerce(&v, column.kind))
                     .filter(|v| seen.insert(v.key()))
                     .collect();
-                match filters.iter_mut().find(|(c, _)| c.name == column.name) {
-                    Some((_, existing)) => {
-                        for v in values {
-                            if !existing.iter().any(|e| e.key() == v.key()) {
-                                existing.push(v);
-                            }
-                        }
-                    }
-                    None => filters.push((column, values)),
+                if !values.is_empty() {
+                    lookups.push(Lookup {
+                        column,
+                        fold,
+                        values,
+                        reach,
+                    });
                 }
             }
-            filters.retain(|(_, v)| !v.is_empty());
             let key = if table.primary_key.is_empty() {
                 columns.iter().map(|c| c.name.clone()).collect()
             } else {
                 table.primary_key.clone()
             };
             order.push(coll.clone());
-            if filters.is_empty() {
+            if lookups.is_empty() {
                 found.insert(
                     coll.clone(),
                     FoundRows {
                         collection: coll.clone(),
                         columns: columns.iter().map(|c| c.name.clone()).collect(),
                         rows: Vec::new(),
+                        reach: Vec::new(),
                     },
                 );
                 continue;
@@ -176,7 +214,7 @@ pub async fn access(
                 db: db.clone(),
                 collection: coll.clone(),
                 columns,
-                filters,
+                lookups,
                 key,
             };
             set.spawn(async move { run(job).await });
@@ -195,7 +233,43 @@ pub async fn access(
         found,
         statements,
         millis: started.elapsed().as_secs_f64() * 1000.0,
+        unreached: traversal.unreached.clone(),
     })
+}
+
+/// How a row was reached: the strongest lookup it matches (identity, then child, then
+/// referenced). A row matched only by the database's own comparison rules (a collation
+/// that ignores case in a key) counts as reached by its weakest lookup, which is the
+/// careful side: a referenced row is checked for other people's links.
+fn reach_of(lookups: &[Lookup], columns: &[String], row: &[Value]) -> Reach {
+    let matches = |l: &Lookup| {
+        columns
+            .iter()
+            .position(|c| *c == l.column.name)
+            .and_then(|i| row.get(i))
+            .is_some_and(|v| {
+                let k = if l.fold {
+                    v.key().to_lowercase()
+                } else {
+                    v.key()
+                };
+                l.values.iter().any(|x| x.key() == k)
+            })
+    };
+    for reach in [Reach::Identity, Reach::Child, Reach::Referenced] {
+        if lookups.iter().any(|l| l.reach == reach && matches(l)) {
+            return reach;
+        }
+    }
+    lookups
+        .iter()
+        .map(|l| l.reach)
+        .max_by_key(|r| match r {
+            Reach::Identity => 0,
+            Reach::Child => 1,
+            Reach::Referenced => 2,
+        })
+        .unwrap_or(Reach::Identity)
 }
 
 /// Runs one collection's lookups, splitting large value sets, and merges the rows.
@@ -212,6 +286,7 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
         collection: job.collection.clone(),
         columns: names,
         rows: Vec::new(),
+        reach: Vec::new(),
     };
     let mut seen = BTreeSet::new();
     let key_idx: Vec<usize> = job
@@ -219,15 +294,36 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
         .iter()
         .filter_map(|k| out.columns.iter().position(|c| c == k))
         .collect();
-    // Split each filter's values into batches; one query per batch, OR-ing all filters
-    // when everything fits in one.
-    let total: usize = job.filters.iter().map(|(_, v)| v.len()).sum();
-    let batches: Vec<Vec<(&Column, &[Value])>> = if total <= BATCH {
-        vec![job.filters.iter().map(|(c, v)| (c, v.as_slice())).collect()]
+    // Lookups on the same column in the same way are one IN list.
+    let mut filters: Vec<(&Column, bool, Vec<&Value>)> = Vec::new();
+    for l in &job.lookups {
+        match filters
+            .iter_mut()
+            .find(|(c, fold, _)| c.name == l.column.name && *fold == l.fold)
+        {
+            Some((_, _, values)) => {
+                for v in &l.values {
+                    if !values.iter().any(|x| x.key() == v.key()) {
+                        values.push(v);
+                    }
+                }
+            }
+            None => filters.push((&l.column, l.fold, l.values.iter().collect())),
+        }
+    }
+    // One query per batch of values, OR-ing all filters when everything fits in one.
+    let total: usize = filters.iter().map(|(_, _, v)| v.len()).sum();
+    let batches: Vec<Vec<(&Column, bool, &[&Value])>> = if total <= BATCH {
+        vec![
+            filters
+                .iter()
+                .map(|(c, f, v)| (*c, *f, v.as_slice()))
+                .collect(),
+        ]
     } else {
-        job.filters
+        filters
             .iter()
-            .flat_map(|(c, v)| v.chunks(BATCH).map(move |chunk| vec![(c, chunk)]))
+            .flat_map(|(c, f, v)| v.chunks(BATCH).map(move |chunk| vec![(*c, *f, chunk)]))
             .collect()
     };
     let mut statements = 0;
@@ -236,16 +332,21 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
         let mut params = Vec::new();
         let conds: Vec<String> = batch
             .iter()
-            .map(|(col, values)| {
+            .map(|(col, fold, values)| {
                 let ph: Vec<String> = values
                     .iter()
                     .map(|v| {
                         n += 1;
-                        params.push(v.clone());
+                        params.push((*v).clone());
                         d.typed_param(n, col.kind)
                     })
                     .collect();
-                format!("{} IN ({})", d.ident(&col.name), ph.join(", "))
+                let lhs = if *fold {
+                    d.case_folded(col)
+                } else {
+                    d.ident(&col.name)
+                };
+                format!("{lhs} IN ({})", ph.join(", "))
             })
             .collect();
         let sql = format!(
@@ -273,9 +374,161 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
                 .collect::<Vec<_>>()
                 .join("\u{1f}");
             if seen.insert(k) {
+                out.reach.push(reach_of(&job.lookups, &out.columns, &row));
                 out.rows.push(row);
             }
         }
     }
     Ok((out, statements))
+}
+
+/// Counts, for each probe, the rows of its referencing collection that point at each of
+/// its values ([`skydd_core::plan::sharing`]): `out[i]` answers `probes[i]`, as (values,
+/// rows), with values read the way the traversal reads them.
+pub async fn count_references(
+    probes: &[Probe],
+    dbs: &BTreeMap<String, Db>,
+    schemas: &BTreeMap<String, Schema>,
+) -> Result<Vec<Vec<(Vec<Value>, u64)>>, DbError> {
+    let mut out = Vec::with_capacity(probes.len());
+    for p in probes {
+        let dataset = &p.referencing.dataset;
+        let db = dbs.get(dataset).ok_or_else(|| DbError::Schema {
+            name: dataset.clone(),
+            reason: format!("no database is declared for dataset `{dataset}`"),
+        })?;
+        let schema = schemas
+            .get(dataset)
+            .ok_or_else(|| db.schema_error("schema not read"))?;
+        // A referencing collection the database does not have points at nothing.
+        let Some(table) = schema.table(&p.referencing.collection) else {
+            out.push(Vec::new());
+            continue;
+        };
+        let Some(columns) = p
+            .columns
+            .iter()
+            .map(|c| table.column(c).cloned())
+            .collect::<Option<Vec<Column>>>()
+        else {
+            out.push(Vec::new());
+            continue;
+        };
+        let d = &db.dialect;
+        let kinds: Vec<_> = columns.iter().map(|c| c.kind).collect();
+        let select: Vec<String> = columns.iter().map(|c| d.select(c)).collect();
+        let names: Vec<String> = columns.iter().map(|c| d.ident(&c.name)).collect();
+        let values: Vec<Vec<Value>> = p
+            .values
+            .iter()
+            .filter_map(|t| {
+                t.iter()
+                    .zip(&kinds)
+                    .map(|(v, k)| d.coerce(v, *k))
+                    .collect::<Option<Vec<Value>>>()
+            })
+            .collect();
+        let mut counts = Vec::new();
+        for chunk in values.chunks(BATCH / columns.len().max(1)) {
+            let mut params = Vec::new();
+            let where_ = d.key_in(&names, &kinds, chunk, &mut params);
+            let sql = format!(
+                "SELECT {}, COUNT(*) FROM {} WHERE {where_} GROUP BY {}",
+                select.join(", "),
+                d.table(&p.referencing.collection),
+                names.join(", ")
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for v in &params {
+                q = bind(q, v);
+            }
+            let rows = q
+                .fetch_all(db.pool())
+                .await
+                .map_err(|e| db.query_error(e))?;
+            for r in &rows {
+                let tuple = (0..columns.len())
+                    .map(|i| value(r, i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| db.query_error(e))?;
+                let n: i64 = sqlx::Row::try_get(r, columns.len()).map_err(|e| db.query_error(e))?;
+                counts.push((tuple, u64::try_from(n).unwrap_or(0)));
+            }
+        }
+        out.push(counts);
+    }
+    Ok(out)
+}
+
+/// Reads rows of `collection` by key: `columns` of the rows whose `key` columns hold one of
+/// `keys` (given as text, as skydd's ledger keeps them), each row as its values in the
+/// order of `columns`, keyed by the key's text.
+pub async fn rows_by_key(
+    db: &Db,
+    schema: &Schema,
+    collection: &str,
+    key: &[String],
+    columns: &[String],
+    keys: &[Vec<String>],
+) -> Result<Vec<(Vec<String>, Vec<Value>)>, DbError> {
+    let d = &db.dialect;
+    let t = schema
+        .table(collection)
+        .ok_or_else(|| db.schema_error(format!("table `{collection}` does not exist")))?;
+    let key_cols: Vec<&Column> = key
+        .iter()
+        .map(|k| {
+            t.column(k)
+                .ok_or_else(|| db.schema_error(format!("{collection}: no column `{k}`")))
+        })
+        .collect::<Result<_, _>>()?;
+    let cols: Vec<&Column> = columns
+        .iter()
+        .map(|c| {
+            t.column(c)
+                .ok_or_else(|| db.schema_error(format!("{collection}: no column `{c}`")))
+        })
+        .collect::<Result<_, _>>()?;
+    let kinds: Vec<_> = key_cols.iter().map(|c| c.kind).collect();
+    let typed: Vec<Vec<Value>> = keys
+        .iter()
+        .filter_map(|k| {
+            k.iter()
+                .zip(&kinds)
+                .map(|(v, kind)| d.coerce(&Value::Text(v.clone()), *kind))
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect();
+    let mut out = Vec::new();
+    let select: Vec<String> = key_cols
+        .iter()
+        .chain(cols.iter())
+        .map(|c| d.select(c))
+        .collect();
+    for chunk in typed.chunks(BATCH / key.len().max(1)) {
+        let mut params = Vec::new();
+        let where_ = d.key_in(&d.key_columns(key, None), &kinds, chunk, &mut params);
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {where_}",
+            select.join(", "),
+            d.table(collection)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for p in &params {
+            q = bind(q, p);
+        }
+        for r in q
+            .fetch_all(db.pool())
+            .await
+            .map_err(|e| db.query_error(e))?
+        {
+            let values = (0..select.len())
+                .map(|i| value(&r, i))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| db.query_error(e))?;
+            let (k, v) = values.split_at(key.len());
+            out.push((k.iter().map(Value::key).collect(), v.to_vec()));
+        }
+    }
+    Ok(out)
 }

@@ -65,7 +65,7 @@ pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<
             }
         }
     }
-    for g in &job.guards {
+    let exists = |g: &skydd_core::plan::retention::Guard| {
         let alias = "skydd_ref";
         let on: Vec<String> = g
             .columns
@@ -73,11 +73,18 @@ pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<
             .zip(&g.references)
             .map(|(c, r)| format!("{alias}.{} = {}", d.ident(c), col(r)))
             .collect();
-        parts.push(format!(
-            "NOT EXISTS (SELECT 1 FROM {} {alias} WHERE {})",
+        format!(
+            "EXISTS (SELECT 1 FROM {} {alias} WHERE {})",
             d.table(&g.table),
             on.join(" AND ")
-        ));
+        )
+    };
+    for g in &job.guards {
+        parts.push(format!("NOT {}", exists(g)));
+    }
+    if !job.referenced_by.is_empty() {
+        let any: Vec<String> = job.referenced_by.iter().map(exists).collect();
+        parts.push(format!("({})", any.join(" OR ")));
     }
     if let Action::Mask { set } = &job.action {
         let pending: Vec<String> = set
@@ -100,18 +107,7 @@ pub fn where_clause(db: &Db, schema: &Schema, job: &Job) -> Result<(String, Vec<
         }
     }
     if !job.exclude.is_empty() {
-        let key = if job.key.len() == 1 {
-            col(&job.key[0])
-        } else {
-            format!(
-                "({})",
-                job.key
-                    .iter()
-                    .map(|k| col(k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        };
+        let key: Vec<String> = job.key.iter().map(|k| col(k)).collect();
         let kinds: Vec<ColumnKind> = job.key.iter().map(|c| kind(tname, c)).collect();
         parts.push(format!(
             "NOT ({})",
@@ -136,6 +132,36 @@ pub async fn count(db: &Db, schema: &Schema, job: &Job) -> Result<u64, DbError> 
     );
     let mut q = sqlx::query(AssertSqlSafe(sql));
     for p in &params {
+        q = bind(q, p);
+    }
+    let row = q
+        .fetch_one(db.pool())
+        .await
+        .map_err(|e| db.query_error(e))?;
+    let n: i64 = row.try_get(0).map_err(|e| db.query_error(e))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
+
+/// How many distinct rows of one collection any of `jobs` (all of that collection) would
+/// touch now: the jobs of a collection may overlap (masking different fields of one row).
+pub async fn count_distinct(db: &Db, schema: &Schema, jobs: &[&Job]) -> Result<u64, DbError> {
+    let Some(first) = jobs.first() else {
+        return Ok(0);
+    };
+    let mut all: Vec<Value> = Vec::new();
+    let mut parts = Vec::new();
+    for job in jobs {
+        let (where_, params) = where_clause(db, schema, job)?;
+        parts.push(format!("({})", renumber(&db.dialect, &where_, all.len())));
+        all.extend(params);
+    }
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE {}",
+        db.dialect.table(&first.collection.collection),
+        parts.join(" OR ")
+    );
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in &all {
         q = bind(q, p);
     }
     let row = q

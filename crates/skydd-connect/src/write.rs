@@ -27,6 +27,8 @@ struct Statement {
     sql: String,
     params: Vec<Value>,
     expected: u64,
+    /// An update conditional on the values the plan was made from.
+    conditional: bool,
 }
 
 fn table<'s>(db: &Db, schema: &'s Schema, name: &str) -> Result<&'s Table, DbError> {
@@ -49,7 +51,48 @@ fn key_in(
 ) -> String {
     let kinds: Vec<ColumnKind> = cols.iter().map(|c| kind(t, c)).collect();
     db.dialect
-        .key_in(&db.dialect.key_tuple(cols, None), &kinds, keys, params)
+        .key_in(&db.dialect.key_columns(cols, None), &kinds, keys, params)
+}
+
+/// A row to update: its key values and the fields' values as the plan read them.
+type AsRead = (Vec<Value>, Vec<(String, Value)>);
+
+/// `(key = k AND f = before …) OR …`: each row by its key, and only while its fields still
+/// hold what the plan read. A field is compared through the same expression it was read
+/// with, so what was read compares equal.
+fn rows_as_read(
+    db: &Db,
+    t: &Table,
+    cols: &[String],
+    rows: &[AsRead],
+    params: &mut Vec<Value>,
+) -> String {
+    let d = &db.dialect;
+    let conds: Vec<String> = rows
+        .iter()
+        .map(|(key, before)| {
+            let mut parts = Vec::new();
+            for (c, v) in cols.iter().zip(key) {
+                params.push(v.clone());
+                parts.push(format!(
+                    "{} = {}",
+                    d.ident(c),
+                    d.typed_param(params.len(), kind(t, c))
+                ));
+            }
+            for (f, v) in before {
+                let read_as = t.column(f).map_or_else(|| d.ident(f), |c| d.select(c));
+                if v.is_null() {
+                    parts.push(format!("{} IS NULL", d.ident(f)));
+                } else {
+                    params.push(v.clone());
+                    parts.push(format!("{read_as} = {}", d.param(params.len())));
+                }
+            }
+            format!("({})", parts.join(" AND "))
+        })
+        .collect();
+    format!("({})", conds.join(" OR "))
 }
 
 fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>, DbError> {
@@ -57,7 +100,7 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
     let mut out = Vec::new();
     // Group updates by (table, key columns, the exact assignments).
     type Group = (String, Vec<String>, Vec<(String, Value)>);
-    let mut groups: Vec<(Group, Vec<Vec<Value>>)> = Vec::new();
+    let mut groups: Vec<(Group, Vec<AsRead>)> = Vec::new();
     let mut deletes: Vec<(String, Vec<String>, Vec<Vec<Value>>)> = Vec::new();
     for step in steps {
         match step {
@@ -72,13 +115,17 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
                     .iter()
                     .map(|c| (c.field.clone(), c.after.clone()))
                     .collect();
+                let before: Vec<(String, Value)> = set
+                    .iter()
+                    .map(|c| (c.field.clone(), c.before.clone()))
+                    .collect();
                 let g = (collection.collection.clone(), cols, assign);
                 match groups
                     .iter_mut()
                     .find(|(k, _)| k.0 == g.0 && k.1 == g.1 && k.2 == g.2)
                 {
-                    Some((_, keys)) => keys.push(vals),
-                    None => groups.push((g, vec![vals])),
+                    Some((_, rows)) => rows.push((vals, before)),
+                    None => groups.push((g, vec![(vals, before)])),
                 }
             }
             Step::Delete { collection, key } => {
@@ -93,9 +140,9 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
             }
         }
     }
-    for ((tname, cols, assign), keys) in groups {
+    for ((tname, cols, assign), rows) in groups {
         let t = table(db, schema, &tname)?;
-        for chunk in keys.chunks(500) {
+        for chunk in rows.chunks(200) {
             let mut params = Vec::new();
             let set: Vec<String> = assign
                 .iter()
@@ -111,7 +158,7 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
                     }
                 })
                 .collect();
-            let where_ = key_in(db, t, &cols, chunk, &mut params);
+            let where_ = rows_as_read(db, t, &cols, chunk, &mut params);
             out.push(Statement {
                 sql: format!(
                     "UPDATE {} SET {} WHERE {where_}",
@@ -120,6 +167,7 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
                 ),
                 params,
                 expected: chunk.len() as u64,
+                conditional: true,
             });
         }
     }
@@ -132,6 +180,7 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
                 sql: format!("DELETE FROM {} WHERE {where_}", d.table(&tname)),
                 params,
                 expected: chunk.len() as u64,
+                conditional: false,
             });
         }
     }
@@ -139,7 +188,10 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
 }
 
 /// Applies steps in one transaction. If any statement fails, or touches more rows than
-/// planned (a key that is not unique), everything is rolled back.
+/// planned (a key that is not unique), everything is rolled back. If an update finds fewer
+/// rows than planned still holding the values the plan was made from, someone changed them
+/// meanwhile (a retention sweep, the application): everything is rolled back and
+/// [`DbError::Conflict`] tells the caller to plan again from fresh rows.
 pub async fn apply(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Executed, DbError> {
     let stmts = statements(db, schema, steps)?;
     if stmts.is_empty() {
@@ -155,13 +207,19 @@ pub async fn apply(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Executed,
         let r = q.execute(&mut *tx).await.map_err(|e| db.query_error(e))?;
         done.statements += 1;
         done.rows += r.rows_affected();
-        // MySQL counts only rows whose values change; a row already masked is fine.
         if r.rows_affected() > s.expected {
             return Err(db.query_error(format!(
                 "a statement touched {} rows where {} were planned; rolled back",
                 r.rows_affected(),
                 s.expected
             )));
+        }
+        if s.conditional && r.rows_affected() < s.expected {
+            return Err(DbError::Conflict {
+                name: db.name.clone(),
+                planned: s.expected,
+                found: r.rows_affected(),
+            });
         }
     }
     tx.commit().await.map_err(|e| db.query_error(e))?;

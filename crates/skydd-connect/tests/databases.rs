@@ -275,10 +275,11 @@ async fn erasure_keeps_the_bookkeeping_hold_runs_in_one_transaction_and_changes_
                 found: &a.found,
                 today: today(),
                 already_erased: &none,
+                sharing: &Default::default(),
             },
             &mut maskers,
         );
-        assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+        assert!(plan.blockers.is_empty(), "{:?}", plan.blockers);
         assert_eq!(
             plan.holds().count(),
             2,
@@ -332,6 +333,7 @@ async fn erasure_keeps_the_bookkeeping_hold_runs_in_one_transaction_and_changes_
                 found: &again.found,
                 today: today(),
                 already_erased: &none,
+                sharing: &Default::default(),
             },
             &mut maskers,
         );
@@ -363,6 +365,7 @@ async fn a_failing_statement_rolls_back_the_whole_erasure() {
                     strategy: datamap::Masking::Null,
                     before: Value::Text("bo@example.se".into()),
                     after: Value::Null,
+                    unlink: false,
                 }],
             },
             erasure::Step::Delete {

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::datamap::CollectionRef;
 use crate::law::{LegalBasis, Source};
 use crate::plan::World;
-use crate::plan::erasure::FoundRows;
+use crate::plan::erasure::{FoundRows, Reach};
 use crate::register::Purpose;
 use crate::text::Lang;
 use crate::value::Value;
@@ -63,6 +63,52 @@ pub struct PurposeInfo {
     pub automated: Option<[String; 4]>,
 }
 
+/// A field an erasure kept because a legal obligation requires it (Art. 17(3)(b)); the
+/// person may no longer be found by their identity, but skydd's ledger knows it is theirs,
+/// and Art. 15(1)(d) asks for how long it is kept.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeldField {
+    /// `dataset.collection`.
+    pub collection: String,
+    /// The row's key (`id=11`).
+    pub key: String,
+    /// The field.
+    pub field: String,
+    /// Its value now, when the row could be read.
+    pub value: Option<Value>,
+    /// Its data categories.
+    pub categories: Vec<String>,
+    /// The purpose that keeps it.
+    pub purpose: String,
+    /// The statute.
+    pub statute: Option<String>,
+    /// The last day it is kept, when known.
+    pub until: Option<Date>,
+}
+
+/// What skydd itself records about the person (their requests and restrictions are
+/// personal data too).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Records {
+    /// Requests: (kind, received, status, completed).
+    pub requests: Vec<RecordedRequest>,
+    /// Restrictions, objections and withdrawn consent in force: (kind, purpose, since).
+    pub restrictions: Vec<(String, Option<String>, String)>,
+}
+
+/// A request skydd recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedRequest {
+    /// access, erasure, …
+    pub kind: String,
+    /// The day it was received.
+    pub received: String,
+    /// done or failed.
+    pub status: String,
+    /// When it was answered.
+    pub completed: Option<String>,
+}
+
 /// The access package.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessPackage {
@@ -76,22 +122,72 @@ pub struct AccessPackage {
     pub due: Option<Date>,
     /// The data, by collection (empty collections left out).
     pub data: Vec<CollectionData>,
+    /// Data kept by legal obligations after an erasure.
+    pub held: Vec<HeldField>,
+    /// What skydd itself records about the person.
+    pub records: Records,
     /// What the register says about the data found.
     pub purposes: Vec<PurposeInfo>,
     /// Data found that no purpose covers (a gap the controller must close).
     pub uncovered: Vec<String>,
+    /// Collections of the data map the identities given do not reach: the answer may be
+    /// incomplete there (a gap the controller must close before answering).
+    pub unreached: Vec<String>,
     /// The register's content hash, tying the answer to the register version.
     pub register_hash: String,
 }
 
-/// Builds the package. `hidden` columns (keys the data map does not declare) are left out.
+/// What an access package is built from besides the rows found.
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Collections the traversal did not reach.
+    pub unreached: Vec<String>,
+    /// Fields kept by legal obligations.
+    pub held: Vec<HeldField>,
+    /// skydd's own records.
+    pub records: Records,
+}
+
+/// The purposes covering `field` of `collection` that concern the person: all of them,
+/// unless the person is known to be of certain data subjects (`subjects`, from the
+/// collections where their identity was found), when a purpose that names other data
+/// subjects and is not scoped to the collection is about someone else (a staff purpose in
+/// a customer's extract).
+fn concerning<'a>(
+    world: &World<'a>,
+    collection: &CollectionRef,
+    field: &crate::datamap::Field,
+    subjects: &[String],
+) -> Vec<&'a Purpose> {
+    let c = collection.to_string();
+    world
+        .covering(collection, field)
+        .into_iter()
+        .filter(|p| {
+            subjects.is_empty()
+                || p.collections.contains(&c)
+                || p.data_subjects.is_empty()
+                || p.data_subjects.iter().any(|s| subjects.contains(s))
+        })
+        .collect()
+}
+
+/// Builds the package.
 pub fn build(
     world: &World<'_>,
     found: &[FoundRows],
     identities: Vec<String>,
     received: Date,
+    extras: Extras,
 ) -> AccessPackage {
     let reg = world.register;
+    let mut subjects: Vec<String> = found
+        .iter()
+        .filter(|f| (0..f.rows.len()).any(|i| f.reach(i) == Reach::Identity))
+        .flat_map(|f| world.subjects_of(&f.collection))
+        .collect();
+    subjects.sort();
+    subjects.dedup();
     let mut data = Vec::new();
     let mut covering: BTreeMap<String, (&Purpose, Vec<String>)> = BTreeMap::new();
     let mut uncovered = Vec::new();
@@ -111,16 +207,26 @@ pub fn build(
             fields,
         });
         for field in collection.fields.iter().filter(|x| x.is_personal()) {
-            let ps = world.covering(&f.collection, field);
-            if ps.is_empty() {
+            if world.covering(&f.collection, field).is_empty() {
                 uncovered.push(format!("{}.{}", f.collection, field.name));
             }
-            for p in ps {
+            for p in concerning(world, &f.collection, field, &subjects) {
                 let entry = covering.entry(p.id.clone()).or_insert((p, Vec::new()));
                 for c in &field.categories {
                     if !entry.1.contains(c) {
                         entry.1.push(c.clone());
                     }
+                }
+            }
+        }
+    }
+    // Held data is there because of its purpose: that purpose concerns the person.
+    for h in &extras.held {
+        if let Some(p) = reg.purposes.iter().find(|p| p.id == h.purpose) {
+            let entry = covering.entry(p.id.clone()).or_insert((p, Vec::new()));
+            for c in &h.categories {
+                if !entry.1.contains(c) {
+                    entry.1.push(c.clone());
                 }
             }
         }
@@ -138,8 +244,11 @@ pub fn build(
         received,
         due: crate::deadline::response_deadline(received, 0),
         data,
+        held: extras.held,
+        records: extras.records,
         purposes,
         uncovered,
+        unreached: extras.unreached,
         register_hash: reg.content_hash(),
     }
 }

@@ -111,6 +111,9 @@ pub struct Column {
     pub nullable: bool,
     /// Maximum length in characters, for bounded text.
     pub max_len: Option<u64>,
+    /// Equality ignores case (PostgreSQL `citext`, a MySQL/MariaDB `_ci` collation), so a
+    /// plain comparison already matches an e-mail address however it was capitalised.
+    pub case_insensitive: bool,
 }
 
 impl Column {
@@ -191,6 +194,9 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     /// Indexes, each as its column list (leading column first).
     pub indexes: Vec<Vec<String>>,
+    /// Leading expressions of expression indexes, normalised by [`normalise_expression`]
+    /// (`lower(email)`), so a lookup by `lower(col)` can be known to be served.
+    pub expression_indexes: Vec<String>,
 }
 
 impl Table {
@@ -209,6 +215,17 @@ impl Table {
                 .any(|i| i.first().is_some_and(|c| c == column))
     }
 
+    /// True when an index serves a case-insensitive lookup by `column`: an expression index
+    /// on `lower(column)`, or a plain one when the column itself ignores case.
+    pub fn is_indexed_ignoring_case(&self, column: &str) -> bool {
+        let ci = self.column(column).is_some_and(|c| c.case_insensitive);
+        (ci && self.is_indexed(column))
+            || self
+                .expression_indexes
+                .iter()
+                .any(|e| *e == normalise_expression(&format!("lower({column})")))
+    }
+
     /// True when `column` is part of the primary key or of a foreign key.
     pub fn is_key(&self, column: &str) -> bool {
         self.primary_key.iter().any(|c| c == column)
@@ -217,6 +234,53 @@ impl Table {
                 .iter()
                 .any(|f| f.columns.iter().any(|c| c == column))
     }
+}
+
+/// An index expression in a form that compares equal across backends and spellings:
+/// lower case, without quotes, casts (`::text`, `::character varying`), spaces or
+/// redundant parentheses, so PostgreSQL's `lower((email)::text)` and SQLite's
+/// `LOWER("email")` are both `lower(email)`.
+pub fn normalise_expression(expr: &str) -> String {
+    let mut s = expr.to_lowercase();
+    for cast in ["::character varying", "::varchar", "::text", "::citext"] {
+        s = s.replace(cast, "");
+    }
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '"' | '`' | '\''))
+        .collect();
+    // `lower((email))` → `lower(email)`: drop parentheses that only wrap a bare name.
+    let mut out = s;
+    loop {
+        let next = collapse_parens(&out);
+        if next == out {
+            return out;
+        }
+        out = next;
+    }
+}
+
+fn collapse_parens(s: &str) -> String {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c != b'(' {
+            continue;
+        }
+        let Some(len) = s[i + 1..].find(')') else {
+            break;
+        };
+        let inner = &s[i + 1..i + 1 + len];
+        let bare = !inner.is_empty()
+            && inner
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+        // Parentheses after a function name are its call; only doubled ones go.
+        let after_name = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_');
+        if bare && !after_name {
+            return format!("{}{}{}", &s[..i], inner, &s[i + 2 + len..]);
+        }
+    }
+    s.to_owned()
 }
 
 /// The tables of one database (one schema).
@@ -279,7 +343,22 @@ mod tests {
             kind,
             nullable: true,
             max_len,
+            case_insensitive: false,
         }
+    }
+
+    #[test]
+    fn index_expressions_compare_across_backends() {
+        for e in [
+            "lower((email)::text)",
+            "LOWER(\"email\")",
+            "lower(email)",
+            "lower( (email) )",
+            "lower(`email`)",
+        ] {
+            assert_eq!(normalise_expression(e), "lower(email)", "{e}");
+        }
+        assert_ne!(normalise_expression("upper(email)"), "lower(email)");
     }
 
     #[test]

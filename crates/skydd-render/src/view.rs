@@ -515,6 +515,26 @@ pub struct AccessCollection {
     rows: Vec<Vec<AccessCell>>,
 }
 
+/// A field kept by a legal obligation, in the register extract.
+#[derive(Debug, Serialize)]
+pub struct AccessHeld {
+    place: String,
+    field: String,
+    value: String,
+    categories: Vec<String>,
+    purpose: String,
+    statute: Option<String>,
+    until: Option<String>,
+}
+
+/// A request or restriction skydd recorded, in the register extract.
+#[derive(Debug, Serialize)]
+pub struct AccessRecord {
+    what: String,
+    when: String,
+    status: String,
+}
+
 /// A purpose in the register extract.
 #[derive(Debug, Serialize)]
 pub struct AccessPurpose {
@@ -541,6 +561,8 @@ pub struct AccessView {
     received: String,
     due: Option<String>,
     data: Vec<AccessCollection>,
+    held: Vec<AccessHeld>,
+    records: Vec<AccessRecord>,
     purposes: Vec<AccessPurpose>,
     register_hash: String,
 }
@@ -587,6 +609,62 @@ impl AccessView {
                         })
                         .collect(),
                 })
+                .collect(),
+            held: pkg
+                .held
+                .iter()
+                .map(|h| AccessHeld {
+                    place: format!("{} [{}]", h.collection, h.key),
+                    field: h.field.clone(),
+                    value: h
+                        .value
+                        .as_ref()
+                        .and_then(skydd_core::value::Value::as_text)
+                        .unwrap_or_else(|| "–".into()),
+                    categories: h
+                        .categories
+                        .iter()
+                        .map(|k| reg.category_name(k, lang))
+                        .collect(),
+                    purpose: reg
+                        .purposes
+                        .iter()
+                        .find(|p| p.id == h.purpose)
+                        .map_or_else(|| h.purpose.clone(), |p| p.name.get(lang).to_owned()),
+                    statute: h.statute.clone(),
+                    until: h.until.map(|d| d.to_string()),
+                })
+                .collect(),
+            records: pkg
+                .records
+                .requests
+                .iter()
+                .map(|r| AccessRecord {
+                    what: request_kind(&r.kind, lang),
+                    when: r.received.clone(),
+                    status: match (r.status.as_str(), lang) {
+                        ("failed", Lang::Sv) => "kunde inte genomföras".into(),
+                        ("failed", Lang::En) => "could not be carried out".into(),
+                        (_, Lang::Sv) => "besvarad".into(),
+                        (_, Lang::En) => "answered".into(),
+                    },
+                })
+                .chain(
+                    pkg.records
+                        .restrictions
+                        .iter()
+                        .map(|(kind, purpose, since)| {
+                            let what = request_kind(kind, lang);
+                            AccessRecord {
+                                what: match purpose {
+                                    Some(p) => format!("{what} ({p})"),
+                                    None => what,
+                                },
+                                when: since.get(..10).unwrap_or(since).to_owned(),
+                                status: lang.pick("gäller", "in force").to_owned(),
+                            }
+                        }),
+                )
                 .collect(),
             purposes: pkg
                 .purposes
@@ -643,4 +721,23 @@ impl AccessView {
             register_hash: pkg.register_hash.clone(),
         }
     }
+}
+
+/// A request or restriction kind in words.
+fn request_kind(kind: &str, lang: Lang) -> String {
+    let (sv, en) = match kind {
+        "access" => ("Registerutdrag", "Register extract"),
+        "portability" => ("Dataportabilitet", "Data portability"),
+        "erasure" => ("Radering", "Erasure"),
+        "rectification" => ("Rättelse", "Rectification"),
+        "restriction" => ("Begränsning av behandling", "Restriction of processing"),
+        "objection" => ("Invändning", "Objection"),
+        "consent_withdrawn" | "withdrawal" => ("Återkallat samtycke", "Consent withdrawn"),
+        "erasure_hold" => (
+            "Uppgifter som sparas enligt lag efter radering",
+            "Data kept by law after erasure",
+        ),
+        other => (other, other),
+    };
+    lang.pick(sv, en).to_owned()
 }

@@ -29,6 +29,18 @@ pub enum StoreError {
     /// A statement failed.
     #[error("skydd's state: {0}")]
     Query(#[from] sqlx::Error),
+    /// A record does not read as skydd wrote it (the file was edited or damaged); nothing
+    /// is guessed in its place.
+    #[error("skydd's state holds {0}; restore the file from a backup or correct the record")]
+    Corrupt(String),
+    /// There is no state file where one was expected.
+    #[error(
+        "no skydd state at `{path}`: skydd keeps restrictions, objections, withdrawn consent, legal holds and the request log there, and without it would answer as if nobody had asked for anything. If this is the first use, create it with `skydd state init`; otherwise restore the file or set `state` in the register"
+    )]
+    Missing {
+        /// Where.
+        path: String,
+    },
     /// The file was written by a newer skydd.
     #[error(
         "skydd's state is at schema version {found}, newer than this skydd knows ({known}); upgrade skydd"
@@ -42,7 +54,10 @@ pub enum StoreError {
 }
 
 /// Migrations, in order; each runs once, in a transaction.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_initial.sql"),
+    include_str!("../migrations/002_request_status.sql"),
+];
 
 /// A field kept by a legal obligation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +95,8 @@ pub struct RequestRecord {
     pub completed: Option<String>,
     /// What was done (JSON).
     pub summary: String,
+    /// `done`, or `failed` (the summary says why).
+    pub status: String,
 }
 
 /// The state file.
@@ -95,15 +112,29 @@ fn now() -> String {
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the state file.
-    pub async fn open(path: &Path) -> Result<Store, StoreError> {
+    /// Opens and migrates the state file. A missing file is an error unless `create` is
+    /// set; then it is created readable by its owner only (it holds e-mail addresses and
+    /// personnummer), and SQLite gives its journal files the same mode.
+    pub async fn open(path: &Path, create: bool) -> Result<Store, StoreError> {
         let err = |e: &dyn std::fmt::Display| StoreError::Open {
             path: path.display().to_string(),
             reason: e.to_string(),
         };
+        if !path.exists() {
+            if !create {
+                return Err(StoreError::Missing {
+                    path: path.display().to_string(),
+                });
+            }
+            let mut file = std::fs::OpenOptions::new();
+            file.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+            file.open(path).map_err(|e| err(&e))?;
+        }
         let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
             .map_err(|e| err(&e))?
-            .create_if_missing(true)
+            .create_if_missing(false)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(std::time::Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
@@ -210,11 +241,15 @@ impl Store {
     fn restriction(row: &sqlx::sqlite::SqliteRow) -> Result<Restriction, StoreError> {
         let kind: String = row.try_get("kind")?;
         let allowed: String = row.try_get("allowed")?;
+        let corrupt = |what: String| StoreError::Corrupt(what);
         Ok(Restriction {
             subject: row.try_get("subject")?,
-            kind: Kind::from_key(&kind).unwrap_or(Kind::Restriction),
+            kind: Kind::from_key(&kind)
+                .ok_or_else(|| corrupt(format!("a restriction of unknown kind `{kind}`")))?,
             purpose: row.try_get("purpose")?,
-            allowed: serde_json::from_str(&allowed).unwrap_or_default(),
+            allowed: serde_json::from_str(&allowed).map_err(|e| {
+                corrupt(format!("a restriction's allowed purposes `{allowed}`: {e}"))
+            })?,
             since: row.try_get("created_at")?,
         })
     }
@@ -334,8 +369,8 @@ impl Store {
     /// Logs a request.
     pub async fn record_request(&self, r: &RequestRecord) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO request (id, kind, subject, received, due, completed, summary) VALUES (?, ?, ?, ?, ?, ?, ?)
-             ON CONFLICT (id) DO UPDATE SET completed = excluded.completed, summary = excluded.summary",
+            "INSERT INTO request (id, kind, subject, received, due, completed, summary, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET completed = excluded.completed, summary = excluded.summary, status = excluded.status",
         )
         .bind(&r.id)
         .bind(&r.kind)
@@ -344,6 +379,7 @@ impl Store {
         .bind(&r.due)
         .bind(&r.completed)
         .bind(&r.summary)
+        .bind(&r.status)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -351,22 +387,47 @@ impl Store {
 
     /// The requests logged, newest first.
     pub async fn requests(&self) -> Result<Vec<RequestRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, kind, subject, received, due, completed, summary FROM request ORDER BY received DESC, id DESC")
+        let rows = sqlx::query("SELECT id, kind, subject, received, due, completed, summary, status FROM request ORDER BY received DESC, id DESC")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RequestRecord {
-                    id: r.try_get(0)?,
-                    kind: r.try_get(1)?,
-                    subject: r.try_get(2)?,
-                    received: r.try_get(3)?,
-                    due: r.try_get(4)?,
-                    completed: r.try_get(5)?,
-                    summary: r.try_get(6)?,
-                })
+        rows.iter().map(Self::request).collect()
+    }
+
+    /// The requests of the people named by `subjects` (their subject keys), newest first.
+    pub async fn requests_of(&self, subjects: &[String]) -> Result<Vec<RequestRecord>, StoreError> {
+        Ok(self
+            .requests()
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.subject
+                    .split(' ')
+                    .any(|s| subjects.iter().any(|x| x == s))
             })
-            .collect()
+            .collect())
+    }
+
+    fn request(r: &sqlx::sqlite::SqliteRow) -> Result<RequestRecord, StoreError> {
+        Ok(RequestRecord {
+            id: r.try_get(0)?,
+            kind: r.try_get(1)?,
+            subject: r.try_get(2)?,
+            received: r.try_get(3)?,
+            due: r.try_get(4)?,
+            completed: r.try_get(5)?,
+            summary: r.try_get(6)?,
+            status: r.try_get(7)?,
+        })
+    }
+
+    /// The holds not yet released of the people named by `subjects`.
+    pub async fn holds_of(&self, subjects: &[String]) -> Result<Vec<Hold>, StoreError> {
+        Ok(self
+            .holds()
+            .await?
+            .into_iter()
+            .filter(|h| subjects.contains(&h.subject))
+            .collect())
     }
 
     /// Starts a retention run; an earlier run still marked `running` was killed and is
@@ -428,7 +489,9 @@ mod tests {
 
     async fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let s = Store::open(&dir.path().join("state.sqlite")).await.unwrap();
+        let s = Store::open(&dir.path().join("state.sqlite"), true)
+            .await
+            .unwrap();
         (dir, s)
     }
 
@@ -480,15 +543,41 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_missing_state_file_is_created_only_when_asked_and_only_for_its_owner() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        assert!(matches!(
+            Store::open(&path, false).await,
+            Err(StoreError::Missing { .. })
+        ));
+        assert!(!path.exists(), "refusing creates nothing");
+        let s = Store::open(&path, true).await.unwrap();
+        s.restrict("email:a@x.se", Kind::Restriction, None, &[], None)
+            .await
+            .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for entry in std::fs::read_dir(dir.path()).unwrap() {
+                let entry = entry.unwrap();
+                let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{}", entry.path().display());
+            }
+        }
+        s.close().await;
+        assert!(Store::open(&path, false).await.is_ok());
+    }
+
+    #[tokio::test]
     async fn reopening_keeps_the_records_and_does_not_migrate_twice() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("state.sqlite");
-        let s = Store::open(&path).await.unwrap();
+        let s = Store::open(&path, true).await.unwrap();
         s.restrict("email:a@x.se", Kind::Restriction, None, &[], None)
             .await
             .unwrap();
         s.close().await;
-        let s = Store::open(&path).await.unwrap();
+        let s = Store::open(&path, true).await.unwrap();
         assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
     }
 

@@ -145,6 +145,12 @@ pub enum Command {
     /// The data-subject requests handled, with their deadlines.
     Requests(JsonArgs),
 
+    /// skydd's own state: the file where requests, restrictions, objections, withdrawn
+    /// consent and legal holds are recorded (`skydd-state.sqlite` beside the register, or
+    /// `state = "…"` in the register).
+    #[command(subcommand)]
+    State(StateCommand),
+
     /// A worked example on an embedded SQLite database of a Swedish hosting company: an
     /// access request, an erasure that meets a bookkeeping hold, a retention sweep. Or,
     /// with --generate, fill a database with N customers for benchmarks.
@@ -348,6 +354,14 @@ pub struct MayArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Create the state file (readable by you only) and say where it is. Commands that
+    /// only read the state (`may`, `requests`, `retention`) refuse to run without it, so an
+    /// answer never comes from an empty record by mistake.
+    Init,
 }
 
 #[derive(Debug, Subcommand)]

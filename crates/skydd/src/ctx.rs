@@ -174,9 +174,10 @@ impl Ctx {
         )
     }
 
-    /// skydd's own state, beside the register unless the register says otherwise.
-    pub async fn store(&self) -> anyhow::Result<Store> {
-        open_store(&self.path, &self.register).await
+    /// skydd's own state, beside the register unless the register says otherwise; created
+    /// when `start` (a command that records a request) finds none.
+    pub async fn store(&self, start: bool) -> anyhow::Result<Store> {
+        open_store(&self.path, &self.register, start).await
     }
 
     /// The key for keyed-hash masking, when configured.
@@ -208,15 +209,34 @@ impl Ctx {
     }
 }
 
-/// Opens skydd's state for a register.
-pub async fn open_store(path: &Path, register: &Register) -> anyhow::Result<Store> {
-    let file = base_dir(path).join(
+/// Where skydd's state lives for a register.
+pub fn state_file(path: &Path, register: &Register) -> PathBuf {
+    base_dir(path).join(
         register
             .state_path
             .as_deref()
             .unwrap_or("skydd-state.sqlite"),
-    );
-    Ok(Store::open(&file).await?)
+    )
+}
+
+/// Opens skydd's state for a register. Commands that only read it (`may`, `requests`,
+/// retention) refuse a missing file: answering from an empty state would say "yes" for a
+/// person who was erased or restricted. Commands that record a request (`start`) create
+/// it, and say where.
+pub async fn open_store(path: &Path, register: &Register, start: bool) -> anyhow::Result<Store> {
+    let file = state_file(path, register);
+    let existed = file.exists();
+    let store = Store::open(&file, start).await.map_err(|e| match e {
+        skydd_store::StoreError::Missing { .. } => usage(e),
+        e => e.into(),
+    })?;
+    if !existed {
+        eprintln!(
+            "note: created skydd's state at `{}`: requests, restrictions, objections and legal holds are recorded there (readable by you only); keep it with the register and back it up",
+            file.display()
+        );
+    }
+    Ok(store)
 }
 
 /// A usage error already explained.

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, MapCommand, NoticeCommand, RetentionCommand};
+use crate::cli::{Cli, Command, MapCommand, NoticeCommand, RetentionCommand, StateCommand};
 
 /// An error whose details have already been printed; only the exit status remains.
 #[derive(Debug)]
@@ -107,6 +107,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             block_on(cmd::retention::run(&register, &a))
         }
         Command::Requests(a) => block_on(cmd::rights::requests(&register, &a)),
+        Command::State(StateCommand::Init) => block_on(cmd::rights::state_init(&register)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
     }
 }

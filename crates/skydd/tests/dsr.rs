@@ -300,6 +300,15 @@ async fn rectification_checks_types_and_changes_all_or_nothing() {
 #[tokio::test]
 async fn objection_restriction_and_may_for_a_mailing() {
     let (_t, dir) = sqlite_company().await;
+    // Without skydd's state, "may we?" has no answer: an empty record would say yes to a
+    // person who objected long ago.
+    let r = may(&dir, "newsletter", "bo@bergsbageri.se");
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("skydd state init"), "{}", r.stderr);
+    assert!(!dir.join("skydd-state.sqlite").exists());
+    let r = skydd(&dir, &["state", "init"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("skydd-state.sqlite"), "{}", r.stdout);
     assert_eq!(may(&dir, "newsletter", "bo@bergsbageri.se").code, 0);
     let r = skydd(
         &dir,

@@ -32,6 +32,11 @@ pub enum Input {
         from: FieldRef,
         /// The field matched.
         field: String,
+        /// Whether the reference is declared on the source field, so the rows found are
+        /// *referenced by* the person's rows (an address a customer points at, which other
+        /// people may point at too); otherwise the rows found refer to the person's rows and
+        /// belong to them (a customer's invoices).
+        referenced: bool,
     },
 }
 
@@ -127,8 +132,8 @@ pub fn traversal(map: &DataMap, given: &[IdentityKind]) -> Result<Traversal, Gra
             .join(", ");
         return Err(GraphError::NoSeed { given, known });
     }
-    // (from, to, undirected)
-    let mut edges: Vec<(FieldRef, FieldRef, bool)> = Vec::new();
+    // (from, to, undirected, declared on `from` so `to` is the referenced side)
+    let mut edges: Vec<(FieldRef, FieldRef, bool, bool)> = Vec::new();
     for c in map.collections().filter(|c| !c.skip) {
         for f in &c.fields {
             let here = FieldRef {
@@ -140,11 +145,11 @@ pub fn traversal(map: &DataMap, given: &[IdentityKind]) -> Result<Traversal, Gra
                     continue;
                 }
                 match r.direction {
-                    Direction::From => edges.push((r.to.clone(), here.clone(), false)),
-                    Direction::To => edges.push((here.clone(), r.to.clone(), false)),
+                    Direction::From => edges.push((r.to.clone(), here.clone(), false, false)),
+                    Direction::To => edges.push((here.clone(), r.to.clone(), false, true)),
                     Direction::Both => {
-                        edges.push((r.to.clone(), here.clone(), true));
-                        edges.push((here.clone(), r.to.clone(), true));
+                        edges.push((r.to.clone(), here.clone(), true, false));
+                        edges.push((here.clone(), r.to.clone(), true, true));
                     }
                 }
             }
@@ -155,7 +160,7 @@ pub fn traversal(map: &DataMap, given: &[IdentityKind]) -> Result<Traversal, Gra
     let mut queue: VecDeque<CollectionRef> = seeds.iter().cloned().collect();
     while let Some(c) = queue.pop_front() {
         let d = depth[&c];
-        for (from, to, _) in &edges {
+        for (from, to, _, _) in &edges {
             if from.collection == c && !depth.contains_key(&to.collection) {
                 depth.insert(to.collection.clone(), d + 1);
                 queue.push_back(to.collection.clone());
@@ -165,7 +170,7 @@ pub fn traversal(map: &DataMap, given: &[IdentityKind]) -> Result<Traversal, Gra
     // Keep directed edges between reached collections; an undirected one only downhill.
     let mut deps: BTreeMap<CollectionRef, BTreeSet<CollectionRef>> =
         depth.keys().map(|k| (k.clone(), BTreeSet::new())).collect();
-    for (from, to, undirected) in &edges {
+    for (from, to, undirected, referenced) in &edges {
         let (Some(df), Some(dt)) = (depth.get(&from.collection), depth.get(&to.collection)) else {
             continue;
         };
@@ -181,6 +186,7 @@ pub fn traversal(map: &DataMap, given: &[IdentityKind]) -> Result<Traversal, Gra
             .push(Input::Edge {
                 from: from.clone(),
                 field: to.field.clone(),
+                referenced: *referenced,
             });
         deps.entry(to.collection.clone())
             .or_default()

@@ -112,7 +112,7 @@ fn an_email_request_traverses_the_fides_sample_in_dependency_waves() {
         .inputs
         .iter()
         .map(|i| match i {
-            Input::Edge { from, field } => format!("{from} -> {field}"),
+            Input::Edge { from, field, .. } => format!("{from} -> {field}"),
             Input::Identity { field, .. } => format!("identity -> {field}"),
         })
         .collect();

@@ -14,13 +14,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::sharing::Sharing;
 use super::{World, value_date};
-use crate::datamap::{CollectionRef, Field, Masking};
+use crate::datamap::{Collection, CollectionRef, Field, Masking};
 use crate::law::LegalBasis;
 use crate::register::RowPolicy;
 use crate::retention::RetentionRule;
-use crate::schema::{Column, ColumnKind};
+use crate::schema::{Column, ColumnKind, Table};
 use crate::value::Value;
+
+/// How the traversal reached a row, which decides how it can belong to others
+/// ([`super::sharing`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reach {
+    /// Matched by the person's identity.
+    Identity,
+    /// Found by the key of a row of the person's that it refers to (a customer's invoice).
+    Child,
+    /// Found because a row of the person's refers to it (the address a customer points at).
+    Referenced,
+}
 
 /// The rows a traversal found in one collection.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +45,10 @@ pub struct FoundRows {
     pub columns: Vec<String>,
     /// The rows.
     pub rows: Vec<Vec<Value>>,
+    /// How each row was reached (parallel to `rows`; rows without an entry count as
+    /// matched by identity).
+    #[serde(skip)]
+    pub reach: Vec<Reach>,
 }
 
 impl FoundRows {
@@ -40,6 +58,11 @@ impl FoundRows {
             .iter()
             .position(|c| c == column)
             .and_then(|i| row.get(i))
+    }
+
+    /// How row `i` was reached.
+    pub fn reach(&self, i: usize) -> Reach {
+        self.reach.get(i).copied().unwrap_or(Reach::Identity)
     }
 }
 
@@ -62,9 +85,9 @@ pub enum KeepReason {
     ReadOnly,
     /// Masked in an earlier erasure.
     AlreadyErased,
-    /// No masking fits the column (e.g. NOT NULL with no fixed value).
-    CannotMask {
-        /// Why.
+    /// A link to a row other people share, which the schema does not let go (NOT NULL).
+    LinkToShared {
+        /// Why it stays.
         why: String,
     },
 }
@@ -81,6 +104,31 @@ pub struct Kept {
     /// Why.
     #[serde(flatten)]
     pub reason: KeepReason,
+}
+
+/// Something that stops the erasure from being carried out as the person asked: nothing
+/// runs while a plan has any.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocker {
+    /// The collection.
+    pub collection: CollectionRef,
+    /// The row's key, when one row is concerned.
+    pub key: Option<String>,
+    /// The field, when one field is concerned.
+    pub field: Option<String>,
+    /// What is wrong and how to fix it.
+    pub why: String,
+}
+
+/// A row other people share, left unchanged.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedKept {
+    /// The collection.
+    pub collection: CollectionRef,
+    /// The row's key.
+    pub key: Vec<(String, Value)>,
+    /// Who else it belongs to.
+    pub with: Vec<super::sharing::SharedWith>,
 }
 
 /// What happens to one row.
@@ -112,10 +160,16 @@ pub struct Change {
     pub field: String,
     /// The strategy.
     pub strategy: Masking,
-    /// The value before (shown only in dry runs and reports to the controller).
+    /// The value before (shown only in dry runs and reports to the controller). The write is
+    /// made only while the field still holds it, so a change made meanwhile by someone else
+    /// (a retention sweep) is never overwritten.
     pub before: Value,
     /// The value after.
     pub after: Value,
+    /// The field is a link to a row other people share, removed so the row no longer
+    /// relates to the person.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub unlink: bool,
 }
 
 impl Step {
@@ -134,8 +188,10 @@ pub struct ErasurePlan {
     pub steps: BTreeMap<String, Vec<Step>>,
     /// Fields left as they are, with why.
     pub kept: Vec<Kept>,
-    /// Rows that could not be planned (e.g. no primary key).
-    pub problems: Vec<String>,
+    /// Rows other people share, left unchanged.
+    pub shared: Vec<SharedKept>,
+    /// What stops the erasure; when any, nothing may run.
+    pub blockers: Vec<Blocker>,
 }
 
 impl ErasurePlan {
@@ -168,7 +224,12 @@ pub struct Request<'a> {
     pub today: Date,
     /// (collection, row key, field) already erased by an earlier run.
     pub already_erased: &'a BTreeSet<(String, String, String)>,
+    /// Rows other people share ([`super::sharing::assess`]).
+    pub sharing: &'a Sharing,
 }
+
+/// A row's key: its key columns with their values.
+pub type RowKey = Vec<(String, Value)>;
 
 /// A row key as one string, for the erased-fields ledger.
 pub fn key_string(key: &[(String, Value)]) -> String {
@@ -178,31 +239,251 @@ pub fn key_string(key: &[(String, Value)]) -> String {
         .join(",")
 }
 
+/// Reads back a [`key_string`] given the key's columns, in order: `id=11` → `["11"]`.
+/// Values may hold `,` and `=`; only the next column's `,name=` ends a value.
+pub fn parse_key_string(s: &str, columns: &[String]) -> Option<Vec<String>> {
+    let mut rest = s;
+    let mut out = Vec::with_capacity(columns.len());
+    for (i, c) in columns.iter().enumerate() {
+        rest = rest.strip_prefix(c.as_str())?.strip_prefix('=')?;
+        match columns.get(i + 1) {
+            Some(next) => {
+                let at = rest.find(&format!(",{next}="))?;
+                out.push(rest[..at].to_owned());
+                rest = &rest[at + 1..];
+            }
+            None => {
+                out.push(rest.to_owned());
+                rest = "";
+            }
+        }
+    }
+    rest.is_empty().then_some(out)
+}
+
+/// What planning decided for one field of a row that stays.
+enum FieldOutcome {
+    Keep(KeepReason),
+    Change(Change),
+    Blocked(String),
+    Unchanged,
+}
+
+/// The one decision for a personal field of a row that stays, used for every row: held by
+/// a legal obligation, a key, read-only, already empty, erased by an earlier run (keyed
+/// hashes and random text are not re-applied), or masked to a value that fits the column.
+#[allow(clippy::too_many_arguments)]
+fn field_outcome(
+    world: &World<'_>,
+    req: &Request<'_>,
+    found: &FoundRows,
+    row: &[Value],
+    key_s: &str,
+    field: &Field,
+    table: Option<&Table>,
+    maskers: &mut Maskers<'_>,
+) -> FieldOutcome {
+    let Some(before) = found.get(row, &field.name).cloned() else {
+        return FieldOutcome::Unchanged;
+    };
+    if let Some(reason) = hold(world, req, found, row, field) {
+        return FieldOutcome::Keep(reason);
+    }
+    if world.is_key(&found.collection, field) {
+        return FieldOutcome::Keep(KeepReason::Key);
+    }
+    if field.read_only {
+        return FieldOutcome::Keep(KeepReason::ReadOnly);
+    }
+    if before.is_null() {
+        return FieldOutcome::Unchanged;
+    }
+    if req.already_erased.contains(&(
+        found.collection.to_string(),
+        key_s.to_owned(),
+        field.name.clone(),
+    )) {
+        return FieldOutcome::Keep(KeepReason::AlreadyErased);
+    }
+    let strategy = world.masking(&found.collection, field);
+    let column = table.and_then(|t| t.column(&field.name));
+    match masked(&strategy, &before, column, maskers) {
+        Ok(after) if same_stored_value(column, &before, &after) => FieldOutcome::Unchanged,
+        Ok(after) => FieldOutcome::Change(Change {
+            field: field.name.clone(),
+            strategy,
+            before,
+            after,
+            unlink: false,
+        }),
+        Err(why) => FieldOutcome::Blocked(why),
+    }
+}
+
+/// Whether a column already holds `after` when it holds `before`: the database prints a
+/// fixed timestamp `1970-01-01 00:00:00` back as `1970-01-01 00:00:00+00`, a decimal `0` as
+/// `0.00`; re-planning those on every run would never let an erasure settle.
+pub fn same_stored_value(column: Option<&Column>, before: &Value, after: &Value) -> bool {
+    if before == after || before.key() == after.key() {
+        return true;
+    }
+    let (Some(b), Some(a)) = (before.as_text(), after.as_text()) else {
+        return false;
+    };
+    match column.map(|c| c.kind) {
+        Some(ColumnKind::Date | ColumnKind::Timestamp) => {
+            let civil = |s: &str| {
+                let s = s.trim().replace('T', " ");
+                // Drop a zone suffix (`+00`, `+01:00`, `Z`): both sides come from one session.
+                let s = s.trim_end_matches('Z');
+                let s = match s.rfind(['+', '-']) {
+                    Some(i) if i > 10 => &s[..i],
+                    _ => s,
+                };
+                let s = s.trim();
+                if s.len() == 10 {
+                    format!("{s} 00:00:00")
+                } else {
+                    s.to_owned()
+                }
+                .parse::<jiff::civil::DateTime>()
+                .ok()
+            };
+            civil(&b).is_some() && civil(&b) == civil(&a)
+        }
+        Some(ColumnKind::Decimal | ColumnKind::Float | ColumnKind::Integer) => {
+            matches!((b.trim().parse::<f64>(), a.trim().parse::<f64>()), (Ok(x), Ok(y)) if x == y)
+        }
+        _ => false,
+    }
+}
+
+/// What a staying row's plan is: its changes, the fields it keeps and why, and what blocks
+/// it. `unlink` are link columns to shared rows, set to NULL where the column allows.
+struct RowPlan {
+    changes: Vec<Change>,
+    kept: Vec<Kept>,
+    blockers: Vec<Blocker>,
+    held: bool,
+}
+
+impl RowPlan {
+    /// The link columns this row's plan sets to NULL.
+    fn unlinked(&self) -> Vec<String> {
+        self.changes
+            .iter()
+            .filter(|c| c.unlink)
+            .map(|c| c.field.clone())
+            .collect()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_row(
+    world: &World<'_>,
+    req: &Request<'_>,
+    found: &FoundRows,
+    row: &[Value],
+    key: &[(String, Value)],
+    collection: &Collection,
+    unlink: &[String],
+    fields: bool,
+    maskers: &mut Maskers<'_>,
+) -> RowPlan {
+    let table = world
+        .schemas
+        .get(&found.collection.dataset)
+        .and_then(|s| s.table(&found.collection.collection));
+    let key_s = key_string(key);
+    let mut out = RowPlan {
+        changes: Vec::new(),
+        kept: Vec::new(),
+        blockers: Vec::new(),
+        held: false,
+    };
+    let keep = |field: &str, reason: KeepReason| Kept {
+        collection: found.collection.clone(),
+        key: key.to_vec(),
+        field: field.to_owned(),
+        reason,
+    };
+    if fields {
+        for field in collection.fields.iter().filter(|f| f.is_personal()) {
+            match field_outcome(world, req, found, row, &key_s, field, table, maskers) {
+                FieldOutcome::Keep(reason) => {
+                    out.held |= matches!(reason, KeepReason::LegalObligation { .. });
+                    out.kept.push(keep(&field.name, reason));
+                }
+                FieldOutcome::Change(c) => out.changes.push(c),
+                FieldOutcome::Blocked(why) => out.blockers.push(Blocker {
+                    collection: found.collection.clone(),
+                    key: Some(key_s.clone()),
+                    field: Some(field.name.clone()),
+                    why,
+                }),
+                FieldOutcome::Unchanged => {}
+            }
+        }
+    }
+    for column in unlink {
+        let Some(before) = found.get(row, column).cloned() else {
+            continue;
+        };
+        if before.is_null() {
+            continue;
+        }
+        let nullable = table
+            .and_then(|t| t.column(column))
+            .is_none_or(|c| c.nullable);
+        if nullable {
+            out.changes.retain(|c| &c.field != column);
+            out.changes.push(Change {
+                field: column.clone(),
+                strategy: Masking::Null,
+                before,
+                after: Value::Null,
+                unlink: true,
+            });
+        } else {
+            out.kept.retain(|k| &k.field != column);
+            out.kept.push(keep(
+                column,
+                KeepReason::LinkToShared {
+                    why: format!(
+                        "`{column}` links the person to a row other people share and is NOT NULL, so the link cannot be removed"
+                    ),
+                },
+            ));
+        }
+    }
+    out
+}
+
 /// Plans the erasure of everything `req.found` holds.
 pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> ErasurePlan {
     let mut out = ErasurePlan::default();
     let mut updates: Vec<Step> = Vec::new();
-    let mut deletes: BTreeMap<CollectionRef, Vec<Vec<(String, Value)>>> = BTreeMap::new();
-    // Rows that stay (masked or untouched), by collection, as their key values: a row they
-    // refer to must stay too.
-    let mut staying: Vec<(CollectionRef, usize, usize)> = Vec::new();
+    let mut deletes: BTreeMap<CollectionRef, Vec<(usize, RowKey)>> = BTreeMap::new();
+    // Rows that stay (masked, shared or untouched), and the link columns each sets to NULL:
+    // a row they still refer to must stay too.
+    let mut staying: Vec<(usize, usize, Vec<String>)> = Vec::new();
 
     for (fi, found) in req.found.iter().enumerate() {
         let Some(collection) = world.map.collection(&found.collection) else {
             continue;
         };
-        let table = world
-            .schemas
-            .get(&found.collection.dataset)
-            .and_then(|s| s.table(&found.collection.collection));
         let key_cols = world.row_key(&found.collection);
         if key_cols.is_empty() {
             if !found.rows.is_empty() {
-                out.problems.push(format!(
-                    "{}: no primary key in the database or the data map, so its {} row(s) cannot be addressed; declare `primary_key: true` on the identifying field",
-                    found.collection,
-                    found.rows.len()
-                ));
+                out.blockers.push(Blocker {
+                    collection: found.collection.clone(),
+                    key: None,
+                    field: None,
+                    why: format!(
+                        "the table has no primary key, in the database or the data map, so its {} row(s) of this person cannot be addressed one by one; declare `primary_key: true` on a field that identifies a row (or give the table a primary key)",
+                        found.rows.len()
+                    ),
+                });
             }
             continue;
         }
@@ -213,166 +494,136 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 .map(|c| found.get(row, c).map(|v| (c.clone(), v.clone())))
                 .collect::<Option<Vec<_>>>()
             else {
-                out.problems
-                    .push(format!("{}: a row lacks its key columns", found.collection));
+                out.blockers.push(Blocker {
+                    collection: found.collection.clone(),
+                    key: None,
+                    field: None,
+                    why: "a row was read without its key columns".into(),
+                });
                 continue;
             };
-            let key_s = key_string(&key);
-            let mut held = false;
-            let mut changes = Vec::new();
-            let mut row_kept = Vec::new();
-            for field in collection.fields.iter().filter(|f| f.is_personal()) {
-                let Some(before) = found.get(row, &field.name).cloned() else {
-                    continue;
-                };
-                let keep = |reason: KeepReason| Kept {
+            let unlink: Vec<String> = req
+                .sharing
+                .links_from(&found.collection, ri)
+                .into_iter()
+                .flat_map(|l| l.columns.clone())
+                .collect();
+            if let Some(shared) = req.sharing.get(&found.collection, ri) {
+                // Never changed but for the person's link held in it.
+                out.shared.push(SharedKept {
                     collection: found.collection.clone(),
                     key: key.clone(),
-                    field: field.name.clone(),
-                    reason,
-                };
-                if let Some(reason) = hold(world, req, found, row, field) {
-                    held = true;
-                    row_kept.push(keep(reason));
-                    continue;
-                }
-                if world.is_key(&found.collection, field) {
-                    row_kept.push(keep(KeepReason::Key));
-                    continue;
-                }
-                if field.read_only {
-                    row_kept.push(keep(KeepReason::ReadOnly));
-                    continue;
-                }
-                if before.is_null() {
-                    continue;
-                }
-                if req.already_erased.contains(&(
-                    found.collection.to_string(),
-                    key_s.clone(),
-                    field.name.clone(),
-                )) {
-                    row_kept.push(keep(KeepReason::AlreadyErased));
-                    continue;
-                }
-                let strategy = world.masking(&found.collection, field);
-                let column = table.and_then(|t| t.column(&field.name));
-                match masked(&strategy, &before, column, maskers) {
-                    Ok(after) if after == before => {}
-                    Ok(after) => changes.push(Change {
-                        field: field.name.clone(),
-                        strategy,
-                        before,
-                        after,
-                    }),
-                    Err(why) => row_kept.push(keep(KeepReason::CannotMask { why })),
-                }
+                    with: shared.with.clone(),
+                });
+                let rp = plan_row(
+                    world, req, found, row, &key, collection, &unlink, false, maskers,
+                );
+                let unlinked = rp.unlinked();
+                push_row(&mut out, &mut updates, &found.collection, key, rp);
+                staying.push((fi, ri, unlinked));
+                continue;
             }
-            if policy == RowPolicy::Delete && !held {
+            let rp = plan_row(
+                world, req, found, row, &key, collection, &unlink, true, maskers,
+            );
+            // A row that rows the traversal did not find point at stays, masked.
+            let pointed_at = req.sharing.pointed_at(&found.collection, ri).is_some();
+            if policy == RowPolicy::Delete && !rp.held && !pointed_at {
                 deletes
                     .entry(found.collection.clone())
                     .or_default()
-                    .push(key);
+                    .push((ri, key));
             } else {
-                out.kept.extend(row_kept);
-                staying.push((found.collection.clone(), fi, ri));
-                if !changes.is_empty() {
-                    updates.push(Step::Update {
-                        collection: found.collection.clone(),
-                        key,
-                        set: changes,
-                    });
-                }
+                let unlinked = rp.unlinked();
+                push_row(&mut out, &mut updates, &found.collection, key, rp);
+                staying.push((fi, ri, unlinked));
             }
         }
     }
 
-    // A row that stays and holds a foreign key to a row planned for deletion keeps that row
-    // alive: demote the deletion to masking.
-    let mut demoted: Vec<(CollectionRef, Vec<(String, Value)>)> = Vec::new();
-    for (coll, fi, ri) in &staying {
-        let Some(schema) = world.schemas.get(&coll.dataset) else {
-            continue;
-        };
-        let Some(table) = schema.table(&coll.collection) else {
-            continue;
-        };
-        let found = &req.found[*fi];
-        let row = &found.rows[*ri];
-        for fk in &table.foreign_keys {
-            let target = CollectionRef {
-                dataset: coll.dataset.clone(),
-                collection: fk.table.clone(),
-            };
-            let Some(list) = deletes.get_mut(&target) else {
+    // A row that stays and still refers to a row planned for deletion keeps that row alive:
+    // demote the deletion to masking, with the same per-field decisions.
+    loop {
+        let mut demoted: Vec<(CollectionRef, usize, RowKey)> = Vec::new();
+        for (fi, ri, unlinked) in &staying {
+            let found = &req.found[*fi];
+            let Some(table) = world
+                .schemas
+                .get(&found.collection.dataset)
+                .and_then(|s| s.table(&found.collection.collection))
+            else {
                 continue;
             };
-            let values: Option<Vec<Value>> = fk
-                .columns
-                .iter()
-                .map(|c| found.get(row, c).cloned())
-                .collect();
-            let Some(values) = values else { continue };
-            list.retain(|k| {
-                let matches = fk
-                    .references
-                    .iter()
-                    .zip(&values)
-                    .all(|(rc, v)| k.iter().any(|(kc, kv)| kc == rc && kv.key() == v.key()));
-                if matches {
-                    demoted.push((target.clone(), k.clone()));
+            let row = &found.rows[*ri];
+            for fk in &table.foreign_keys {
+                if fk.columns.iter().all(|c| unlinked.contains(c)) {
+                    continue;
                 }
-                !matches
-            });
-        }
-    }
-    for (coll, key) in demoted {
-        // Mask the demoted row's personal fields instead.
-        if let Some((fi, ri)) = find_row(req.found, &coll, &key) {
-            let found = &req.found[fi];
-            let row = &found.rows[ri];
-            if let Some(collection) = world.map.collection(&coll) {
-                let table = world
-                    .schemas
-                    .get(&coll.dataset)
-                    .and_then(|s| s.table(&coll.collection));
-                let mut changes = Vec::new();
-                for field in collection
-                    .fields
+                let target = CollectionRef {
+                    dataset: found.collection.dataset.clone(),
+                    collection: fk.table.clone(),
+                };
+                let Some(list) = deletes.get_mut(&target) else {
+                    continue;
+                };
+                let Some(values) = fk
+                    .columns
                     .iter()
-                    .filter(|f| f.is_personal() && !world.is_key(&coll, f) && !f.read_only)
-                {
-                    let Some(before) = found.get(row, &field.name).cloned() else {
-                        continue;
-                    };
-                    if before.is_null() {
-                        continue;
-                    }
-                    let strategy = world.masking(&coll, field);
-                    let column = table.and_then(|t| t.column(&field.name));
-                    if let Ok(after) = masked(&strategy, &before, column, maskers)
-                        && after != before
-                    {
-                        changes.push(Change {
-                            field: field.name.clone(),
-                            strategy,
-                            before,
-                            after,
+                    .map(|c| found.get(row, c).cloned())
+                    .collect::<Option<Vec<Value>>>()
+                else {
+                    continue;
+                };
+                list.retain(|(ti, k)| {
+                    let matches =
+                        fk.references.iter().zip(&values).all(|(rc, v)| {
+                            k.iter().any(|(kc, kv)| kc == rc && kv.key() == v.key())
                         });
+                    if matches {
+                        demoted.push((target.clone(), *ti, k.clone()));
                     }
-                }
-                if !changes.is_empty() {
-                    updates.push(Step::Update {
-                        collection: coll.clone(),
-                        key,
-                        set: changes,
-                    });
-                }
+                    !matches
+                });
             }
+        }
+        if demoted.is_empty() {
+            break;
+        }
+        // Demoted rows stay, so rows they refer to may have to stay too: go round again.
+        staying.clear();
+        for (coll, ri, key) in demoted {
+            let Some(fi) = req.found.iter().position(|f| f.collection == coll) else {
+                continue;
+            };
+            let found = &req.found[fi];
+            let Some(collection) = world.map.collection(&coll) else {
+                continue;
+            };
+            let unlink: Vec<String> = req
+                .sharing
+                .links_from(&coll, ri)
+                .into_iter()
+                .flat_map(|l| l.columns.clone())
+                .collect();
+            let rp = plan_row(
+                world,
+                req,
+                found,
+                &found.rows[ri],
+                &key,
+                collection,
+                &unlink,
+                true,
+                maskers,
+            );
+            let unlinked = rp.unlinked();
+            push_row(&mut out, &mut updates, &coll, key, rp);
+            staying.push((fi, ri, unlinked));
         }
     }
 
-    // Order: updates first, then deletes with referencing tables before referenced ones.
+    // Order: updates first (they remove links), then deletes with referencing tables before
+    // referenced ones.
     for step in updates {
         out.steps
             .entry(step.collection().dataset.clone())
@@ -380,7 +631,7 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
             .push(step);
     }
     for coll in delete_order(world, deletes.keys().cloned().collect()) {
-        for key in deletes.remove(&coll).unwrap_or_default() {
+        for (_, key) in deletes.remove(&coll).unwrap_or_default() {
             out.steps
                 .entry(coll.dataset.clone())
                 .or_default()
@@ -393,18 +644,22 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
     out
 }
 
-fn find_row(
-    found: &[FoundRows],
-    coll: &CollectionRef,
-    key: &[(String, Value)],
-) -> Option<(usize, usize)> {
-    let fi = found.iter().position(|f| &f.collection == coll)?;
-    let f = &found[fi];
-    let ri = f.rows.iter().position(|row| {
-        key.iter()
-            .all(|(c, v)| f.get(row, c).is_some_and(|x| x.key() == v.key()))
-    })?;
-    Some((fi, ri))
+fn push_row(
+    out: &mut ErasurePlan,
+    updates: &mut Vec<Step>,
+    collection: &CollectionRef,
+    key: Vec<(String, Value)>,
+    rp: RowPlan,
+) {
+    out.kept.extend(rp.kept);
+    out.blockers.extend(rp.blockers);
+    if !rp.changes.is_empty() {
+        updates.push(Step::Update {
+            collection: collection.clone(),
+            key,
+            set: rp.changes,
+        });
+    }
 }
 
 /// Orders collections for deletion: one whose rows hold foreign keys to another's comes
@@ -539,10 +794,11 @@ pub fn masked(
     };
     match strategy {
         Masking::Null | Masking::Delete => null(),
+        // A fixed value that does not fit is a configuration error, never a silent NULL.
         Masking::Fixed { value } => match column {
             Some(c) => c
                 .parse(value)
-                .or_else(|e| if nullable { Ok(Value::Null) } else { Err(e) }),
+                .map_err(|e| format!("the fixed masking value {e}")),
             None => Ok(Value::Text(value.clone())),
         },
         Masking::Hmac if textual => match (maskers.hmac, before.as_text()) {

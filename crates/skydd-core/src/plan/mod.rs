@@ -6,7 +6,9 @@
 //! are tested without a database.
 
 pub mod erasure;
+pub mod rectification;
 pub mod retention;
+pub mod sharing;
 
 use std::collections::BTreeMap;
 
@@ -30,6 +32,8 @@ pub struct World<'a> {
     pub schemas: BTreeMap<String, Schema>,
     /// Event columns by collection.
     pub bindings: BTreeMap<CollectionRef, Vec<(Event, String)>>,
+    /// Data subjects declared per collection (`[database.subjects]`).
+    pub subjects: BTreeMap<CollectionRef, Vec<String>>,
 }
 
 impl<'a> World<'a> {
@@ -41,10 +45,20 @@ impl<'a> World<'a> {
         dataset_of: &BTreeMap<String, String>,
     ) -> Self {
         let mut bindings: BTreeMap<CollectionRef, Vec<(Event, String)>> = BTreeMap::new();
+        let mut subjects: BTreeMap<CollectionRef, Vec<String>> = BTreeMap::new();
         for db in &register.databases {
             let Some(dataset) = dataset_of.get(&db.name) else {
                 continue;
             };
+            for (collection, keys) in &db.subjects {
+                subjects.insert(
+                    CollectionRef {
+                        dataset: dataset.clone(),
+                        collection: collection.clone(),
+                    },
+                    keys.clone(),
+                );
+            }
             for (event, col) in &db.events {
                 let key = CollectionRef {
                     dataset: dataset.clone(),
@@ -61,7 +75,27 @@ impl<'a> World<'a> {
             map,
             schemas,
             bindings,
+            subjects,
         }
+    }
+
+    /// Whom the people found in `collection` are: as `[database.subjects]` declares, else
+    /// the data subjects of the purposes scoped to it; empty when nothing says.
+    pub fn subjects_of(&self, collection: &CollectionRef) -> Vec<String> {
+        if let Some(s) = self.subjects.get(collection) {
+            return s.clone();
+        }
+        let c = collection.to_string();
+        let mut out: Vec<String> = self
+            .register
+            .purposes
+            .iter()
+            .filter(|p| p.collections.contains(&c))
+            .flat_map(|p| p.data_subjects.iter().cloned())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The database a dataset lives in.

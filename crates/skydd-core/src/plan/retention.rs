@@ -92,6 +92,9 @@ pub struct Job {
     pub rules: Vec<(String, String)>,
     /// For deletions: rows still referenced stay (a later masking job handles them).
     pub guards: Vec<Guard>,
+    /// For that masking job: only rows some of these still refer to, so the two jobs never
+    /// count (or touch) the same row.
+    pub referenced_by: Vec<Guard>,
     /// For masking: only rows where one of these fields is not yet masked.
     pub pending: Vec<String>,
     /// Row keys to leave alone (restricted subjects, holds), filled in by the shell.
@@ -256,6 +259,7 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
             when,
             rules,
             guards,
+            referenced_by: Vec::new(),
             pending,
             exclude: Vec::new(),
         };
@@ -278,26 +282,27 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
                         .collect()
                 })
                 .unwrap_or_default();
-            let referenced = !guards.is_empty();
             jobs.push(make(
                 Action::Delete,
                 when.iter().cloned().collect(),
                 rules.iter().cloned().collect(),
-                guards,
+                guards.clone(),
                 Vec::new(),
             ));
-            if referenced {
+            if !guards.is_empty() {
                 // Rows still referenced cannot be deleted: anonymise them instead.
                 let set = mask_values(&all_fields, &mut note);
                 if !set.is_empty() {
                     let pending = set.iter().map(|(f, _)| f.clone()).collect();
-                    jobs.push(make(
+                    let mut job = make(
                         Action::Mask { set },
                         when.into_iter().collect(),
                         rules.into_iter().collect(),
                         Vec::new(),
                         pending,
-                    ));
+                    );
+                    job.referenced_by = guards;
+                    jobs.push(job);
                 }
             }
         }

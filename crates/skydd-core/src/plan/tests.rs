@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 
-use super::erasure::{self, FoundRows, KeepReason, Maskers, Step};
+use super::erasure::{self, FoundRows, KeepReason, Maskers, Reach, Step};
 use super::retention::{self, Action, ColumnPath};
+use super::sharing::{self, Sharing};
 use super::*;
 use crate::datamap::{self, CollectionRef};
 use crate::register::load;
@@ -115,6 +116,7 @@ fn col(name: &str, kind: ColumnKind, nullable: bool) -> Column {
         kind,
         nullable,
         max_len: None,
+        case_insensitive: false,
     }
 }
 
@@ -127,6 +129,7 @@ fn table(name: &str, cols: Vec<Column>, fks: Vec<ForeignKey>) -> (String, Table)
             primary_key: vec!["id".into()],
             foreign_keys: fks,
             indexes: vec![],
+            expression_indexes: vec![],
         },
     )
 }
@@ -244,6 +247,7 @@ fn anna() -> Vec<FoundRows> {
                 t("Anna Andersson"),
                 t("2025-03-31"),
             ]],
+            reach: vec![],
         },
         FoundRows {
             collection: c("invoice"),
@@ -275,6 +279,7 @@ fn anna() -> Vec<FoundRows> {
                     t("2025-01-31"),
                 ],
             ],
+            reach: vec![],
         },
         FoundRows {
             collection: c("ticket"),
@@ -290,6 +295,7 @@ fn anna() -> Vec<FoundRows> {
                 t("Min sajt är nere"),
                 t("2025-02-01"),
             ]],
+            reach: vec![],
         },
         FoundRows {
             collection: c("access_log"),
@@ -300,6 +306,7 @@ fn anna() -> Vec<FoundRows> {
                 t("anna@example.se"),
                 t("2026-11-20 10:00:00"),
             ]],
+            reach: vec![],
         },
     ]
 }
@@ -321,6 +328,7 @@ fn plan_erasure(
             found,
             today: d("2026-11-21"),
             already_erased: erased,
+            sharing: &Default::default(),
         },
         &mut maskers,
     )
@@ -356,7 +364,25 @@ fn describe(steps: &[Step]) -> Vec<String> {
 fn erasure_keeps_what_bookkeeping_requires_and_erases_the_rest() {
     let fx = Fixture::new();
     let plan = plan_erasure(&fx, &anna(), &BTreeSet::new());
-    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    // The old invoice's amount was due (issued 2017, due 2025-01-01) but `amount` is a NOT
+    // NULL integer with no fixed value: nothing may run until the register gives one.
+    assert_eq!(
+        plan.blockers
+            .iter()
+            .map(|b| format!(
+                "{}[{}].{}",
+                b.collection.collection,
+                b.key.as_deref().unwrap_or(""),
+                b.field.as_deref().unwrap_or("")
+            ))
+            .collect::<Vec<_>>(),
+        ["invoice[id=10].amount"]
+    );
+    assert!(
+        plan.blockers[0].why.contains("NOT NULL"),
+        "{:?}",
+        plan.blockers
+    );
     assert_eq!(
         describe(&plan.steps["hosting"]),
         [
@@ -395,11 +421,6 @@ fn erasure_keeps_what_bookkeeping_requires_and_erases_the_rest() {
             "invoice[id=11].amount bookkeeping Bokföringslagen (1999:1078) 7 kap. 2 § until 2032-12-31",
         ]
     );
-    // The old invoice's amount was due (issued 2017, due 2025-01-01) but `amount` is a NOT
-    // NULL integer with no fixed value: it cannot be masked, and the plan says so.
-    assert!(plan.kept.iter().any(|k| k.field == "amount"
-        && erasure::key_string(&k.key) == "id=10"
-        && matches!(&k.reason, KeepReason::CannotMask { why } if why.contains("NOT NULL"))));
     // Keys are never masked.
     assert!(
         plan.kept
@@ -670,4 +691,484 @@ fn erase_after_orders_deletions() {
         describe(&plan.steps["hosting"]),
         ["delete customer[id=1]", "delete access_log[id=30]"]
     );
+}
+
+// --- Whose row is it: a shop where customers, staff and stores share addresses, and a
+// rental links a customer and a staff member.
+
+const SHOP_REGISTER: &str = r#"
+[controller]
+name = "Hyr AB"
+email = "dataskydd@hyr.se"
+
+[[purpose]]
+id = "service"
+name = "Uthyrning"
+legal_basis = "contract"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.contact"]
+retention = "as long as necessary"
+
+[[database]]
+name = "main"
+kind = "sqlite"
+path = "shop.sqlite"
+dataset = "shop.yml"
+
+[erasure.collections]
+"shop.customer" = "delete"
+"shop.rental" = "delete"
+"#;
+
+/// `rental.staff_id` is an owner link too (`direction: from`): a map that says rentals
+/// belong to the staff member who handled them as well.
+const SHOP_DATASET: &str = r#"
+dataset:
+  - fides_key: shop
+    collections:
+      - name: customer
+        fields:
+          - { name: id, data_categories: [user.unique_id], fides_meta: { primary_key: true } }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+          - { name: name, data_categories: [user.name] }
+          - name: address_id
+            fides_meta: { references: [{ dataset: shop, field: address.id, direction: to }] }
+      - name: staff
+        fields:
+          - { name: id, data_categories: [user.unique_id], fides_meta: { primary_key: true } }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+          - name: address_id
+            fides_meta: { references: [{ dataset: shop, field: address.id, direction: to }] }
+      - name: address
+        fields:
+          - { name: id, fides_meta: { primary_key: true } }
+          - { name: street, data_categories: [user.contact.address.street] }
+      - name: rental
+        fields:
+          - { name: id, fides_meta: { primary_key: true } }
+          - name: customer_id
+            fides_meta: { references: [{ dataset: shop, field: customer.id, direction: from }] }
+          - name: staff_id
+            fides_meta: { references: [{ dataset: shop, field: staff.id, direction: from }] }
+          - { name: note, data_categories: [user.contact] }
+"#;
+
+fn shop_schema() -> Schema {
+    use ColumnKind::*;
+    let fk = |col: &str, table: &str| ForeignKey {
+        columns: vec![col.into()],
+        table: table.into(),
+        references: vec!["id".into()],
+    };
+    Schema {
+        tables: BTreeMap::from([
+            table(
+                "customer",
+                vec![
+                    col("id", Integer, false),
+                    col("email", Text, true),
+                    col("name", Text, true),
+                    col("address_id", Integer, true),
+                ],
+                vec![fk("address_id", "address")],
+            ),
+            table(
+                "staff",
+                vec![
+                    col("id", Integer, false),
+                    col("email", Text, true),
+                    col("address_id", Integer, false),
+                ],
+                vec![fk("address_id", "address")],
+            ),
+            table(
+                "address",
+                vec![col("id", Integer, false), col("street", Text, true)],
+                vec![],
+            ),
+            table(
+                "rental",
+                vec![
+                    col("id", Integer, false),
+                    col("customer_id", Integer, false),
+                    col("staff_id", Integer, true),
+                    col("note", Text, true),
+                ],
+                vec![fk("customer_id", "customer"), fk("staff_id", "staff")],
+            ),
+        ]),
+    }
+}
+
+struct Shop {
+    register: crate::register::Register,
+    map: datamap::DataMap,
+}
+
+impl Shop {
+    fn new() -> Self {
+        Shop {
+            register: load(SHOP_REGISTER).unwrap(),
+            map: datamap::resolve(datamap::parse(SHOP_DATASET, "shop.yml").unwrap()).unwrap(),
+        }
+    }
+
+    fn world(&self) -> World<'_> {
+        World::new(
+            &self.register,
+            &self.map,
+            BTreeMap::from([("shop".to_owned(), shop_schema())]),
+            &BTreeMap::from([("main".to_owned(), "shop".to_owned())]),
+        )
+    }
+}
+
+fn rows(collection: &str, columns: &[&str], rows: Vec<Vec<Value>>, reach: Reach) -> FoundRows {
+    FoundRows {
+        collection: CollectionRef {
+            dataset: "shop".into(),
+            collection: collection.into(),
+        },
+        columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        reach: vec![reach; rows.len()],
+        rows,
+    }
+}
+
+/// Mary (customer 1) lives at address 5, as does staff member 7; she has a rental that
+/// staff member 7 handled.
+fn mary() -> Vec<FoundRows> {
+    vec![
+        rows(
+            "customer",
+            &["id", "email", "name", "address_id"],
+            vec![vec![
+                Value::Int(1),
+                t("MARY@EXAMPLE.SE"),
+                t("Mary"),
+                Value::Int(5),
+            ]],
+            Reach::Identity,
+        ),
+        rows(
+            "staff",
+            &["id", "email", "address_id"],
+            vec![],
+            Reach::Identity,
+        ),
+        rows(
+            "address",
+            &["id", "street"],
+            vec![vec![Value::Int(5), t("Storgatan 1")]],
+            Reach::Referenced,
+        ),
+        rows(
+            "rental",
+            &["id", "customer_id", "staff_id", "note"],
+            vec![vec![
+                Value::Int(9),
+                Value::Int(1),
+                Value::Int(7),
+                t("ring först"),
+            ]],
+            Reach::Child,
+        ),
+    ]
+}
+
+fn assess_shop(shop: &Shop, found: &[FoundRows], address_refs: &[(&str, u64)]) -> Sharing {
+    let world = shop.world();
+    let probes = sharing::probes(&world, found);
+    // What the database would answer: rows of each table pointing at address 5 (Mary's
+    // own customer row included), and nothing pointing at anything else.
+    let counts: Vec<Vec<(Vec<Value>, u64)>> = probes
+        .iter()
+        .map(|p| {
+            address_refs
+                .iter()
+                .filter(|(t, _)| p.target.collection == "address" && p.referencing.collection == *t)
+                .map(|(_, n)| (vec![Value::Int(5)], *n))
+                .collect()
+        })
+        .collect();
+    sharing::assess(&world, found, &probes, &counts)
+}
+
+fn plan_shop(shop: &Shop, found: &[FoundRows], sharing: &Sharing) -> erasure::ErasurePlan {
+    let mut random = |n: usize| "x".repeat(n);
+    let mut maskers = Maskers {
+        hmac: None,
+        random: &mut random,
+    };
+    erasure::plan(
+        &shop.world(),
+        &erasure::Request {
+            found,
+            today: d("2026-11-21"),
+            already_erased: &BTreeSet::new(),
+            sharing,
+        },
+        &mut maskers,
+    )
+}
+
+#[test]
+fn an_address_other_people_point_at_is_never_changed_and_the_persons_link_goes() {
+    let shop = Shop::new();
+    let found = mary();
+    // Address 5: Mary's customer row and one staff row point at it.
+    let sharing = assess_shop(&shop, &found, &[("customer", 1), ("staff", 1)]);
+    let addr = CollectionRef {
+        dataset: "shop".into(),
+        collection: "address".into(),
+    };
+    let shared = sharing.get(&addr, 0).expect("address 5 is shared");
+    assert_eq!(
+        shared.with,
+        [sharing::SharedWith {
+            collection: "shop.staff".into(),
+            rows: 1
+        }]
+    );
+    let plan = plan_shop(&shop, &found, &sharing);
+    let steps = describe(&plan.steps["shop"]);
+    assert!(
+        !steps.iter().any(|s| s.contains("address[")),
+        "the shared address is not touched: {steps:?}"
+    );
+    assert_eq!(plan.shared.len(), 2, "{:?}", plan.shared);
+    assert!(plan.shared.iter().any(|s| s.collection == addr));
+}
+
+#[test]
+fn an_address_only_the_person_points_at_is_theirs_to_erase() {
+    let shop = Shop::new();
+    let found = mary();
+    let sharing = assess_shop(&shop, &found, &[("customer", 1)]);
+    let addr = CollectionRef {
+        dataset: "shop".into(),
+        collection: "address".into(),
+    };
+    assert!(sharing.get(&addr, 0).is_none());
+    let plan = plan_shop(&shop, &found, &sharing);
+    assert!(
+        describe(&plan.steps["shop"]).contains(&"update address[id=5]: street=NULL".to_owned()),
+        "{:?}",
+        describe(&plan.steps["shop"])
+    );
+}
+
+#[test]
+fn a_rental_that_also_belongs_to_a_staff_member_is_kept_and_only_the_persons_link_removed() {
+    // The map says rentals belong to the staff member too; Mary is not staff member 7.
+    let shop = Shop::new();
+    let found = mary();
+    let sharing = assess_shop(&shop, &found, &[("customer", 1)]);
+    let rental = CollectionRef {
+        dataset: "shop".into(),
+        collection: "rental".into(),
+    };
+    let shared = sharing.get(&rental, 0).expect("the rental is shared");
+    assert_eq!(shared.with[0].collection, "shop.staff");
+    let plan = plan_shop(&shop, &found, &sharing);
+    let steps = describe(&plan.steps["shop"]);
+    assert!(
+        !steps.iter().any(|s| s.starts_with("delete rental")),
+        "not deleted although rentals are deleted by policy: {steps:?}"
+    );
+    // customer_id is NOT NULL: the link stays, and the plan says why.
+    assert!(
+        plan.kept.iter().any(|k| k.field == "customer_id"
+            && matches!(&k.reason, KeepReason::LinkToShared { why } if why.contains("NOT NULL"))),
+        "{:?}",
+        plan.kept
+    );
+    // The rental still refers to Mary's customer row, so that row stays (masked).
+    assert!(
+        steps.contains(&"update customer[id=1]: email=NULL name=NULL address_id=NULL".to_owned())
+            || steps
+                .iter()
+                .any(|s| s.starts_with("update customer[id=1]") && s.contains("email=NULL")),
+        "{steps:?}"
+    );
+    assert!(
+        !steps.iter().any(|s| s == "delete customer[id=1]"),
+        "{steps:?}"
+    );
+}
+
+#[test]
+fn a_row_other_rows_point_at_is_masked_not_deleted() {
+    // Staff member 7 is erased; customers' rentals (not found for them) point at the row.
+    let shop = Shop::new();
+    let register = load(&SHOP_REGISTER.replace(
+        "\"shop.rental\" = \"delete\"",
+        "\"shop.rental\" = \"delete\"\n\"shop.staff\" = \"delete\"",
+    ))
+    .unwrap();
+    let shop = Shop {
+        register,
+        map: shop.map,
+    };
+    let found = vec![rows(
+        "staff",
+        &["id", "email", "address_id"],
+        vec![vec![Value::Int(7), t("sven@hyr.se"), Value::Int(5)]],
+        Reach::Identity,
+    )];
+    let world = shop.world();
+    let probes = sharing::probes(&world, &found);
+    assert!(
+        probes
+            .iter()
+            .any(|p| p.target.collection == "staff" && p.referencing.collection == "rental"),
+        "{probes:?}"
+    );
+    let counts: Vec<Vec<(Vec<Value>, u64)>> = probes
+        .iter()
+        .map(|p| {
+            if p.referencing.collection == "rental" {
+                vec![(vec![Value::Int(7)], 3)]
+            } else {
+                vec![]
+            }
+        })
+        .collect();
+    let sharing = sharing::assess(&world, &found, &probes, &counts);
+    let plan = plan_shop(&shop, &found, &sharing);
+    assert_eq!(
+        describe(&plan.steps["shop"]),
+        ["update staff[id=7]: email=NULL"]
+    );
+}
+
+#[test]
+fn a_second_erasure_leaves_hashed_fields_of_a_kept_row_alone() {
+    // The demoted row (kept because a held invoice refers to it) was hashed by the first
+    // run; the ledger says so, and the second run must not hash the hash.
+    let fx = Fixture::new();
+    let register = load(&format!(
+        "{REGISTER}\n[erasure.fields]\n\"hosting.customer.email\" = {{ strategy = \"hmac\" }}\n\"hosting.invoice.amount\" = {{ strategy = \"fixed\", value = \"0\" }}\n"
+    ))
+    .unwrap();
+    let fx = Fixture {
+        register,
+        map: fx.map,
+    };
+    let hmac = |s: &str| format!("h({s})");
+    let plan_with = |found: &[FoundRows], erased: &BTreeSet<(String, String, String)>| {
+        let mut random = |n: usize| "x".repeat(n);
+        let mut maskers = Maskers {
+            hmac: Some(&hmac),
+            random: &mut random,
+        };
+        erasure::plan(
+            &fx.world(),
+            &erasure::Request {
+                found,
+                today: d("2026-11-21"),
+                already_erased: erased,
+                sharing: &Default::default(),
+            },
+            &mut maskers,
+        )
+    };
+    let first = plan_with(&anna(), &BTreeSet::new());
+    assert!(first.blockers.is_empty(), "{:?}", first.blockers);
+    assert!(
+        describe(&first.steps["hosting"])
+            .iter()
+            .any(|s| s.contains("customer[id=1]") && s.contains("email=\"h(anna@example.se)\"")),
+        "{:?}",
+        describe(&first.steps["hosting"])
+    );
+    // After the first run: the hash is in place and the ledger records it.
+    let mut after = anna();
+    after[0].rows[0][1] = t("h(anna@example.se)");
+    after[0].rows[0][2] = t("");
+    after[1].rows[0][2] = Value::Null;
+    after[1].rows[0][3] = Value::Null;
+    after[1].rows[0][4] = Value::Int(0);
+    after[2].rows[0][2] = Value::Null;
+    after.pop();
+    let ledger = BTreeSet::from([(
+        "hosting.customer".to_owned(),
+        "id=1".to_owned(),
+        "email".to_owned(),
+    )]);
+    let second = plan_with(&after, &ledger);
+    assert_eq!(
+        second.step_count(),
+        0,
+        "{:?}",
+        describe(&second.steps["hosting"])
+    );
+    assert!(
+        second
+            .kept
+            .iter()
+            .any(|k| k.field == "email" && k.reason == KeepReason::AlreadyErased)
+    );
+}
+
+#[test]
+fn a_fixed_timestamp_read_back_with_its_zone_is_not_planned_again() {
+    let ts = Column {
+        ..col("t", ColumnKind::Timestamp, false)
+    };
+    assert!(erasure::same_stored_value(
+        Some(&ts),
+        &t("1970-01-01 00:00:00+00"),
+        &t("1970-01-01 00:00:00")
+    ));
+    assert!(!erasure::same_stored_value(
+        Some(&ts),
+        &t("2024-05-01 10:00:00+00"),
+        &t("1970-01-01 00:00:00")
+    ));
+    let dec = col("d", ColumnKind::Decimal, false);
+    assert!(erasure::same_stored_value(
+        Some(&dec),
+        &t("0.00"),
+        &Value::Float(0.0)
+    ));
+}
+
+#[test]
+fn a_fixed_value_that_does_not_fit_the_column_blocks_the_erasure() {
+    let register = load(&format!(
+        "{REGISTER}\n[erasure.fields]\n\"hosting.invoice.amount\" = {{ strategy = \"fixed\", value = \"not a number\" }}\n"
+    ))
+    .unwrap();
+    let fx = Fixture {
+        register,
+        map: Fixture::new().map,
+    };
+    let plan = plan_erasure(&fx, &anna(), &BTreeSet::new());
+    assert!(
+        plan.blockers
+            .iter()
+            .any(|b| b.field.as_deref() == Some("amount") && b.why.contains("not a number")),
+        "{:?}",
+        plan.blockers
+    );
+}
+
+#[test]
+fn row_keys_read_back_from_the_ledger() {
+    let cols = |c: &[&str]| c.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
+    let key = vec![
+        ("order".to_owned(), t("a=1,b")),
+        ("line".to_owned(), Value::Int(2)),
+    ];
+    let s = erasure::key_string(&key);
+    assert_eq!(
+        erasure::parse_key_string(&s, &cols(&["order", "line"])),
+        Some(vec!["a=1,b".to_owned(), "2".to_owned()])
+    );
+    assert_eq!(
+        erasure::parse_key_string("id=11", &cols(&["id"])),
+        Some(vec!["11".to_owned()])
+    );
+    assert_eq!(erasure::parse_key_string("id=11", &cols(&["nr"])), None);
 }

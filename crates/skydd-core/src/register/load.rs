@@ -286,7 +286,7 @@ impl Validator<'_> {
             .filter_map(|c| self.cookie(c, &purpose_ids))
             .collect();
 
-        let databases = self.databases(&raw.databases, &event_keys);
+        let databases = self.databases(&raw.databases, &event_keys, &known_subjects);
         let erasure = raw.erasure.map(|e| self.erasure(e)).unwrap_or_default();
         let state_path = raw.state.and_then(|s| Self::string(&s.path));
 
@@ -868,6 +868,7 @@ impl Validator<'_> {
         &mut self,
         dbs: &[Spanned<raw::RawDatabase>],
         custom_events: &[&str],
+        known_subjects: &BTreeSet<String>,
     ) -> Vec<Database> {
         let mut out: Vec<Database> = Vec::new();
         for d in dbs {
@@ -994,6 +995,17 @@ impl Validator<'_> {
                     }
                 }
             }
+            let subjects = r
+                .subjects
+                .iter()
+                .map(|(collection, keys)| {
+                    let keys = raw::many(&Some(keys.clone()))
+                        .iter()
+                        .filter_map(|k| self.reference(k, known_subjects, "data subject"))
+                        .collect();
+                    (collection.clone(), keys)
+                })
+                .collect();
             out.push(Database {
                 name,
                 kind,
@@ -1001,6 +1013,7 @@ impl Validator<'_> {
                 dataset: r.dataset.get_ref().trim().to_owned(),
                 schema: Self::string(&r.schema),
                 events,
+                subjects,
                 span: span(d),
             });
         }

@@ -145,6 +145,9 @@ pub struct Database {
     /// Retention events bound to columns: when `last_activity` happened for a row of
     /// `customer` is `customer.last_login_at`.
     pub events: Vec<(crate::retention::Event, ColumnRef)>,
+    /// Whom the people found in a collection are (`customer`, `employee`…), by collection:
+    /// a register extract then speaks only of the purposes that concern them.
+    pub subjects: Vec<(String, Vec<String>)>,
     /// Where it stands.
     #[serde(skip)]
     pub span: Option<Span>,

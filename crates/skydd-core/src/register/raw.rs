@@ -164,6 +164,8 @@ pub struct RawDatabase {
     pub schema: Option<S>,
     #[serde(default)]
     pub events: std::collections::BTreeMap<String, Spanned<OneOrMany>>,
+    #[serde(default)]
+    pub subjects: std::collections::BTreeMap<String, Spanned<OneOrMany>>,
 }
 
 /// `"null"` or `{ strategy = "fixed", value = "…" }`.

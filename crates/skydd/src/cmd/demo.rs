@@ -110,7 +110,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     }
 
     let ctx = Ctx::open(&register, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(true).await?;
     let anna = vec![(
         Identity::parse(IdentityKind::Email, "anna.andersson@example.se", today)?,
         "anna.andersson@example.se".to_owned(),
@@ -119,8 +119,13 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     heading("2. Anna Andersson asks for a register extract (GDPR art. 15)");
     let found = find(&ctx, &anna, today).await?;
     let world = ctx.world();
-    let pkg =
-        skydd_core::package::build(&world, &found.found, vec![anna[0].0.subject_key()], today);
+    let pkg = skydd_core::package::build(
+        &world,
+        &found.found,
+        vec![anna[0].0.subject_key()],
+        today,
+        Default::default(),
+    );
     println!(
         "Found in {:.1} ms with {} statements:",
         found.millis, found.statements
@@ -181,7 +186,8 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
 
     heading("4. The retention sweep: what is due today");
     let (plan, counted) = plan_with(&ctx, &store, today).await?;
-    print_plan(&plan, &counted);
+    let distinct = super::retention::distinct_due(&ctx, &counted).await?;
+    print_plan(&plan, &counted, &distinct);
     heading("   … and the sweep itself");
     let report = run_with(&ctx, &store, today, 1000, false).await?;
     print_run(&report);

@@ -6,14 +6,17 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use jiff::civil::Date;
 use skydd_connect::read::{self, Access};
 use skydd_connect::write;
 use skydd_core::datamap::graph;
 use skydd_core::identity::{Identity, IdentityKind};
 use skydd_core::package;
-use skydd_core::plan::erasure::{self, ErasurePlan, KeepReason, Maskers, Step};
+use skydd_core::plan::World;
+use skydd_core::plan::erasure::{self, ErasurePlan, FoundRows, KeepReason, Maskers, Step};
+use skydd_core::plan::rectification;
+use skydd_core::plan::sharing::{self, Sharing};
 use skydd_core::rights;
 use skydd_core::value::Value;
 use skydd_store::{Hold, RequestRecord, Store};
@@ -126,6 +129,7 @@ fn done_request(
             .unwrap_or_default(),
         completed: Some(jiff::Timestamp::now().to_string()),
         summary: summary.to_string(),
+        status: "done".into(),
     }
 }
 
@@ -134,10 +138,24 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
     let received = date_arg(args.received.as_deref(), "--received")?;
     let ids = identities(&args.ids, received)?;
     let ctx = Ctx::open(path, None).await?;
+    let store = ctx.store(true).await?;
     let found = find(&ctx, &ids, received).await?;
     let world = ctx.world();
-    let pkg = package::build(&world, &found.found, keys(&ids), received);
+    let extras = extras(&ctx, &store, &world, &ids, &found).await?;
+    let pkg = package::build(&world, &found.found, keys(&ids), received, extras);
     let rows: usize = pkg.data.iter().map(|c| c.rows.len()).sum();
+    if !pkg.unreached.is_empty() {
+        eprintln!(
+            "{}: the identities given do not reach {} in the data map, so this answer may miss the person's data there: {}. Give those collections an identity or a reference (`skydd map check` lists them), or mark them `skip_processing` if they hold no personal data",
+            paint("warning", Style::Warning, report::stderr_color()),
+            if pkg.unreached.len() == 1 {
+                "one collection".to_owned()
+            } else {
+                format!("{} collections", pkg.unreached.len())
+            },
+            pkg.unreached.join(", ")
+        );
+    }
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create `{}`", dir.display()))?;
@@ -166,6 +184,12 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         for c in &pkg.data {
             println!("  {:<40} {} row(s)", c.collection, c.rows.len());
         }
+        if !pkg.held.is_empty() {
+            println!(
+                "Kept after an earlier erasure by legal obligations: {} field(s) (in the extract with purpose, statute and end date).",
+                pkg.held.len()
+            );
+        }
         if let Some(due) = pkg.due {
             println!("Received {received}; answer by {due} (GDPR art. 12.3).");
         }
@@ -180,7 +204,6 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
             println!("Wrote the access package and report to {}/", dir.display());
         }
     }
-    let store = ctx.store().await?;
     store
         .record_request(&done_request(
             request_id("access", &ids),
@@ -192,6 +215,94 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         .await?;
     ctx.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What skydd itself knows of the person besides the rows found: fields kept by legal
+/// obligations after an erasure (read back from the databases by key, since the person's
+/// identity may no longer lead to them), their requests and restrictions, and the
+/// collections the traversal did not reach.
+async fn extras(
+    ctx: &Ctx,
+    store: &Store,
+    world: &World<'_>,
+    ids: &[(Identity, String)],
+    found: &Access,
+) -> anyhow::Result<package::Extras> {
+    let subjects = keys(ids);
+    let holds = store.holds_of(&subjects).await?;
+    let mut by_collection: BTreeMap<String, Vec<&Hold>> = BTreeMap::new();
+    for h in &holds {
+        by_collection
+            .entry(h.collection.clone())
+            .or_default()
+            .push(h);
+    }
+    let mut held = Vec::new();
+    for (collection, hs) in by_collection {
+        let Some(coll) = package::collection_ref(&collection) else {
+            continue;
+        };
+        let key = world.row_key(&coll);
+        let mut fields: Vec<String> = hs.iter().map(|h| h.field.clone()).collect();
+        fields.sort();
+        fields.dedup();
+        let keys: Vec<Vec<String>> = hs
+            .iter()
+            .filter_map(|h| erasure::parse_key_string(&h.row_key, &key))
+            .collect();
+        let rows = match (ctx.dbs.get(&coll.dataset), ctx.schemas.get(&coll.dataset)) {
+            (Some(db), Some(schema)) if !key.is_empty() => {
+                read::rows_by_key(db, schema, &coll.collection, &key, &fields, &keys).await?
+            }
+            _ => Vec::new(),
+        };
+        for h in hs {
+            let value = erasure::parse_key_string(&h.row_key, &key).and_then(|k| {
+                let row = rows.iter().find(|(rk, _)| *rk == k)?;
+                let i = fields.iter().position(|f| *f == h.field)?;
+                row.1.get(i).cloned()
+            });
+            let categories = world
+                .map
+                .field(&skydd_core::datamap::FieldRef {
+                    collection: coll.clone(),
+                    field: h.field.clone(),
+                })
+                .map(|f| f.categories.clone())
+                .unwrap_or_default();
+            held.push(package::HeldField {
+                collection: h.collection.clone(),
+                key: h.row_key.clone(),
+                field: h.field.clone(),
+                value,
+                categories,
+                purpose: h.purpose.clone(),
+                statute: h.statute.clone(),
+                until: h.until.as_deref().and_then(|d| d.parse().ok()),
+            });
+        }
+    }
+    let mut records = package::Records::default();
+    for r in store.requests_of(&subjects).await? {
+        records.requests.push(package::RecordedRequest {
+            kind: r.kind,
+            received: r.received,
+            status: r.status,
+            completed: r.completed,
+        });
+    }
+    for s in &subjects {
+        for r in store.active(s).await? {
+            records
+                .restrictions
+                .push((r.kind.key().to_owned(), r.purpose, r.since));
+        }
+    }
+    Ok(package::Extras {
+        unreached: found.unreached.iter().map(ToString::to_string).collect(),
+        held,
+        records,
+    })
 }
 
 /// `skydd export`: the portable data as JSON and CSV in a zip.
@@ -298,9 +409,26 @@ pub struct EraseOutcome {
     pub rows_found: usize,
     /// Dry run.
     pub dry_run: bool,
+    /// Times the plan was made again because rows changed between planning and writing.
+    pub replanned: usize,
 }
 
+/// Which rows found other people share: the counts the core asks for, made in the
+/// databases, and the core's verdict.
+pub async fn sharing(ctx: &Ctx, world: &World<'_>, found: &[FoundRows]) -> anyhow::Result<Sharing> {
+    let probes = sharing::probes(world, found);
+    let counts = read::count_references(&probes, &ctx.dbs, &ctx.schemas).await?;
+    Ok(sharing::assess(world, found, &probes, &counts))
+}
+
+/// How many times an erasure is planned afresh when rows keep changing under it.
+const PLAN_ATTEMPTS: usize = 3;
+
 /// Plans (and unless `dry_run`, executes) the erasure of the person named by `ids`.
+///
+/// Writes are conditional on the values the plan read; when another writer (a retention
+/// sweep) changed them meanwhile, the transaction rolls back and the erasure is planned
+/// again from fresh rows. A plan with blockers runs nothing and is recorded as failed.
 pub async fn erase_with(
     ctx: &Ctx,
     store: &Store,
@@ -308,156 +436,253 @@ pub async fn erase_with(
     today: Date,
     dry_run: bool,
 ) -> anyhow::Result<EraseOutcome> {
-    let found = find(ctx, ids, today).await?;
     let world = ctx.world();
     let key = ctx.hmac_key()?;
     let hmac = key.as_ref().map(|k| move |s: &str| hmac_hex(k, s));
     let hmac_ref: Option<&dyn Fn(&str) -> String> =
         hmac.as_ref().map(|h| h as &dyn Fn(&str) -> String);
-    let mut random = random_string;
-    let mut maskers = Maskers {
-        hmac: hmac_ref,
-        random: &mut random,
-    };
-    let erased = store.erased().await?;
-    let plan = erasure::plan(
-        &world,
-        &erasure::Request {
-            found: &found.found,
-            today,
-            already_erased: &erased,
-        },
-        &mut maskers,
-    );
-    let rows_found = found.found.iter().map(|f| f.rows.len()).sum();
-    let mut executed = Vec::new();
-    if !dry_run && plan.problems.is_empty() {
-        let request = request_id("erasure", ids);
-        for (dataset, steps) in write::by_dataset(&plan.steps) {
-            let db = ctx
-                .dbs
-                .get(dataset)
-                .ok_or_else(|| anyhow::anyhow!("no database for dataset `{dataset}`"))?;
-            let done = write::apply(db, &ctx.schemas[dataset], steps).await.with_context(|| {
-                let before: Vec<&str> = executed.iter().map(|(d, _, _): &(String, usize, u64)| d.as_str()).collect();
-                if before.is_empty() {
-                    format!("the erasure in `{dataset}` was rolled back; nothing was changed")
-                } else {
-                    format!("the erasure in `{dataset}` was rolled back; already done in: {}. Run it again to finish", before.join(", "))
-                }
-            })?;
-            executed.push((dataset.clone(), done.statements, done.rows));
-        }
-        // Remember values replaced by keyed hashes or random text, so a second run leaves
-        // them alone.
-        let marks: Vec<(String, String, String)> = plan
-            .steps
-            .values()
-            .flatten()
-            .filter_map(|s| match s {
-                Step::Update {
-                    collection,
-                    key,
-                    set,
-                } => Some(
-                    set.iter()
-                        .filter(|c| {
-                            matches!(
-                                c.strategy,
-                                skydd_core::datamap::Masking::Hmac
-                                    | skydd_core::datamap::Masking::Random { .. }
-                            )
-                        })
-                        .map(|c| {
-                            (
-                                collection.to_string(),
-                                erasure::key_string(key),
-                                c.field.clone(),
-                            )
-                        })
-                        .collect::<Vec<_>>(),
-                ),
-                Step::Delete { .. } => None,
-            })
-            .flatten()
-            .collect();
-        store.mark_erased(&request, &marks).await?;
-        let subjects = keys(ids);
-        let mut holds = Vec::new();
-        let mut allowed = BTreeSet::new();
-        for k in plan.holds() {
-            if let KeepReason::LegalObligation {
-                purpose,
-                statute,
-                until,
-            } = &k.reason
-            {
-                allowed.insert(purpose.clone());
-                for s in &subjects {
-                    holds.push(Hold {
-                        subject: s.clone(),
-                        collection: k.collection.to_string(),
-                        row_key: erasure::key_string(&k.key),
-                        field: k.field.clone(),
-                        purpose: purpose.clone(),
-                        statute: statute.clone(),
-                        until: until.map(|d| d.to_string()),
-                    });
-                }
-            }
-        }
-        store.record_holds(&holds).await?;
-        // What is kept may be used only for the obligation that keeps it (Art. 18(2)).
-        if !holds.is_empty() {
-            let allowed: Vec<String> = allowed.into_iter().collect();
-            for s in &subjects {
-                store
-                    .restrict(
-                        s,
-                        rights::Kind::ErasureHold,
-                        None,
-                        &allowed,
-                        Some("kept after erasure by a legal obligation"),
-                    )
-                    .await?;
-            }
-        }
-        store
-            .record_request(&done_request(
-                request,
-                "erasure",
-                ids,
+    let request = request_id("erasure", ids);
+    let mut executed: Vec<(String, usize, u64)> = Vec::new();
+    let mut replanned = 0;
+    let (plan, rows_found) = loop {
+        let found = find(ctx, ids, today).await?;
+        let shared = sharing(ctx, &world, &found.found).await?;
+        let erased = store.erased().await?;
+        let mut random = random_string;
+        let mut maskers = Maskers {
+            hmac: hmac_ref,
+            random: &mut random,
+        };
+        let plan = erasure::plan(
+            &world,
+            &erasure::Request {
+                found: &found.found,
                 today,
-                serde_json::json!({ "steps": plan.step_count(), "held": holds.len() }),
-            ))
+                already_erased: &erased,
+                sharing: &shared,
+            },
+            &mut maskers,
+        );
+        let rows_found: usize = found.found.iter().map(|f| f.rows.len()).sum();
+        if dry_run || !plan.blockers.is_empty() {
+            break (plan, rows_found);
+        }
+        match execute(ctx, &plan, &mut executed).await {
+            Ok(()) => break (plan, rows_found),
+            Err(e) if is_conflict(&e) && replanned + 1 < PLAN_ATTEMPTS => {
+                tracing::warn!("{e:#}; planning again from fresh rows");
+                replanned += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    if !dry_run && !plan.blockers.is_empty() {
+        let blockers: Vec<String> = plan.blockers.iter().map(blocker_text).collect();
+        store
+            .record_request(&RequestRecord {
+                status: "failed".into(),
+                completed: None,
+                ..done_request(
+                    request,
+                    "erasure",
+                    ids,
+                    today,
+                    serde_json::json!({ "blockers": blockers }),
+                )
+            })
             .await?;
+    } else if !dry_run {
+        record_erasure(store, &plan, ids, today, request).await?;
     }
     Ok(EraseOutcome {
         plan,
         executed,
         rows_found,
         dry_run,
+        replanned,
     })
+}
+
+fn is_conflict(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<skydd_connect::DbError>(),
+            Some(skydd_connect::DbError::Conflict { .. })
+        )
+    })
+}
+
+/// One line for a blocker: where, and what to do.
+pub fn blocker_text(b: &erasure::Blocker) -> String {
+    let mut at = b.collection.to_string();
+    if let Some(k) = &b.key {
+        at += &format!(" [{k}]");
+    }
+    if let Some(f) = &b.field {
+        at += &format!(" {f}");
+    }
+    format!("{at}: {}", b.why)
+}
+
+/// Applies the plan, one transaction per database, appending what each did to `executed`.
+async fn execute(
+    ctx: &Ctx,
+    plan: &ErasurePlan,
+    executed: &mut Vec<(String, usize, u64)>,
+) -> anyhow::Result<()> {
+    for (dataset, steps) in write::by_dataset(&plan.steps) {
+        let db = ctx
+            .dbs
+            .get(dataset)
+            .ok_or_else(|| anyhow::anyhow!("no database for dataset `{dataset}`"))?;
+        let done = write::apply(db, &ctx.schemas[dataset], steps)
+            .await
+            .with_context(|| {
+                let before: Vec<&str> = executed.iter().map(|(d, _, _)| d.as_str()).collect();
+                if before.is_empty() {
+                    format!("the erasure in `{dataset}` was rolled back; nothing was changed")
+                } else {
+                    format!(
+                        "the erasure in `{dataset}` was rolled back; already done in: {}. Run it again to finish",
+                        before.join(", ")
+                    )
+                }
+            })?;
+        executed.push((dataset.clone(), done.statements, done.rows));
+    }
+    Ok(())
+}
+
+/// Records a carried-out erasure: values replaced by keyed hashes or random text (so a
+/// second run leaves them alone), the fields kept by legal obligations and the restriction
+/// that limits them to those obligations (Art. 18(2)), and the request.
+async fn record_erasure(
+    store: &Store,
+    plan: &ErasurePlan,
+    ids: &[(Identity, String)],
+    today: Date,
+    request: String,
+) -> anyhow::Result<()> {
+    let marks: Vec<(String, String, String)> = plan
+        .steps
+        .values()
+        .flatten()
+        .filter_map(|s| match s {
+            Step::Update {
+                collection,
+                key,
+                set,
+            } => Some(
+                set.iter()
+                    .filter(|c| {
+                        matches!(
+                            c.strategy,
+                            skydd_core::datamap::Masking::Hmac
+                                | skydd_core::datamap::Masking::Random { .. }
+                        )
+                    })
+                    .map(|c| {
+                        (
+                            collection.to_string(),
+                            erasure::key_string(key),
+                            c.field.clone(),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Step::Delete { .. } => None,
+        })
+        .flatten()
+        .collect();
+    store.mark_erased(&request, &marks).await?;
+    let subjects = keys(ids);
+    let mut holds = Vec::new();
+    let mut allowed = BTreeSet::new();
+    for k in plan.holds() {
+        if let KeepReason::LegalObligation {
+            purpose,
+            statute,
+            until,
+        } = &k.reason
+        {
+            allowed.insert(purpose.clone());
+            for s in &subjects {
+                holds.push(Hold {
+                    subject: s.clone(),
+                    collection: k.collection.to_string(),
+                    row_key: erasure::key_string(&k.key),
+                    field: k.field.clone(),
+                    purpose: purpose.clone(),
+                    statute: statute.clone(),
+                    until: until.map(|d| d.to_string()),
+                });
+            }
+        }
+    }
+    store.record_holds(&holds).await?;
+    if !holds.is_empty() {
+        let allowed: Vec<String> = allowed.into_iter().collect();
+        for s in &subjects {
+            store
+                .restrict(
+                    s,
+                    rights::Kind::ErasureHold,
+                    None,
+                    &allowed,
+                    Some("kept after erasure by a legal obligation"),
+                )
+                .await?;
+        }
+    }
+    store
+        .record_request(&done_request(
+            request,
+            "erasure",
+            ids,
+            today,
+            serde_json::json!({
+                "steps": plan.step_count(),
+                "held": holds.len(),
+                "shared_rows_kept": plan.shared.len(),
+            }),
+        ))
+        .await?;
+    Ok(())
 }
 
 /// Prints an erasure's plan and outcome.
 pub fn print_erasure(o: &EraseOutcome) {
     let color = report::stdout_color();
+    let blocked = !o.plan.blockers.is_empty();
+    let title = match (o.dry_run, blocked) {
+        (_, true) => "Erasure refused: nothing was changed.",
+        (true, false) => "Erasure plan (dry run):",
+        (false, false) => "Erasure:",
+    };
     println!(
         "{} {} row(s) found; {} step(s){}:",
-        paint(
-            if o.dry_run {
-                "Erasure plan (dry run):"
-            } else {
-                "Erasure:"
-            },
-            Style::Bold,
-            color
-        ),
+        paint(title, Style::Bold, color),
         o.rows_found,
         o.plan.step_count(),
-        if o.dry_run { " that would run" } else { "" }
+        if o.dry_run || blocked {
+            " that would run"
+        } else {
+            ""
+        }
     );
+    if blocked {
+        println!(
+            "{}",
+            paint(
+                "Cannot erase (fix these first; the request is recorded as failed):",
+                Style::Error,
+                color
+            )
+        );
+        for b in &o.plan.blockers {
+            println!("  {}", blocker_text(b));
+        }
+    }
     for (dataset, steps) in &o.plan.steps {
         for s in steps {
             match s {
@@ -467,14 +692,18 @@ pub fn print_erasure(o: &EraseOutcome) {
                     set,
                 } => {
                     for c in set {
+                        let how = if c.unlink {
+                            "unlink from a shared row"
+                        } else {
+                            strategy_name(&c.strategy)
+                        };
                         println!(
-                            "  {dataset}  {:<21} [{}]  {:<16} {} → {}  ({})",
+                            "  {dataset}  {:<21} [{}]  {:<16} {} → {}  ({how})",
                             collection.collection,
                             erasure::key_string(key),
                             c.field,
                             c.before,
                             c.after,
-                            strategy_name(&c.strategy)
                         );
                     }
                 }
@@ -486,6 +715,29 @@ pub fn print_erasure(o: &EraseOutcome) {
                     );
                 }
             }
+        }
+    }
+    if !o.plan.shared.is_empty() {
+        println!(
+            "{}",
+            paint(
+                "Kept unchanged, shared with other people (the person's link to each is removed where the schema allows):",
+                Style::Warning,
+                color
+            )
+        );
+        for sh in &o.plan.shared {
+            let with: Vec<String> = sh
+                .with
+                .iter()
+                .map(|w| format!("{} row(s) of {}", w.rows, w.collection))
+                .collect();
+            println!(
+                "  {:<24} [{}]  also belongs to {}",
+                sh.collection.to_string(),
+                erasure::key_string(&sh.key),
+                with.join(", ")
+            );
         }
     }
     let holds: Vec<_> = o.plan.holds().collect();
@@ -520,27 +772,28 @@ pub fn print_erasure(o: &EraseOutcome) {
         .plan
         .kept
         .iter()
-        .filter(|k| {
-            matches!(
-                k.reason,
-                KeepReason::CannotMask { .. } | KeepReason::ReadOnly
-            )
+        .filter_map(|k| match &k.reason {
+            KeepReason::ReadOnly => Some((k, "read-only in the data map".to_owned())),
+            KeepReason::LinkToShared { why } => Some((k, why.clone())),
+            _ => None,
         })
         .collect();
-    for k in other {
-        let why = match &k.reason {
-            KeepReason::CannotMask { why } => why.clone(),
-            _ => "read-only in the data map".into(),
-        };
+    if !other.is_empty() {
+        println!("{}", paint("Not erased, and why:", Style::Warning, color));
+    }
+    for (k, why) in other {
         println!(
-            "  not erased: {} [{}] {}: {why}",
+            "  {} [{}] {}: {why}",
             k.collection,
             erasure::key_string(&k.key),
             k.field
         );
     }
-    for p in &o.plan.problems {
-        println!("  {}: {p}", paint("problem", Style::Error, color));
+    if o.replanned > 0 {
+        println!(
+            "Rows changed while the erasure was planned; planned again {} time(s) from fresh rows.",
+            o.replanned
+        );
     }
     for (dataset, statements, rows) in &o.executed {
         println!(
@@ -565,7 +818,7 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
     let today = date_arg(args.today.as_deref(), "--today")?;
     let ids = identities(&args.ids, today)?;
     let ctx = Ctx::open(path, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(true).await?;
     let outcome = erase_with(&ctx, &store, &ids, today, args.dry_run).await?;
     if args.json {
         report::print_json(&serde_json::to_value(&outcome)?);
@@ -573,7 +826,7 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
         print_erasure(&outcome);
     }
     ctx.close().await;
-    if !outcome.plan.problems.is_empty() {
+    if !outcome.plan.blockers.is_empty() {
         return Err(Reported(1).into());
     }
     Ok(ExitCode::SUCCESS)
@@ -644,60 +897,49 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
     }
     let found = find(&ctx, &ids, today).await?;
     let world = ctx.world();
-    let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (coll, field, text) in &sets {
-        let table = ctx
-            .schemas
-            .get(&coll.dataset)
-            .and_then(|s| s.table(&coll.collection));
-        let Some(column) = table.and_then(|t| t.column(field)) else {
-            errors.push(format!(
-                "{coll}: column `{field}` does not exist in the database"
-            ));
-            continue;
-        };
-        let after = match column.parse(text) {
-            Ok(v) => v,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        let key_cols = world.row_key(coll);
-        let Some(rows) = found.found.iter().find(|f| &f.collection == coll) else {
-            continue;
-        };
-        for row in &rows.rows {
-            let key: Option<Vec<(String, Value)>> = key_cols
-                .iter()
-                .map(|c| rows.get(row, c).map(|v| (c.clone(), v.clone())))
-                .collect();
-            let Some(key) = key else { continue };
-            let before = rows.get(row, field).cloned().unwrap_or(Value::Null);
-            if before == after {
-                continue;
-            }
-            steps
-                .entry(coll.dataset.clone())
-                .or_default()
-                .push(Step::Update {
-                    collection: coll.clone(),
-                    key,
-                    set: vec![erasure::Change {
-                        field: field.clone(),
-                        strategy: skydd_core::datamap::Masking::Fixed {
-                            value: text.clone(),
-                        },
-                        before,
-                        after: after.clone(),
-                    }],
-                });
-        }
+    let shared = sharing(&ctx, &world, &found.found).await?;
+    let edits: Vec<rectification::Edit> = sets
+        .into_iter()
+        .map(|(collection, field, value)| rectification::Edit {
+            collection,
+            field,
+            value,
+        })
+        .collect();
+    let plan = rectification::plan(&world, &found.found, &shared, &edits);
+    if !plan.errors.is_empty() {
+        return Err(usage(format!(
+            "nothing was changed: {}",
+            plan.errors.join("; ")
+        )));
     }
-    if !errors.is_empty() {
-        return Err(usage(format!("nothing was changed: {}", errors.join("; "))));
+    if !plan.shared.is_empty() {
+        let rows: Vec<String> = plan
+            .shared
+            .iter()
+            .map(|s| {
+                let with: Vec<String> = s
+                    .with
+                    .iter()
+                    .map(|w| format!("{} row(s) of {}", w.rows, w.collection))
+                    .collect();
+                format!(
+                    "{} [{}] also belongs to {}",
+                    s.collection,
+                    erasure::key_string(&s.key),
+                    with.join(", ")
+                )
+            })
+            .collect();
+        eprintln!(
+            "{}: nothing was changed: the person shares these rows with others, and changing them would change the others' data too:\n  {}\nGive the person a row of their own (e.g. a new address row, linked from theirs), then rectify that.",
+            paint("error", Style::Error, report::stderr_color()),
+            rows.join("\n  ")
+        );
+        ctx.close().await;
+        return Err(Reported(1).into());
     }
+    let steps = plan.steps;
     let changes: Vec<serde_json::Value> = steps
         .values()
         .flatten()
@@ -708,7 +950,9 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
                 set,
             } => Some(serde_json::json!({
                 "collection": collection.to_string(), "key": erasure::key_string(key),
-                "field": set[0].field, "before": set[0].before, "after": set[0].after,
+                "changes": set.iter().map(|c| serde_json::json!({
+                    "field": c.field, "before": c.before, "after": c.after,
+                })).collect::<Vec<_>>(),
             })),
             Step::Delete { .. } => None,
         })
@@ -719,7 +963,7 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
             let done = write::apply(&ctx.dbs[dataset], &ctx.schemas[dataset], s).await?;
             executed.push((dataset.clone(), done.statements, done.rows));
         }
-        ctx.store()
+        ctx.store(true)
             .await?
             .record_request(&done_request(
                 request_id("rectification", &ids),
@@ -740,15 +984,23 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
                 "Nothing to change: the rows found already hold these values (or none were found)."
             );
         }
-        for c in &changes {
-            println!(
-                "  {} [{}] {}: {} → {}",
-                c["collection"].as_str().unwrap_or(""),
-                c["key"].as_str().unwrap_or(""),
-                c["field"].as_str().unwrap_or(""),
-                c["before"],
-                c["after"]
-            );
+        for step in steps.values().flatten() {
+            if let Step::Update {
+                collection,
+                key,
+                set,
+            } = step
+            {
+                for c in set {
+                    println!(
+                        "  {collection} [{}] {}: {} → {}",
+                        erasure::key_string(key),
+                        c.field,
+                        c.before,
+                        c.after
+                    );
+                }
+            }
         }
         for (d, s, r) in &executed {
             println!("Committed in `{d}`: {s} statement(s), {r} row(s), one transaction.");
@@ -758,9 +1010,5 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
         }
     }
     ctx.close().await;
-    if errors.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        bail!("{}", errors.join("; "))
-    }
+    Ok(ExitCode::SUCCESS)
 }

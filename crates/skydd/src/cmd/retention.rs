@@ -29,6 +29,27 @@ pub struct Counted {
     pub due: u64,
 }
 
+/// Distinct rows due per collection: jobs of one collection may mask different fields of
+/// the same row, so their counts do not add up.
+pub async fn distinct_due(ctx: &Ctx, counted: &[Counted]) -> anyhow::Result<BTreeMap<String, u64>> {
+    let mut by: BTreeMap<String, Vec<&Counted>> = BTreeMap::new();
+    for c in counted {
+        by.entry(c.job.collection.to_string()).or_default().push(c);
+    }
+    let mut out = BTreeMap::new();
+    for (collection, cs) in by {
+        let due = if cs.len() == 1 {
+            cs[0].due
+        } else {
+            let d = &cs[0].job.collection.dataset;
+            let jobs: Vec<&retention::Job> = cs.iter().map(|c| &c.job).collect();
+            sweep::count_distinct(&ctx.dbs[d], &ctx.schemas[d], &jobs).await?
+        };
+        out.insert(collection, due);
+    }
+    Ok(out)
+}
+
 /// Plans the sweep, leaving out the rows of people who restricted processing (Art. 18: their
 /// data must be kept, e.g. for a legal claim), and counts what each job would touch.
 pub async fn plan_with(
@@ -98,21 +119,26 @@ fn action(a: &Action) -> String {
 pub async fn plan(path: &Path, args: &RetentionPlanArgs) -> anyhow::Result<ExitCode> {
     let today = date_arg(args.today.as_deref(), "--today")?;
     let ctx = Ctx::open(path, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(false).await?;
     let (plan, counted) = plan_with(&ctx, &store, today).await?;
+    let distinct = distinct_due(&ctx, &counted).await?;
     if args.json {
-        report::print_json(
-            &serde_json::json!({ "today": today, "jobs": counted, "unenforced": plan.unenforced }),
-        );
+        report::print_json(&serde_json::json!({
+            "today": today,
+            "jobs": counted,
+            "rows_due": distinct,
+            "rows_due_in_all": distinct.values().sum::<u64>(),
+            "unenforced": plan.unenforced,
+        }));
     } else {
-        print_plan(&plan, &counted);
+        print_plan(&plan, &counted, &distinct);
     }
     ctx.close().await;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints a counted plan.
-pub fn print_plan(plan: &RetentionPlan, counted: &[Counted]) {
+pub fn print_plan(plan: &RetentionPlan, counted: &[Counted], distinct: &BTreeMap<String, u64>) {
     let color = report::stdout_color();
     println!(
         "{}",
@@ -154,8 +180,8 @@ pub fn print_plan(plan: &RetentionPlan, counted: &[Counted]) {
             u.why
         );
     }
-    let total: u64 = counted.iter().map(|c| c.due).sum();
-    println!("{total} row(s) due in all.");
+    let total: u64 = distinct.values().sum();
+    println!("{total} row(s) due in all (each row counted once, however many jobs touch it).");
 }
 
 /// What one job did.
@@ -190,6 +216,8 @@ pub struct RunReport {
     pub rows_per_second: f64,
     /// Holds whose time ran out, released.
     pub holds_released: u64,
+    /// Jobs that failed (the others ran): (collection, what went wrong).
+    pub failed: Vec<(String, String)>,
 }
 
 /// Runs the sweep.
@@ -205,6 +233,7 @@ pub async fn run_with(
     let started = Instant::now();
     let target = sweep::TARGET;
     let mut jobs = Vec::new();
+    let mut failed: Vec<(String, String)> = Vec::new();
     let mut total = 0u64;
     let total_due: u64 = counted.iter().map(|c| c.due).sum();
     let bar = if progress && total_due > 0 {
@@ -233,19 +262,31 @@ pub async fn run_with(
         let (mut rows, mut batches, mut max_tx) = (0u64, 0u64, Duration::ZERO);
         let mut size = batch.max(1);
         let mut cursor = sweep::Cursor::default();
-        while let Some((n, took)) = sweep::run_batch(db, schema, &c.job, size, &mut cursor).await? {
-            rows += n;
-            batches += 1;
-            max_tx = max_tx.max(took);
-            size = sweep::next_batch(size, took, target);
-            if let Some(b) = &bar {
-                b.inc(n);
-            }
-            if batches % 20 == 0 {
-                store.progress_run(run, total + rows, "{}").await?;
+        // A failing job is reported and the sweep goes on: one table's problem must not
+        // keep every other table's data past its time, nor hide what was already done.
+        loop {
+            match sweep::run_batch(db, schema, &c.job, size, &mut cursor).await {
+                Ok(Some((n, took))) => {
+                    rows += n;
+                    batches += 1;
+                    max_tx = max_tx.max(took);
+                    size = sweep::next_batch(size, took, target);
+                    if let Some(b) = &bar {
+                        b.inc(n);
+                    }
+                    if batches % 20 == 0 {
+                        store.progress_run(run, total + rows, "{}").await?;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    failed.push((c.job.collection.to_string(), e.to_string()));
+                    break;
+                }
             }
         }
         total += rows;
+        store.progress_run(run, total, "{}").await?;
         jobs.push(JobRun {
             collection: c.job.collection.to_string(),
             action: action(&c.job.action),
@@ -267,9 +308,15 @@ pub async fn run_with(
         jobs,
         rows: total,
         holds_released,
+        failed,
+    };
+    let status = if report.failed.is_empty() {
+        "done"
+    } else {
+        "failed"
     };
     store
-        .finish_run(run, "done", total, &serde_json::to_string(&report)?)
+        .finish_run(run, status, total, &serde_json::to_string(&report)?)
         .await?;
     Ok(report)
 }
@@ -298,13 +345,19 @@ pub fn print_run(r: &RunReport) {
             r.holds_released
         );
     }
+    for (collection, why) in &r.failed {
+        eprintln!(
+            "{}: the job on {collection} failed; the other jobs ran: {why}",
+            paint("error", Style::Error, report::stderr_color())
+        );
+    }
 }
 
 /// `skydd retention run`.
 pub async fn run(path: &Path, args: &RetentionRunArgs) -> anyhow::Result<ExitCode> {
     let today = date_arg(args.today.as_deref(), "--today")?;
     let ctx = Ctx::open(path, None).await?;
-    let store = ctx.store().await?;
+    let store = ctx.store(false).await?;
     let report = run_with(&ctx, &store, today, args.batch, !args.json).await?;
     if args.json {
         report::print_json(&serde_json::to_value(&report)?);
@@ -312,5 +365,9 @@ pub async fn run(path: &Path, args: &RetentionRunArgs) -> anyhow::Result<ExitCod
         print_run(&report);
     }
     ctx.close().await;
-    Ok(ExitCode::SUCCESS)
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -42,7 +42,7 @@ pub async fn restrict(path: &Path, args: &RestrictArgs) -> anyhow::Result<ExitCo
         check_purpose(&reg, p)?;
     }
     let ids = identities(&args.ids, today())?;
-    let store = open_store(path, &reg).await?;
+    let store = open_store(path, &reg, true).await?;
     for (id, _) in &ids {
         let key = id.subject_key();
         if args.lift {
@@ -108,7 +108,7 @@ pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> 
         vec![p]
     };
     let ids = identities(&args.ids, today())?;
-    let store = open_store(path, &reg).await?;
+    let store = open_store(path, &reg, true).await?;
     for (id, _) in &ids {
         let key = id.subject_key();
         for p in &purposes {
@@ -142,7 +142,7 @@ pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCo
         )));
     }
     let ids = identities(&args.ids, today())?;
-    let store = open_store(path, &reg).await?;
+    let store = open_store(path, &reg, true).await?;
     for (id, _) in &ids {
         store
             .restrict(
@@ -166,7 +166,7 @@ pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCo
 pub async fn may(path: &Path, args: &MayArgs) -> anyhow::Result<ExitCode> {
     let (_, reg) = report::load_register(path, false)?;
     check_purpose(&reg, &args.purpose)?;
-    let store = open_store(path, &reg).await?;
+    let store = open_store(path, &reg, false).await?;
     let today = today();
     if args.stdin {
         // One read of every active record, then a lookup per address.
@@ -250,7 +250,7 @@ fn describe(r: &rights::Restriction) -> String {
 /// `skydd requests`.
 pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> {
     let (_, reg) = report::load_register(path, false)?;
-    let store = open_store(path, &reg).await?;
+    let store = open_store(path, &reg, false).await?;
     let list = store.requests().await?;
     if args.json {
         report::print_json(&serde_json::json!(list.iter().map(|r| serde_json::json!({
@@ -272,5 +272,19 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
             r.kind, r.subject, r.received
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `skydd state init`.
+pub async fn state_init(path: &Path) -> anyhow::Result<ExitCode> {
+    let (_, reg) = report::load_register(path, false)?;
+    let file = crate::ctx::state_file(path, &reg);
+    if file.exists() {
+        println!("skydd's state is at `{}` (already there).", file.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let store = open_store(path, &reg, true).await?;
+    store.close().await;
+    println!("Created skydd's state at `{}`.", file.display());
     Ok(ExitCode::SUCCESS)
 }

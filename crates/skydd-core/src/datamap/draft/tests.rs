@@ -13,6 +13,7 @@ fn table(name: &str, spec: &str) -> Table {
         primary_key: Vec::new(),
         foreign_keys: Vec::new(),
         indexes: Vec::new(),
+        expression_indexes: Vec::new(),
     };
     for entry in spec.split(',').map(str::trim) {
         let (def, target) = match entry.split_once("->") {
@@ -41,6 +42,7 @@ fn table(name: &str, spec: &str) -> Table {
                 .and_then(|n| n.trim_end_matches(')').parse().ok()),
             sql_type,
             nullable: true,
+            case_insensitive: false,
         });
     }
     t

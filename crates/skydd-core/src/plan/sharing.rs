@@ -1,0 +1,343 @@
+//! Whose row is it? Before an erasure or a rectification touches a row the traversal
+//! reached, the planner must know whether the row also belongs to someone else, because
+//! changing it would change (or destroy) their data too.
+//!
+//! A row is reached in one of three ways ([`Reach`]), and each says how it can be shared:
+//!
+//! - **By the person's identity** (their customer row, found by their e-mail): theirs.
+//! - **As a child** (an invoice found by the customer's id): it belongs to every row its
+//!   *owner links* name — the references the data map lets the traversal come in by
+//!   (`direction: from` or undirected). A rental whose map links it to a customer and to a
+//!   staff member belongs to both; when only one of them is the person, it is shared.
+//!   Checked in memory, from the rows found.
+//! - **As a referenced row** (the address a customer row points at): it belongs to every
+//!   row that points at it. Other customers, staff members and stores may point at the same
+//!   address; that is counted in the database ([`probes`] → the connector counts →
+//!   [`assess`]), minus the person's own referencing rows.
+//!
+//! A shared row is never changed. Instead, the person's link to it is removed where the
+//! schema allows (the link column set to NULL), so the row no longer relates to them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::World;
+use super::erasure::{FoundRows, Reach};
+use crate::datamap::{CollectionRef, Direction};
+use crate::value::Value;
+
+/// A count the connector must make: how many rows of `referencing` point at each of
+/// `values` (tuples of `target`'s `references` columns) through `columns`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Probe {
+    /// The collection whose reached rows may be shared.
+    pub target: CollectionRef,
+    /// The collection whose rows may point at them.
+    pub referencing: CollectionRef,
+    /// Its columns holding the reference.
+    pub columns: Vec<String>,
+    /// The target's columns they hold.
+    pub references: Vec<String>,
+    /// The target's values (one tuple per distinct referenced row key).
+    pub values: Vec<Vec<Value>>,
+}
+
+/// Someone else a row belongs to: the rows of a collection, other than the person's, that
+/// point at it (or that it is linked to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SharedWith {
+    /// `dataset.collection`.
+    pub collection: String,
+    /// How many of its rows (other than the person's).
+    pub rows: u64,
+}
+
+/// A link between a row of the person and a shared row: `columns` of row `row` of
+/// `collection` hold it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Link {
+    /// The collection holding the link columns.
+    pub collection: CollectionRef,
+    /// The row (index into that collection's found rows).
+    pub row: usize,
+    /// The columns holding the reference.
+    pub columns: Vec<String>,
+}
+
+/// One shared row.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SharedRow {
+    /// Who else it belongs to.
+    pub with: Vec<SharedWith>,
+    /// The person's links to it, to be removed where the schema allows.
+    pub links: Vec<Link>,
+}
+
+/// Every shared row among the rows found, by collection and row index.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Sharing {
+    /// Shared rows.
+    pub rows: BTreeMap<CollectionRef, BTreeMap<usize, SharedRow>>,
+    /// Rows the traversal did not find point at these rows (another customer's rental at a
+    /// staff member's row): whatever their reach, such a row cannot be deleted without
+    /// breaking (or, with `ON DELETE CASCADE`, deleting) other people's rows.
+    pub pointed_at: BTreeMap<CollectionRef, BTreeMap<usize, Vec<SharedWith>>>,
+}
+
+impl Sharing {
+    /// The shared row `row` of `collection`, if it is shared.
+    pub fn get(&self, collection: &CollectionRef, row: usize) -> Option<&SharedRow> {
+        self.rows.get(collection)?.get(&row)
+    }
+
+    /// Who else points at row `row` of `collection`, when anyone does.
+    pub fn pointed_at(&self, collection: &CollectionRef, row: usize) -> Option<&[SharedWith]> {
+        self.pointed_at
+            .get(collection)?
+            .get(&row)
+            .map(Vec::as_slice)
+    }
+
+    /// Link columns of row `row` of `collection` that point at shared rows.
+    pub fn links_from(&self, collection: &CollectionRef, row: usize) -> Vec<&Link> {
+        let mut out: Vec<&Link> = self
+            .rows
+            .values()
+            .flat_map(BTreeMap::values)
+            .flat_map(|s| &s.links)
+            .filter(|l| &l.collection == collection && l.row == row)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Number of shared rows.
+    pub fn len(&self) -> usize {
+        self.rows.values().map(BTreeMap::len).sum()
+    }
+
+    /// True when no row is shared.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn entry(&mut self, collection: &CollectionRef, row: usize) -> &mut SharedRow {
+        self.rows
+            .entry(collection.clone())
+            .or_default()
+            .entry(row)
+            .or_default()
+    }
+}
+
+/// The (referencing collection, its columns, the target's columns) pairs that can point at
+/// rows of `target`: the live schema's foreign keys and the data map's references, in any
+/// direction, from any collection of the same dataset (the schema) or any dataset (the map).
+fn links_to(
+    world: &World<'_>,
+    target: &CollectionRef,
+) -> Vec<(CollectionRef, Vec<String>, Vec<String>)> {
+    let mut out: Vec<(CollectionRef, Vec<String>, Vec<String>)> = Vec::new();
+    if let Some(schema) = world.schemas.get(&target.dataset) {
+        for (t, fk) in schema.referencing(&target.collection) {
+            out.push((
+                CollectionRef {
+                    dataset: target.dataset.clone(),
+                    collection: t.name.clone(),
+                },
+                fk.columns.clone(),
+                fk.references.clone(),
+            ));
+        }
+    }
+    for c in world.map.collections() {
+        for f in &c.fields {
+            for r in f.references.iter().filter(|r| &r.to.collection == target) {
+                let link = (
+                    c.key.clone(),
+                    vec![f.name.clone()],
+                    vec![r.to.field.clone()],
+                );
+                if !out.contains(&link) {
+                    out.push(link);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn tuple(found: &FoundRows, row: &[Value], columns: &[String]) -> Option<Vec<Value>> {
+    columns
+        .iter()
+        .map(|c| found.get(row, c).filter(|v| !v.is_null()).cloned())
+        .collect()
+}
+
+fn tuple_key(values: &[Value]) -> String {
+    values
+        .iter()
+        .map(Value::key)
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+/// The counts needed to tell whether rows reached as referenced rows are shared, and
+/// whether rows an erasure would delete are pointed at by rows it did not find.
+pub fn probes(world: &World<'_>, found: &[FoundRows]) -> Vec<Probe> {
+    let mut out = Vec::new();
+    for f in found {
+        let deletable = world.row_policy(&f.collection) == crate::register::RowPolicy::Delete;
+        let referenced: Vec<usize> = (0..f.rows.len())
+            .filter(|&i| deletable || f.reach(i) == Reach::Referenced)
+            .collect();
+        if referenced.is_empty() {
+            continue;
+        }
+        for (referencing, columns, references) in links_to(world, &f.collection) {
+            let mut seen = BTreeSet::new();
+            let values: Vec<Vec<Value>> = referenced
+                .iter()
+                .filter_map(|&i| tuple(f, &f.rows[i], &references))
+                .filter(|t| seen.insert(tuple_key(t)))
+                .collect();
+            if !values.is_empty() {
+                out.push(Probe {
+                    target: f.collection.clone(),
+                    referencing,
+                    columns,
+                    references,
+                    values,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Which rows found are shared, from the probes' counts (`counts[i]` answers `probes[i]`:
+/// each value tuple with the number of rows pointing at it) and the owner links of rows
+/// reached as children.
+pub fn assess(
+    world: &World<'_>,
+    found: &[FoundRows],
+    probes: &[Probe],
+    counts: &[Vec<(Vec<Value>, u64)>],
+) -> Sharing {
+    let mut sharing = Sharing::default();
+    let found_of = |c: &CollectionRef| found.iter().find(|f| &f.collection == c);
+    // Referenced rows: pointed at by rows that are not the person's.
+    for (probe, counts) in probes.iter().zip(counts) {
+        let Some(target) = found_of(&probe.target) else {
+            continue;
+        };
+        let own = found_of(&probe.referencing);
+        for (values, in_db) in counts {
+            let key = tuple_key(values);
+            // The person's own rows pointing at it.
+            let own_rows: Vec<usize> = own.map_or_else(Vec::new, |o| {
+                (0..o.rows.len())
+                    .filter(|&i| {
+                        tuple(o, &o.rows[i], &probe.columns).is_some_and(|t| tuple_key(&t) == key)
+                    })
+                    .collect()
+            });
+            let others = in_db.saturating_sub(own_rows.len() as u64);
+            if others == 0 {
+                continue;
+            }
+            let name = probe.referencing.to_string();
+            for i in 0..target.rows.len() {
+                if tuple(target, &target.rows[i], &probe.references)
+                    .is_none_or(|t| tuple_key(&t) != key)
+                {
+                    continue;
+                }
+                let pointed = sharing
+                    .pointed_at
+                    .entry(probe.target.clone())
+                    .or_default()
+                    .entry(i)
+                    .or_default();
+                match pointed.iter_mut().find(|w| w.collection == name) {
+                    Some(w) => w.rows += others,
+                    None => pointed.push(SharedWith {
+                        collection: name.clone(),
+                        rows: others,
+                    }),
+                }
+                if target.reach(i) != Reach::Referenced {
+                    continue;
+                }
+                let shared = sharing.entry(&probe.target, i);
+                match shared.with.iter_mut().find(|w| w.collection == name) {
+                    Some(w) => w.rows += others,
+                    None => shared.with.push(SharedWith {
+                        collection: name.clone(),
+                        rows: others,
+                    }),
+                }
+                for &r in &own_rows {
+                    let link = Link {
+                        collection: probe.referencing.clone(),
+                        row: r,
+                        columns: probe.columns.clone(),
+                    };
+                    if !shared.links.contains(&link) {
+                        shared.links.push(link);
+                    }
+                }
+            }
+        }
+    }
+    // Children: every owner link must lead to the person's rows.
+    for f in found {
+        let Some(collection) = world.map.collection(&f.collection) else {
+            continue;
+        };
+        for (i, row) in f.rows.iter().enumerate() {
+            if f.reach(i) != Reach::Child {
+                continue;
+            }
+            let mut others: Vec<SharedWith> = Vec::new();
+            let mut mine: Vec<Link> = Vec::new();
+            for field in &collection.fields {
+                for r in field
+                    .references
+                    .iter()
+                    .filter(|r| matches!(r.direction, Direction::From | Direction::Both))
+                {
+                    let Some(value) = f.get(row, &field.name).filter(|v| !v.is_null()) else {
+                        continue;
+                    };
+                    let theirs = found_of(&r.to.collection).is_none_or(|p| {
+                        !p.rows.iter().any(|pr| {
+                            p.get(pr, &r.to.field)
+                                .is_some_and(|v| v.key() == value.key())
+                        })
+                    });
+                    if theirs {
+                        others.push(SharedWith {
+                            collection: r.to.collection.to_string(),
+                            rows: 1,
+                        });
+                    } else {
+                        mine.push(Link {
+                            collection: f.collection.clone(),
+                            row: i,
+                            columns: vec![field.name.clone()],
+                        });
+                    }
+                }
+            }
+            if !others.is_empty() {
+                let shared = sharing.entry(&f.collection, i);
+                shared.with.extend(others);
+                shared.links.extend(mine);
+            }
+        }
+    }
+    sharing
+}
