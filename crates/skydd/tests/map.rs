@@ -216,7 +216,7 @@ async fn a_collection_found_from_two_people_is_shared() {
     assert_eq!(code, 0, "{found:#?}");
     assert_eq!(
         the(&found, "webbplatsnu.message"),
-        "warning webbplatsnu.message: its rows are found from several people (sender_id → customer, recipient_id → customer): each row is treated as shared by the people it names, so one person's erasure leaves it for the others | fix: if a row belongs to one of them, keep `direction: from` only on that person's reference and drop the others' `references` (the columns stay keys)"
+        "warning webbplatsnu.message: its rows are found from several people (sender_id → customer, recipient_id → customer): a row that names someone else too is shared, and an erasure leaves it unchanged (removing the person's link where the column allows NULL) | fix: if a row belongs to one of them, keep `direction: from` only on that person's reference and drop the others' `references` (the columns stay keys)"
     );
     // One owner: no finding.
     edit(

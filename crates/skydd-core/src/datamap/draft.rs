@@ -1068,7 +1068,7 @@ fn table_notes(
             None,
             NoteKind::Ambiguous,
             format!(
-                "each row names several people or their rows ({}): it is reached from each of them and treated as shared. If a row belongs to one of them, keep `direction: from` only on that one's reference and drop the other `references`",
+                "each row names several people or their rows ({}): it is reached from each of them, and a row that names someone else too is shared (an erasure leaves it and removes the person's link). If a row belongs to one of them, keep `direction: from` only on that one's reference and drop the other `references`",
                 links.join(", ")
             ),
         );
@@ -1128,7 +1128,7 @@ fn table_notes(
                 None,
                 NoteKind::SharedDetail,
                 format!(
-                    "a person's details, pointed at by {}: an erasure masks the row a person points at, so make sure no two people (or a person and the company) share a row",
+                    "a person's details, pointed at by {}: a row others point at too is shared, and an erasure leaves it and removes the person's link, so each person's details should be a row of their own",
                     refs.join(", ")
                 ),
             );

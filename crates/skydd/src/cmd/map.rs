@@ -349,7 +349,7 @@ fn shared(ctx: &Ctx, out: &mut Vec<Finding>) {
                 "warning",
                 c.key.to_string(),
                 format!(
-                    "its rows are found from several people ({}): each row is treated as shared by the people it names, so one person's erasure leaves it for the others",
+                    "its rows are found from several people ({}): a row that names someone else too is shared, and an erasure leaves it unchanged (removing the person's link where the column allows NULL)",
                     links.join(", ")
                 ),
                 Some(
