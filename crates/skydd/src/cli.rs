@@ -180,13 +180,33 @@ pub struct IdentityArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MapCommand {
-    /// Compare the data map with the live schema (tables, columns, types, indexes) and with
-    /// the register (categories no purpose covers, unbound events).
-    #[command(after_help = "Example:
-  skydd map check --source main")]
+    /// Compare the data map with the live schema and the register.
+    ///
+    /// Errors: collections no identity reaches, and cycles; collections, columns, event
+    /// columns and purpose scopes that do not exist; declared types that do not fit;
+    /// personal fields no purpose covers; live tables left out of the map that
+    /// hold personal data; fixed masking values ([erasure.fields], masking_strategy_override)
+    /// the column does not accept; NOT NULL columns that are not text whose masking would
+    /// write NULL; [erasure] keys that name nothing in the map.
+    ///
+    /// Warnings: lookup columns without an index (with the CREATE INDEX); tables left out that
+    /// may hold personal data; retention that cannot be enforced (an event bound to no column
+    /// of the collection or of one it refers to, no rule, no primary key); events bound to a
+    /// column that no retention rule uses; collections found from several people, whose rows
+    /// are treated as shared; categories of purposes no field holds.
+    #[command(after_help = "Examples:
+  skydd map check --source main
+  skydd map check --json")]
     Check(MapCheckArgs),
-    /// Draft a fideslang dataset from a live database, with keys, references and categories
-    /// guessed from column names, for a person to review.
+    /// Draft a fideslang dataset from a live database, for a person to review.
+    ///
+    /// Requests start at people's tables (an e-mail, a personnummer, or a phone beside a
+    /// person's name) and follow only what belongs to each person: a person's row points at
+    /// its details (`direction: to`, e.g. customer.address_id); rows pointing at a person's
+    /// row, or at rows owned by one, are owned (`direction: from`, e.g. rental.customer_id).
+    /// Staff tables own nothing; links between people are not followed; rows naming several
+    /// people are shared. Categories come only from strong evidence. Every decision a person
+    /// must make is a `# review:` comment; tables no one reaches are `skip_processing`.
     #[command(after_help = "Example:
   skydd map draft --source main --out datamap/main.yml")]
     Draft(MapDraftArgs),

@@ -5,8 +5,11 @@
 //! field, every masking strategy is known. [`graph::traversal`] orders the collections so
 //! each is queried once, after everything that feeds it.
 
+pub mod draft;
 mod fides;
 pub mod graph;
+
+pub use draft::draft;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -4,11 +4,16 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::ExitCode;
 
+use jiff::civil::Date;
 use serde::Serialize;
 use skydd_connect::Db;
-use skydd_core::datamap::graph;
-use skydd_core::schema::{ColumnKind, Schema};
+use skydd_core::datamap::{CollectionRef, Direction, Masking, graph};
+use skydd_core::plan::World;
+use skydd_core::plan::erasure::{Maskers, masked};
+use skydd_core::retention::Event;
+use skydd_core::schema::ColumnKind;
 use skydd_core::taxonomy::is_within;
+use skydd_core::value::Value;
 
 use crate::cli::{MapCheckArgs, MapDraftArgs};
 use crate::ctx::{self, Ctx, usage};
@@ -61,8 +66,8 @@ fn type_fits(declared: &str, kind: ColumnKind) -> bool {
     }
 }
 
-/// Compares the map with the live schemas and the register.
-pub fn findings(ctx: &Ctx) -> Vec<Finding> {
+/// Compares the map with the live schemas and the register, as of `today` (for retention).
+pub fn findings(ctx: &Ctx, today: Date) -> Vec<Finding> {
     let mut out = Vec::new();
     let world = ctx.world();
     if let Err(e) = graph::check(&ctx.map) {
@@ -250,13 +255,329 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
             }
         }
     }
+    unmapped(ctx, &mut out);
+    shared(ctx, &mut out);
+    let unmaskable = masking(ctx, &world, &mut out);
+    retention(ctx, &world, today, &unmaskable, &mut out);
     out
+}
+
+/// Live tables the map leaves out although they hold personal data: no request would find
+/// it, no retention rule would erase it.
+fn unmapped(ctx: &Ctx, out: &mut Vec<Finding>) {
+    for (dataset, schema) in &ctx.schemas {
+        let source = ctx
+            .dataset_of
+            .iter()
+            .find(|(_, k)| *k == dataset)
+            .map_or(dataset.as_str(), |(name, _)| name.as_str());
+        for t in skydd_core::datamap::draft::survey(schema).tables.values() {
+            let key = CollectionRef {
+                dataset: dataset.clone(),
+                collection: t.name.clone(),
+            };
+            if ctx.map.collection(&key).is_some() {
+                continue;
+            }
+            let strong: Vec<String> = t
+                .columns
+                .iter()
+                .filter(|c| c.is_personal())
+                .map(|c| format!("{} ({})", c.name, c.category.unwrap_or("an identity")))
+                .collect();
+            let weak: Vec<String> = t
+                .columns
+                .iter()
+                .filter_map(|c| Some(format!("{} ({}?)", c.name, c.weak?)))
+                .collect();
+            let fix = Some(format!(
+                "run `skydd map draft --source {source}` and copy its `{}` collection into the data map; if it holds no one's personal data, add it with `fides_meta: {{skip_processing: true}}`",
+                t.name
+            ));
+            if !strong.is_empty() {
+                finding(
+                    out,
+                    "error",
+                    key.to_string(),
+                    format!(
+                        "table `{}` is not in the data map but holds personal data: {} (requests and retention never see it)",
+                        t.name,
+                        strong.join(", ")
+                    ),
+                    fix,
+                );
+            } else if !weak.is_empty() {
+                finding(
+                    out,
+                    "warning",
+                    key.to_string(),
+                    format!(
+                        "table `{}` is not in the data map; these columns may hold personal data: {}",
+                        t.name,
+                        weak.join(", ")
+                    ),
+                    fix,
+                );
+            }
+        }
+    }
+}
+
+/// Collections reached from two or more people (or twice from one kind): their rows are
+/// treated as shared by the people they name.
+fn shared(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let holds_identity = |r: &CollectionRef| {
+        ctx.map
+            .collection(r)
+            .is_some_and(|c| !c.skip && c.fields.iter().any(|f| f.identity.is_some()))
+    };
+    for c in ctx.map.collections().filter(|c| !c.skip) {
+        let links: Vec<String> = c
+            .fields
+            .iter()
+            .flat_map(|f| {
+                f.references
+                    .iter()
+                    .filter(|r| r.direction != Direction::To && r.to.collection != c.key)
+                    .filter(|r| holds_identity(&r.to.collection))
+                    .map(move |r| format!("{} → {}", f.name, r.to.collection.collection))
+            })
+            .collect();
+        if links.len() >= 2 {
+            finding(
+                out,
+                "warning",
+                c.key.to_string(),
+                format!(
+                    "its rows are found from several people ({}): a row that names someone else too is shared, and an erasure leaves it unchanged (removing the person's link where the column allows NULL)",
+                    links.join(", ")
+                ),
+                Some(
+                    "if a row belongs to one of them, keep `direction: from` only on that person's reference and drop the others' `references` (the columns stay keys)"
+                        .into(),
+                ),
+            );
+        }
+    }
+}
+
+/// A value a column certainly accepts, for the fix of a masking finding.
+fn example_value(kind: ColumnKind) -> &'static str {
+    match kind {
+        ColumnKind::Integer | ColumnKind::Float | ColumnKind::Decimal => "0",
+        ColumnKind::Bool => "false",
+        ColumnKind::Date => "1970-01-01",
+        ColumnKind::Timestamp => "1970-01-01 00:00:00",
+        _ => "…",
+    }
+}
+
+/// Masking that cannot be written to its column: fixed values that do not parse, and NULL
+/// for NOT NULL columns that are not text. Returns the fields found, so retention does not
+/// report them twice.
+fn masking(
+    ctx: &Ctx,
+    world: &World<'_>,
+    out: &mut Vec<Finding>,
+) -> BTreeSet<(CollectionRef, String)> {
+    let mut bad = BTreeSet::new();
+    let column = |c: &CollectionRef, f: &str| {
+        ctx.schemas
+            .get(&c.dataset)
+            .and_then(|s| s.table(&c.collection))
+            .and_then(|t| t.column(f))
+    };
+    // [erasure.fields]: each key must name a mapped field, and a fixed value must fit it.
+    for (key, m) in &ctx.register.erasure.fields {
+        let found = ctx.map.collections().find_map(|c| {
+            let name = key.strip_prefix(&format!("{}.", c.key))?;
+            c.field(name).map(|f| (c, f))
+        });
+        let Some((c, f)) = found else {
+            // Only the datasets checked here can be judged.
+            if ctx
+                .schemas
+                .keys()
+                .any(|d| key.starts_with(&format!("{d}.")))
+            {
+                finding(
+                    out,
+                    "error",
+                    "[erasure.fields]",
+                    format!(
+                        "`{key}` names no field of the data map, so its strategy is never used"
+                    ),
+                    Some("write it as `dataset.collection.field`, as in the data map".into()),
+                );
+            }
+            continue;
+        };
+        if let (Masking::Fixed { value }, Some(col)) = (m, column(&c.key, &f.name))
+            && let Err(e) = col.parse(value)
+        {
+            bad.insert((c.key.clone(), f.name.clone()));
+            finding(
+                out,
+                "error",
+                format!("[erasure.fields] `{key}`"),
+                format!("the fixed value does not fit the column: {e}"),
+                Some(format!(
+                    "choose a value the column accepts, e.g. `{}`",
+                    example_value(col.kind)
+                )),
+            );
+        }
+    }
+    for (key, _) in &ctx.register.erasure.collections {
+        let mapped = ctx.map.collections().any(|c| c.key.to_string() == *key);
+        if !mapped
+            && ctx
+                .schemas
+                .keys()
+                .any(|d| key.starts_with(&format!("{d}.")))
+        {
+            finding(
+                out,
+                "error",
+                "[erasure.collections]",
+                format!(
+                    "`{key}` names no collection of the data map, so its row policy is never used"
+                ),
+                None,
+            );
+        }
+    }
+    for c in ctx.map.collections().filter(|c| !c.skip) {
+        for f in &c.fields {
+            let Some(col) = column(&c.key, &f.name) else {
+                continue;
+            };
+            let at = format!("{}.{}", c.key, f.name);
+            if let Some(Masking::Fixed { value }) = &f.masking
+                && let Err(e) = col.parse(value)
+            {
+                bad.insert((c.key.clone(), f.name.clone()));
+                finding(
+                    out,
+                    "error",
+                    &at,
+                    format!(
+                        "its masking_strategy_override's fixed value does not fit the column: {e}"
+                    ),
+                    None,
+                );
+            }
+            if !f.is_personal() || f.read_only || world.is_key(&c.key, f) {
+                continue;
+            }
+            let strategy = world.masking(&c.key, f);
+            if matches!(strategy, Masking::Fixed { .. }) {
+                continue; // parsed above
+            }
+            let hmac = |s: &str| s.to_owned();
+            let mut random = |n: usize| "x".repeat(n);
+            let mut maskers = Maskers {
+                hmac: Some(&hmac),
+                random: &mut random,
+            };
+            if masked(
+                &strategy,
+                &Value::Text(String::new()),
+                Some(col),
+                &mut maskers,
+            )
+            .is_err()
+            {
+                bad.insert((c.key.clone(), f.name.clone()));
+                finding(
+                    out,
+                    "error",
+                    &at,
+                    format!(
+                        "the column is NOT NULL and {}, but its masking would write NULL: an erasure would fail here",
+                        col.sql_type
+                    ),
+                    Some(format!(
+                        "give it a fixed value in [erasure.fields]: \"{at}\" = {{ strategy = \"fixed\", value = \"{}\" }}",
+                        example_value(col.kind)
+                    )),
+                );
+            }
+        }
+    }
+    bad
+}
+
+/// Retention that cannot be enforced (an event bound to no column, no rule, no key), and
+/// events bound to columns that no rule uses.
+fn retention(
+    ctx: &Ctx,
+    world: &World<'_>,
+    today: Date,
+    reported: &BTreeSet<(CollectionRef, String)>,
+    out: &mut Vec<Finding>,
+) {
+    let plan = skydd_core::plan::retention::plan(world, today);
+    for u in &plan.unenforced {
+        let collection = ctx.map.collection(&u.collection);
+        // Fields no purpose covers are errors above; masking that cannot fit, too.
+        let fields: Vec<&str> = u
+            .fields
+            .iter()
+            .filter(|f| !reported.contains(&(u.collection.clone(), (*f).clone())))
+            .filter(|f| {
+                collection
+                    .and_then(|c| c.field(f))
+                    .is_none_or(|field| !world.covering(&u.collection, field).is_empty())
+            })
+            .map(String::as_str)
+            .collect();
+        if fields.is_empty() {
+            continue;
+        }
+        finding(
+            out,
+            "warning",
+            u.collection.to_string(),
+            format!(
+                "retention is not enforced for {}: {}",
+                fields.join(", "),
+                u.why
+            ),
+            None,
+        );
+    }
+    let used: Vec<&Event> = ctx
+        .register
+        .purposes
+        .iter()
+        .filter_map(|p| p.retention.as_ref()?.rule.event())
+        .collect();
+    for db in &ctx.register.databases {
+        if !ctx.dataset_of.contains_key(&db.name) {
+            continue;
+        }
+        for (event, col) in &db.events {
+            if !used.contains(&event) {
+                finding(
+                    out,
+                    "warning",
+                    format!("database `{}`", db.name),
+                    format!(
+                        "event `{event}` is bound to `{}.{}`, but no purpose's retention rule runs from it",
+                        col.collection, col.column
+                    ),
+                    Some("anchor a purpose's retention on it, or remove the binding from [database.events]".into()),
+                );
+            }
+        }
+    }
 }
 
 /// `skydd map check`.
 pub async fn check(path: &Path, args: &MapCheckArgs) -> anyhow::Result<ExitCode> {
     let ctx = Ctx::open(path, args.source.as_deref()).await?;
-    let found = findings(&ctx);
+    let found = findings(&ctx, crate::cmd::dsr::today());
     let errors = found.iter().filter(|f| f.severity == "error").count();
     if args.json {
         report::print_json(
@@ -295,124 +616,6 @@ pub async fn check(path: &Path, args: &MapCheckArgs) -> anyhow::Result<ExitCode>
     })
 }
 
-/// A category guessed from a column name.
-pub fn guess(table: &str, column: &str, kind: ColumnKind) -> &'static str {
-    let c = column.to_ascii_lowercase();
-    let has = |w: &[&str]| w.iter().any(|x| c == *x || c.split('_').any(|p| p == *x));
-    if has(&["email", "epost", "mail"]) || c.contains("email") {
-        "user.contact.email"
-    } else if has(&["phone", "telefon", "mobile", "mobil", "tel", "cell"]) {
-        "user.contact.phone_number"
-    } else if has(&["personnummer", "pnr", "ssn", "personal_number"]) || c.contains("personnummer")
-    {
-        "user.government_id.national_identification_number"
-    } else if c == "first_name" || c == "fornamn" || c == "given_name" {
-        "user.name.first"
-    } else if c == "last_name" || c == "efternamn" || c == "surname" || c == "family_name" {
-        "user.name.last"
-    } else if has(&["name", "namn"])
-        && !has(&["domain", "file", "product", "host", "table", "user"])
-    {
-        if ["product", "item", "plan", "category"]
-            .iter()
-            .any(|t| table.contains(t))
-        {
-            "system.operations"
-        } else {
-            "user.name"
-        }
-    } else if has(&["street", "address", "adress", "gatuadress"]) {
-        "user.contact.address.street"
-    } else if has(&["city", "ort", "stad"]) {
-        "user.contact.address.city"
-    } else if has(&["zip", "postal", "postnummer", "postcode"]) {
-        "user.contact.address.postal_code"
-    } else if has(&["country", "land"]) {
-        "user.contact.address.country"
-    } else if has(&["ip"]) || c == "remote_addr" {
-        "user.device.ip_address"
-    } else if has(&["password", "passwd"]) {
-        "user.authorization.password"
-    } else if has(&["username", "login"]) {
-        "user.account.username"
-    } else if has(&["birth", "dob", "fodelsedatum", "birthday"]) {
-        "user.demographic.date_of_birth"
-    } else if has(&["iban", "bank", "account_number", "bankgiro"]) {
-        "user.financial.bank_account"
-    } else if has(&["card", "ccn"]) {
-        "user.financial.credit_card"
-    } else if has(&["amount", "total", "price", "belopp"]) {
-        "user.financial"
-    } else if has(&[
-        "message", "body", "comment", "note", "notes", "content", "cv", "letter", "subject",
-    ]) && kind.is_textual()
-    {
-        "user.content.private"
-    } else if has(&["agent"]) {
-        "user.device"
-    } else {
-        "system.operations"
-    }
-}
-
-/// A dataset drafted from a live schema, as YAML.
-pub fn draft_yaml(key: &str, schema: &Schema, source: &str) -> String {
-    let mut out = format!(
-        "# Drafted by `skydd map draft` from database `{source}`.\n# Review every data category before use: they are guessed from column names.\n# Keys and foreign-key references come from the database itself.\ndataset:\n  - fides_key: {key}\n    name: {key}\n    collections:\n"
-    );
-    let person_tables: BTreeSet<&str> = schema
-        .tables
-        .values()
-        .filter(|t| {
-            t.columns
-                .iter()
-                .any(|c| guess(&t.name, &c.name, c.kind) == "user.contact.email")
-        })
-        .map(|t| t.name.as_str())
-        .collect();
-    for t in schema.tables.values() {
-        out += &format!("      - name: {}\n        fields:\n", t.name);
-        for c in &t.columns {
-            let fk = t
-                .foreign_keys
-                .iter()
-                .find(|f| f.columns.len() == 1 && f.columns[0] == c.name);
-            let pk = t.primary_key.contains(&c.name);
-            let mut category = guess(&t.name, &c.name, c.kind);
-            if (pk && person_tables.contains(t.name.as_str()))
-                || fk.is_some_and(|f| person_tables.contains(f.table.as_str()))
-            {
-                category = "user.unique_id";
-            }
-            out += &format!(
-                "          - name: {}\n            data_categories: [{category}]\n",
-                c.name
-            );
-            let mut meta = Vec::new();
-            if pk {
-                meta.push("              primary_key: true".to_owned());
-            }
-            if category == "user.contact.email" {
-                meta.push("              identity: email".to_owned());
-            }
-            meta.push(format!("              data_type: {}", c.kind.fides_type()));
-            if let Some(l) = c.max_len {
-                meta.push(format!("              length: {l}"));
-            }
-            if let Some(f) = fk {
-                meta.push(format!(
-                    "              references:\n                - dataset: {key}\n                  field: {}.{}\n                  direction: from",
-                    f.table, f.references[0]
-                ));
-            }
-            out += "            fides_meta:\n";
-            out += &meta.join("\n");
-            out.push('\n');
-        }
-    }
-    out
-}
-
 /// `skydd map draft`.
 pub async fn draft(path: &Path, args: &MapDraftArgs) -> anyhow::Result<ExitCode> {
     let (_, register) = report::load_register(path, false)?;
@@ -437,24 +640,39 @@ pub async fn draft(path: &Path, args: &MapDraftArgs) -> anyhow::Result<ExitCode>
         );
         return Err(Reported(1).into());
     }
-    let yaml = draft_yaml(args.key.as_deref().unwrap_or(&db.name), &schema, &db.name);
+    let key = args.key.as_deref().unwrap_or(&db.name);
+    let draft = skydd_core::datamap::draft(&schema, key);
+    let yaml = format!(
+        "# From database `{}`.\n{}",
+        db.name.replace(['\n', '\r'], " "),
+        draft.yaml
+    );
     // What we write must load.
-    skydd_core::datamap::parse(&yaml, "draft").map_err(|e| {
-        anyhow::anyhow!(
-            "the draft does not parse ({} errors); please report this",
-            e.len()
-        )
-    })?;
+    let loads = skydd_core::datamap::parse(&yaml, "draft").and_then(skydd_core::datamap::resolve);
+    if let Err(e) = loads {
+        anyhow::bail!(
+            "the draft does not load ({}); please report this",
+            e.first().map(ToString::to_string).unwrap_or_default()
+        );
+    }
     match &args.out {
         Some(out) => {
             fsio::write_atomic(out, yaml.as_bytes())?;
             eprintln!(
-                "wrote {} ({} tables). Review the categories, then `skydd map check`.",
+                "wrote {} ({} tables, {} `# review:` notes). Review them, then `skydd map check`.",
                 out.display(),
-                schema.tables.len()
+                schema.tables.len(),
+                draft.notes.len()
             );
         }
-        None => print!("{yaml}"),
+        None => {
+            print!("{yaml}");
+            eprintln!(
+                "{} tables, {} `# review:` notes to look at.",
+                schema.tables.len(),
+                draft.notes.len()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
