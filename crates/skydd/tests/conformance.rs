@@ -92,7 +92,9 @@ fn fixture(kind: DbKind) -> Vec<String> {
                 ("staff_id", "staff"),
                 ("rental_id", "rental"),
             ] {
-                sql.push(format!("ALTER TABLE payment_{year} ADD FOREIGN KEY ({col}) REFERENCES {table} ({col})"));
+                sql.push(format!(
+                    "ALTER TABLE payment_{year} ADD FOREIGN KEY ({col}) REFERENCES {table} ({col})"
+                ));
             }
         }
         sql.push("CREATE INDEX customer_email_lower ON customer (lower(email))".into());
@@ -278,7 +280,11 @@ impl Shop {
         let mut out = BTreeMap::new();
         for t in schema.tables.values() {
             let cols: Vec<String> = t.columns.iter().map(|c| db.dialect.select(c)).collect();
-            let sql = format!("SELECT {} FROM {}", cols.join(", "), db.dialect.table(&t.name));
+            let sql = format!(
+                "SELECT {} FROM {}",
+                cols.join(", "),
+                db.dialect.table(&t.name)
+            );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_all(db.pool())
                 .await
@@ -330,7 +336,10 @@ impl Shop {
                 .unwrap();
             let sql = match self.kind {
                 DbKind::Postgres => {
-                    format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", quote(self.kind, &name))
+                    format!(
+                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                        quote(self.kind, &name)
+                    )
                 }
                 _ => format!("DROP DATABASE IF EXISTS {}", quote(self.kind, &name)),
             };
@@ -363,10 +372,16 @@ fn text(r: &sqlx::any::AnyRow, i: usize) -> String {
 
 /// The rows an access package holds, as `collection → sorted keys` (`field=value` of the
 /// fields named in `keys`).
-fn package_rows(pkg: &serde_json::Value, keys: &BTreeMap<&str, &[&str]>) -> BTreeMap<String, Vec<String>> {
+fn package_rows(
+    pkg: &serde_json::Value,
+    keys: &BTreeMap<&str, &[&str]>,
+) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for c in pkg["data"].as_array().unwrap() {
-        let name = c["collection"].as_str().unwrap().trim_start_matches("shop.");
+        let name = c["collection"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("shop.");
         let Some(cols) = keys.get(name) else {
             panic!("unexpected collection {name} in the package");
         };
@@ -378,7 +393,10 @@ fn package_rows(pkg: &serde_json::Value, keys: &BTreeMap<&str, &[&str]>) -> BTre
                 cols.iter()
                     .map(|k| {
                         let v = &r[*k]["value"];
-                        format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        format!(
+                            "{k}={}",
+                            v.as_str().map_or_else(|| v.to_string(), str::to_owned)
+                        )
                     })
                     .collect::<Vec<_>>()
                     .join(",")
@@ -486,7 +504,6 @@ async fn conformance(kind: DbKind) {
     //    loads.
     let r = shop.run(&["map", "draft", "--source", "shop", "--out", "shop.yml"]);
     assert_eq!(r.code, 0, "{k}: {}{}", r.stdout, r.stderr);
-    if let Ok(m) = std::env::var("CONF_MAP") { std::fs::copy(m, shop.dir.path().join("shop.yml")).unwrap(); } // TEMP
     let draft = std::fs::read_to_string(shop.dir.path().join("shop.yml")).unwrap();
     assert_eq!(
         draft.matches("- name: payment\n").count(),
@@ -553,7 +570,11 @@ async fn conformance(kind: DbKind) {
     let outcome = r.json();
     let after = shop.snapshot().await;
     let changed = normalised(diff(&before, &after));
-    assert_eq!(changed, planned(&outcome), "{k}: the erasure did exactly its plan");
+    assert_eq!(
+        changed,
+        planned(&outcome),
+        "{k}: the erasure did exactly its plan"
+    );
     let expected: BTreeSet<String> = [
         "update customer[customer_id=1] address_id birth_date email first_name last_name",
         "delete customer_preference[customer_id=1,topic=news]",
@@ -581,11 +602,31 @@ async fn conformance(kind: DbKind) {
     // 5. Again: nothing changes.
     let r = shop.run(&["erase", "--email", MARY, "--today", TODAY, "--json"]);
     assert_eq!(r.code, 0, "{k}: {}", r.stderr);
-    assert_eq!(r.json()["plan"]["steps"].as_object().map_or(0, |s| s.values().map(|v| v.as_array().unwrap().len()).sum::<usize>()), 0, "{k}");
-    assert_eq!(shop.snapshot().await, after, "{k}: a second erasure changes nothing");
+    assert_eq!(
+        r.json()["plan"]["steps"].as_object().map_or(0, |s| s
+            .values()
+            .map(|v| v.as_array().unwrap().len())
+            .sum::<usize>()),
+        0,
+        "{k}"
+    );
+    assert_eq!(
+        shop.snapshot().await,
+        after,
+        "{k}: a second erasure changes nothing"
+    );
 
     // 6. Her register extract after the erasure: what is kept, why, until when.
-    let r = shop.run(&["access", "--email", MARY, "--received", TODAY, "--json", "--out", "utdrag"]);
+    let r = shop.run(&[
+        "access",
+        "--email",
+        MARY,
+        "--received",
+        TODAY,
+        "--json",
+        "--out",
+        "utdrag",
+    ]);
     assert_eq!(r.code, 0, "{k}: {}", r.stderr);
     let pkg = r.json();
     let held: Vec<String> = pkg["held"]
@@ -619,7 +660,10 @@ async fn conformance(kind: DbKind) {
         std::fs::read_to_string(shop.dir.path().join("utdrag/registerutdrag.sv.html")).unwrap();
     assert!(html.contains("Bokföringslagen"), "{k}");
     assert!(!html.contains("Vi hittade inga personuppgifter"), "{k}");
-    assert!(html.contains("Radering"), "{k}: her own requests are listed");
+    assert!(
+        html.contains("Radering"),
+        "{k}: her own requests are listed"
+    );
 
     // 7. The staff member's erasure: customers' rentals and a store point at his row, so
     //    it is masked, not deleted; the shared address stays.

@@ -256,7 +256,10 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
         let mut out = Vec::new();
         for r in &list {
             let summary: serde_json::Value = serde_json::from_str(&r.summary).map_err(|e| {
-                anyhow::anyhow!("skydd's state holds request `{}` with a summary that is not JSON: {e}", r.id)
+                anyhow::anyhow!(
+                    "skydd's state holds request `{}` with a summary that is not JSON: {e}",
+                    r.id
+                )
             })?;
             out.push(serde_json::json!({
                 "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received,
