@@ -49,15 +49,21 @@ pub fn schema(kind: DbKind) -> Vec<String> {
         })
         .collect();
     let fk = "customer_id BIGINT NOT NULL, FOREIGN KEY (customer_id) REFERENCES customer (id)";
+    // skydd looks e-mail addresses up ignoring case: lower(email) on PostgreSQL and SQLite;
+    // MariaDB's default collation already ignores case, so a plain index serves it there.
+    let email_index = |name: &str, table: &str| match kind {
+        DbKind::Mysql => format!("CREATE INDEX {name} ON {table} (email)"),
+        _ => format!("CREATE INDEX {name} ON {table} (lower(email))"),
+    };
     out.extend([
         format!("CREATE TABLE customer (id BIGINT PRIMARY KEY, personnummer VARCHAR(13), name VARCHAR(100) NOT NULL, email VARCHAR(254), phone VARCHAR(20), street VARCHAR(100), postal_code VARCHAR(10), city VARCHAR(60), created_at {ts} NOT NULL, last_login_at {ts}, contract_ended_on DATE)"),
-        "CREATE INDEX customer_email ON customer (email)".into(),
+        email_index("customer_email", "customer"),
         "CREATE INDEX customer_personnummer ON customer (personnummer)".into(),
         "CREATE INDEX customer_phone ON customer (phone)".into(),
         "CREATE INDEX customer_contract_ended ON customer (contract_ended_on)".into(),
         format!("CREATE TABLE contact (id BIGINT PRIMARY KEY, name VARCHAR(100), email VARCHAR(254), phone VARCHAR(20), {fk})"),
         "CREATE INDEX contact_customer ON contact (customer_id)".into(),
-        "CREATE INDEX contact_email ON contact (email)".into(),
+        email_index("contact_email", "contact"),
         format!("CREATE TABLE invoice (id BIGINT PRIMARY KEY, number VARCHAR(20) NOT NULL, billing_name VARCHAR(100), billing_address VARCHAR(200), amount_ore BIGINT NOT NULL, issued_on DATE NOT NULL, {fk})"),
         "CREATE INDEX invoice_customer ON invoice (customer_id)".into(),
         "CREATE INDEX invoice_issued ON invoice (issued_on)".into(),
@@ -70,10 +76,10 @@ pub fn schema(kind: DbKind) -> Vec<String> {
         "CREATE INDEX access_log_customer ON access_log (customer_id)".into(),
         "CREATE INDEX access_log_logged ON access_log (logged_at)".into(),
         format!("CREATE TABLE newsletter_subscriber (id BIGINT PRIMARY KEY, email VARCHAR(254) NOT NULL, name VARCHAR(100), subscribed_at {ts} NOT NULL, unsubscribed_at {ts})"),
-        "CREATE INDEX newsletter_email ON newsletter_subscriber (email)".into(),
+        email_index("newsletter_email", "newsletter_subscriber"),
         "CREATE INDEX newsletter_unsubscribed ON newsletter_subscriber (unsubscribed_at)".into(),
         "CREATE TABLE job_application (id BIGINT PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(254), phone VARCHAR(20), letter TEXT, applied_on DATE NOT NULL, recruitment_closed_on DATE)".into(),
-        "CREATE INDEX job_application_email ON job_application (email)".into(),
+        email_index("job_application_email", "job_application"),
     ]);
     out
 }

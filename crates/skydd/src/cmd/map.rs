@@ -128,7 +128,10 @@ pub fn findings(ctx: &Ctx, today: Date) -> Vec<Finding> {
                     None,
                 );
             }
-            let lookup = f.identity.is_some()
+            // An e-mail is looked up ignoring case (`lower(col)`), which a plain index does
+            // not serve; every other lookup compares the column as it is.
+            let folded = f.identity == Some(skydd_core::identity::IdentityKind::Email);
+            let lookup = (f.identity.is_some() && !folded)
                 || f.references
                     .iter()
                     .any(|r| r.direction != skydd_core::datamap::Direction::To);
@@ -142,8 +145,33 @@ pub fn findings(ctx: &Ctx, today: Date) -> Vec<Finding> {
                     })
                 })
             });
+            let d = &db.dialect;
+            if folded && !table.is_indexed_ignoring_case(&f.name) {
+                let index = format!("skydd_{}_{}_lower", c.key.collection, f.name);
+                let fix = match d.kind {
+                    skydd_core::register::DbKind::Mysql => format!(
+                        "the column's collation is case-sensitive, and MariaDB cannot index lower({0}): give it a case-insensitive collation, e.g. ALTER TABLE {1} MODIFY {0} {2} COLLATE utf8mb4_unicode_ci; (MySQL 8 also takes CREATE INDEX {3} ON {1} ((lower({0})));)",
+                        d.ident(&f.name),
+                        d.table(&c.key.collection),
+                        col.sql_type,
+                        d.ident(&index)
+                    ),
+                    _ => format!(
+                        "CREATE INDEX {} ON {} (lower({}));",
+                        d.ident(&index),
+                        d.table(&c.key.collection),
+                        d.ident(&f.name)
+                    ),
+                };
+                finding(
+                    &mut out,
+                    "warning",
+                    &fat,
+                    "requests look this e-mail up ignoring case (lower(column)), but no index serves that (every request scans the table)",
+                    Some(fix),
+                );
+            }
             if (lookup || looked_up_by) && !table.is_indexed(&f.name) {
-                let d = &db.dialect;
                 let index = format!("skydd_{}_{}", c.key.collection, f.name);
                 finding(
                     &mut out,
