@@ -386,6 +386,156 @@ async fn a_failing_statement_rolls_back_the_whole_erasure() {
 }
 
 #[tokio::test]
+async fn an_erasure_never_overwrites_what_changed_after_it_was_planned() {
+    // Anna's erasure is planned; before it runs, a retention sweep NULLs her name. The
+    // erasure's write must not land on the changed row (its name would be hashed back from
+    // the stale value): nothing is written, and the caller is told to plan again.
+    let story = Story::new();
+    for t in setup().await {
+        let schema = t.db.introspect().await.unwrap();
+        let a = access_for(&story, &t, "anna@example.se").await;
+        let dataset_of = BTreeMap::from([("main".to_owned(), "hosting".to_owned())]);
+        let world = World::new(
+            &story.register,
+            &story.map,
+            BTreeMap::from([("hosting".to_owned(), schema.clone())]),
+            &dataset_of,
+        );
+        let hmac = |s: &str| format!("h:{s}");
+        let mut random = |n: usize| "x".repeat(n);
+        let mut maskers = erasure::Maskers {
+            hmac: Some(&hmac),
+            random: &mut random,
+        };
+        let none = BTreeSet::new();
+        let plan = erasure::plan(
+            &world,
+            &erasure::Request {
+                found: &a.found,
+                today: today(),
+                already_erased: &none,
+                sharing: &Default::default(),
+            },
+            &mut maskers,
+        );
+        // Meanwhile: the old invoice's billing name is anonymised by someone else.
+        t.run("UPDATE invoice SET billing_name = NULL WHERE id = 10")
+            .await;
+        let before = scalar(&t, "SELECT id, email, name FROM customer ORDER BY id").await;
+        let err = write::apply(&t.db, &schema, &plan.steps["hosting"])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, skydd_connect::DbError::Conflict { .. }),
+            "{:?}: {err}",
+            t.kind
+        );
+        assert_eq!(
+            scalar(&t, "SELECT id, email, name FROM customer ORDER BY id").await,
+            before,
+            "{:?}: rolled back, nothing written",
+            t.kind
+        );
+        // Planned again from fresh rows, it goes through and leaves the NULL alone.
+        let fresh = access_for(&story, &t, "anna@example.se").await;
+        let plan = erasure::plan(
+            &world,
+            &erasure::Request {
+                found: &fresh.found,
+                today: today(),
+                already_erased: &none,
+                sharing: &Default::default(),
+            },
+            &mut maskers,
+        );
+        write::apply(&t.db, &schema, &plan.steps["hosting"])
+            .await
+            .unwrap();
+        assert_eq!(
+            scalar(&t, "SELECT billing_name FROM invoice WHERE id = 10").await,
+            [vec![Value::Null]],
+            "{:?}",
+            t.kind
+        );
+        t.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn composite_keys_are_swept_and_masked_on_every_backend() {
+    // `(a, b) IN (SELECT (a, b) …)` compares one composite column on PostgreSQL; the sweep
+    // and the erasure's writes must address composite keys portably.
+    for t in TestDb::all().await {
+        t.run(
+            "CREATE TABLE pref (customer_id INTEGER NOT NULL, topic VARCHAR(20) NOT NULL, note VARCHAR(100), updated_on DATE NOT NULL, PRIMARY KEY (customer_id, topic));
+INSERT INTO pref VALUES (1, 'a', 'x', '2020-01-01'), (1, 'b', 'y', '2020-01-01'), (2, 'a', 'z', '2026-01-01')",
+        )
+        .await;
+        let schema = t.db.introspect().await.unwrap();
+        let cond = |before: &str| retention::Cond {
+            path: retention::ColumnPath::Own {
+                column: "updated_on".into(),
+            },
+            before: before.parse().unwrap(),
+        };
+        let mask = retention::Job {
+            collection: datamap::CollectionRef {
+                dataset: "x".into(),
+                collection: "pref".into(),
+            },
+            key: vec!["customer_id".into(), "topic".into()],
+            action: retention::Action::Mask {
+                set: vec![("note".into(), Value::Null)],
+            },
+            when: vec![cond("2021-01-01")],
+            rules: vec![],
+            guards: vec![],
+            referenced_by: vec![],
+            pending: vec!["note".into()],
+            exclude: vec![vec![Value::Int(1), Value::Text("b".into())]],
+        };
+        assert_eq!(
+            sweep::count(&t.db, &schema, &mask).await.unwrap(),
+            1,
+            "{:?}",
+            t.kind
+        );
+        let mut cursor = sweep::Cursor::default();
+        let mut touched = 0;
+        while let Some((n, _)) = sweep::run_batch(&t.db, &schema, &mask, 1, &mut cursor)
+            .await
+            .unwrap()
+        {
+            touched += n;
+        }
+        assert_eq!(touched, 1, "{:?}: the excluded row is left alone", t.kind);
+        let delete = retention::Job {
+            action: retention::Action::Delete,
+            pending: vec![],
+            exclude: vec![],
+            ..mask
+        };
+        let mut cursor = sweep::Cursor::default();
+        while sweep::run_batch(&t.db, &schema, &delete, 1, &mut cursor)
+            .await
+            .unwrap()
+            .is_some()
+        {}
+        assert_eq!(
+            scalar(
+                &t,
+                "SELECT customer_id, topic FROM pref ORDER BY customer_id, topic"
+            )
+            .await,
+            [vec![Value::Int(2), Value::Text("a".into())]],
+            "{:?}",
+            t.kind
+        );
+        t.drop_db().await;
+    }
+}
+
+#[tokio::test]
 async fn the_retention_sweep_erases_in_bounded_batches_and_resumes() {
     let story = Story::new();
     for t in setup().await {

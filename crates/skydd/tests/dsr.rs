@@ -468,6 +468,63 @@ async fn retention_plans_runs_and_leaves_restricted_people_alone() {
 }
 
 #[tokio::test]
+async fn a_failing_retention_job_is_reported_and_the_others_still_run() {
+    let (_t, dir) = sqlite_company().await;
+    skydd(&dir, &["state", "init"], &[]);
+    // The invoice table refuses every update (a trigger the company added, say).
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &dir.join("webbplatsnu.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    db.execute("CREATE TRIGGER no_updates BEFORE UPDATE ON invoice BEGIN SELECT RAISE(ABORT, 'invoices are locked'); END")
+        .await
+        .unwrap();
+    db.close().await;
+    let r = skydd(&dir, &["retention", "run", "--json"], &[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let failed = v["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{v:#}");
+    assert_eq!(failed[0][0], "webbplatsnu.invoice");
+    assert!(
+        failed[0][1]
+            .as_str()
+            .unwrap()
+            .contains("invoices are locked")
+    );
+    // The other jobs ran, and the run's record holds their true count.
+    assert_eq!(count(&dir, "access_log", "ip IS NULL").await, 3);
+    assert_eq!(count(&dir, "job_application", "1 = 1").await, 1);
+    let done = v["rows"].as_u64().unwrap();
+    assert!(done >= 4, "{v:#}");
+    let state = Db::connect(
+        "state",
+        DbKind::Sqlite,
+        &dir.join("skydd-state.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    use sqlx::Row;
+    let row = sqlx::query("SELECT status, rows FROM retention_run ORDER BY id DESC LIMIT 1")
+        .fetch_one(state.pool())
+        .await
+        .unwrap();
+    assert_eq!(row.try_get::<String, _>(0).unwrap(), "failed");
+    assert_eq!(
+        row.try_get::<i64, _>(1).unwrap(),
+        i64::try_from(done).unwrap()
+    );
+    state.close().await;
+}
+
+#[tokio::test]
 async fn export_zips_only_what_the_person_provided_under_consent_or_contract() {
     let (_t, dir) = sqlite_company().await;
     let r = skydd(&dir, &["export", "--email", ANNA, "--out", "anna.zip"], &[]);

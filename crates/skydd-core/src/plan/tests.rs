@@ -1172,3 +1172,34 @@ fn row_keys_read_back_from_the_ledger() {
     );
     assert_eq!(erasure::parse_key_string("id=11", &cols(&["nr"])), None);
 }
+
+#[test]
+fn a_read_only_identity_field_is_never_written_and_the_plan_says_so() {
+    let map_src = DATASET.replace(
+        "{ name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }\n          - { name: name",
+        "{ name: email, data_categories: [user.contact.email], fides_meta: { identity: email, read_only: true } }\n          - { name: name",
+    );
+    let fx = Fixture {
+        register: load(&format!(
+            "{REGISTER}\n[erasure.fields]\n\"hosting.customer.email\" = {{ strategy = \"hmac\" }}\n\"hosting.invoice.amount\" = {{ strategy = \"fixed\", value = \"0\" }}\n"
+        ))
+        .unwrap(),
+        map: datamap::resolve(datamap::parse(&map_src, "hosting.yml").unwrap()).unwrap(),
+    };
+    let plan = plan_erasure(&fx, &anna(), &BTreeSet::new());
+    assert!(plan.blockers.is_empty(), "{:?}", plan.blockers);
+    let steps = describe(&plan.steps["hosting"]);
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.starts_with("update customer[id=1]") && !s.contains("email=")),
+        "{steps:?}"
+    );
+    assert!(
+        plan.kept
+            .iter()
+            .any(|k| k.field == "email" && k.reason == KeepReason::ReadOnly),
+        "{:?}",
+        plan.kept
+    );
+}
