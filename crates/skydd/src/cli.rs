@@ -132,7 +132,8 @@ pub enum Command {
 
     /// May we process this person's data for this purpose? Exit status 0 yes, 1 no. With
     /// --stdin, reads one address per line and prints those that may be processed (for a
-    /// newsletter send).
+    /// newsletter send): all or nothing, every line is checked first, and a line that is not
+    /// an e-mail address prints no answer at all but `stdin:LINE: why` and exits with 2.
     #[command(after_help = "Examples:
   skydd may --purpose newsletter --email anna@example.se
   skydd may --purpose newsletter --stdin < subscribers.txt > allowed.txt")]
@@ -322,7 +323,9 @@ pub struct MayArgs {
     pub purpose: String,
     #[command(flatten)]
     pub ids: IdentityArgs,
-    /// Read e-mail addresses (one per line) from standard input; print those allowed.
+    /// Read e-mail addresses (one per line, blank lines skipped) from standard input; print
+    /// those allowed. Any invalid line stops the run before anything is printed (status 2),
+    /// and each is reported as `stdin:LINE: …` on standard error.
     #[arg(long)]
     pub stdin: bool,
     /// Print JSON.

@@ -5,10 +5,29 @@
 //! `--exit-code`, a diff found material changes); 2 the input could not be used (missing
 //! file, invalid register, bad arguments) or output could not be written.
 
+// `println!` and `print!` for the whole crate: std's panic when the reader of a pipe has gone
+// (`skydd rules | head -1`); these drop the rest of the output and let the command finish.
+// Defined before the modules so that they shadow std's everywhere.
+macro_rules! println {
+    () => {
+        $crate::out::write(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::out::write(format_args!($($arg)*), true)
+    };
+}
+
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::out::write(format_args!($($arg)*), false)
+    };
+}
+
 mod cli;
 mod cmd;
 mod ctx;
 mod fsio;
+mod out;
 mod report;
 
 use std::process::ExitCode;
@@ -32,14 +51,27 @@ impl std::error::Error for Reported {}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             if let Some(Reported(code)) = e.downcast_ref::<Reported>() {
-                return ExitCode::from(*code);
+                ExitCode::from(*code)
+            } else {
+                eprintln!(
+                    "{}: {e:#}",
+                    report::paint("error", report::Style::Error, report::stderr_color())
+                );
+                ExitCode::from(2)
             }
+        }
+    };
+    // A closed pipe is the reader's choice and changes nothing; any other failure to write
+    // the output means the output is incomplete.
+    match out::finish() {
+        Ok(()) => code,
+        Err(e) => {
             eprintln!(
-                "{}: {e:#}",
+                "{}: cannot write to standard output: {e}",
                 report::paint("error", report::Style::Error, report::stderr_color())
             );
             ExitCode::from(2)

@@ -28,6 +28,26 @@ fn skydd(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Runs skydd with standard output a pipe whose reader has already gone (`skydd … | head`
+/// once `head` has exited): every write fails with a broken pipe.
+fn skydd_closed_stdout(dir: &Path, args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_skydd"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SKYDD_REGISTER")
+        .env("NO_COLOR", "1")
+        .stdout(writer)
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 fn dir_with(register: &str) -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("skydd.toml");
@@ -449,4 +469,32 @@ fn rules_and_taxonomy_are_listed() {
             && r.stdout.contains("Arbetssökande")
             && r.stdout.contains("CC-BY-4.0")
     );
+}
+
+#[test]
+fn a_closed_standard_output_is_no_panic_and_no_failure() {
+    let (d, _) = dir_with(STARTER);
+    std::fs::write(
+        d.path().join("new.toml"),
+        STARTER.replacen("version = \"1.0\"", "version = \"1.1\"", 1),
+    )
+    .unwrap();
+    for args in [
+        &["taxonomy"][..],
+        &["taxonomy", "--json"],
+        &["rules"],
+        &["rules", "--json"],
+        &["explain", "processor-no-dpa"],
+        &["check"],
+        &["check", "--json"],
+        &["notice"],
+        &["notice", "--format", "html"],
+        &["notice", "diff", "skydd.toml", "new.toml"],
+        &["ropa"],
+        &["--help"],
+    ] {
+        let r = skydd_closed_stdout(d.path(), args);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
 }

@@ -37,6 +37,49 @@ fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Where a child's standard output goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Output {
+    /// Captured into `Run::stdout`.
+    Captured,
+    /// A pipe whose reader has already gone (`skydd … | head` after `head` exited).
+    Closed,
+}
+
+/// Runs skydd with `input` on standard input.
+fn skydd_with_stdin(dir: &Path, args: &[&str], input: &[u8], output: Output) -> Run {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("SKYDD_REGISTER")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped());
+    match output {
+        Output::Captured => {
+            cmd.stdout(Stdio::piped());
+        }
+        Output::Closed => {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            cmd.stdout(writer);
+        }
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The child may refuse its input before reading all of it.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
 fn today() -> jiff::civil::Date {
     jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
@@ -320,30 +363,24 @@ async fn objection_restriction_and_may_for_a_mailing() {
         "{}",
         r.stdout
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skydd"))
-        .args(["may", "--purpose", "newsletter", "--stdin"])
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"Bo@Bergsbageri.se\nanna.andersson@example.se\nnot-an-address\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "anna.andersson@example.se\n"
+    let r = skydd_with_stdin(
+        &dir,
+        &["may", "--purpose", "newsletter", "--stdin"],
+        b"Bo@Bergsbageri.se\n\nanna.andersson@example.se\n",
+        Output::Captured,
     );
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("1 allowed, 1 excluded, 1 not e-mail addresses")
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "anna.andersson@example.se\n");
+    assert!(r.stderr.contains("1 allowed, 1 excluded"), "{}", r.stderr);
+    let r = skydd_with_stdin(
+        &dir,
+        &["may", "--purpose", "newsletter", "--stdin"],
+        b"Bo@Bergsbageri.se\n\nanna.andersson@example.se\n",
+        Output::Closed,
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 allowed, 1 excluded"), "{}", r.stderr);
     let r = skydd(
         &dir,
         &[
@@ -694,4 +731,65 @@ async fn requests_and_retention_on_mariadb() {
         Ok(url) => server_story(DbKind::Mysql, &url).await,
         Err(_) => eprintln!("SKYDD_TEST_MYSQL_URL is not set: skipped"),
     }
+}
+
+/// `may --stdin` checks every line before it answers: a list with a bad line (not an
+/// address, not UTF-8) prints nothing and names each bad line with its number.
+#[tokio::test]
+async fn may_stdin_is_all_or_nothing_and_names_bad_lines() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd_with_stdin(
+        &dir,
+        &["may", "--purpose", "newsletter", "--stdin"],
+        b"anna.andersson@example.se\nnot-an-address\n\n\xff\xfe@example.se\nbo@bergsbageri.se\n",
+        Output::Captured,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "", "no answer before every line is known good");
+    assert!(
+        r.stderr
+            .contains("stdin:2: `not-an-address` is not an e-mail address"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("stdin:4: not valid UTF-8"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("2 line(s) of standard input are not e-mail addresses; nothing was printed"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Printing into a closed pipe neither panics nor stops a command before it records what it
+/// did: the access request below is still logged.
+#[tokio::test]
+async fn a_closed_standard_output_does_not_cut_requests_short() {
+    let (_t, dir) = sqlite_company().await;
+    for args in [
+        &["retention", "plan"][..],
+        &["retention", "plan", "--json"],
+        &["erase", "--email", ANNA, "--dry-run"],
+        &["access", "--email", ANNA],
+        &["access", "--email", ANNA, "--json"],
+        &["requests"],
+        &["map", "check"],
+    ] {
+        let r = skydd_with_stdin(&dir, args, b"", Output::Closed);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let access = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "access")
+        .count();
+    assert_eq!(access, 2, "both access requests are recorded: {v}");
 }

@@ -19,10 +19,7 @@ pub fn run(path: &Path, args: &RopaArgs) -> anyhow::Result<ExitCode> {
             fsio::write_atomic(out, &bytes)?;
             eprintln!("wrote {}", out.display());
         }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
-        }
+        None => crate::out::bytes(&bytes),
     }
     Ok(ExitCode::SUCCESS)
 }
