@@ -793,3 +793,104 @@ async fn a_closed_standard_output_does_not_cut_requests_short() {
         .count();
     assert_eq!(access, 2, "both access requests are recorded: {v}");
 }
+
+/// `--today` and `--received` take a day, YYYY-MM-DD, between 1970 and 2199: a time would be
+/// dropped without a word, and a year like 0001 reached the database.
+#[tokio::test]
+async fn date_arguments_are_days_in_a_sane_range() {
+    let (_t, dir) = sqlite_company().await;
+    for (args, message) in [
+        (
+            &["access", "--email", ANNA, "--received", "2025-03-04T10:00"][..],
+            "--received: `2025-03-04T10:00` has a time; give the day only, e.g. 2025-03-04",
+        ),
+        (
+            &[
+                "erase",
+                "--email",
+                ANNA,
+                "--dry-run",
+                "--today",
+                "2025-03-04 10:00",
+            ],
+            "--today: `2025-03-04 10:00` has a time",
+        ),
+        (
+            &[
+                "erase",
+                "--email",
+                ANNA,
+                "--dry-run",
+                "--today",
+                "0001-01-01",
+            ],
+            "--today: 0001-01-01 is out of range; skydd accepts dates from 1970-01-01 through 2199-12-31",
+        ),
+        (
+            &["retention", "plan", "--today", "2200-01-01"],
+            "out of range; skydd accepts dates from 1970-01-01 through 2199-12-31",
+        ),
+        (
+            &["retention", "run", "--today", "1969-12-31"],
+            "out of range",
+        ),
+        (
+            &["erase", "--email", ANNA, "--today", "2025-02-30"],
+            "--today: `2025-02-30` is not a day of the calendar",
+        ),
+        (
+            &["erase", "--email", ANNA, "--today", "25-03-04"],
+            "--today: `25-03-04` is not a date; write YYYY-MM-DD",
+        ),
+    ] {
+        let r = skydd(&dir, args, &[]);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(
+        count(&dir, "customer", &format!("email = '{ANNA}'")).await,
+        1,
+        "nothing was erased"
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "erase",
+            "--email",
+            ANNA,
+            "--dry-run",
+            "--today",
+            "2199-12-31",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `--identity` needs both a kind and a value.
+#[tokio::test]
+async fn identities_need_a_kind_and_a_value() {
+    let (_t, dir) = sqlite_company().await;
+    for (arg, message) in [
+        (
+            "=C-1001",
+            "--identity `=C-1001`: the kind before `=` is empty",
+        ),
+        (" =C-1001", "the kind before `=` is empty"),
+        (
+            "customer_number=",
+            "--identity `customer_number=`: the value after `=` is empty",
+        ),
+        ("customer_number= ", "the value after `=` is empty"),
+    ] {
+        for cmd in ["access", "erase", "may"] {
+            let mut args = vec![cmd, "--identity", arg];
+            if cmd == "may" {
+                args.extend(["--purpose", "newsletter"]);
+            }
+            let r = skydd(&dir, &args, &[]);
+            assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+            assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+        }
+    }
+}
