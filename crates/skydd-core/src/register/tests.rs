@@ -394,3 +394,20 @@ fn the_content_hash_ignores_layout_but_not_content() {
     let c = ok(&MINIMAL.replace("2 years after", "3 years after"));
     assert_ne!(a.content_hash(), c.content_hash());
 }
+
+#[test]
+fn hmac_keys_must_have_32_bytes() {
+    use super::{MIN_HMAC_KEY_BYTES, check_hmac_key};
+    assert_eq!(MIN_HMAC_KEY_BYTES, 32);
+    let empty = check_hmac_key(b"").unwrap_err();
+    assert!(
+        empty.contains("at least 32 bytes and it is empty"),
+        "{empty}"
+    );
+    assert!(empty.contains("reversed by guessing"), "{empty}");
+    let short = check_hmac_key(b"test-key").unwrap_err();
+    assert!(short.contains("it has 8 byte(s)"), "{short}");
+    assert!(check_hmac_key(&[7; 31]).is_err());
+    assert!(check_hmac_key(&[7; 32]).is_ok());
+    assert!(check_hmac_key(b"0123456789abcdef0123456789abcdef0123456789abcdef").is_ok());
+}
