@@ -498,3 +498,20 @@ fn a_closed_standard_output_is_no_panic_and_no_failure() {
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
 }
+
+/// Public documents are created like any file (0666 less the umask), so a web server can read
+/// them; the umask is read from this process, which the binary inherits.
+#[test]
+fn public_documents_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let (d, _) = dir_with(STARTER);
+    std::fs::File::create(d.path().join("probe")).unwrap();
+    let expected = mode(&d.path().join("probe"));
+    assert_eq!(skydd(d.path(), &["notice", "--out", "n.md"]).code, 0);
+    assert_eq!(skydd(d.path(), &["ropa", "--out", "ropa.csv"]).code, 0);
+    assert_eq!(skydd(d.path(), &["init", "other.toml"]).code, 0);
+    for f in ["n.md", "ropa.csv", "other.toml"] {
+        assert_eq!(mode(&d.path().join(f)), expected, "{f}");
+    }
+}

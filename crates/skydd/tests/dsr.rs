@@ -86,13 +86,33 @@ fn today() -> jiff::civil::Date {
         .date()
 }
 
+/// Writes a key for hmac masking as one should: 32 bytes or more, readable by the owner only.
+fn write_key(path: &Path) {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap()
+        .write_all(b"test-key-0123456789abcdefghijklmnopqrstuvwxyz")
+        .unwrap();
+}
+
+/// The permission bits of a file.
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
 /// A directory with the demo company's register, data map, key and a seeded SQLite database.
 async fn sqlite_company() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().to_path_buf();
     std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
     std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(p.join("hmac.key"), "test-key").unwrap();
+    write_key(&p.join("hmac.key"));
     let db = Db::connect(
         "main",
         DbKind::Sqlite,
@@ -668,7 +688,7 @@ async fn server_story(kind: DbKind, admin_url: &str) {
     );
     std::fs::write(p.join("skydd.toml"), reg).unwrap();
     std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(p.join("hmac.key"), "k").unwrap();
+    write_key(&p.join("hmac.key"));
     let env = [("WEBBPLATSNU_DB", url.as_str())];
     let email = skydd_demo::generated_email(7);
     let r = skydd(p, &["access", "--email", &email, "--json"], &env);
@@ -893,4 +913,51 @@ async fn identities_need_a_kind_and_a_value() {
             assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
         }
     }
+}
+
+/// Files with personal data or secrets are the owner's alone (0600) whatever the umask; no
+/// temporary file is left beside them.
+#[tokio::test]
+async fn access_packages_exports_and_keys_are_private() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(&dir, &["access", "--email", ANNA, "--out", "ut"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = skydd(&dir, &["export", "--email", ANNA, "--out", "anna.zip"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in [
+        "ut/access.json",
+        "ut/registerutdrag.sv.html",
+        "ut/registerutdrag.en.html",
+        "anna.zip",
+    ] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    assert_eq!(std::fs::read_dir(dir.join("ut")).unwrap().count(), 3);
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["demo", "--keep", "demo"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let demo = d.path().join("demo");
+    assert_eq!(mode(&demo.join("hmac.key")), 0o600);
+    assert!(std::fs::read(demo.join("hmac.key")).unwrap().len() >= 32);
+    assert_eq!(mode(&demo.join("registerutdrag/access.json")), 0o600);
+}
+
+/// A killed `access --out` leaves its half-written package in a hidden temporary file; the
+/// next write into that directory removes it once it is a few minutes old.
+#[tokio::test]
+async fn leftovers_of_a_killed_access_are_removed_by_the_next_one() {
+    let (_t, dir) = sqlite_company().await;
+    std::fs::create_dir(dir.join("ut")).unwrap();
+    let leftover = dir.join("ut/.skydd-tmp-AbC123");
+    std::fs::write(&leftover, "{\"identities\": [\"email:anna").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&leftover)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let r = skydd(&dir, &["access", "--email", ANNA, "--out", "ut"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!leftover.exists());
+    assert_eq!(std::fs::read_dir(dir.join("ut")).unwrap().count(), 3);
 }

@@ -181,6 +181,7 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         fsio::write_atomic(
             &dir.join("access.json"),
             serde_json::to_string_pretty(&pkg)?.as_bytes(),
+            fsio::Visibility::Private,
         )?;
         let renderer = skydd_render::Renderer::new()?;
         for lang in super::langs(args.lang) {
@@ -188,6 +189,7 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
             fsio::write_atomic(
                 &dir.join(format!("registerutdrag.{}.html", lang.code())),
                 html.as_bytes(),
+                fsio::Visibility::Private,
             )?;
         }
     }
@@ -240,7 +242,7 @@ pub async fn export(path: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> 
     let world = ctx.world();
     let data = package::portable(&world, &found.found);
     let bytes = portability_zip(&data, &ctx.register.controller.name)?;
-    fsio::write_atomic(&args.out, &bytes)?;
+    fsio::write_atomic(&args.out, &bytes, fsio::Visibility::Private)?;
     let rows: usize = data.iter().map(|c| c.rows.len()).sum();
     println!(
         "Wrote {} ({} collection(s), {rows} row(s)): data you provided under consent or contract (GDPR art. 20).",

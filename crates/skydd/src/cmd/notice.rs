@@ -68,7 +68,7 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
                     } else {
                         out.clone()
                     };
-                    fsio::write_atomic(&target, doc.as_bytes())?;
+                    fsio::write_atomic(&target, doc.as_bytes(), fsio::Visibility::Public)?;
                     written.push(target);
                 }
             }

@@ -16,7 +16,7 @@ pub fn run(path: &Path, args: &RopaArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.out {
         Some(out) => {
-            fsio::write_atomic(out, &bytes)?;
+            fsio::write_atomic(out, &bytes, fsio::Visibility::Public)?;
             eprintln!("wrote {}", out.display());
         }
         None => crate::out::bytes(&bytes),
