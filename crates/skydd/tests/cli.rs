@@ -266,10 +266,10 @@ fn notice_renders_four_documents_into_a_directory() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for f in [
-        "notice.sv.html",
-        "notice.en.html",
-        "notice.sv.md",
-        "notice.en.md",
+        "integritetspolicy.sv.html",
+        "privacy-notice.en.html",
+        "integritetspolicy.sv.md",
+        "privacy-notice.en.md",
     ] {
         let text = std::fs::read_to_string(d.path().join("public").join(f)).unwrap();
         assert!(text.contains("Exempel AB"), "{f}");
@@ -514,4 +514,85 @@ fn public_documents_follow_the_umask() {
     for f in ["n.md", "ropa.csv", "other.toml"] {
         assert_eq!(mode(&d.path().join(f)), expected, "{f}");
     }
+}
+
+/// `--out` names a directory when it ends in `/`, is one already, or several documents are
+/// asked for; a directory gets every language and format unless narrowed. A new path
+/// without an extension is neither guessed at nor written.
+#[test]
+fn notice_out_makes_directories_as_the_help_says() {
+    let all = [
+        "integritetspolicy.sv.html",
+        "integritetspolicy.sv.md",
+        "privacy-notice.en.html",
+        "privacy-notice.en.md",
+    ];
+    let files = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let (d, _) = dir_with(STARTER);
+    // As in `skydd --help`: a new directory, with parents.
+    let r = skydd(d.path(), &["notice", "--out", "site/public/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(files(&d.path().join("site/public")), all);
+    let en = std::fs::read_to_string(d.path().join("site/public/privacy-notice.en.html")).unwrap();
+    assert!(en.contains("<html lang=\"en\">"), "{en}");
+    let sv = std::fs::read_to_string(d.path().join("site/public/integritetspolicy.sv.md")).unwrap();
+    assert!(sv.starts_with("# Integritetspolicy"), "{sv}");
+    // An existing directory, without the slash, narrowed to one language.
+    std::fs::create_dir(d.path().join("www")).unwrap();
+    let r = skydd(d.path(), &["notice", "--out", "www", "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        files(&d.path().join("www")),
+        ["privacy-notice.en.html", "privacy-notice.en.md"]
+    );
+    // --format all makes a directory of a new path without a slash.
+    let r = skydd(
+        d.path(),
+        &["notice", "--out", "html", "--format", "all", "--lang", "sv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        files(&d.path().join("html")),
+        ["integritetspolicy.sv.html", "integritetspolicy.sv.md"]
+    );
+    // A new path without an extension: refused, nothing written.
+    let r = skydd(d.path(), &["notice", "--out", "public"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("write `public/` for a directory of notices"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.path().join("public").exists());
+    // A file where a directory is needed.
+    std::fs::write(d.path().join("n.md"), "old").unwrap();
+    let r = skydd(d.path(), &["notice", "--lang", "all", "--out", "n.md"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`n.md` is a file"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("n.md")).unwrap(),
+        "old"
+    );
+    // One file as before, also when it exists without an extension.
+    std::fs::write(d.path().join("NOTICE"), "old").unwrap();
+    let r = skydd(d.path(), &["notice", "--out", "NOTICE"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(d.path().join("NOTICE"))
+            .unwrap()
+            .starts_with("# Integritetspolicy")
+    );
+    let help = skydd(d.path(), &["notice", "--help"]).stdout;
+    assert!(
+        help.contains("integritetspolicy.sv.html") && help.contains("privacy-notice.en.md"),
+        "{help}"
+    );
 }
