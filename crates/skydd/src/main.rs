@@ -79,14 +79,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
+/// The log filter for a count of `-v`: skydd's own warnings always; the drivers' (sqlx warns
+/// of every statement slower than a second, routine in a sweep of millions of rows) only
+/// from `-v` on. `SKYDD_LOG` overrides it.
+fn log_filter(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "warn,sqlx=error",
         1 => "info",
         _ => "debug",
-    };
+    }
+}
+
+fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SKYDD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_filter(verbose)));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -140,5 +146,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Requests(a) => block_on(cmd::rights::requests(&register, &a)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::{Arc, Mutex};
+
+    use super::log_filter;
+
+    /// What a subscriber with the filter for `verbose` prints of sqlx's slow-statement
+    /// warning and of a warning of skydd's own.
+    fn logged(verbose: u8) -> String {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(log_filter(verbose)))
+            .with_writer(move || Sink(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            // As sqlx-core's QueryLogger emits it.
+            tracing::warn!(
+                target: "sqlx::query",
+                "slow statement: execution time exceeded alert threshold"
+            );
+            tracing::warn!("a warning of skydd's own");
+        });
+        String::from_utf8(buf.lock().unwrap().clone()).unwrap()
+    }
+
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn slow_statement_warnings_need_verbose_but_our_own_do_not() {
+        let quiet = logged(0);
+        assert!(!quiet.contains("slow statement"), "{quiet}");
+        assert!(quiet.contains("a warning of skydd's own"), "{quiet}");
+        let verbose = logged(1);
+        assert!(verbose.contains("slow statement"), "{verbose}");
+        assert!(verbose.contains("a warning of skydd's own"), "{verbose}");
     }
 }
