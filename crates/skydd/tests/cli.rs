@@ -172,6 +172,15 @@ fn bad_input_gives_status_2_with_its_location_and_writes_nothing() {
             "did you mean `legal_basis`?",
             "legal_bassis",
         ),
+        (
+            STARTER.replacen(
+                "website = \"https://www.exempel.se\"",
+                "website = \"javascript:alert(1)\"",
+                1,
+            ),
+            "only http:// and https:// links are allowed",
+            "javascript:alert(1)",
+        ),
     ];
     for (src, message, at) in cases {
         let (d, _) = dir_with(&src);
