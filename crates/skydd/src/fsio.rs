@@ -12,14 +12,52 @@ use anyhow::{Context, bail};
 
 /// Reads a register file as UTF-8.
 pub fn read_register(path: &Path) -> anyhow::Result<String> {
-    match std::fs::read_to_string(path) {
-        Ok(s) => Ok(s),
+    match std::fs::read(path) {
+        Ok(bytes) => utf8(path, bytes),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "cannot read register `{}`: no such file; create one with `skydd init` or name another with --register PATH",
             path.display()
         ),
         Err(e) => Err(e).with_context(|| format!("cannot read register `{}`", path.display())),
     }
+}
+
+/// Reads a file of at most `limit` bytes, without reading more than that of a larger one.
+pub fn read_limited(path: &Path, limit: usize) -> anyhow::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        bail!(
+            "{}: larger than {limit} bytes, the most skydd reads from such a file",
+            path.display()
+        );
+    }
+    Ok(bytes)
+}
+
+/// `bytes` as text, or an error naming the file, line and column of the first byte that is
+/// not UTF-8.
+pub fn utf8(path: &Path, bytes: Vec<u8>) -> anyhow::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let before = &bytes[..at];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Everything before `at` is valid, so nothing is lost here.
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        anyhow::anyhow!(
+            "{}:{line}:{column}: not UTF-8 (byte 0x{:02X}); save the file as UTF-8",
+            path.display(),
+            bytes.get(at).copied().unwrap_or_default()
+        )
+    })
 }
 
 /// Who may read a written file.

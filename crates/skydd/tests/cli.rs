@@ -605,3 +605,33 @@ fn notice_out_makes_directories_as_the_help_says() {
         "{help}"
     );
 }
+
+/// A register that is not UTF-8 is an input error at the first bad byte.
+#[test]
+fn a_register_that_is_not_utf8_is_refused_at_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = STARTER.as_bytes().to_vec();
+    let at = STARTER.find("Exempel AB").unwrap() + "Exempel".len();
+    bytes[at] = 0xFF;
+    std::fs::write(d.path().join("skydd.toml"), &bytes).unwrap();
+    let line = line_of(STARTER, "Exempel AB");
+    let column = STARTER
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("Exempel AB")
+        .unwrap()
+        + 8;
+    for args in [&["check"][..], &["notice", "--out", "public/"]] {
+        let r = skydd(d.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "skydd.toml:{line}:{column}: not UTF-8 (byte 0xFF)"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(!d.path().join("public").exists());
+}

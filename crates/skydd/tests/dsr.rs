@@ -961,3 +961,74 @@ async fn leftovers_of_a_killed_access_are_removed_by_the_next_one() {
     assert!(!leftover.exists());
     assert_eq!(std::fs::read_dir(dir.join("ut")).unwrap().count(), 3);
 }
+
+/// Every unusable data map is an input error (status 2) that names its file and line, and
+/// the pathological ones are refused before the YAML parser spends seconds on them.
+#[tokio::test]
+async fn data_map_errors_name_their_file_and_line() {
+    let (_t, dir) = sqlite_company().await;
+    let map = skydd_demo::DATAMAP;
+    let line = |needle: &str| map.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let email = line("          - name: email");
+    let cases: Vec<(Vec<u8>, String)> = vec![
+        (
+            map.replacen(
+                "          - name: email\n",
+                "          - name: email\n          - name: email\n",
+                1,
+            )
+            .into_bytes(),
+            format!(
+                "datamap.yml:{}:19: webbplatsnu.customer.email: field declared twice",
+                email + 1
+            ),
+        ),
+        (
+            {
+                let mut bad = map.as_bytes().to_vec();
+                bad.insert(map.find("Nu AB –").unwrap() + 6, 0xFF);
+                bad
+            },
+            "datamap.yml:4:27: not UTF-8 (byte 0xFF)".to_owned(),
+        ),
+        (
+            format!("{map}---\n{map}").into_bytes(),
+            format!(
+                "datamap.yml:{}:1: a second YAML document starts here",
+                map.lines().count() + 1
+            ),
+        ),
+        (
+            map.replacen("- name: email", "- name: &e email", 1)
+                .into_bytes(),
+            format!("datamap.yml:{email}:19: YAML anchors and aliases"),
+        ),
+        (
+            format!("dataset: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            "datamap.yml:1:73: the data map nests deeper than 64 levels".to_owned(),
+        ),
+        (
+            map.replacen("field: customer.id", "field: customer.idd", 1)
+                .into_bytes(),
+            format!(
+                "datamap.yml:{}:27: webbplatsnu.contact.customer_id: references unknown field `webbplatsnu.customer.idd`",
+                line("field: customer.id")
+            ),
+        ),
+        (
+            vec![b'#'; 6 * 1024 * 1024],
+            "datamap.yml: larger than 5242880 bytes".to_owned(),
+        ),
+    ];
+    for (text, message) in cases {
+        std::fs::write(dir.join("datamap.yml"), &text).unwrap();
+        let started = std::time::Instant::now();
+        let r = skydd(&dir, &["access", "--email", ANNA], &[]);
+        assert_eq!(r.code, 2, "{message}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(&message), "{message}: {}", r.stderr);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{message}"
+        );
+    }
+}
