@@ -19,8 +19,8 @@ use std::time::Duration;
 use skydd_core::register::DbKind;
 use skydd_core::schema::Schema;
 use skydd_core::value::Value;
-use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row, TypeInfo as _};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, ConnectOptions as _, Connection as _, Row, TypeInfo as _};
 
 pub use dialect::Dialect;
 
@@ -107,19 +107,192 @@ fn loopback_without_tls(url: &str) -> String {
     }
 }
 
-/// Strips anything URL-like from a driver message, so a password can never leak.
-fn scrub(message: &str) -> String {
-    message
-        .split_whitespace()
-        .map(|w| if w.contains("://") { "<url>" } else { w })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// What a malformed URL is told, whatever the driver found wrong with it.
+fn malformed(kind: DbKind) -> String {
+    let scheme = match kind {
+        DbKind::Postgres => "postgres",
+        DbKind::Mysql => "mysql",
+        DbKind::Sqlite => "sqlite",
+    };
+    format!(
+        "the connection URL is malformed (expected {scheme}://user:password@host:port/database)"
+    )
+}
+
+/// How long the pool waits for a connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long the pool may take to open its first connection before a probe asks why. A
+/// server on the same machine or network answers within a few milliseconds.
+const PROBE_AFTER: Duration = Duration::from_millis(100);
+
+/// The scheme of a URL written `scheme://…`. Only a scheme is ever shown from a URL: it
+/// comes before the first `:`, so it cannot hold the password.
+fn scheme(url: &str) -> Option<&str> {
+    let (s, rest) = url.split_once(':')?;
+    let shaped = s.len() <= 16
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (shaped && rest.starts_with("//")).then_some(s)
+}
+
+/// Checks the shape and the scheme of a PostgreSQL or MySQL URL before a driver sees it,
+/// and spells the scheme the way the drivers want it. Errors never quote the URL.
+fn check_url(kind: DbKind, url: &str) -> Result<String, String> {
+    let (expected, schemes): (&str, &[&str]) = match kind {
+        DbKind::Postgres => ("postgres", &["postgres", "postgresql"]),
+        DbKind::Mysql => ("mysql", &["mysql", "mariadb"]),
+        DbKind::Sqlite => return Ok(url.to_owned()),
+    };
+    let Some(found) = scheme(url) else {
+        return Err(malformed(kind));
+    };
+    if !schemes.iter().any(|s| s.eq_ignore_ascii_case(found)) {
+        return Err(format!(
+            "the URL's scheme is `{found}://`, but a {} database needs {expected}://",
+            kind.key()
+        ));
+    }
+    // url's parse errors are fixed phrases ("invalid port number"), never the input.
+    url::Url::parse(url).map_err(|e| format!("{} ({e})", malformed(kind)))?;
+    Ok(format!("{expected}{}", &url[found.len()..]))
+}
+
+/// The password of a URL, as written and percent-decoded: what an error must never show.
+fn secrets(url: &str) -> Vec<String> {
+    let Some(p) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.password().map(str::to_owned))
+    else {
+        return Vec::new();
+    };
+    let decoded = percent_encoding::percent_decode_str(&p)
+        .decode_utf8_lossy()
+        .into_owned();
+    let mut out = vec![p];
+    if !out.contains(&decoded) {
+        out.push(decoded);
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Why a driver call failed, built from the error's kind. Where a driver's text could quote
+/// the connection URL (a configuration error) it is not used at all.
+fn describe(e: &sqlx::Error) -> String {
+    use sqlx::Error as E;
+    match e {
+        // Not met after connecting; `connect_reason` names the URL's kind.
+        E::Configuration(_) => "the connection settings are invalid".to_owned(),
+        E::Database(d) => database_message(d.as_ref()),
+        E::Io(io) => io_message(io),
+        E::Tls(source) => format!("TLS failed: {source}"),
+        E::Protocol(what) => format!("the server answered unexpectedly: {what}"),
+        E::PoolTimedOut => format!(
+            "no connection within {} s: the server is too busy or does not answer",
+            ACQUIRE_TIMEOUT.as_secs()
+        ),
+        E::PoolClosed => "the connection pool is closed".to_owned(),
+        E::WorkerCrashed => "the database driver's worker crashed".to_owned(),
+        // Errors about queries and values, which hold no connection details.
+        other => other.to_string(),
+    }
+}
+
+/// A server's error: its message, code, and PostgreSQL's detail and hint; not the server's
+/// own source file and line, which mean nothing to the reader.
+fn database_message(d: &dyn sqlx::error::DatabaseError) -> String {
+    let mut m = d.message().trim().to_owned();
+    if let Some(pg) = d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+        m += &format!(" (SQLSTATE {})", pg.code());
+        if let Some(detail) = pg.detail() {
+            m += &format!("; detail: {detail}");
+        }
+        if let Some(hint) = pg.hint() {
+            m += &format!("; hint: {hint}");
+        }
+    } else if let Some(my) = d.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        // As MySQL's own client writes it: `error 1045 (28000): Access denied …`.
+        m = match my.code() {
+            Some(state) => format!("error {} (SQLSTATE {state}): {m}", my.number()),
+            None => format!("error {}: {m}", my.number()),
+        };
+    } else if let Some(code) = d.code() {
+        m += &format!(" (code {code})");
+    }
+    m
+}
+
+/// An I/O error in words: the system's own message for an OS error (it names no host or
+/// URL), a fixed phrase otherwise.
+fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::ConnectionRefused => {
+            "connection refused: no server listens on that host and port".to_owned()
+        }
+        K::TimedOut => "the connection timed out".to_owned(),
+        K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
+            "the server closed the connection".to_owned()
+        }
+        _ if e.raw_os_error().is_some() => e.to_string(),
+        _ if e
+            .to_string()
+            .starts_with("failed to lookup address information") =>
+        {
+            "the host name does not resolve".to_owned()
+        }
+        k => format!("input/output error ({k})"),
+    }
+}
+
+/// `describe`, for an error met while connecting: should the text contain the password
+/// after all, only the kind of failure is told.
+fn connect_reason(e: &sqlx::Error, kind: DbKind, secrets: &[String]) -> String {
+    if let sqlx::Error::Configuration(source) = e {
+        // url's parse errors are fixed phrases; other configuration errors may quote the URL.
+        return match source.downcast_ref::<url::ParseError>() {
+            Some(p) => format!("{} ({p})", malformed(kind)),
+            None => malformed(kind),
+        };
+    }
+    let m = describe(e);
+    if !secrets.iter().any(|s| m.contains(s.as_str())) {
+        return m;
+    }
+    match e {
+        sqlx::Error::Database(d) => format!(
+            "the server refused the connection{}",
+            d.code().map(|c| format!(" (code {c})")).unwrap_or_default()
+        ),
+        _ => "the connection failed".to_owned(),
+    }
+}
+
+/// What a failure says in an error: a driver's error is described by its kind ([`describe`]),
+/// a message of our own as it is.
+pub(crate) trait Reason {
+    /// The words.
+    fn reason(self) -> String;
+}
+
+impl Reason for sqlx::Error {
+    fn reason(self) -> String {
+        describe(&self)
+    }
+}
+
+impl Reason for String {
+    fn reason(self) -> String {
+        self
+    }
 }
 
 impl Db {
     /// Connects. `schema` is the PostgreSQL schema (default `public`). A SQLite URL must
     /// name an existing file unless `create` is set, so a typo never creates an empty
-    /// database that would answer "no data" to every request.
+    /// database that would answer "no data" to every request. Errors never contain the URL.
     pub async fn connect(
         name: &str,
         kind: DbKind,
@@ -131,7 +304,7 @@ impl Db {
         let err = |reason: String| DbError::Connect {
             name: name.to_owned(),
             kind: kind.key(),
-            reason: scrub(&reason),
+            reason,
         };
         let url = match kind {
             DbKind::Sqlite => {
@@ -145,19 +318,16 @@ impl Db {
                 }
                 format!("sqlite://{path}?mode={}", if create { "rwc" } else { "rw" })
             }
-            DbKind::Postgres if !url.starts_with("postgres") => {
-                return Err(err("the URL is not a postgres:// URL".into()));
-            }
-            DbKind::Postgres => loopback_without_tls(url),
-            DbKind::Mysql if !(url.starts_with("mysql") || url.starts_with("mariadb")) => {
-                return Err(err("the URL is not a mysql:// URL".into()));
-            }
-            DbKind::Mysql => url.replacen("mariadb://", "mysql://", 1),
+            DbKind::Postgres => loopback_without_tls(&check_url(kind, url).map_err(err)?),
+            DbKind::Mysql => check_url(kind, url).map_err(err)?,
         };
+        let secrets = secrets(&url);
+        let fail = |e: sqlx::Error| err(connect_reason(&e, kind, &secrets));
+        let options: AnyConnectOptions = url.parse().map_err(fail)?;
         let max = if kind == DbKind::Sqlite { 4 } else { 8 };
-        let pool = AnyPoolOptions::new()
+        let pool_options = AnyPoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(Duration::from_secs(3))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if kind == DbKind::Sqlite {
@@ -171,10 +341,34 @@ impl Db {
                     }
                     Ok(())
                 })
-            })
-            .connect(&url)
-            .await
-            .map_err(|e| err(e.to_string()))?;
+            });
+        let pool = if kind == DbKind::Sqlite {
+            pool_options.connect_with(options).await.map_err(fail)?
+        } else {
+            // The pool retries a refused connection until its timeout, so a wrong port
+            // would only say "timed out", after 3 s. When the pool has no connection
+            // after PROBE_AFTER, one connection of our own tells at once what is wrong
+            // (a fast server never pays for it).
+            let mut first = tokio::spawn(pool_options.connect_with(options.clone()));
+            let joined = match tokio::time::timeout(PROBE_AFTER, &mut first).await {
+                Ok(joined) => joined,
+                Err(_) => {
+                    match options.connect().await {
+                        // Closed politely, so the server logs no aborted connection.
+                        Ok(probe) => drop(probe.close().await),
+                        Err(e) => {
+                            first.abort();
+                            return Err(fail(e));
+                        }
+                    }
+                    first.await
+                }
+            };
+            match joined {
+                Ok(p) => p.map_err(fail)?,
+                Err(e) => return Err(err(format!("the connection task failed: {e}"))),
+            }
+        };
         let schema = match kind {
             DbKind::Postgres => Some(schema.unwrap_or("public").to_owned()),
             _ => None,
@@ -197,10 +391,10 @@ impl Db {
         introspect::schema(self).await
     }
 
-    pub(crate) fn query_error(&self, e: impl std::fmt::Display) -> DbError {
+    pub(crate) fn query_error(&self, e: impl Reason) -> DbError {
         DbError::Query {
             name: self.name.clone(),
-            reason: scrub(&e.to_string()),
+            reason: e.reason(),
         }
     }
 
@@ -288,10 +482,59 @@ mod tests {
     }
 
     #[test]
-    fn driver_messages_lose_their_urls() {
+    fn only_a_scheme_is_ever_read_from_a_url() {
+        assert_eq!(scheme("mysql://u:p@h/db"), Some("mysql"));
         assert_eq!(
-            scrub("error connecting to postgres://u:hemligt@h/db: refused"),
-            "error connecting to <url> refused"
+            scheme("mysql:u:p@h/db"),
+            None,
+            "no `//`: the user, not a scheme"
+        );
+        assert_eq!(scheme("u:p@h/db"), None);
+        assert_eq!(scheme("hemligt"), None);
+    }
+
+    #[test]
+    fn urls_are_checked_for_shape_and_scheme_without_quoting_them() {
+        let e = check_url(DbKind::Postgres, "mysql://u:hemligt@h/db").unwrap_err();
+        assert_eq!(
+            e,
+            "the URL's scheme is `mysql://`, but a postgres database needs postgres://"
+        );
+        let e = check_url(DbKind::Mysql, "mysql:root:hemligt@h/db").unwrap_err();
+        assert_eq!(
+            e,
+            "the connection URL is malformed (expected mysql://user:password@host:port/database)"
+        );
+        let e = check_url(DbKind::Mysql, "mysql://root:hemligt@h:99999/db").unwrap_err();
+        assert!(e.ends_with("(invalid port number)"), "{e}");
+        assert_eq!(
+            check_url(DbKind::Mysql, "MariaDB://root@h/db").unwrap(),
+            "mysql://root@h/db"
+        );
+        assert_eq!(
+            check_url(DbKind::Postgres, "postgresql://h/db").unwrap(),
+            "postgres://h/db"
+        );
+    }
+
+    #[test]
+    fn a_driver_message_that_could_quote_the_url_is_not_used() {
+        let secrets = secrets("mysql://root:hem%6Cigt@h/db");
+        assert_eq!(secrets, ["hem%6Cigt", "hemligt"]);
+        let e = sqlx::Error::Configuration("unknown ssl-mode `hemligt`".into());
+        assert_eq!(
+            connect_reason(&e, DbKind::Mysql, &secrets),
+            "the connection URL is malformed (expected mysql://user:password@host:port/database)"
+        );
+        let e = sqlx::Error::Protocol("got hemligt".into());
+        assert_eq!(
+            connect_reason(&e, DbKind::Mysql, &secrets),
+            "the connection failed"
+        );
+        let refused = sqlx::Error::Io(std::io::ErrorKind::ConnectionRefused.into());
+        assert_eq!(
+            connect_reason(&refused, DbKind::Postgres, &secrets),
+            "connection refused: no server listens on that host and port"
         );
     }
 }

@@ -679,3 +679,179 @@ async fn a_database_that_is_down_gives_a_clear_error_without_the_url() {
         "the password must not leak: {msg}"
     );
 }
+
+/// A password to look for in error messages.
+const SECRET: &str = "Hemligt-Pw-7391";
+
+/// `host:port` of the server named by `var`, or a closed port on this machine.
+fn server(var: &str) -> String {
+    std::env::var(var)
+        .ok()
+        .and_then(|u| {
+            let rest = u.split_once("://")?.1;
+            let authority = rest.split(['/', '?']).next()?;
+            Some(authority.rsplit('@').next()?.to_owned())
+        })
+        .unwrap_or_else(|| "127.0.0.1:1".to_owned())
+}
+
+/// Every malformed or wrong URL we could think of: the error names what is wrong without
+/// ever showing the password, whether the driver, the server or skydd refuses it.
+#[tokio::test]
+async fn no_connection_error_shows_the_password() {
+    use skydd_core::register::DbKind;
+    for (kind, scheme, other, var) in [
+        (DbKind::Mysql, "mysql", "postgres", "SKYDD_TEST_MYSQL_URL"),
+        (
+            DbKind::Postgres,
+            "postgres",
+            "mysql",
+            "SKYDD_TEST_POSTGRES_URL",
+        ),
+    ] {
+        let at = server(var);
+        let p = SECRET;
+        let cases: Vec<(String, &str)> = vec![
+            // No `//`: the driver once took everything after `mysql:` as the database name.
+            (
+                format!("{scheme}:root:{p}@{at}/test"),
+                "the connection URL is malformed",
+            ),
+            (
+                format!("{scheme}:/root:{p}@{at}/test"),
+                "the connection URL is malformed",
+            ),
+            (
+                format!("{scheme}//root:{p}@{at}/test"),
+                "the connection URL is malformed",
+            ),
+            (
+                format!("root:{p}@{at}/test"),
+                "the connection URL is malformed",
+            ),
+            (p.to_owned(), "the connection URL is malformed"),
+            (
+                format!("{scheme}://root:{p}@127.0.0.1:99999/test"),
+                "invalid port number",
+            ),
+            (
+                format!("{scheme}://root:{p}@127.0.0.1:port/test"),
+                "invalid port number",
+            ),
+            (
+                format!("{scheme}://root:{p}@[::1/test"),
+                "invalid IPv6 address",
+            ),
+            (format!("{scheme}://root:{p}@/test"), ""),
+            (format!("{scheme}://root:{p} {p}@{at}/test"), ""),
+            (format!("{scheme}://root:{p}%zz@{at}/test"), ""),
+            (format!("{scheme}://root:{p}%ff@{at}/test"), ""),
+            (format!("{scheme}://root:{p}@{p}@{at}/test"), ""),
+            (format!("{scheme}://root:{p}@{at}/{p}"), ""),
+            (
+                format!("{scheme}://root:{p}@{at}/test?sslmode={p}&ssl-mode={p}"),
+                "",
+            ),
+            (format!("{scheme}://:{p}@{at}/test"), ""),
+            (
+                format!("{scheme}x://root:{p}@{at}/test"),
+                "the URL's scheme is",
+            ),
+            (
+                format!("{other}://root:{p}@{at}/test"),
+                if kind == DbKind::Mysql {
+                    "the URL's scheme is `postgres://`, but a mysql database needs mysql://"
+                } else {
+                    "the URL's scheme is `mysql://`, but a postgres database needs postgres://"
+                },
+            ),
+        ];
+        for (url, expected) in cases {
+            let msg = match skydd_connect::Db::connect("main", kind, &url, None, false).await {
+                Err(e) => e.to_string(),
+                // A server that trusts local logins may let a well-formed URL in.
+                Ok(db) => {
+                    db.close().await;
+                    assert!(expected.is_empty(), "{kind:?} connected with {url}");
+                    continue;
+                }
+            };
+            assert!(!msg.contains(SECRET), "{url}: the password leaks: {msg}");
+            assert!(
+                !msg.contains("Pw-7391"),
+                "{url}: part of the password leaks: {msg}"
+            );
+            assert!(
+                msg.starts_with(&format!(
+                    "cannot connect to database `main` ({})",
+                    kind.key()
+                )),
+                "{msg}"
+            );
+            assert!(msg.contains(expected), "{url}: {msg}");
+        }
+    }
+}
+
+/// A port nobody listens on is reported as such at once, not after the pool's timeout.
+#[tokio::test]
+async fn a_closed_port_is_refused_at_once() {
+    use skydd_core::register::DbKind;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    for (kind, scheme) in [(DbKind::Postgres, "postgres"), (DbKind::Mysql, "mysql")] {
+        let started = std::time::Instant::now();
+        let e = skydd_connect::Db::connect(
+            "main",
+            kind,
+            &format!("{scheme}://skydd:{SECRET}@127.0.0.1:{port}/x"),
+            None,
+            false,
+        )
+        .await
+        .unwrap_err();
+        let took = started.elapsed();
+        let msg = e.to_string();
+        assert!(msg.contains("connection refused"), "{msg}");
+        assert!(!msg.contains(SECRET), "{msg}");
+        assert!(
+            took < std::time::Duration::from_millis(500),
+            "{kind:?}: {took:?}"
+        );
+    }
+}
+
+/// A server's error says what the server said, its SQLSTATE, and PostgreSQL's detail, but
+/// not where in the server's source it was raised.
+#[tokio::test]
+async fn server_errors_carry_message_code_and_detail_not_source_lines() {
+    if let Some(t) = TestDb::postgres().await {
+        let e = t
+            .db
+            .execute("CREATE TEMP TABLE t (id int PRIMARY KEY); INSERT INTO t VALUES (1); INSERT INTO t VALUES (1)")
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("duplicate key value violates unique constraint \"t_pkey\" (SQLSTATE 23505); detail: Key (id)=(1) already exists."),
+            "{e}"
+        );
+        let e = t.db.execute("SELECT 1/0").await.unwrap_err().to_string();
+        assert_eq!(e, "database `test`: division by zero (SQLSTATE 22012)");
+        t.drop_db().await;
+    }
+    if let Some(t) = TestDb::mysql().await {
+        let e =
+            t.db.execute("SELECT * FROM no_such_table")
+                .await
+                .unwrap_err()
+                .to_string();
+        assert!(
+            e.starts_with("database `test`: error 1146 (SQLSTATE 42S02): Table '"),
+            "{e}"
+        );
+        t.drop_db().await;
+    }
+}

@@ -63,7 +63,7 @@ pub enum Command {
     /// as HTML or Markdown, and carries its version and a SHA-256 of the register's content.
     #[command(args_conflicts_with_subcommands = true)]
     #[command(
-        after_help = "Examples:\n  skydd notice                      Swedish Markdown on standard output\n  skydd notice --lang en --format html --out notice.en.html\n  skydd notice --lang all --format all --out public/\n  skydd notice diff old.toml skydd.toml"
+        after_help = "Examples:\n  skydd notice                      Swedish Markdown on standard output\n  skydd notice --lang en --format html --out notice.en.html\n  skydd notice --out public/        every language and format into public/\n  skydd notice --format html --out public/   integritetspolicy.sv.html, privacy-notice.en.html\n  skydd notice diff old.toml skydd.toml"
     )]
     Notice(NoticeArgs),
 
@@ -132,7 +132,8 @@ pub enum Command {
 
     /// May we process this person's data for this purpose? Exit status 0 yes, 1 no. With
     /// --stdin, reads one address per line and prints those that may be processed (for a
-    /// newsletter send).
+    /// newsletter send): all or nothing, every line is checked first, and a line that is not
+    /// an e-mail address prints no answer at all but `stdin:LINE: why` and exits with 2.
     #[command(after_help = "Examples:
   skydd may --purpose newsletter --email anna@example.se
   skydd may --purpose newsletter --stdin < subscribers.txt > allowed.txt")]
@@ -348,7 +349,9 @@ pub struct MayArgs {
     pub purpose: String,
     #[command(flatten)]
     pub ids: IdentityArgs,
-    /// Read e-mail addresses (one per line) from standard input; print those allowed.
+    /// Read e-mail addresses (one per line, blank lines skipped) from standard input; print
+    /// those allowed. Any invalid line stops the run before anything is printed (status 2),
+    /// and each is reported as `stdin:LINE: …` on standard error.
     #[arg(long)]
     pub stdin: bool,
     /// Print JSON.
@@ -461,14 +464,18 @@ pub enum FormatChoice {
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Language.
-    #[arg(long, value_enum, default_value = "sv")]
-    pub lang: LangChoice,
-    /// Format.
-    #[arg(long, value_enum, default_value = "md")]
-    pub format: FormatChoice,
-    /// Write to this file (one document) or directory (several, as notice.<lang>.<ext>);
-    /// without it the notice goes to standard output.
+    /// Language [default: sv; every language when --out is a directory].
+    #[arg(long, value_enum)]
+    pub lang: Option<LangChoice>,
+    /// Format [default: md; every format when --out is a directory].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatChoice>,
+    /// Where to write; without it the notice goes to standard output. A directory when the
+    /// path ends in `/`, is an existing directory, or --lang all or --format all is given:
+    /// it is created if need be and gets every language and format asked for (all of them
+    /// unless --lang or --format narrows it) as integritetspolicy.sv.html,
+    /// integritetspolicy.sv.md, privacy-notice.en.html and privacy-notice.en.md. Otherwise
+    /// one file, whose name has an extension (e.g. notice.en.html) or already exists.
     #[arg(short, long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// A directory whose notice.html, notice.md, strings.sv.toml or strings.en.toml replace

@@ -88,20 +88,27 @@ pub fn load_map(
     }
     for db in dbs {
         let file = base.join(&db.dataset);
-        let text = std::fs::read_to_string(&file).with_context(|| {
-            format!(
-                "database `{}`: cannot read its dataset `{}`",
-                db.name,
-                file.display()
-            )
-        })?;
+        let bytes =
+            crate::fsio::read_limited(&file, datamap::scan::MAX_BYTES).with_context(|| {
+                format!(
+                    "database `{}`: cannot read its dataset `{}`",
+                    db.name,
+                    file.display()
+                )
+            })?;
+        let text = crate::fsio::utf8(&file, bytes)?;
         match datamap::parse(&text, &file.display().to_string()) {
             Ok(mut ds) => {
-                if ds.len() != 1 {
+                if let Some(second) = ds.get(1) {
                     bail!(
-                        "{}: a database's dataset file must hold exactly one dataset, it holds {}",
-                        file.display(),
-                        ds.len()
+                        "{}: a second dataset; a database's dataset file holds exactly one",
+                        second.location()
+                    );
+                }
+                if ds.is_empty() {
+                    bail!(
+                        "{}: no dataset; a database's dataset file holds exactly one",
+                        file.display()
                     );
                 }
                 dataset_of.insert(db.name.clone(), ds[0].key.clone());

@@ -5,10 +5,29 @@
 //! `--exit-code`, a diff found material changes); 2 the input could not be used (missing
 //! file, invalid register, bad arguments) or output could not be written.
 
+// `println!` and `print!` for the whole crate: std's panic when the reader of a pipe has gone
+// (`skydd rules | head -1`); these drop the rest of the output and let the command finish.
+// Defined before the modules so that they shadow std's everywhere.
+macro_rules! println {
+    () => {
+        $crate::out::write(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::out::write(format_args!($($arg)*), true)
+    };
+}
+
+macro_rules! print {
+    ($($arg:tt)*) => {
+        $crate::out::write(format_args!($($arg)*), false)
+    };
+}
+
 mod cli;
 mod cmd;
 mod ctx;
 mod fsio;
+mod out;
 mod report;
 
 use std::process::ExitCode;
@@ -32,14 +51,27 @@ impl std::error::Error for Reported {}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             if let Some(Reported(code)) = e.downcast_ref::<Reported>() {
-                return ExitCode::from(*code);
+                ExitCode::from(*code)
+            } else {
+                eprintln!(
+                    "{}: {e:#}",
+                    report::paint("error", report::Style::Error, report::stderr_color())
+                );
+                ExitCode::from(2)
             }
+        }
+    };
+    // A closed pipe is the reader's choice and changes nothing; any other failure to write
+    // the output means the output is incomplete.
+    match out::finish() {
+        Ok(()) => code,
+        Err(e) => {
             eprintln!(
-                "{}: {e:#}",
+                "{}: cannot write to standard output: {e}",
                 report::paint("error", report::Style::Error, report::stderr_color())
             );
             ExitCode::from(2)
@@ -47,14 +79,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
+/// The log filter for a count of `-v`: skydd's own warnings always; the drivers' (sqlx warns
+/// of every statement slower than a second, routine in a sweep of millions of rows) only
+/// from `-v` on. `SKYDD_LOG` overrides it.
+fn log_filter(verbose: u8) -> &'static str {
+    match verbose {
+        0 => "warn,sqlx=error",
         1 => "info",
         _ => "debug",
-    };
+    }
+}
+
+fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SKYDD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_filter(verbose)));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -109,5 +147,55 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Requests(a) => block_on(cmd::rights::requests(&register, &a)),
         Command::State(StateCommand::Init) => block_on(cmd::rights::state_init(&register)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::sync::{Arc, Mutex};
+
+    use super::log_filter;
+
+    /// What a subscriber with the filter for `verbose` prints of sqlx's slow-statement
+    /// warning and of a warning of skydd's own.
+    fn logged(verbose: u8) -> String {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(log_filter(verbose)))
+            .with_writer(move || Sink(sink.clone()))
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            // As sqlx-core's QueryLogger emits it.
+            tracing::warn!(
+                target: "sqlx::query",
+                "slow statement: execution time exceeded alert threshold"
+            );
+            tracing::warn!("a warning of skydd's own");
+        });
+        String::from_utf8(buf.lock().unwrap().clone()).unwrap()
+    }
+
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn slow_statement_warnings_need_verbose_but_our_own_do_not() {
+        let quiet = logged(0);
+        assert!(!quiet.contains("slow statement"), "{quiet}");
+        assert!(quiet.contains("a warning of skydd's own"), "{quiet}");
+        let verbose = logged(1);
+        assert!(verbose.contains("slow statement"), "{verbose}");
+        assert!(verbose.contains("a warning of skydd's own"), "{verbose}");
     }
 }

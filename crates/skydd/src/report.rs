@@ -181,7 +181,7 @@ pub fn load_register(path: &Path, json: bool) -> anyhow::Result<(String, Registe
     }
 }
 
-/// Prints a JSON value on standard output.
+/// Prints a JSON value on standard output (a closed pipe is ignored, see [`crate::out`]).
 pub fn print_json(v: &serde_json::Value) {
     // Serialising a `Value` cannot fail.
     println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());

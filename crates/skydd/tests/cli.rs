@@ -28,6 +28,26 @@ fn skydd(dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Runs skydd with standard output a pipe whose reader has already gone (`skydd … | head`
+/// once `head` has exited): every write fails with a broken pipe.
+fn skydd_closed_stdout(dir: &Path, args: &[&str]) -> Run {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_skydd"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SKYDD_REGISTER")
+        .env("NO_COLOR", "1")
+        .stdout(writer)
+        .output()
+        .expect("runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
 fn dir_with(register: &str) -> (tempfile::TempDir, PathBuf) {
     let d = tempfile::tempdir().unwrap();
     let p = d.path().join("skydd.toml");
@@ -152,6 +172,15 @@ fn bad_input_gives_status_2_with_its_location_and_writes_nothing() {
             "did you mean `legal_basis`?",
             "legal_bassis",
         ),
+        (
+            STARTER.replacen(
+                "website = \"https://www.exempel.se\"",
+                "website = \"javascript:alert(1)\"",
+                1,
+            ),
+            "only http:// and https:// links are allowed",
+            "javascript:alert(1)",
+        ),
     ];
     for (src, message, at) in cases {
         let (d, _) = dir_with(&src);
@@ -246,10 +275,10 @@ fn notice_renders_four_documents_into_a_directory() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     for f in [
-        "notice.sv.html",
-        "notice.en.html",
-        "notice.sv.md",
-        "notice.en.md",
+        "integritetspolicy.sv.html",
+        "privacy-notice.en.html",
+        "integritetspolicy.sv.md",
+        "privacy-notice.en.md",
     ] {
         let text = std::fs::read_to_string(d.path().join("public").join(f)).unwrap();
         assert!(text.contains("Exempel AB"), "{f}");
@@ -449,4 +478,160 @@ fn rules_and_taxonomy_are_listed() {
             && r.stdout.contains("Arbetssökande")
             && r.stdout.contains("CC-BY-4.0")
     );
+}
+
+#[test]
+fn a_closed_standard_output_is_no_panic_and_no_failure() {
+    let (d, _) = dir_with(STARTER);
+    std::fs::write(
+        d.path().join("new.toml"),
+        STARTER.replacen("version = \"1.0\"", "version = \"1.1\"", 1),
+    )
+    .unwrap();
+    for args in [
+        &["taxonomy"][..],
+        &["taxonomy", "--json"],
+        &["rules"],
+        &["rules", "--json"],
+        &["explain", "processor-no-dpa"],
+        &["check"],
+        &["check", "--json"],
+        &["notice"],
+        &["notice", "--format", "html"],
+        &["notice", "diff", "skydd.toml", "new.toml"],
+        &["ropa"],
+        &["--help"],
+    ] {
+        let r = skydd_closed_stdout(d.path(), args);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+}
+
+/// Public documents are created like any file (0666 less the umask), so a web server can read
+/// them; the umask is read from this process, which the binary inherits.
+#[test]
+fn public_documents_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let (d, _) = dir_with(STARTER);
+    std::fs::File::create(d.path().join("probe")).unwrap();
+    let expected = mode(&d.path().join("probe"));
+    assert_eq!(skydd(d.path(), &["notice", "--out", "n.md"]).code, 0);
+    assert_eq!(skydd(d.path(), &["ropa", "--out", "ropa.csv"]).code, 0);
+    assert_eq!(skydd(d.path(), &["init", "other.toml"]).code, 0);
+    for f in ["n.md", "ropa.csv", "other.toml"] {
+        assert_eq!(mode(&d.path().join(f)), expected, "{f}");
+    }
+}
+
+/// `--out` names a directory when it ends in `/`, is one already, or several documents are
+/// asked for; a directory gets every language and format unless narrowed. A new path
+/// without an extension is neither guessed at nor written.
+#[test]
+fn notice_out_makes_directories_as_the_help_says() {
+    let all = [
+        "integritetspolicy.sv.html",
+        "integritetspolicy.sv.md",
+        "privacy-notice.en.html",
+        "privacy-notice.en.md",
+    ];
+    let files = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let (d, _) = dir_with(STARTER);
+    // As in `skydd --help`: a new directory, with parents.
+    let r = skydd(d.path(), &["notice", "--out", "site/public/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(files(&d.path().join("site/public")), all);
+    let en = std::fs::read_to_string(d.path().join("site/public/privacy-notice.en.html")).unwrap();
+    assert!(en.contains("<html lang=\"en\">"), "{en}");
+    let sv = std::fs::read_to_string(d.path().join("site/public/integritetspolicy.sv.md")).unwrap();
+    assert!(sv.starts_with("# Integritetspolicy"), "{sv}");
+    // An existing directory, without the slash, narrowed to one language.
+    std::fs::create_dir(d.path().join("www")).unwrap();
+    let r = skydd(d.path(), &["notice", "--out", "www", "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        files(&d.path().join("www")),
+        ["privacy-notice.en.html", "privacy-notice.en.md"]
+    );
+    // --format all makes a directory of a new path without a slash.
+    let r = skydd(
+        d.path(),
+        &["notice", "--out", "html", "--format", "all", "--lang", "sv"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        files(&d.path().join("html")),
+        ["integritetspolicy.sv.html", "integritetspolicy.sv.md"]
+    );
+    // A new path without an extension: refused, nothing written.
+    let r = skydd(d.path(), &["notice", "--out", "public"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("write `public/` for a directory of notices"),
+        "{}",
+        r.stderr
+    );
+    assert!(!d.path().join("public").exists());
+    // A file where a directory is needed.
+    std::fs::write(d.path().join("n.md"), "old").unwrap();
+    let r = skydd(d.path(), &["notice", "--lang", "all", "--out", "n.md"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("`n.md` is a file"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(d.path().join("n.md")).unwrap(),
+        "old"
+    );
+    // One file as before, also when it exists without an extension.
+    std::fs::write(d.path().join("NOTICE"), "old").unwrap();
+    let r = skydd(d.path(), &["notice", "--out", "NOTICE"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read_to_string(d.path().join("NOTICE"))
+            .unwrap()
+            .starts_with("# Integritetspolicy")
+    );
+    let help = skydd(d.path(), &["notice", "--help"]).stdout;
+    assert!(
+        help.contains("integritetspolicy.sv.html") && help.contains("privacy-notice.en.md"),
+        "{help}"
+    );
+}
+
+/// A register that is not UTF-8 is an input error at the first bad byte.
+#[test]
+fn a_register_that_is_not_utf8_is_refused_at_its_line() {
+    let d = tempfile::tempdir().unwrap();
+    let mut bytes = STARTER.as_bytes().to_vec();
+    let at = STARTER.find("Exempel AB").unwrap() + "Exempel".len();
+    bytes[at] = 0xFF;
+    std::fs::write(d.path().join("skydd.toml"), &bytes).unwrap();
+    let line = line_of(STARTER, "Exempel AB");
+    let column = STARTER
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .find("Exempel AB")
+        .unwrap()
+        + 8;
+    for args in [&["check"][..], &["notice", "--out", "public/"]] {
+        let r = skydd(d.path(), args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "skydd.toml:{line}:{column}: not UTF-8 (byte 0xFF)"
+            )),
+            "{}",
+            r.stderr
+        );
+    }
+    assert!(!d.path().join("public").exists());
 }

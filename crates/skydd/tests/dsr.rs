@@ -37,10 +37,73 @@ fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
 }
 
+/// Where a child's standard output goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Output {
+    /// Captured into `Run::stdout`.
+    Captured,
+    /// A pipe whose reader has already gone (`skydd … | head` after `head` exited).
+    Closed,
+}
+
+/// Runs skydd with `input` on standard input.
+fn skydd_with_stdin(dir: &Path, args: &[&str], input: &[u8], output: Output) -> Run {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("SKYDD_REGISTER")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped());
+    match output {
+        Output::Captured => {
+            cmd.stdout(Stdio::piped());
+        }
+        Output::Closed => {
+            let (reader, writer) = std::io::pipe().unwrap();
+            drop(reader);
+            cmd.stdout(writer);
+        }
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The child may refuse its input before reading all of it.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into(),
+        stderr: String::from_utf8_lossy(&out.stderr).into(),
+    }
+}
+
 fn today() -> jiff::civil::Date {
     jiff::Zoned::now()
         .with_time_zone(jiff::tz::TimeZone::get("Europe/Stockholm").unwrap())
         .date()
+}
+
+/// Writes a key for hmac masking as one should: 32 bytes or more, readable by the owner only.
+fn write_key(path: &Path) {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap()
+        .write_all(b"test-key-0123456789abcdefghijklmnopqrstuvwxyz")
+        .unwrap();
+}
+
+/// The permission bits of a file.
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 /// A directory with the demo company's register, data map, key and a seeded SQLite database.
@@ -49,7 +112,7 @@ async fn sqlite_company() -> (tempfile::TempDir, PathBuf) {
     let p = dir.path().to_path_buf();
     std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
     std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(p.join("hmac.key"), "test-key").unwrap();
+    write_key(&p.join("hmac.key"));
     let db = Db::connect(
         "main",
         DbKind::Sqlite,
@@ -329,30 +392,24 @@ async fn objection_restriction_and_may_for_a_mailing() {
         "{}",
         r.stdout
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_skydd"))
-        .args(["may", "--purpose", "newsletter", "--stdin"])
-        .current_dir(&dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"Bo@Bergsbageri.se\nanna.andersson@example.se\nnot-an-address\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        "anna.andersson@example.se\n"
+    let r = skydd_with_stdin(
+        &dir,
+        &["may", "--purpose", "newsletter", "--stdin"],
+        b"Bo@Bergsbageri.se\n\nanna.andersson@example.se\n",
+        Output::Captured,
     );
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("1 allowed, 1 excluded, 1 not e-mail addresses")
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "anna.andersson@example.se\n");
+    assert!(r.stderr.contains("1 allowed, 1 excluded"), "{}", r.stderr);
+    let r = skydd_with_stdin(
+        &dir,
+        &["may", "--purpose", "newsletter", "--stdin"],
+        b"Bo@Bergsbageri.se\n\nanna.andersson@example.se\n",
+        Output::Closed,
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    assert!(r.stderr.contains("1 allowed, 1 excluded"), "{}", r.stderr);
     let r = skydd(
         &dir,
         &[
@@ -697,7 +754,7 @@ async fn server_story(kind: DbKind, admin_url: &str) {
     );
     std::fs::write(p.join("skydd.toml"), reg).unwrap();
     std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(p.join("hmac.key"), "k").unwrap();
+    write_key(&p.join("hmac.key"));
     let env = [("WEBBPLATSNU_DB", url.as_str())];
     let email = skydd_demo::generated_email(7);
     let r = skydd(p, &["access", "--email", &email, "--json"], &env);
@@ -759,5 +816,285 @@ async fn requests_and_retention_on_mariadb() {
     match std::env::var("SKYDD_TEST_MYSQL_URL") {
         Ok(url) => server_story(DbKind::Mysql, &url).await,
         Err(_) => eprintln!("SKYDD_TEST_MYSQL_URL is not set: skipped"),
+    }
+}
+
+/// `may --stdin` checks every line before it answers: a list with a bad line (not an
+/// address, not UTF-8) prints nothing and names each bad line with its number.
+#[tokio::test]
+async fn may_stdin_is_all_or_nothing_and_names_bad_lines() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd_with_stdin(
+        &dir,
+        &["may", "--purpose", "newsletter", "--stdin"],
+        b"anna.andersson@example.se\nnot-an-address\n\n\xff\xfe@example.se\nbo@bergsbageri.se\n",
+        Output::Captured,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "", "no answer before every line is known good");
+    assert!(
+        r.stderr
+            .contains("stdin:2: `not-an-address` is not an e-mail address"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("stdin:4: not valid UTF-8"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("2 line(s) of standard input are not e-mail addresses; nothing was printed"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Printing into a closed pipe neither panics nor stops a command before it records what it
+/// did: the access request below is still logged.
+#[tokio::test]
+async fn a_closed_standard_output_does_not_cut_requests_short() {
+    let (_t, dir) = sqlite_company().await;
+    for args in [
+        &["retention", "plan"][..],
+        &["retention", "plan", "--json"],
+        &["erase", "--email", ANNA, "--dry-run"],
+        &["access", "--email", ANNA],
+        &["access", "--email", ANNA, "--json"],
+        &["requests"],
+        &["map", "check"],
+    ] {
+        let r = skydd_with_stdin(&dir, args, b"", Output::Closed);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    }
+    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let access = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "access")
+        .count();
+    assert_eq!(access, 2, "both access requests are recorded: {v}");
+}
+
+/// `--today` and `--received` take a day, YYYY-MM-DD, between 1970 and 2199: a time would be
+/// dropped without a word, and a year like 0001 reached the database.
+#[tokio::test]
+async fn date_arguments_are_days_in_a_sane_range() {
+    let (_t, dir) = sqlite_company().await;
+    for (args, message) in [
+        (
+            &["access", "--email", ANNA, "--received", "2025-03-04T10:00"][..],
+            "--received: `2025-03-04T10:00` has a time; give the day only, e.g. 2025-03-04",
+        ),
+        (
+            &[
+                "erase",
+                "--email",
+                ANNA,
+                "--dry-run",
+                "--today",
+                "2025-03-04 10:00",
+            ],
+            "--today: `2025-03-04 10:00` has a time",
+        ),
+        (
+            &[
+                "erase",
+                "--email",
+                ANNA,
+                "--dry-run",
+                "--today",
+                "0001-01-01",
+            ],
+            "--today: 0001-01-01 is out of range; skydd accepts dates from 1970-01-01 through 2199-12-31",
+        ),
+        (
+            &["retention", "plan", "--today", "2200-01-01"],
+            "out of range; skydd accepts dates from 1970-01-01 through 2199-12-31",
+        ),
+        (
+            &["retention", "run", "--today", "1969-12-31"],
+            "out of range",
+        ),
+        (
+            &["erase", "--email", ANNA, "--today", "2025-02-30"],
+            "--today: `2025-02-30` is not a day of the calendar",
+        ),
+        (
+            &["erase", "--email", ANNA, "--today", "25-03-04"],
+            "--today: `25-03-04` is not a date; write YYYY-MM-DD",
+        ),
+    ] {
+        let r = skydd(&dir, args, &[]);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(
+        count(&dir, "customer", &format!("email = '{ANNA}'")).await,
+        1,
+        "nothing was erased"
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "erase",
+            "--email",
+            ANNA,
+            "--dry-run",
+            "--today",
+            "2199-12-31",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// `--identity` needs both a kind and a value.
+#[tokio::test]
+async fn identities_need_a_kind_and_a_value() {
+    let (_t, dir) = sqlite_company().await;
+    for (arg, message) in [
+        (
+            "=C-1001",
+            "--identity `=C-1001`: the kind before `=` is empty",
+        ),
+        (" =C-1001", "the kind before `=` is empty"),
+        (
+            "customer_number=",
+            "--identity `customer_number=`: the value after `=` is empty",
+        ),
+        ("customer_number= ", "the value after `=` is empty"),
+    ] {
+        for cmd in ["access", "erase", "may"] {
+            let mut args = vec![cmd, "--identity", arg];
+            if cmd == "may" {
+                args.extend(["--purpose", "newsletter"]);
+            }
+            let r = skydd(&dir, &args, &[]);
+            assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+            assert!(r.stderr.contains(message), "{args:?}: {}", r.stderr);
+        }
+    }
+}
+
+/// Files with personal data or secrets are the owner's alone (0600) whatever the umask; no
+/// temporary file is left beside them.
+#[tokio::test]
+async fn access_packages_exports_and_keys_are_private() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(&dir, &["access", "--email", ANNA, "--out", "ut"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = skydd(&dir, &["export", "--email", ANNA, "--out", "anna.zip"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for f in [
+        "ut/access.json",
+        "ut/registerutdrag.sv.html",
+        "ut/registerutdrag.en.html",
+        "anna.zip",
+    ] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    assert_eq!(std::fs::read_dir(dir.join("ut")).unwrap().count(), 3);
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["demo", "--keep", "demo"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let demo = d.path().join("demo");
+    assert_eq!(mode(&demo.join("hmac.key")), 0o600);
+    assert!(std::fs::read(demo.join("hmac.key")).unwrap().len() >= 32);
+    assert_eq!(mode(&demo.join("registerutdrag/access.json")), 0o600);
+}
+
+/// A killed `access --out` leaves its half-written package in a hidden temporary file; the
+/// next write into that directory removes it once it is a few minutes old.
+#[tokio::test]
+async fn leftovers_of_a_killed_access_are_removed_by_the_next_one() {
+    let (_t, dir) = sqlite_company().await;
+    std::fs::create_dir(dir.join("ut")).unwrap();
+    let leftover = dir.join("ut/.skydd-tmp-AbC123");
+    std::fs::write(&leftover, "{\"identities\": [\"email:anna").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&leftover)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let r = skydd(&dir, &["access", "--email", ANNA, "--out", "ut"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!leftover.exists());
+    assert_eq!(std::fs::read_dir(dir.join("ut")).unwrap().count(), 3);
+}
+
+/// Every unusable data map is an input error (status 2) that names its file and line, and
+/// the pathological ones are refused before the YAML parser spends seconds on them.
+#[tokio::test]
+async fn data_map_errors_name_their_file_and_line() {
+    let (_t, dir) = sqlite_company().await;
+    let map = skydd_demo::DATAMAP;
+    let line = |needle: &str| map.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let email = line("          - name: email");
+    let cases: Vec<(Vec<u8>, String)> = vec![
+        (
+            map.replacen(
+                "          - name: email\n",
+                "          - name: email\n          - name: email\n",
+                1,
+            )
+            .into_bytes(),
+            format!(
+                "datamap.yml:{}:19: webbplatsnu.customer.email: field declared twice",
+                email + 1
+            ),
+        ),
+        (
+            {
+                let mut bad = map.as_bytes().to_vec();
+                bad.insert(map.find("Nu AB –").unwrap() + 6, 0xFF);
+                bad
+            },
+            "datamap.yml:4:27: not UTF-8 (byte 0xFF)".to_owned(),
+        ),
+        (
+            format!("{map}---\n{map}").into_bytes(),
+            format!(
+                "datamap.yml:{}:1: a second YAML document starts here",
+                map.lines().count() + 1
+            ),
+        ),
+        (
+            map.replacen("- name: email", "- name: &e email", 1)
+                .into_bytes(),
+            format!("datamap.yml:{email}:19: YAML anchors and aliases"),
+        ),
+        (
+            format!("dataset: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)).into_bytes(),
+            "datamap.yml:1:73: the data map nests deeper than 64 levels".to_owned(),
+        ),
+        (
+            map.replacen("field: customer.id", "field: customer.idd", 1)
+                .into_bytes(),
+            format!(
+                "datamap.yml:{}:27: webbplatsnu.contact.customer_id: references unknown field `webbplatsnu.customer.idd`",
+                line("field: customer.id")
+            ),
+        ),
+        (
+            vec![b'#'; 6 * 1024 * 1024],
+            "datamap.yml: larger than 5242880 bytes".to_owned(),
+        ),
+    ];
+    for (text, message) in cases {
+        std::fs::write(dir.join("datamap.yml"), &text).unwrap();
+        let started = std::time::Instant::now();
+        let r = skydd(&dir, &["access", "--email", ANNA], &[]);
+        assert_eq!(r.code, 2, "{message}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(&message), "{message}: {}", r.stderr);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{message}"
+        );
     }
 }

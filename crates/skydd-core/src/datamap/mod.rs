@@ -8,6 +8,7 @@
 pub mod draft;
 mod fides;
 pub mod graph;
+pub mod scan;
 
 pub use draft::draft;
 
@@ -195,6 +196,64 @@ pub struct Dataset {
     pub name: Option<String>,
     /// Collections.
     pub collections: Vec<Collection>,
+    /// Where its parts are written, for errors found when datasets are joined.
+    #[serde(skip)]
+    source: Source,
+}
+
+impl Dataset {
+    /// Where it is declared: `file:line:column` of its `fides_key`, or its file.
+    pub fn location(&self) -> String {
+        self.source.at(self.source.dataset)
+    }
+}
+
+/// Where a dataset's parts are written: its file, and lines by name (names are unique once
+/// a dataset has parsed).
+#[derive(Debug, Clone, Default)]
+struct Source {
+    file: String,
+    dataset: Option<scan::Pos>,
+    collections: BTreeMap<String, scan::Pos>,
+    fields: BTreeMap<(String, String), scan::Pos>,
+    /// A field's references, by their order.
+    references: BTreeMap<(String, String, usize), scan::Pos>,
+    /// A collection's `after`/`erase_after`.
+    after: BTreeMap<String, scan::Pos>,
+}
+
+impl Source {
+    fn at(&self, pos: Option<scan::Pos>) -> String {
+        match pos {
+            Some(p) => format!("{}:{}:{}", self.file, p.line, p.column),
+            None => self.file.clone(),
+        }
+    }
+
+    fn collection(&self, c: &str) -> String {
+        self.at(self.collections.get(c).or(self.dataset.as_ref()).copied())
+    }
+
+    fn field(&self, c: &str, f: &str) -> String {
+        match self.fields.get(&(c.to_owned(), f.to_owned())) {
+            Some(p) => self.at(Some(*p)),
+            None => self.collection(c),
+        }
+    }
+
+    fn reference(&self, c: &str, f: &str, r: usize) -> String {
+        match self.references.get(&(c.to_owned(), f.to_owned(), r)) {
+            Some(p) => self.at(Some(*p)),
+            None => self.field(c, f),
+        }
+    }
+
+    fn after(&self, c: &str) -> String {
+        match self.after.get(c) {
+            Some(p) => self.at(Some(*p)),
+            None => self.collection(c),
+        }
+    }
 }
 
 /// Every dataset, resolved.
@@ -237,9 +296,9 @@ impl DataMap {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}{message}", location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default())]
 pub struct DataMapError {
-    /// `file:line:column` or `dataset.collection.field`, when known.
+    /// `file:line:column`, or the file when the line is not known (flow-style YAML).
     pub location: Option<String>,
-    /// What is wrong.
+    /// What is wrong, starting with the `dataset.collection.field` it is about.
     pub message: String,
 }
 
@@ -252,36 +311,76 @@ impl DataMapError {
     }
 }
 
-/// Reads fideslang dataset YAML. `file` names it in errors.
+/// Reads fideslang dataset YAML. `file` names it in errors, which carry its line where the
+/// YAML is written in block style (as Fides writes it). Before the YAML parser runs, the
+/// text is checked against [`scan::MAX_BYTES`] and [`scan::MAX_DEPTH`], and refused when it
+/// holds anchors, aliases or a second document.
 pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
+    let index = scan::scan(src).map_err(|e| {
+        vec![DataMapError::at(
+            format!("{file}:{}:{}", e.pos.line, e.pos.column),
+            e.message,
+        )]
+    })?;
     let raw: fides::FidesFile = serde_yaml_ng::from_str(src).map_err(|e| {
         let location = e.location().map_or_else(
             || file.to_owned(),
             |l| format!("{file}:{}:{}", l.line(), l.column()),
         );
+        // The location is given once, in front.
+        let message = e.to_string();
+        let message = match (message.rfind(" at line "), e.location()) {
+            (Some(cut), Some(_)) => message[..cut].to_owned(),
+            _ => message,
+        };
         vec![DataMapError {
             location: Some(location),
-            message: format!("not a fideslang dataset: {e}"),
+            message: format!("not a fideslang dataset: {message}"),
         }]
     })?;
     let mut errors = Vec::new();
     let mut out = Vec::new();
-    for d in raw.dataset {
+    for (i, d) in raw.dataset.into_iter().enumerate() {
+        let mut source = Source {
+            file: file.to_owned(),
+            dataset: index.datasets.get(&i).copied(),
+            ..Source::default()
+        };
         let mut collections = Vec::new();
         let mut seen = BTreeSet::new();
-        for c in d.collections {
+        for (j, c) in d.collections.into_iter().enumerate() {
             let key = CollectionRef {
                 dataset: d.fides_key.clone(),
                 collection: c.name.clone(),
             };
+            let c_pos = index
+                .collections
+                .get(&(i, j))
+                .or(source.dataset.as_ref())
+                .copied();
+            let meta_pos = |k: &str| {
+                index
+                    .collection_meta
+                    .get(&(i, j, k.to_owned()))
+                    .copied()
+                    .or(c_pos)
+            };
+            let c_at = source.at(c_pos);
             if !seen.insert(c.name.clone()) {
-                errors.push(DataMapError::at(&key, "collection declared twice"));
+                errors.push(DataMapError::at(
+                    &c_at,
+                    format!("{key}: collection declared twice"),
+                ));
+            }
+            if let Some(p) = c_pos {
+                source.collections.entry(c.name.clone()).or_insert(p);
             }
             let meta = c.fides_meta.unwrap_or_default();
             let refs = |list: &[String],
                         errors: &mut Vec<DataMapError>,
                         what: &str|
              -> Vec<CollectionRef> {
+                let at = source.at(meta_pos(what));
                 list.iter()
                     .filter_map(|s| match s.split_once('.') {
                         Some((ds, col))
@@ -294,8 +393,8 @@ pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
                         }
                         _ => {
                             errors.push(DataMapError::at(
-                                &key,
-                                format!("`{what}` entry `{s}` is not `dataset.collection`"),
+                                &at,
+                                format!("{key}: `{what}` entry `{s}` is not `dataset.collection`"),
                             ));
                             None
                         }
@@ -304,30 +403,68 @@ pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
             };
             let after = refs(&meta.after, &mut errors, "after");
             let erase_after = refs(&meta.erase_after, &mut errors, "erase_after");
-            let masking = meta
-                .masking_strategy_override
-                .as_ref()
-                .and_then(|m| read_masking(m, &key.to_string(), &mut errors));
+            if let Some(p) = meta_pos("after").or(meta_pos("erase_after")) {
+                source.after.entry(c.name.clone()).or_insert(p);
+            }
+            let masking = meta.masking_strategy_override.as_ref().and_then(|m| {
+                read_masking(
+                    m,
+                    &source.at(meta_pos("masking_strategy_override")),
+                    &key.to_string(),
+                    &mut errors,
+                )
+            });
             let mut fields = Vec::new();
             let mut field_names = BTreeSet::new();
-            for f in c.fields {
-                let at = format!("{key}.{}", f.name);
+            for (k, f) in c.fields.into_iter().enumerate() {
+                let path = format!("{key}.{}", f.name);
+                let f_pos = index.fields.get(&(i, j, k)).copied().or(c_pos);
+                let f_meta_pos = |x: &str| {
+                    index
+                        .field_meta
+                        .get(&(i, j, k, x.to_owned()))
+                        .copied()
+                        .or(f_pos)
+                };
+                let at = source.at(f_pos);
                 if !field_names.insert(f.name.clone()) {
-                    errors.push(DataMapError::at(&at, "field declared twice"));
+                    errors.push(DataMapError::at(
+                        &at,
+                        format!("{path}: field declared twice"),
+                    ));
+                }
+                if let Some(p) = f_pos {
+                    source
+                        .fields
+                        .entry((c.name.clone(), f.name.clone()))
+                        .or_insert(p);
                 }
                 if !f.fields.is_empty() {
                     errors.push(DataMapError::at(
                         &at,
-                        "nested fields (document stores) are not supported for SQL databases",
+                        format!(
+                            "{path}: nested fields (document stores) are not supported for SQL databases"
+                        ),
                     ));
                 }
                 let m = f.fides_meta.unwrap_or_default();
                 let mut references = Vec::new();
-                for r in &m.references {
+                for (r_index, r) in m.references.iter().enumerate() {
+                    let r_pos = index
+                        .references
+                        .get(&(i, j, k, r_index))
+                        .copied()
+                        .or(f_meta_pos("references"));
+                    if let Some(p) = r_pos {
+                        source
+                            .references
+                            .insert((c.name.clone(), f.name.clone(), references.len()), p);
+                    }
+                    let r_at = source.at(r_pos);
                     let Some((col, field)) = r.field.split_once('.') else {
                         errors.push(DataMapError::at(
-                            &at,
-                            format!("reference `{}` is not `collection.field`", r.field),
+                            &r_at,
+                            format!("{path}: reference `{}` is not `collection.field`", r.field),
                         ));
                         continue;
                     };
@@ -337,8 +474,10 @@ pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
                         None => Direction::Both,
                         Some(other) => {
                             errors.push(DataMapError::at(
-                                &at,
-                                format!("reference direction `{other}` is neither `from` nor `to`"),
+                                &r_at,
+                                format!(
+                                    "{path}: reference direction `{other}` is neither `from` nor `to`"
+                                ),
                             ));
                             continue;
                         }
@@ -354,10 +493,14 @@ pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
                         direction,
                     });
                 }
-                let masking = m
-                    .masking_strategy_override
-                    .as_ref()
-                    .and_then(|x| read_masking(x, &at, &mut errors));
+                let masking = m.masking_strategy_override.as_ref().and_then(|x| {
+                    read_masking(
+                        x,
+                        &source.at(f_meta_pos("masking_strategy_override")),
+                        &path,
+                        &mut errors,
+                    )
+                });
                 let mut categories = f.data_categories;
                 if categories.is_empty() {
                     categories.clone_from(&c.data_categories);
@@ -387,6 +530,7 @@ pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
             key: d.fides_key,
             name: d.name,
             collections,
+            source,
         });
     }
     if errors.is_empty() {
@@ -399,6 +543,7 @@ pub fn parse(src: &str, file: &str) -> Result<Vec<Dataset>, Vec<DataMapError>> {
 fn read_masking(
     m: &fides::FidesMasking,
     at: &str,
+    path: &str,
     errors: &mut Vec<DataMapError>,
 ) -> Option<Masking> {
     let text = |k: &str| {
@@ -422,19 +567,23 @@ fn read_masking(
     match Masking::from_name(&m.strategy, value.as_deref(), length) {
         Ok(x) => Some(x),
         Err(e) => {
-            errors.push(DataMapError::at(at, e));
+            errors.push(DataMapError::at(at, format!("{path}: {e}")));
             None
         }
     }
 }
 
-/// Joins datasets into a map and checks that every reference and `after` resolves.
+/// Joins datasets into a map and checks that every reference and `after` resolves. Errors
+/// point at the line that names the missing target.
 pub fn resolve(datasets: Vec<Dataset>) -> Result<DataMap, Vec<DataMapError>> {
     let mut errors = Vec::new();
     let mut keys = BTreeSet::new();
     for d in &datasets {
         if !keys.insert(d.key.clone()) {
-            errors.push(DataMapError::at(&d.key, "dataset declared twice"));
+            errors.push(DataMapError::at(
+                d.source.at(d.source.dataset),
+                format!("dataset `{}` declared twice", d.key),
+            ));
         }
     }
     let map = DataMap { datasets };
@@ -454,51 +603,57 @@ pub fn resolve(datasets: Vec<Dataset>) -> Result<DataMap, Vec<DataMapError>> {
     let suggest = |input: &str, candidates: &[String]| {
         crate::diagnostic::suggestion(input, candidates.iter().map(String::as_str))
     };
-    let check_collection = |r: &CollectionRef, at: &str, errors: &mut Vec<DataMapError>| -> bool {
-        let Some(cols) = names.get(&r.dataset) else {
-            let ds: Vec<String> = names.keys().cloned().collect();
-            let hint = suggest(&r.dataset, &ds)
-                .map(|s| format!("; {s}"))
-                .unwrap_or_default();
-            errors.push(DataMapError::at(
-                at,
-                format!("references unknown dataset `{}`{hint}", r.dataset),
-            ));
-            return false;
+    // `at` is where the reference is written, `path` what it belongs to.
+    let check_collection =
+        |r: &CollectionRef, at: &str, path: &str, errors: &mut Vec<DataMapError>| -> bool {
+            let Some(cols) = names.get(&r.dataset) else {
+                let ds: Vec<String> = names.keys().cloned().collect();
+                let hint = suggest(&r.dataset, &ds)
+                    .map(|s| format!("; {s}"))
+                    .unwrap_or_default();
+                errors.push(DataMapError::at(
+                    at,
+                    format!("{path}: references unknown dataset `{}`{hint}", r.dataset),
+                ));
+                return false;
+            };
+            if !cols.contains(&r.collection) {
+                let hint = suggest(&r.collection, cols)
+                    .map(|s| format!("; {s}"))
+                    .unwrap_or_default();
+                errors.push(DataMapError::at(
+                    at,
+                    format!("{path}: references unknown collection `{r}`{hint}"),
+                ));
+                return false;
+            }
+            true
         };
-        if !cols.contains(&r.collection) {
-            let hint = suggest(&r.collection, cols)
-                .map(|s| format!("; {s}"))
-                .unwrap_or_default();
-            errors.push(DataMapError::at(
-                at,
-                format!("references unknown collection `{r}`{hint}"),
-            ));
-            return false;
-        }
-        true
-    };
-    for c in map.collections() {
-        for a in c.after.iter().chain(&c.erase_after) {
-            check_collection(a, &c.key.to_string(), &mut errors);
-        }
-        for f in &c.fields {
-            let at = format!("{}.{}", c.key, f.name);
-            for r in &f.references {
-                if check_collection(&r.to.collection, &at, &mut errors) {
-                    let Some(target) = map.collection(&r.to.collection) else {
-                        continue;
-                    };
-                    if target.field(&r.to.field).is_none() {
-                        let fields: Vec<String> =
-                            target.fields.iter().map(|f| f.name.clone()).collect();
-                        let hint = suggest(&r.to.field, &fields)
-                            .map(|s| format!("; {s}"))
-                            .unwrap_or_default();
-                        errors.push(DataMapError::at(
-                            &at,
-                            format!("references unknown field `{}`{hint}", r.to),
-                        ));
+    for d in &map.datasets {
+        for c in &d.collections {
+            let name = &c.key.collection;
+            for a in c.after.iter().chain(&c.erase_after) {
+                check_collection(a, &d.source.after(name), &c.key.to_string(), &mut errors);
+            }
+            for f in &c.fields {
+                let path = format!("{}.{}", c.key, f.name);
+                for (n, r) in f.references.iter().enumerate() {
+                    let at = d.source.reference(name, &f.name, n);
+                    if check_collection(&r.to.collection, &at, &path, &mut errors) {
+                        let Some(target) = map.collection(&r.to.collection) else {
+                            continue;
+                        };
+                        if target.field(&r.to.field).is_none() {
+                            let fields: Vec<String> =
+                                target.fields.iter().map(|f| f.name.clone()).collect();
+                            let hint = suggest(&r.to.field, &fields)
+                                .map(|s| format!("; {s}"))
+                                .unwrap_or_default();
+                            errors.push(DataMapError::at(
+                                &at,
+                                format!("{path}: references unknown field `{}`{hint}", r.to),
+                            ));
+                        }
                     }
                 }
             }

@@ -176,20 +176,22 @@ fn a_reference_to_an_unknown_collection_or_field_is_named_with_a_suggestion() {
     assert_eq!(
         e,
         [
-            "shop.invoice.customer_id: references unknown collection `shop.custmer`; did you mean `customer`?"
+            "test.yml:18:27: shop.invoice.customer_id: references unknown collection `shop.custmer`; did you mean `customer`?"
         ]
     );
     let e = errors(&SMALL.replace("field: customer.id", "field: customer.idd"));
     assert_eq!(
         e,
         [
-            "shop.invoice.customer_id: references unknown field `shop.customer.idd`; did you mean `id`?"
+            "test.yml:18:27: shop.invoice.customer_id: references unknown field `shop.customer.idd`; did you mean `id`?"
         ]
     );
     let e = errors(&SMALL.replace("dataset: shop, field", "dataset: shp, field"));
     assert_eq!(
         e,
-        ["shop.invoice.customer_id: references unknown dataset `shp`; did you mean `shop`?"]
+        [
+            "test.yml:18:27: shop.invoice.customer_id: references unknown dataset `shp`; did you mean `shop`?"
+        ]
     );
 }
 
@@ -267,4 +269,97 @@ fn after_orders_collections_without_data() {
         traversal(&m, &[IdentityKind::Email]),
         Err(GraphError::Cycle(_))
     ));
+}
+
+const BLOCK: &str = "\
+dataset:
+  - fides_key: shop
+    collections:
+      - name: customer
+        fields:
+          - name: id
+          - name: email
+            fides_meta:
+              identity: email
+      - name: invoice
+        fides_meta:
+          after:
+            - shop.custmer
+        fields:
+          - name: id
+          - name: customer_id
+            fides_meta:
+              references:
+                - dataset: shop
+                  field: customer.idd
+                  direction: from
+";
+
+#[test]
+fn every_error_names_its_file_and_line() {
+    let twice = BLOCK.replace(
+        "          - name: email\n",
+        "          - name: email\n          - name: email\n",
+    );
+    assert_eq!(
+        errors(&twice),
+        ["test.yml:8:19: shop.customer.email: field declared twice"]
+    );
+    let twice = BLOCK.replace("      - name: invoice\n", "      - name: customer\n");
+    assert!(
+        errors(&twice)
+            .contains(&"test.yml:10:15: shop.customer: collection declared twice".to_owned()),
+        "{:?}",
+        errors(&twice)
+    );
+    assert_eq!(
+        errors(BLOCK),
+        [
+            "test.yml:12:11: shop.invoice: references unknown collection `shop.custmer`; did you mean `customer`?",
+            "test.yml:20:26: shop.invoice.customer_id: references unknown field `shop.customer.idd`; did you mean `id`?",
+        ]
+    );
+    let e = errors(&BLOCK.replace("direction: from", "direction: sideways"));
+    assert_eq!(
+        e,
+        [
+            "test.yml:20:26: shop.invoice.customer_id: reference direction `sideways` is neither `from` nor `to`"
+        ]
+    );
+    // The parser's own errors keep their location, given once.
+    let e = errors(&BLOCK.replace("      - name: invoice\n", "      - nme: invoice\n"));
+    assert_eq!(
+        e,
+        ["test.yml:10:9: not a fideslang dataset: dataset[0].collections[1]: missing field `name`"]
+    );
+    // Datasets declared twice, in two files.
+    let a = parse(BLOCK, "a.yml").unwrap();
+    let b = parse(BLOCK, "b.yml").unwrap();
+    let e: Vec<String> = resolve(a.into_iter().chain(b).collect())
+        .unwrap_err()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(e[0], "b.yml:2:16: dataset `shop` declared twice");
+}
+
+#[test]
+fn several_documents_anchors_and_deep_nesting_are_refused_with_their_line() {
+    let e = errors(&format!("{SMALL}---\n{SMALL}"));
+    assert_eq!(e.len(), 1);
+    assert!(
+        e[0].starts_with("test.yml:19:1: a second YAML document starts here"),
+        "{e:?}"
+    );
+    let e = errors(&SMALL.replace("- name: email", "- name: &e email"));
+    assert!(
+        e[0].starts_with("test.yml:9:19: YAML anchors and aliases"),
+        "{e:?}"
+    );
+    let started = std::time::Instant::now();
+    let deep = format!("dataset: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let e = errors(&deep);
+    assert!(e[0].contains("nests deeper than 64 levels"), "{e:?}");
+    // The YAML parser took 23 s over this (its time grows with the square of the depth).
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
 }

@@ -187,6 +187,7 @@ impl Validator<'_> {
             // A declared authority is shown as declared: IMY's details are not mixed in.
             Some(c) => {
                 let c = c.get_ref();
+                self.check_website(&c.website);
                 (
                     Authority {
                         name: Self::string(&c.name).unwrap_or_else(|| law::imy().name),
@@ -382,6 +383,7 @@ impl Validator<'_> {
                 }
             });
         self.check_email(&r.email);
+        self.check_website(&r.website);
         Controller {
             name: r.name.get_ref().trim().to_owned(),
             org_number,
@@ -410,9 +412,50 @@ impl Validator<'_> {
         }
     }
 
+    /// Websites become links (`<a href>` in HTML, `<…>` in Markdown): only http:// and
+    /// https:// addresses, so that a register never puts `javascript:` or `data:` in a page.
+    fn check_website(&mut self, w: &Option<S>) {
+        let Some(w) = w else {
+            return;
+        };
+        let v = w.get_ref().trim();
+        if v.is_empty() {
+            return;
+        }
+        let lower = v.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"));
+        let (message, help) = match rest {
+            None => (
+                format!("`{v}` is not a web address: only http:// and https:// links are allowed"),
+                // A bare domain (`www.exempel.se`) only lacks its scheme.
+                (!v.contains(':')).then(|| format!("write `https://{v}`")),
+            ),
+            Some(r) if r.is_empty() || r.starts_with(['/', '?', '#']) => {
+                (format!("`{v}` names no host"), None)
+            }
+            Some(_)
+                if v.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '\\')
+                }) =>
+            {
+                (
+                    format!(
+                        "`{v}` has a character a link cannot hold (space, quote, `<`, `>`, `\\`)"
+                    ),
+                    Some("percent-encode it (a space is %20)".to_owned()),
+                )
+            }
+            Some(_) => return,
+        };
+        self.error("value", message, span(w), help);
+    }
+
     fn contact(&mut self, c: &Spanned<raw::RawContact>) -> Contact {
         let r = c.get_ref();
         self.check_email(&r.email);
+        self.check_website(&r.website);
         Contact {
             name: Self::string(&r.name),
             address: Self::string(&r.address),
@@ -748,6 +791,7 @@ impl Validator<'_> {
 
     fn recipient(&mut self, rec: &Spanned<raw::RawRecipient>) -> Option<Recipient> {
         let r = rec.get_ref();
+        self.check_website(&r.website);
         let role = self.keyword(&r.role)?;
         let country = r.country.as_ref().and_then(|c| {
             let v = c.get_ref().trim();

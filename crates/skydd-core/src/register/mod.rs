@@ -173,6 +173,29 @@ pub enum KeySource {
     File(String),
 }
 
+/// The shortest key accepted for keyed-hash (`hmac`) masking, in bytes.
+pub const MIN_HMAC_KEY_BYTES: usize = 32;
+
+/// Checks a key for keyed-hash masking. A hashed e-mail address is only as safe as its key:
+/// with a short key anyone holding the masked value can guess the key and then the address,
+/// so a key under [`MIN_HMAC_KEY_BYTES`] bytes (256 bits, HMAC-SHA-256's own strength) is
+/// refused. The message says why and how to make a good one.
+pub fn check_hmac_key(key: &[u8]) -> Result<(), String> {
+    if key.len() >= MIN_HMAC_KEY_BYTES {
+        return Ok(());
+    }
+    let found = if key.is_empty() {
+        "it is empty".to_owned()
+    } else {
+        format!("it has {} byte(s)", key.len())
+    };
+    Err(format!(
+        "the key for hmac masking must have at least {MIN_HMAC_KEY_BYTES} bytes and {found}: \
+         with a short key, hashed values (e-mail addresses, names) can be reversed by guessing \
+         the key; make one with `openssl rand -hex 32`"
+    ))
+}
+
 /// How data is erased: a default strategy, per-collection row policies, per-field strategies.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErasurePolicy {

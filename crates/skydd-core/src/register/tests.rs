@@ -394,3 +394,78 @@ fn the_content_hash_ignores_layout_but_not_content() {
     let c = ok(&MINIMAL.replace("2 years after", "3 years after"));
     assert_ne!(a.content_hash(), c.content_hash());
 }
+
+#[test]
+fn hmac_keys_must_have_32_bytes() {
+    use super::{MIN_HMAC_KEY_BYTES, check_hmac_key};
+    assert_eq!(MIN_HMAC_KEY_BYTES, 32);
+    let empty = check_hmac_key(b"").unwrap_err();
+    assert!(
+        empty.contains("at least 32 bytes and it is empty"),
+        "{empty}"
+    );
+    assert!(empty.contains("reversed by guessing"), "{empty}");
+    let short = check_hmac_key(b"test-key").unwrap_err();
+    assert!(short.contains("it has 8 byte(s)"), "{short}");
+    assert!(check_hmac_key(&[7; 31]).is_err());
+    assert!(check_hmac_key(&[7; 32]).is_ok());
+    assert!(check_hmac_key(b"0123456789abcdef0123456789abcdef0123456789abcdef").is_ok());
+}
+
+#[test]
+fn websites_are_http_or_https_links() {
+    for (src, message, help) in [
+        (
+            MINIMAL.replace(
+                "email = \"dataskydd@exempel.se\"",
+                "email = \"dataskydd@exempel.se\"\nwebsite = \"javascript:alert(1)\"",
+            ),
+            "`javascript:alert(1)` is not a web address: only http:// and https:// links are allowed",
+            None,
+        ),
+        (
+            with(
+                "[dpo]\nname = \"Dataskyddsombud\"\nwebsite = \"data:text/html,<script>x</script>\"\n",
+            ),
+            "`data:text/html,<script>x</script>` is not a web address",
+            None,
+        ),
+        (
+            MINIMAL.replace(
+                "dpa = 2021-03-01",
+                "dpa = 2021-03-01\nwebsite = \"www.fortnox.se\"",
+            ),
+            "`www.fortnox.se` is not a web address",
+            Some("write `https://www.fortnox.se`"),
+        ),
+        (
+            with("[supervisory_authority]\nname = \"IMY\"\nwebsite = \"https://\"\n"),
+            "`https://` names no host",
+            None,
+        ),
+        (
+            with("[representative]\nname = \"R\"\nwebsite = \"https://exempel.se/a b\"\n"),
+            "has a character a link cannot hold",
+            Some("percent-encode it (a space is %20)"),
+        ),
+    ] {
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 1, "{errs:#?}");
+        let (code, at, got, got_help) = &errs[0];
+        assert_eq!(code, "value");
+        assert!(
+            at.starts_with('"') && got.contains(at.trim_matches('"')),
+            "points at the value: {at}"
+        );
+        assert!(got.contains(message), "{got}");
+        assert_eq!(got_help.as_deref(), help, "{got}");
+    }
+    let r = ok(&MINIMAL.replace(
+        "email = \"dataskydd@exempel.se\"",
+        "email = \"dataskydd@exempel.se\"\nwebsite = \"HTTPS://www.exempel.se/om-oss?x=1#kontakt\"",
+    ));
+    assert_eq!(
+        r.controller.website.as_deref(),
+        Some("HTTPS://www.exempel.se/om-oss?x=1#kontakt")
+    );
+}

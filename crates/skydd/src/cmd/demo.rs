@@ -15,6 +15,7 @@ use super::dsr::{erase_with, find, print_erasure, today};
 use super::retention::{plan_with, print_plan, print_run, run_with};
 use crate::cli::DemoArgs;
 use crate::ctx::{Ctx, usage};
+use crate::fsio::Visibility;
 use crate::report::{self, Style, paint};
 
 fn heading(text: &str) {
@@ -67,8 +68,10 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     let register = dir.join("skydd.toml");
     std::fs::write(&register, skydd_demo::REGISTER)?;
     std::fs::write(dir.join("datamap.yml"), skydd_demo::DATAMAP)?;
-    let key = super::dsr::random_string(32);
-    std::fs::write(dir.join("hmac.key"), key)?;
+    // A secret, so the owner's alone. 43 letters and digits carry 256 bits, and are more
+    // than the 32 bytes `check_hmac_key` asks for.
+    let key = super::dsr::random_string(43);
+    crate::fsio::write_atomic(&dir.join("hmac.key"), key.as_bytes(), Visibility::Private)?;
     let db_path = dir.join("webbplatsnu.sqlite");
     let db = Db::connect(
         "main",
@@ -138,6 +141,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     crate::fsio::write_atomic(
         &out.join("access.json"),
         serde_json::to_string_pretty(&pkg)?.as_bytes(),
+        Visibility::Private,
     )?;
     let renderer = skydd_render::Renderer::new()?;
     for lang in skydd_core::Lang::ALL {
@@ -145,6 +149,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
         crate::fsio::write_atomic(
             &out.join(format!("registerutdrag.{}.html", lang.code())),
             html.as_bytes(),
+            Visibility::Private,
         )?;
     }
     println!(

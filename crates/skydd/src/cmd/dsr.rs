@@ -35,14 +35,41 @@ pub fn today() -> Date {
         .date()
 }
 
-/// A date argument, or today.
+/// The first day a date argument may name.
+const FIRST_DAY: Date = Date::constant(1970, 1, 1);
+/// The last day a date argument may name. Later (or earlier) days are typing mistakes, and
+/// some databases cannot store them.
+const LAST_DAY: Date = Date::constant(2199, 12, 31);
+
+/// A date argument (`YYYY-MM-DD` only, from 1970-01-01 through 2199-12-31), or today.
 pub fn date_arg(arg: Option<&str>, what: &str) -> anyhow::Result<Date> {
-    match arg {
-        None => Ok(today()),
-        Some(s) => s
-            .parse()
-            .map_err(|_| usage(format!("{what}: `{s}` is not a date (YYYY-MM-DD)"))),
+    let Some(s) = arg else {
+        return Ok(today());
+    };
+    // Exactly YYYY-MM-DD: a date-time would otherwise parse with its time silently dropped.
+    let shaped = |t: &str| {
+        t.len() == 10
+            && t.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    if !shaped(s) {
+        let day = s.get(..10).filter(|d| shaped(d));
+        return Err(usage(match day {
+            Some(day) => format!("{what}: `{s}` has a time; give the day only, e.g. {day}"),
+            None => format!("{what}: `{s}` is not a date; write YYYY-MM-DD"),
+        }));
     }
+    let day: Date = s
+        .parse()
+        .map_err(|_| usage(format!("{what}: `{s}` is not a day of the calendar")))?;
+    if !(FIRST_DAY..=LAST_DAY).contains(&day) {
+        return Err(usage(format!(
+            "{what}: {day} is out of range; skydd accepts dates from {FIRST_DAY} through {LAST_DAY}"
+        )));
+    }
+    Ok(day)
 }
 
 /// The identities of a request, parsed and normalised.
@@ -68,6 +95,16 @@ pub fn identities(args: &IdentityArgs, today: Date) -> anyhow::Result<Vec<(Ident
                 "--identity `{i}`: write KIND=VALUE, e.g. customer_number=C-1001"
             )));
         };
+        if k.trim().is_empty() {
+            return Err(usage(format!(
+                "--identity `{i}`: the kind before `=` is empty; write KIND=VALUE, e.g. customer_number=C-1001"
+            )));
+        }
+        if v.trim().is_empty() {
+            return Err(usage(format!(
+                "--identity `{i}`: the value after `=` is empty; write KIND=VALUE, e.g. customer_number=C-1001"
+            )));
+        }
         push(IdentityKind::from_fides(k), v)?;
     }
     if out.is_empty() {
@@ -162,6 +199,7 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         fsio::write_atomic(
             &dir.join("access.json"),
             serde_json::to_string_pretty(&pkg)?.as_bytes(),
+            fsio::Visibility::Private,
         )?;
         let renderer = skydd_render::Renderer::new()?;
         for lang in super::langs(args.lang) {
@@ -169,6 +207,7 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
             fsio::write_atomic(
                 &dir.join(format!("registerutdrag.{}.html", lang.code())),
                 html.as_bytes(),
+                fsio::Visibility::Private,
             )?;
         }
     }
@@ -314,7 +353,7 @@ pub async fn export(path: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> 
     let world = ctx.world();
     let data = package::portable(&world, &found.found);
     let bytes = portability_zip(&data, &ctx.register.controller.name)?;
-    fsio::write_atomic(&args.out, &bytes)?;
+    fsio::write_atomic(&args.out, &bytes, fsio::Visibility::Private)?;
     let rows: usize = data.iter().map(|c| c.rows.len()).sum();
     println!(
         "Wrote {} ({} collection(s), {rows} row(s)): data you provided under consent or contract (GDPR art. 20).",

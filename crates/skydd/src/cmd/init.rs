@@ -65,7 +65,7 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
             e.diagnostics.len()
         );
     }
-    fsio::write_atomic(&args.path, text.as_bytes())?;
+    fsio::write_atomic(&args.path, text.as_bytes(), fsio::Visibility::Public)?;
     eprintln!(
         "wrote {}. Next: edit it, then run `skydd check -r {}`.",
         args.path.display(),

@@ -685,7 +685,7 @@ pub async fn draft(path: &Path, args: &MapDraftArgs) -> anyhow::Result<ExitCode>
     }
     match &args.out {
         Some(out) => {
-            fsio::write_atomic(out, yaml.as_bytes())?;
+            fsio::write_atomic(out, yaml.as_bytes(), fsio::Visibility::Public)?;
             eprintln!(
                 "wrote {} ({} tables, {} `# review:` notes). Review them, then `skydd map check`.",
                 out.display(),

@@ -4,10 +4,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use skydd_core::{diff, lint};
+use skydd_core::{Lang, diff, lint};
 use skydd_render::{Format, Renderer};
 
-use crate::cli::{DiffArgs, FormatChoice, RenderArgs};
+use crate::cli::{DiffArgs, FormatChoice, LangChoice, RenderArgs};
 use crate::report::{self, Style, paint};
 use crate::{Reported, fsio};
 
@@ -27,13 +27,72 @@ pub fn renderer(dir: Option<&Path>) -> anyhow::Result<Renderer> {
     })
 }
 
-pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
-    let langs = super::langs(args.lang);
-    let formats = formats(args.format);
-    let several = langs.len() * formats.len() > 1;
-    if several && args.out.is_none() {
-        bail!("several documents were asked for; name a directory with --out DIR");
+/// The name of a notice in a directory: the page's usual name in its language, then the
+/// language and the format, so that every document has its own predictable name.
+pub fn file_name(lang: Lang, format: Format) -> String {
+    let base = match lang {
+        Lang::Sv => "integritetspolicy",
+        Lang::En => "privacy-notice",
+    };
+    format!("{base}.{}.{}", lang.code(), format.extension())
+}
+
+/// Where `--out` sends the notice.
+#[derive(Debug, PartialEq)]
+enum Target<'a> {
+    Stdout,
+    File(&'a Path),
+    Dir(&'a Path),
+}
+
+/// Decides what `--out` names. A path ending in `/`, an existing directory, or several
+/// documents asked for make a directory; a new path without an extension is refused rather
+/// than guessed at (`--out public` meant `public/` more often than a file named `public`).
+fn target<'a>(out: Option<&'a Path>, asked_for_all: bool) -> anyhow::Result<Target<'a>> {
+    let Some(out) = out else {
+        if asked_for_all {
+            bail!("several documents were asked for; name a directory with --out DIR");
+        }
+        return Ok(Target::Stdout);
+    };
+    let text = out.as_os_str().to_string_lossy();
+    let slash = text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR);
+    if slash || out.is_dir() || asked_for_all {
+        if out.exists() && !out.is_dir() {
+            bail!(
+                "`{}` is a file, but several documents go into a directory; name a directory with --out DIR/",
+                out.display()
+            );
+        }
+        return Ok(Target::Dir(out));
     }
+    if !out.exists() && out.extension().is_none() {
+        bail!(
+            "--out `{}`: write `{}/` for a directory of notices, or a file name with an extension such as `{}.md`",
+            out.display(),
+            out.display(),
+            out.display()
+        );
+    }
+    Ok(Target::File(out))
+}
+
+pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
+    let asked_for_all =
+        args.lang == Some(LangChoice::All) || args.format == Some(FormatChoice::All);
+    let target = target(args.out.as_deref(), asked_for_all)?;
+    // A directory gets every language and format unless narrowed; one document is Swedish
+    // Markdown unless told otherwise.
+    let (langs, formats) = match target {
+        Target::Dir(_) => (
+            super::langs(args.lang.unwrap_or(LangChoice::All)),
+            formats(args.format.unwrap_or(FormatChoice::All)),
+        ),
+        Target::Stdout | Target::File(_) => (
+            super::langs(args.lang.unwrap_or(LangChoice::Sv)),
+            formats(args.format.unwrap_or(FormatChoice::Md)),
+        ),
+    };
     let renderer = renderer(args.templates.as_deref())?;
     let (_, register) = report::load_register(path, false)?;
     let (errors, _) = report::counts(&lint::run(&register));
@@ -53,29 +112,34 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
             path.display()
         );
     }
-    let mut written = Vec::new();
+    // Every document is rendered before anything is written: a template error writes nothing.
+    let mut docs = Vec::new();
     for lang in &langs {
         for format in &formats {
-            let doc = renderer.notice(&register, *lang, *format)?;
-            match &args.out {
-                None => print!("{doc}"),
-                Some(out) => {
-                    let target = if several || out.is_dir() {
-                        std::fs::create_dir_all(out).with_context(|| {
-                            format!("cannot create directory `{}`", out.display())
-                        })?;
-                        out.join(format!("notice.{}.{}", lang.code(), format.extension()))
-                    } else {
-                        out.clone()
-                    };
-                    fsio::write_atomic(&target, doc.as_bytes())?;
-                    written.push(target);
-                }
-            }
+            docs.push((*lang, *format, renderer.notice(&register, *lang, *format)?));
         }
     }
-    for w in written {
-        eprintln!("wrote {}", w.display());
+    match target {
+        Target::Stdout => {
+            for (_, _, doc) in &docs {
+                print!("{doc}");
+            }
+        }
+        Target::File(out) => {
+            for (_, _, doc) in &docs {
+                fsio::write_atomic(out, doc.as_bytes(), fsio::Visibility::Public)?;
+                eprintln!("wrote {}", out.display());
+            }
+        }
+        Target::Dir(out) => {
+            std::fs::create_dir_all(out)
+                .with_context(|| format!("cannot create directory `{}`", out.display()))?;
+            for (lang, format, doc) in &docs {
+                let file = out.join(file_name(*lang, *format));
+                fsio::write_atomic(&file, doc.as_bytes(), fsio::Visibility::Public)?;
+                eprintln!("wrote {}", file.display());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

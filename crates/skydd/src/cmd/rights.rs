@@ -3,10 +3,12 @@
 //! These touch only the register and skydd's state, never the company's databases.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Write as _};
+use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
+use jiff::civil::Date;
 use skydd_core::diagnostic::suggestion;
 use skydd_core::identity::{Identity, IdentityKind};
 use skydd_core::law::LegalBasis;
@@ -169,36 +171,7 @@ pub async fn may(path: &Path, args: &MayArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(path, &reg, false).await?;
     let today = today();
     if args.stdin {
-        // One read of every active record, then a lookup per address.
-        let all: BTreeMap<String, Vec<rights::Restriction>> = store.all_active().await?;
-        let stdin = std::io::stdin();
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let (mut allowed, mut excluded, mut invalid) = (0u64, 0u64, 0u64);
-        for line in stdin.lock().lines() {
-            let line = line?;
-            let text = line.trim();
-            if text.is_empty() {
-                continue;
-            }
-            let Ok(id) = Identity::parse(IdentityKind::Email, text, today) else {
-                invalid += 1;
-                continue;
-            };
-            let records = all.get(&id.subject_key()).map_or(&[][..], Vec::as_slice);
-            if rights::may(records, &args.purpose).allowed {
-                allowed += 1;
-                writeln!(out, "{text}")?;
-            } else {
-                excluded += 1;
-            }
-        }
-        out.flush()?;
-        eprintln!(
-            "{allowed} allowed, {excluded} excluded, {invalid} not e-mail addresses (purpose `{}`)",
-            args.purpose
-        );
-        return Ok(ExitCode::SUCCESS);
+        return may_stdin(&store, &args.purpose, today).await;
     }
     let ids = identities(&args.ids, today)?;
     let mut all_allowed = true;
@@ -229,6 +202,79 @@ pub async fn may(path: &Path, args: &MayArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The most invalid lines listed one by one before the rest are only counted.
+const SHOWN_INVALID: usize = 20;
+
+/// `skydd may --stdin`: all or nothing. Every line is checked before any answer is printed,
+/// so a list with a bad line never yields half a mailing; the bad lines are reported with
+/// their numbers and the status is 2.
+async fn may_stdin(
+    store: &skydd_store::Store,
+    purpose: &str,
+    today: Date,
+) -> anyhow::Result<ExitCode> {
+    let mut input = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut input)
+        .context("cannot read standard input")?;
+    let (ids, invalid) = parse_addresses(&input, today);
+    if !invalid.is_empty() {
+        for (n, why) in invalid.iter().take(SHOWN_INVALID) {
+            eprintln!("stdin:{n}: {why}");
+        }
+        if invalid.len() > SHOWN_INVALID {
+            eprintln!("… and {} more", invalid.len() - SHOWN_INVALID);
+        }
+        return Err(usage(format!(
+            "{} line(s) of standard input are not e-mail addresses; nothing was printed",
+            invalid.len()
+        )));
+    }
+    // One read of every active record, then a lookup per address.
+    let all: BTreeMap<String, Vec<rights::Restriction>> = store.all_active().await?;
+    let (mut allowed, mut excluded) = (0u64, 0u64);
+    let mut answer = String::new();
+    for (text, id) in &ids {
+        let records = all.get(&id.subject_key()).map_or(&[][..], Vec::as_slice);
+        if rights::may(records, purpose).allowed {
+            allowed += 1;
+            answer.push_str(text);
+            answer.push('\n');
+        } else {
+            excluded += 1;
+        }
+    }
+    crate::out::bytes(answer.as_bytes());
+    eprintln!("{allowed} allowed, {excluded} excluded (purpose `{purpose}`)");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A line of standard input that is not an address: its 1-based number and why.
+type BadLine = (usize, String);
+
+/// The addresses of `input`, one per line (blank lines skipped), each with the text as given;
+/// and the invalid lines.
+fn parse_addresses(input: &[u8], today: Date) -> (Vec<(&str, Identity)>, Vec<BadLine>) {
+    let mut ids = Vec::new();
+    let mut invalid = Vec::new();
+    for (i, raw) in input.split(|b| *b == b'\n').enumerate() {
+        let Ok(line) = std::str::from_utf8(raw) else {
+            invalid.push((i + 1, "not valid UTF-8".to_owned()));
+            continue;
+        };
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        match Identity::parse(IdentityKind::Email, text, today) {
+            Ok(id) => ids.push((text, id)),
+            Err(e) => invalid.push((i + 1, e.to_string())),
+        }
+    }
+    (ids, invalid)
 }
 
 fn describe(r: &rights::Restriction) -> String {

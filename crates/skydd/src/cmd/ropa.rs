@@ -16,13 +16,10 @@ pub fn run(path: &Path, args: &RopaArgs) -> anyhow::Result<ExitCode> {
     };
     match &args.out {
         Some(out) => {
-            fsio::write_atomic(out, &bytes)?;
+            fsio::write_atomic(out, &bytes, fsio::Visibility::Public)?;
             eprintln!("wrote {}", out.display());
         }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes)?;
-        }
+        None => crate::out::bytes(&bytes),
     }
     Ok(ExitCode::SUCCESS)
 }
