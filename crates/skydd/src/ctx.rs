@@ -190,9 +190,9 @@ impl Ctx {
     /// The key for keyed-hash masking, when configured.
     pub fn hmac_key(&self) -> anyhow::Result<Option<Vec<u8>>> {
         let base = base_dir(&self.path);
-        Ok(match &self.register.erasure.hmac_key {
-            None => None,
-            Some(KeySource::Env(v)) => Some(
+        let (key, source) = match &self.register.erasure.hmac_key {
+            None => return Ok(None),
+            Some(KeySource::Env(v)) => (
                 std::env::var(v)
                     .map_err(|_| {
                         anyhow::anyhow!(
@@ -200,12 +200,17 @@ impl Ctx {
                         )
                     })?
                     .into_bytes(),
+                format!("[erasure] hmac_key_env `{v}`"),
             ),
-            Some(KeySource::File(f)) => Some(
+            Some(KeySource::File(f)) => (
                 std::fs::read(base.join(f))
                     .with_context(|| format!("[erasure] hmac_key_file: cannot read `{f}`"))?,
+                format!("[erasure] hmac_key_file `{f}`"),
             ),
-        })
+        };
+        skydd_core::register::check_hmac_key(&key)
+            .map_err(|msg| usage(format!("{source}: {msg}")))?;
+        Ok(Some(key))
     }
 
     /// Closes every connection.

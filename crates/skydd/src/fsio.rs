@@ -228,3 +228,14 @@ mod tests {
         assert_eq!(names.len(), 3, "{names:?}");
     }
 }
+
+/// Creates `dir` (and missing parents) readable by its owner only, for files that hold
+/// personal data; an existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)
+        .with_context(|| format!("cannot create `{}`", dir.display()))
+}

@@ -824,6 +824,7 @@ async fn requests_and_retention_on_mariadb() {
 #[tokio::test]
 async fn may_stdin_is_all_or_nothing_and_names_bad_lines() {
     let (_t, dir) = sqlite_company().await;
+    skydd(&dir, &["state", "init"], &[]);
     let r = skydd_with_stdin(
         &dir,
         &["may", "--purpose", "newsletter", "--stdin"],
@@ -856,6 +857,7 @@ async fn may_stdin_is_all_or_nothing_and_names_bad_lines() {
 #[tokio::test]
 async fn a_closed_standard_output_does_not_cut_requests_short() {
     let (_t, dir) = sqlite_company().await;
+    skydd(&dir, &["state", "init"], &[]);
     for args in [
         &["retention", "plan"][..],
         &["retention", "plan", "--json"],

@@ -194,8 +194,7 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         );
     }
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create `{}`", dir.display()))?;
+        fsio::create_private_dir(dir)?;
         fsio::write_atomic(
             &dir.join("access.json"),
             serde_json::to_string_pretty(&pkg)?.as_bytes(),

@@ -168,12 +168,17 @@ pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCo
 pub async fn may(path: &Path, args: &MayArgs) -> anyhow::Result<ExitCode> {
     let (_, reg) = report::load_register(path, false)?;
     check_purpose(&reg, &args.purpose)?;
-    let store = open_store(path, &reg, false).await?;
     let today = today();
+    // Bad input is reported before anything else, state or not.
+    let ids = if args.stdin {
+        Vec::new()
+    } else {
+        identities(&args.ids, today)?
+    };
+    let store = open_store(path, &reg, false).await?;
     if args.stdin {
         return may_stdin(&store, &args.purpose, today).await;
     }
-    let ids = identities(&args.ids, today)?;
     let mut all_allowed = true;
     let mut answers = Vec::new();
     for (id, _) in &ids {
