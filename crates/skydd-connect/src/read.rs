@@ -34,7 +34,38 @@ pub struct Access {
     pub millis: f64,
     /// Collections of the map the identities given did not reach (not queried).
     pub unreached: Vec<CollectionRef>,
+    /// Per collection in `found`: how many rows were found, and whether any was matched
+    /// by the person's identity. (With a [`RowSink`], `found` keeps only the columns later
+    /// lookups need, so its rows do not say this.)
+    pub seen: Vec<Seen>,
 }
+
+/// What was found in one collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The collection.
+    pub collection: CollectionRef,
+    /// Rows found.
+    pub rows: usize,
+    /// Some row was matched by the person's identity.
+    pub by_identity: bool,
+}
+
+/// Where a streaming traversal sends the rows it reads, a chunk at a time, so a person
+/// with a million rows costs no more memory than one with ten. Called from the tasks that
+/// read collections concurrently; the rows of one collection arrive in order.
+pub trait RowSink: Send + Sync {
+    /// Takes rows of `collection` (values in the order of `columns`).
+    fn rows(
+        &self,
+        collection: &CollectionRef,
+        columns: &[String],
+        rows: Vec<Vec<Value>>,
+    ) -> Result<(), String>;
+}
+
+/// Rows read per chunk before they go to the sink.
+const CHUNK: usize = 1000;
 
 /// The columns a query reads for a collection: the declared fields, then any key column
 /// the declaration leaves out.
@@ -95,6 +126,9 @@ struct Job {
     columns: Vec<Column>,
     lookups: Vec<Lookup>,
     key: Vec<String>,
+    /// With a sink: rows go there, and only these columns are kept (those later lookups
+    /// read); without: every column of every row is kept.
+    sink: Option<(std::sync::Arc<dyn RowSink>, Vec<String>)>,
 }
 
 /// Runs the traversal. `identities` gives, per identity kind, the spellings to look for.
@@ -111,7 +145,33 @@ pub async fn access(
     dbs: &BTreeMap<String, Db>,
     schemas: &BTreeMap<String, Schema>,
 ) -> Result<Access, DbError> {
+    access_into(map, traversal, identities, dbs, schemas, None).await
+}
+
+/// [`access`], sending every row to `sink` as it is read and keeping of each collection
+/// only the columns later lookups read.
+pub async fn access_into(
+    map: &DataMap,
+    traversal: &Traversal,
+    identities: &BTreeMap<IdentityKind, Vec<String>>,
+    dbs: &BTreeMap<String, Db>,
+    schemas: &BTreeMap<String, Schema>,
+    sink: Option<std::sync::Arc<dyn RowSink>>,
+) -> Result<Access, DbError> {
     let started = Instant::now();
+    let mut seen_rows: BTreeMap<CollectionRef, Seen> = BTreeMap::new();
+    // The fields later lookups read, by collection.
+    let mut sources: BTreeMap<CollectionRef, Vec<String>> = BTreeMap::new();
+    for node in traversal.nodes() {
+        for input in &node.inputs {
+            if let Input::Edge { from, .. } = input {
+                let fields = sources.entry(from.collection.clone()).or_default();
+                if !fields.contains(&from.field) {
+                    fields.push(from.field.clone());
+                }
+            }
+        }
+    }
     let mut found: BTreeMap<CollectionRef, FoundRows> = BTreeMap::new();
     let mut order = Vec::new();
     let mut statements = 0;
@@ -216,24 +276,42 @@ pub async fn access(
                 columns,
                 lookups,
                 key,
+                sink: sink.as_ref().map(|s| {
+                    (
+                        std::sync::Arc::clone(s),
+                        sources.get(coll).cloned().unwrap_or_default(),
+                    )
+                }),
             };
             set.spawn(async move { run(job).await });
         }
         while let Some(joined) = set.join_next().await {
-            let (rows, n) = joined.map_err(|e| DbError::Query {
+            let (rows, n, seen) = joined.map_err(|e| DbError::Query {
                 name: "traversal".into(),
                 reason: e.to_string(),
             })??;
             statements += n;
+            seen_rows.insert(rows.collection.clone(), seen);
             found.insert(rows.collection.clone(), rows);
         }
     }
+    let seen = order
+        .iter()
+        .map(|c| {
+            seen_rows.remove(c).unwrap_or(Seen {
+                collection: c.clone(),
+                rows: 0,
+                by_identity: false,
+            })
+        })
+        .collect();
     let found = order.into_iter().filter_map(|c| found.remove(&c)).collect();
     Ok(Access {
         found,
         statements,
         millis: started.elapsed().as_secs_f64() * 1000.0,
         unreached: traversal.unreached.clone(),
+        seen,
     })
 }
 
@@ -273,7 +351,7 @@ fn reach_of(lookups: &[Lookup], columns: &[String], row: &[Value]) -> Reach {
 }
 
 /// Runs one collection's lookups, splitting large value sets, and merges the rows.
-async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
+async fn run(job: Job) -> Result<(FoundRows, usize, Seen), DbError> {
     let d = &job.db.dialect;
     let select = job
         .columns
@@ -288,29 +366,48 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
         rows: Vec::new(),
         reach: Vec::new(),
     };
-    let mut seen = BTreeSet::new();
+    let mut summary = Seen {
+        collection: job.collection.clone(),
+        rows: 0,
+        by_identity: false,
+    };
+    // With a sink, keep only the columns later lookups read.
+    let kept: Vec<usize> = match &job.sink {
+        Some((_, keep)) => keep
+            .iter()
+            .filter_map(|k| out.columns.iter().position(|c| c == k))
+            .collect(),
+        None => (0..out.columns.len()).collect(),
+    };
+    let all_columns = std::mem::take(&mut out.columns);
+    out.columns = kept.iter().map(|&i| all_columns[i].clone()).collect();
     let key_idx: Vec<usize> = job
         .key
         .iter()
-        .filter_map(|k| out.columns.iter().position(|c| c == k))
+        .filter_map(|k| all_columns.iter().position(|c| c == k))
         .collect();
     // Lookups on the same column in the same way are one IN list.
-    let mut filters: Vec<(&Column, bool, Vec<&Value>)> = Vec::new();
+    let mut filters: Vec<(&Column, bool, Vec<&Value>, BTreeSet<String>)> = Vec::new();
     for l in &job.lookups {
-        match filters
-            .iter_mut()
-            .find(|(c, fold, _)| c.name == l.column.name && *fold == l.fold)
+        let at = match filters
+            .iter()
+            .position(|(c, fold, _, _)| c.name == l.column.name && *fold == l.fold)
         {
-            Some((_, _, values)) => {
-                for v in &l.values {
-                    if !values.iter().any(|x| x.key() == v.key()) {
-                        values.push(v);
-                    }
-                }
+            Some(i) => i,
+            None => {
+                filters.push((&l.column, l.fold, Vec::new(), BTreeSet::new()));
+                filters.len() - 1
             }
-            None => filters.push((&l.column, l.fold, l.values.iter().collect())),
+        };
+        let (_, _, values, keys) = &mut filters[at];
+        for v in &l.values {
+            if keys.insert(v.key()) {
+                values.push(v);
+            }
         }
     }
+    let filters: Vec<(&Column, bool, Vec<&Value>)> =
+        filters.into_iter().map(|(c, f, v, _)| (c, f, v)).collect();
     // One query per batch of values, OR-ing all filters when everything fits in one.
     let total: usize = filters.iter().map(|(_, _, v)| v.len()).sum();
     let batches: Vec<Vec<(&Column, bool, &[&Value])>> = if total <= BATCH {
@@ -326,6 +423,10 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
             .flat_map(|(c, f, v)| v.chunks(BATCH).map(move |chunk| vec![(*c, *f, chunk)]))
             .collect()
     };
+    // Rows are unique within one statement; only several statements can find one row twice.
+    let dedupe = batches.len() > 1;
+    let mut seen = BTreeSet::new();
+    let mut chunk: Vec<Vec<Value>> = Vec::new();
     let mut statements = 0;
     for batch in batches {
         let mut n = 0;
@@ -358,28 +459,57 @@ async fn run(job: Job) -> Result<(FoundRows, usize), DbError> {
         for p in &params {
             q = bind(q, p);
         }
-        let rows = q
-            .fetch_all(job.db.pool())
-            .await
-            .map_err(|e| job.db.query_error(e))?;
+        // Streamed: rows are taken one at a time, never the whole result at once.
+        let mut stream = q.fetch(job.db.pool());
         statements += 1;
-        for r in &rows {
-            let row: Vec<Value> = (0..out.columns.len())
-                .map(|i| value(r, i))
+        while let Some(r) = futures_util::TryStreamExt::try_next(&mut stream)
+            .await
+            .map_err(|e| job.db.query_error(e))?
+        {
+            let row: Vec<Value> = (0..all_columns.len())
+                .map(|i| value(&r, i))
                 .collect::<Result<_, _>>()
                 .map_err(|e| job.db.query_error(e))?;
-            let k: String = key_idx
-                .iter()
-                .map(|i| row[*i].key())
-                .collect::<Vec<_>>()
-                .join("\u{1f}");
-            if seen.insert(k) {
-                out.reach.push(reach_of(&job.lookups, &out.columns, &row));
-                out.rows.push(row);
+            if dedupe {
+                let k: String = key_idx
+                    .iter()
+                    .map(|i| row[*i].key())
+                    .collect::<Vec<_>>()
+                    .join("\u{1f}");
+                if !seen.insert(k) {
+                    continue;
+                }
+            }
+            let reach = reach_of(&job.lookups, &all_columns, &row);
+            summary.rows += 1;
+            summary.by_identity |= reach == Reach::Identity;
+            match &job.sink {
+                None => {
+                    out.reach.push(reach);
+                    out.rows.push(row);
+                }
+                Some((sink, _)) => {
+                    if !kept.is_empty() {
+                        out.reach.push(reach);
+                        out.rows
+                            .push(kept.iter().map(|&i| row[i].clone()).collect());
+                    }
+                    chunk.push(row);
+                    if chunk.len() >= CHUNK {
+                        sink.rows(&job.collection, &all_columns, std::mem::take(&mut chunk))
+                            .map_err(|e| job.db.query_error(e))?;
+                    }
+                }
             }
         }
     }
-    Ok((out, statements))
+    if let Some((sink, _)) = &job.sink
+        && !chunk.is_empty()
+    {
+        sink.rows(&job.collection, &all_columns, chunk)
+            .map_err(|e| job.db.query_error(e))?;
+    }
+    Ok((out, statements, summary))
 }
 
 /// Counts, for each probe, the rows of its referencing collection that point at each of

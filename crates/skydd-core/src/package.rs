@@ -36,6 +36,22 @@ pub struct CollectionData {
     pub rows: Vec<BTreeMap<String, Cell>>,
     /// Field order.
     pub fields: Vec<String>,
+    /// Rows found beyond those in `rows` (a long collection is summarised in the report;
+    /// the package file holds every row).
+    #[serde(skip)]
+    pub more: usize,
+}
+
+/// What was found in one collection, without its rows: enough to say which purposes
+/// concern the person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The collection.
+    pub collection: CollectionRef,
+    /// Rows found.
+    pub rows: usize,
+    /// Some row was matched by the person's identity.
+    pub by_identity: bool,
 }
 
 /// What the register says about a purpose that covers data found.
@@ -180,34 +196,60 @@ pub fn build(
     received: Date,
     extras: Extras,
 ) -> AccessPackage {
+    let summary: Vec<Found> = found
+        .iter()
+        .map(|f| Found {
+            collection: f.collection.clone(),
+            rows: f.rows.len(),
+            by_identity: (0..f.rows.len()).any(|i| f.reach(i) == Reach::Identity),
+        })
+        .collect();
+    let mut pkg = about(world, &summary, identities, received, extras);
+    pkg.data = found
+        .iter()
+        .filter(|f| !f.rows.is_empty())
+        .filter_map(|f| {
+            let collection = world.map.collection(&f.collection)?;
+            let all: Vec<&crate::datamap::Field> = collection.fields.iter().collect();
+            Some(CollectionData {
+                collection: f.collection.to_string(),
+                rows: cells(f, &all),
+                fields: collection.fields.iter().map(|x| x.name.clone()).collect(),
+                more: 0,
+            })
+        })
+        .collect();
+    pkg
+}
+
+/// The package without its rows (`data` empty): what the register says about the data
+/// found, from what was found where. For answers streamed row by row.
+pub fn about(
+    world: &World<'_>,
+    found: &[Found],
+    identities: Vec<String>,
+    received: Date,
+    extras: Extras,
+) -> AccessPackage {
     let reg = world.register;
     let mut subjects: Vec<String> = found
         .iter()
-        .filter(|f| (0..f.rows.len()).any(|i| f.reach(i) == Reach::Identity))
+        .filter(|f| f.by_identity)
         .flat_map(|f| world.subjects_of(&f.collection))
         .collect();
     subjects.sort();
     subjects.dedup();
-    let mut data = Vec::new();
     let mut covering: BTreeMap<String, (&Purpose, Vec<String>)> = BTreeMap::new();
     let mut uncovered = Vec::new();
-    for f in found {
+    for f in found.iter().filter(|f| f.rows > 0) {
         let Some(collection) = world.map.collection(&f.collection) else {
             continue;
         };
-        if f.rows.is_empty() {
-            continue;
-        }
-        let fields: Vec<String> = collection.fields.iter().map(|x| x.name.clone()).collect();
-        let all: Vec<&crate::datamap::Field> = collection.fields.iter().collect();
-        let rows = cells(f, &all);
-        data.push(CollectionData {
-            collection: f.collection.to_string(),
-            rows,
-            fields,
-        });
         for field in collection.fields.iter().filter(|x| x.is_personal()) {
-            if world.covering(&f.collection, field).is_empty() {
+            // A key is covered where the row it points at is (as `map check` reads it).
+            if world.covering(&f.collection, field).is_empty()
+                && !world.is_key(&f.collection, field)
+            {
                 uncovered.push(format!("{}.{}", f.collection, field.name));
             }
             for p in concerning(world, &f.collection, field, &subjects) {
@@ -243,7 +285,7 @@ pub fn build(
         identities,
         received,
         due: crate::deadline::response_deadline(received, 0),
-        data,
+        data: Vec::new(),
         held: extras.held,
         records: extras.records,
         purposes,
@@ -380,9 +422,32 @@ pub fn portable(world: &World<'_>, found: &[FoundRows]) -> Vec<CollectionData> {
             collection: f.collection.to_string(),
             rows,
             fields: fields.iter().map(|x| x.name.clone()).collect(),
+            more: 0,
         });
     }
     out
+}
+
+/// One row (values in the order of `columns`) as `fields` mapped to their values with
+/// their categories.
+pub fn row_cells(
+    columns: &[String],
+    row: &[Value],
+    fields: &[&crate::datamap::Field],
+) -> BTreeMap<String, Cell> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            let i = columns.iter().position(|c| *c == field.name)?;
+            Some((
+                field.name.clone(),
+                Cell {
+                    value: row.get(i)?.clone(),
+                    categories: field.categories.clone(),
+                },
+            ))
+        })
+        .collect()
 }
 
 /// The rows of `f`, each as `fields` mapped to their values with their categories.

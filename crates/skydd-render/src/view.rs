@@ -513,6 +513,7 @@ pub struct AccessCell {
 pub struct AccessCollection {
     title: String,
     rows: Vec<Vec<AccessCell>>,
+    more: usize,
 }
 
 /// A field kept by a legal obligation, in the register extract.
@@ -589,6 +590,7 @@ impl AccessView {
                 .iter()
                 .map(|c| AccessCollection {
                     title: c.collection.clone(),
+                    more: c.more,
                     rows: c
                         .rows
                         .iter()

@@ -108,6 +108,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8], visibility: Visibility) -> anyhow
     Ok(())
 }
 
+/// A new temporary file in `dir` readable by its owner only, named so that the next run
+/// removes it if this one is killed (stale leftovers are removed now). Persist it to keep it.
+pub fn private_temporary(dir: &Path) -> anyhow::Result<tempfile::NamedTempFile> {
+    remove_stale_temporaries(dir);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o600));
+    }
+    builder
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a file in `{}`", dir.display()))
+}
+
 /// Removes skydd's temporary files older than [`STALE_AFTER`] from `dir`. Best effort: a
 /// leftover that cannot be removed does not stop the write.
 fn remove_stale_temporaries(dir: &Path) {

@@ -43,6 +43,20 @@ pub fn bytes(b: &[u8]) {
     }
 }
 
+/// Standard output as an `io::Write`, through [`bytes`]: for serialisers that stream.
+pub struct Stdout;
+
+impl io::Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        bytes(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn stop(e: &io::Error) {
     STOPPED.store(true, Ordering::Relaxed);
     if e.kind() != ErrorKind::BrokenPipe

@@ -182,7 +182,12 @@ pub fn load_register(path: &Path, json: bool) -> anyhow::Result<(String, Registe
 }
 
 /// Prints a JSON value on standard output (a closed pipe is ignored, see [`crate::out`]).
-pub fn print_json(v: &serde_json::Value) {
-    // Serialising a `Value` cannot fail.
-    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) {
+    // Streamed: a plan or package may hold hundreds of thousands of rows, and a whole
+    // `Value` tree of them would take gigabytes. Our types serialise infallibly; a write
+    // failure is the output's (recorded by `out`).
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, crate::out::Stdout);
+    let _ = serde_json::to_writer_pretty(&mut w, v);
+    let _ = std::io::Write::write_all(&mut w, b"\n");
+    let _ = std::io::Write::flush(&mut w);
 }

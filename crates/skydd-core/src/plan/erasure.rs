@@ -279,6 +279,7 @@ enum FieldOutcome {
 fn field_outcome(
     world: &World<'_>,
     req: &Request<'_>,
+    parents: &Parents,
     found: &FoundRows,
     row: &[Value],
     key_s: &str,
@@ -289,7 +290,7 @@ fn field_outcome(
     let Some(before) = found.get(row, &field.name).cloned() else {
         return FieldOutcome::Unchanged;
     };
-    let held = hold(world, req, found, row, field);
+    let held = hold(world, req, parents, found, row, field);
     if world.is_key(&found.collection, field) {
         return if held.is_some() {
             FieldOutcome::HeldKey
@@ -390,6 +391,7 @@ impl RowPlan {
 fn plan_row(
     world: &World<'_>,
     req: &Request<'_>,
+    parents: &Parents,
     found: &FoundRows,
     row: &[Value],
     key: &[(String, Value)],
@@ -417,15 +419,17 @@ fn plan_row(
     };
     if fields {
         for field in collection.fields.iter().filter(|f| f.is_personal()) {
-            match field_outcome(world, req, found, row, &key_s, field, table, maskers) {
+            match field_outcome(
+                world, req, parents, found, row, &key_s, field, table, maskers,
+            ) {
+                // Keys are never changed; saying so for each of a person's rows would only
+                // fill the plan.
+                FieldOutcome::Keep(KeepReason::Key) => {}
                 FieldOutcome::Keep(reason) => {
                     out.held |= matches!(reason, KeepReason::LegalObligation { .. });
                     out.kept.push(keep(&field.name, reason));
                 }
-                FieldOutcome::HeldKey => {
-                    out.held = true;
-                    out.kept.push(keep(&field.name, KeepReason::Key));
-                }
+                FieldOutcome::HeldKey => out.held = true,
                 FieldOutcome::Change(c) => out.changes.push(c),
                 FieldOutcome::Blocked(why) => out.blockers.push(Blocker {
                     collection: found.collection.clone(),
@@ -474,8 +478,10 @@ fn plan_row(
 /// Plans the erasure of everything `req.found` holds.
 pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> ErasurePlan {
     let mut out = ErasurePlan::default();
+    let parents = Parents::default();
     let mut updates: Vec<Step> = Vec::new();
-    let mut deletes: BTreeMap<CollectionRef, Vec<(usize, RowKey)>> = BTreeMap::new();
+    // Rows to delete, by collection and key (as [`key_string`]), for lookups by key.
+    let mut deletes: BTreeMap<CollectionRef, BTreeMap<String, (usize, RowKey)>> = BTreeMap::new();
     // Rows that stay (masked, shared or untouched), and the link columns each sets to NULL:
     // a row they still refer to must stay too.
     let mut staying: Vec<(usize, usize, Vec<String>)> = Vec::new();
@@ -514,12 +520,7 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 });
                 continue;
             };
-            let unlink: Vec<String> = req
-                .sharing
-                .links_from(&found.collection, ri)
-                .into_iter()
-                .flat_map(|l| l.columns.clone())
-                .collect();
+            let unlink = req.sharing.link_columns(&found.collection, ri);
             if let Some(shared) = req.sharing.get(&found.collection, ri) {
                 // Never changed but for the person's link held in it.
                 out.shared.push(SharedKept {
@@ -528,7 +529,7 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                     with: shared.with.clone(),
                 });
                 let rp = plan_row(
-                    world, req, found, row, &key, collection, &unlink, false, maskers,
+                    world, req, &parents, found, row, &key, collection, unlink, false, maskers,
                 );
                 let unlinked = rp.unlinked();
                 push_row(&mut out, &mut updates, &found.collection, key, rp);
@@ -536,7 +537,7 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 continue;
             }
             let rp = plan_row(
-                world, req, found, row, &key, collection, &unlink, true, maskers,
+                world, req, &parents, found, row, &key, collection, unlink, true, maskers,
             );
             // A row that rows the traversal did not find point at stays, masked.
             let pointed_at = req.sharing.pointed_at(&found.collection, ri).is_some();
@@ -544,7 +545,7 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 deletes
                     .entry(found.collection.clone())
                     .or_default()
-                    .push((ri, key));
+                    .insert(key_string(&key), (ri, key));
             } else {
                 let unlinked = rp.unlinked();
                 push_row(&mut out, &mut updates, &found.collection, key, rp);
@@ -578,24 +579,24 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 let Some(list) = deletes.get_mut(&target) else {
                     continue;
                 };
-                let Some(values) = fk
-                    .columns
+                // The referenced row's key, in the order of the target's key columns (a
+                // key that references other columns than the key is not followed here;
+                // the database then refuses and the transaction rolls back).
+                let Some(key) = world
+                    .row_key(&target)
                     .iter()
-                    .map(|c| found.get(row, c).cloned())
-                    .collect::<Option<Vec<Value>>>()
+                    .map(|kc| {
+                        let i = fk.references.iter().position(|rc| rc == kc)?;
+                        let v = found.get(row, fk.columns.get(i)?)?;
+                        Some((kc.clone(), v.clone()))
+                    })
+                    .collect::<Option<RowKey>>()
                 else {
                     continue;
                 };
-                list.retain(|(ti, k)| {
-                    let matches =
-                        fk.references.iter().zip(&values).all(|(rc, v)| {
-                            k.iter().any(|(kc, kv)| kc == rc && kv.key() == v.key())
-                        });
-                    if matches {
-                        demoted.push((target.clone(), *ti, k.clone()));
-                    }
-                    !matches
-                });
+                if let Some((ti, k)) = list.remove(&key_string(&key)) {
+                    demoted.push((target.clone(), ti, k));
+                }
             }
         }
         if demoted.is_empty() {
@@ -611,20 +612,16 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
             let Some(collection) = world.map.collection(&coll) else {
                 continue;
             };
-            let unlink: Vec<String> = req
-                .sharing
-                .links_from(&coll, ri)
-                .into_iter()
-                .flat_map(|l| l.columns.clone())
-                .collect();
+            let unlink = req.sharing.link_columns(&coll, ri);
             let rp = plan_row(
                 world,
                 req,
+                &parents,
                 found,
                 &found.rows[ri],
                 &key,
                 collection,
-                &unlink,
+                unlink,
                 true,
                 maskers,
             );
@@ -643,7 +640,13 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
             .push(step);
     }
     for coll in delete_order(world, deletes.keys().cloned().collect()) {
-        for (_, key) in deletes.remove(&coll).unwrap_or_default() {
+        let mut rows: Vec<(usize, RowKey)> = deletes
+            .remove(&coll)
+            .unwrap_or_default()
+            .into_values()
+            .collect();
+        rows.sort_by_key(|(i, _)| *i);
+        for (_, key) in rows {
             out.steps
                 .entry(coll.dataset.clone())
                 .or_default()
@@ -708,6 +711,7 @@ fn delete_order(world: &World<'_>, colls: BTreeSet<CollectionRef>) -> Vec<Collec
 fn hold(
     world: &World<'_>,
     req: &Request<'_>,
+    parents: &Parents,
     found: &FoundRows,
     row: &[Value],
     field: &Field,
@@ -721,7 +725,7 @@ fn hold(
         let until = match p.retention.as_ref().map(|r| &r.rule) {
             // No rule, or one that cannot be computed: keep, with no end date.
             None | Some(RetentionRule::AsLongAsNecessary { .. }) => None,
-            Some(rule) => match anchor_date(world, req, found, row, rule) {
+            Some(rule) => match anchor_date(world, req, parents, found, row, rule) {
                 Some(day) => match rule.due_on(day) {
                     Some(due) if due <= req.today => continue,
                     Some(due) => due.yesterday().ok(),
@@ -748,6 +752,7 @@ fn hold(
 fn anchor_date(
     world: &World<'_>,
     req: &Request<'_>,
+    parents: &Parents,
     found: &FoundRows,
     row: &[Value],
     rule: &RetentionRule,
@@ -764,15 +769,36 @@ fn anchor_date(
             };
             let value = found.get(row, &f.name)?;
             let parent = req.found.iter().find(|x| x.collection == r.to.collection)?;
-            let prow = parent.rows.iter().find(|pr| {
-                parent
-                    .get(pr, &r.to.field)
-                    .is_some_and(|v| v.key() == value.key())
-            })?;
-            return parent.get(prow, col).and_then(value_date);
+            let at = parents.row(parent, &r.to.field, &value.key())?;
+            return parent.get(&parent.rows[at], col).and_then(value_date);
         }
     }
     None
+}
+
+/// Rows of the collections found, indexed by a field's values as they are first needed, so
+/// finding the parent of each of a person's many rows costs a lookup, not a scan.
+#[derive(Default)]
+struct Parents {
+    index: std::cell::RefCell<BTreeMap<(CollectionRef, String), BTreeMap<String, usize>>>,
+}
+
+impl Parents {
+    /// The first row of `found` whose `field` has the value `key`.
+    fn row(&self, found: &FoundRows, field: &str, key: &str) -> Option<usize> {
+        let id = (found.collection.clone(), field.to_owned());
+        let mut index = self.index.borrow_mut();
+        let rows = index.entry(id).or_insert_with(|| {
+            let mut m = BTreeMap::new();
+            for (i, row) in found.rows.iter().enumerate() {
+                if let Some(v) = found.get(row, field) {
+                    m.entry(v.key()).or_insert(i);
+                }
+            }
+            m
+        });
+        rows.get(key).copied()
+    }
 }
 
 /// The masked value for `before` under `strategy`, fitted to the column.

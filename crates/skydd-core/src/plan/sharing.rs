@@ -83,6 +83,9 @@ pub struct Sharing {
     /// staff member's row): whatever their reach, such a row cannot be deleted without
     /// breaking (or, with `ON DELETE CASCADE`, deleting) other people's rows.
     pub pointed_at: BTreeMap<CollectionRef, BTreeMap<usize, Vec<SharedWith>>>,
+    /// The link columns of each of the person's rows, from `rows`' links.
+    #[serde(skip)]
+    links_by_row: BTreeMap<(CollectionRef, usize), Vec<String>>,
 }
 
 impl Sharing {
@@ -99,18 +102,11 @@ impl Sharing {
             .map(Vec::as_slice)
     }
 
-    /// Link columns of row `row` of `collection` that point at shared rows.
-    pub fn links_from(&self, collection: &CollectionRef, row: usize) -> Vec<&Link> {
-        let mut out: Vec<&Link> = self
-            .rows
-            .values()
-            .flat_map(BTreeMap::values)
-            .flat_map(|s| &s.links)
-            .filter(|l| &l.collection == collection && l.row == row)
-            .collect();
-        out.sort();
-        out.dedup();
-        out
+    /// The columns of row `row` of `collection` that link the person to shared rows.
+    pub fn link_columns(&self, collection: &CollectionRef, row: usize) -> &[String] {
+        self.links_by_row
+            .get(&(collection.clone(), row))
+            .map_or(&[][..], Vec::as_slice)
     }
 
     /// Number of shared rows.
@@ -230,41 +226,43 @@ pub fn assess(
     let found_of = |c: &CollectionRef| found.iter().find(|f| &f.collection == c);
     // The person's own links to each referenced row, from every probe: whichever probe
     // shows the row shared, all of them are to be removed.
-    let mut own_links: BTreeMap<(CollectionRef, usize), Vec<Link>> = BTreeMap::new();
+    let mut own_links: BTreeMap<(CollectionRef, usize), BTreeSet<Link>> = BTreeMap::new();
     // Referenced rows: pointed at by rows that are not the person's.
     for (probe, counts) in probes.iter().zip(counts) {
         let Some(target) = found_of(&probe.target) else {
             continue;
         };
-        let own = found_of(&probe.referencing);
+        // The person's own rows pointing at each value, and the target rows holding it,
+        // indexed once: a person may have hundreds of thousands of rows.
+        let mut own_rows: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        if let Some(o) = found_of(&probe.referencing) {
+            for (i, row) in o.rows.iter().enumerate() {
+                if let Some(t) = tuple(o, row, &probe.columns) {
+                    own_rows.entry(tuple_key(&t)).or_default().push(i);
+                }
+            }
+        }
+        let mut targets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, row) in target.rows.iter().enumerate() {
+            if let Some(t) = tuple(target, row, &probe.references) {
+                targets.entry(tuple_key(&t)).or_default().push(i);
+            }
+        }
+        let name = probe.referencing.to_string();
         for (values, in_db) in counts {
             let key = tuple_key(values);
-            // The person's own rows pointing at it.
-            let own_rows: Vec<usize> = own.map_or_else(Vec::new, |o| {
-                (0..o.rows.len())
-                    .filter(|&i| {
-                        tuple(o, &o.rows[i], &probe.columns).is_some_and(|t| tuple_key(&t) == key)
-                    })
-                    .collect()
-            });
-            let others = in_db.saturating_sub(own_rows.len() as u64);
-            let name = probe.referencing.to_string();
-            for i in 0..target.rows.len() {
-                if tuple(target, &target.rows[i], &probe.references)
-                    .is_none_or(|t| tuple_key(&t) != key)
-                {
-                    continue;
-                }
-                let links = own_links.entry((probe.target.clone(), i)).or_default();
-                for &r in &own_rows {
-                    let link = Link {
+            let own = own_rows.get(&key).map_or(&[][..], Vec::as_slice);
+            let others = in_db.saturating_sub(own.len() as u64);
+            for &i in targets.get(&key).map_or(&[][..], Vec::as_slice) {
+                // Links matter only for a row that may be shared: one the person's rows
+                // point at.
+                if target.reach(i) == Reach::Referenced {
+                    let links = own_links.entry((probe.target.clone(), i)).or_default();
+                    links.extend(own.iter().map(|&r| Link {
                         collection: probe.referencing.clone(),
                         row: r,
                         columns: probe.columns.clone(),
-                    };
-                    if !links.contains(&link) {
-                        links.push(link);
-                    }
+                    }));
                 }
                 if others == 0 {
                     continue;
@@ -303,7 +301,33 @@ pub fn assess(
             }
         }
     }
-    // Children: every owner link must lead to the person's rows.
+    // Children: every owner link must lead to the person's rows. The person's values of
+    // each linked field, gathered once.
+    let mut owned: BTreeMap<(CollectionRef, String), BTreeSet<String>> = BTreeMap::new();
+    for f in found {
+        if let Some(collection) = world.map.collection(&f.collection) {
+            for field in &collection.fields {
+                for r in &field.references {
+                    let key = (r.to.collection.clone(), r.to.field.clone());
+                    if owned.contains_key(&key) {
+                        continue;
+                    }
+                    let values = found_of(&r.to.collection)
+                        .map(|p| {
+                            p.rows
+                                .iter()
+                                .filter_map(|pr| p.get(pr, &r.to.field).map(Value::key))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    owned.insert(key, values);
+                }
+            }
+        }
+    }
+    let empty = BTreeSet::new();
+    let values_of =
+        |c: &CollectionRef, f: &str| owned.get(&(c.clone(), f.to_owned())).unwrap_or(&empty);
     for f in found {
         let Some(collection) = world.map.collection(&f.collection) else {
             continue;
@@ -323,12 +347,7 @@ pub fn assess(
                     let Some(value) = f.get(row, &field.name).filter(|v| !v.is_null()) else {
                         continue;
                     };
-                    let theirs = found_of(&r.to.collection).is_none_or(|p| {
-                        !p.rows.iter().any(|pr| {
-                            p.get(pr, &r.to.field)
-                                .is_some_and(|v| v.key() == value.key())
-                        })
-                    });
+                    let theirs = !values_of(&r.to.collection, &r.to.field).contains(&value.key());
                     if theirs {
                         others.push(SharedWith {
                             collection: r.to.collection.to_string(),
@@ -347,6 +366,21 @@ pub fn assess(
                 let shared = sharing.entry(&f.collection, i);
                 shared.with.extend(others);
                 shared.links.extend(mine);
+            }
+        }
+    }
+    for rows in sharing.rows.values() {
+        for shared in rows.values() {
+            for l in &shared.links {
+                let cols = sharing
+                    .links_by_row
+                    .entry((l.collection.clone(), l.row))
+                    .or_default();
+                for c in &l.columns {
+                    if !cols.contains(c) {
+                        cols.push(c.clone());
+                    }
+                }
             }
         }
     }

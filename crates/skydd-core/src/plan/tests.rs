@@ -423,9 +423,11 @@ fn erasure_keeps_what_bookkeeping_requires_and_erases_the_rest() {
     );
     // Keys are never masked.
     assert!(
-        plan.kept
+        !describe(&plan.steps["hosting"])
             .iter()
-            .any(|k| k.field == "customer_id" && k.reason == KeepReason::Key)
+            .any(|s| s.contains("customer_id=") || s.contains(" id=")),
+        "{:?}",
+        describe(&plan.steps["hosting"])
     );
 }
 

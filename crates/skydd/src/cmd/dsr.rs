@@ -117,6 +117,16 @@ pub fn identities(args: &IdentityArgs, today: Date) -> anyhow::Result<Vec<(Ident
 
 /// Runs the traversal for the identities.
 pub async fn find(ctx: &Ctx, ids: &[(Identity, String)], today: Date) -> anyhow::Result<Access> {
+    find_into(ctx, ids, today, None).await
+}
+
+/// Runs the traversal for the identities, sending the rows to `sink` as they are read.
+pub async fn find_into(
+    ctx: &Ctx,
+    ids: &[(Identity, String)],
+    today: Date,
+    sink: Option<std::sync::Arc<dyn read::RowSink>>,
+) -> anyhow::Result<Access> {
     let mut variants: BTreeMap<IdentityKind, Vec<String>> = BTreeMap::new();
     for (id, given) in ids {
         let v = variants.entry(id.kind.clone()).or_default();
@@ -131,7 +141,15 @@ pub async fn find(ctx: &Ctx, ids: &[(Identity, String)], today: Date) -> anyhow:
     for c in &traversal.unreached {
         tracing::info!(collection = %c, "not reached by the identities given");
     }
-    Ok(read::access(&ctx.map, &traversal, &variants, &ctx.dbs, &ctx.schemas).await?)
+    Ok(read::access_into(
+        &ctx.map,
+        &traversal,
+        &variants,
+        &ctx.dbs,
+        &ctx.schemas,
+        sink,
+    )
+    .await?)
 }
 
 fn keys(ids: &[(Identity, String)]) -> Vec<String> {
@@ -176,11 +194,41 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
     let ids = identities(&args.ids, received)?;
     let ctx = Ctx::open(path, None).await?;
     let store = ctx.store(true).await?;
-    let found = find(&ctx, &ids, received).await?;
+    // Rows stream from the databases into spool files beside the package (or, for JSON
+    // on standard output only, into a private temporary directory).
+    if let Some(dir) = &args.out {
+        fsio::create_private_dir(dir)?;
+    }
+    let scratch = match (&args.out, args.json) {
+        (None, true) => Some(tempfile::tempdir().context("cannot create a temporary directory")?),
+        _ => None,
+    };
+    let spool_dir = args
+        .out
+        .as_deref()
+        .or(scratch.as_ref().map(tempfile::TempDir::path));
+    let spool = std::sync::Arc::new(super::extract::Spool::new(
+        std::sync::Arc::new(ctx.map.clone()),
+        spool_dir,
+    ));
+    let sink: std::sync::Arc<dyn read::RowSink> = spool.clone();
+    let found = find_into(&ctx, &ids, received, Some(sink)).await?;
     let world = ctx.world();
     let extras = extras(&ctx, &store, &world, &ids, &found).await?;
-    let pkg = package::build(&world, &found.found, keys(&ids), received, extras);
-    let rows: usize = pkg.data.iter().map(|c| c.rows.len()).sum();
+    let summary: Vec<package::Found> = found
+        .seen
+        .iter()
+        .map(|s| package::Found {
+            collection: s.collection.clone(),
+            rows: s.rows,
+            by_identity: s.by_identity,
+        })
+        .collect();
+    let order: Vec<skydd_core::datamap::CollectionRef> =
+        found.seen.iter().map(|s| s.collection.clone()).collect();
+    let mut pkg = package::about(&world, &summary, keys(&ids), received, extras);
+    let rows: usize = found.seen.iter().map(|s| s.rows).sum();
+    let collections_with_rows = found.seen.iter().filter(|s| s.rows > 0).count();
     if !pkg.unreached.is_empty() {
         eprintln!(
             "{}: the identities given do not reach {} in the data map, so this answer may miss the person's data there: {}. Give those collections an identity or a reference (`skydd map check` lists them), or mark them `skip_processing` if they hold no personal data",
@@ -194,12 +242,18 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         );
     }
     if let Some(dir) = &args.out {
-        fsio::create_private_dir(dir)?;
-        fsio::write_atomic(
-            &dir.join("access.json"),
-            serde_json::to_string_pretty(&pkg)?.as_bytes(),
-            fsio::Visibility::Private,
-        )?;
+        super::extract::persist_json(&spool, &pkg, &order, dir)?;
+    }
+    // The report shows the first rows of each collection; the package file has them all.
+    let mut shown = spool.shown();
+    shown.sort_by_key(|c| {
+        order
+            .iter()
+            .position(|o| o.to_string() == c.collection)
+            .unwrap_or(usize::MAX)
+    });
+    pkg.data = shown;
+    if let Some(dir) = &args.out {
         let renderer = skydd_render::Renderer::new()?;
         for lang in super::langs(args.lang) {
             let html = renderer.access_report(&ctx.register, &pkg, lang)?;
@@ -211,16 +265,26 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
         }
     }
     if args.json {
-        report::print_json(&serde_json::to_value(&pkg)?);
+        match &args.out {
+            // Already written: copy the file rather than read the databases again.
+            Some(dir) => {
+                let mut f = std::fs::File::open(dir.join("access.json"))
+                    .context("cannot read the package just written")?;
+                std::io::copy(&mut f, &mut crate::out::Stdout)?;
+            }
+            None => {
+                let mut w = std::io::BufWriter::with_capacity(1 << 16, crate::out::Stdout);
+                spool.write_json(&pkg, &order, &mut w)?;
+                w.flush()?;
+            }
+        }
     } else {
         println!(
-            "Found {rows} row(s) in {} collection(s) with {} statement(s) in {:.1} ms.",
-            pkg.data.len(),
-            found.statements,
-            found.millis
+            "Found {rows} row(s) in {collections_with_rows} collection(s) with {} statement(s) in {:.1} ms.",
+            found.statements, found.millis
         );
-        for c in &pkg.data {
-            println!("  {:<40} {} row(s)", c.collection, c.rows.len());
+        for s in found.seen.iter().filter(|s| s.rows > 0) {
+            println!("  {:<40} {} row(s)", s.collection.to_string(), s.rows);
         }
         if !pkg.held.is_empty() {
             println!(
@@ -248,7 +312,7 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
             "access",
             &ids,
             received,
-            serde_json::json!({ "rows": rows, "collections": pkg.data.len() }),
+            serde_json::json!({ "rows": rows, "collections": collections_with_rows }),
         ))
         .await?;
     ctx.close().await;
@@ -859,7 +923,7 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
     let store = ctx.store(true).await?;
     let outcome = erase_with(&ctx, &store, &ids, today, args.dry_run).await?;
     if args.json {
-        report::print_json(&serde_json::to_value(&outcome)?);
+        report::print_json(&outcome);
     } else {
         print_erasure(&outcome);
     }

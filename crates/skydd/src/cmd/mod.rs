@@ -3,6 +3,7 @@
 pub mod check;
 pub mod demo;
 pub mod dsr;
+pub mod extract;
 pub mod init;
 pub mod map;
 pub mod notice;

@@ -150,7 +150,7 @@ pub fn diff(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     let (_, new) = report::load_register(&args.new, args.json)?;
     let d = diff::diff(&old, &new);
     if args.json {
-        report::print_json(&serde_json::to_value(&d)?);
+        report::print_json(&d);
     } else {
         let color = report::stdout_color();
         let v = |v: &Option<String>| v.clone().unwrap_or_else(|| "(no version)".into());

@@ -360,7 +360,7 @@ pub async fn run(path: &Path, args: &RetentionRunArgs) -> anyhow::Result<ExitCod
     let store = ctx.store(false).await?;
     let report = run_with(&ctx, &store, today, args.batch, !args.json).await?;
     if args.json {
-        report::print_json(&serde_json::to_value(&report)?);
+        report::print_json(&report);
     } else {
         print_run(&report);
     }

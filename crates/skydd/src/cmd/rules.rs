@@ -11,7 +11,7 @@ use crate::report;
 
 pub fn list(args: &JsonArgs) -> anyhow::Result<ExitCode> {
     if args.json {
-        report::print_json(&serde_json::to_value(RULES)?);
+        report::print_json(RULES);
         return Ok(ExitCode::SUCCESS);
     }
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
