@@ -427,15 +427,26 @@ fn the_starters_show_a_database_block_that_loads_once_uncommented() {
         let r = skydd(d.path(), &["init", &file, "--kind", kind]);
         assert_eq!(r.code, 0, "{}", r.stderr);
         let text = std::fs::read_to_string(d.path().join(&file)).unwrap();
-        let at = text.find("# [[database]]").expect("a database block is shown");
+        let at = text
+            .find("# [[database]]")
+            .expect("a database block is shown");
         // Uncomment the example lines (those with a key or a table header).
         let example: Vec<&str> = text[at..]
             .lines()
             .filter_map(|l| l.strip_prefix("# "))
             .filter(|l| l.starts_with('[') || l.contains(" = "))
             .collect();
-        for key in ["url_env", "schema", "dataset", "[database.events]", "[state]"] {
-            assert!(example.iter().any(|l| l.contains(key)), "{kind}: {key} is shown");
+        for key in [
+            "url_env",
+            "schema",
+            "dataset",
+            "[database.events]",
+            "[state]",
+        ] {
+            assert!(
+                example.iter().any(|l| l.contains(key)),
+                "{kind}: {key} is shown"
+            );
         }
         let live = format!("{}{}\n", &text[..at], example.join("\n"));
         std::fs::write(d.path().join(&file), live).unwrap();

@@ -794,10 +794,15 @@ pub fn print_erasure(o: &EraseOutcome) {
                     set,
                 } => {
                     for c in set {
-                        let how = if c.unlink {
-                            "unlink from a shared row"
-                        } else {
-                            strategy_name(&c.strategy)
+                        let how = match (&c.after, c.unlink) {
+                            (_, true) => "unlink from a shared row",
+                            (Value::Text(t), false)
+                                if t.is_empty()
+                                    && c.strategy == skydd_core::datamap::Masking::Null =>
+                            {
+                                "null; the column is NOT NULL, so empty"
+                            }
+                            _ => strategy_name(&c.strategy),
                         };
                         println!(
                             "  {dataset}  {:<21} [{}]  {:<16} {} → {}  ({how})",

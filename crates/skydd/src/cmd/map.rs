@@ -186,8 +186,12 @@ pub fn findings(ctx: &Ctx, today: Date) -> Vec<Finding> {
                     )),
                 );
             }
-            // A reference to another row is covered where that row is.
-            if f.is_personal() && f.references.is_empty() && world.covering(&c.key, f).is_empty() {
+            // A reference or key to another row is covered where that row is.
+            if f.is_personal()
+                && f.references.is_empty()
+                && !world.is_key(&c.key, f)
+                && world.covering(&c.key, f).is_empty()
+            {
                 finding(
                     &mut out,
                     "error",
