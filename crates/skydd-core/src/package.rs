@@ -166,22 +166,20 @@ pub struct Extras {
 
 /// The purposes covering `field` of `collection` that concern the person: all of them,
 /// unless the person is known to be of certain data subjects (`subjects`, from the
-/// collections where their identity was found), when a purpose that names other data
-/// subjects and is not scoped to the collection is about someone else (a staff purpose in
-/// a customer's extract).
+/// collections where their identity was found), when a purpose that names only other data
+/// subjects is about someone else (a staff purpose in a customer's extract, even where
+/// both purposes cover a shared address table).
 fn concerning<'a>(
     world: &World<'a>,
     collection: &CollectionRef,
     field: &crate::datamap::Field,
     subjects: &[String],
 ) -> Vec<&'a Purpose> {
-    let c = collection.to_string();
     world
         .covering(collection, field)
         .into_iter()
         .filter(|p| {
             subjects.is_empty()
-                || p.collections.contains(&c)
                 || p.data_subjects.is_empty()
                 || p.data_subjects.iter().any(|s| subjects.contains(s))
         })

@@ -542,6 +542,16 @@ async fn conformance(kind: DbKind) {
     .map(|(c, rows)| (c.to_owned(), rows.into_iter().map(str::to_owned).collect()))
     .collect();
     assert_eq!(found, expected, "{k}: {pkg:#}");
+    // The purposes that concern her, a customer: not the staff's, although the employment
+    // purpose covers the address table she shares with a staff member.
+    let purposes: Vec<&str> = pkg["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(purposes, ["rentals", "preferences", "bookkeeping"], "{k}");
+    assert_eq!(pkg["unreached"].as_array().unwrap().len(), 0, "{k}");
 
     // 3. The staff member's access: his row and his address; not the rentals and payments
     //    he handled for customers, nor the store he manages.
@@ -551,7 +561,15 @@ async fn conformance(kind: DbKind) {
         ("staff", &["staff_id"][..]),
         ("address", &["address_id"][..]),
     ]);
-    let found = package_rows(&r.json(), &staff_keys);
+    let pkg = r.json();
+    let purposes: Vec<&str> = pkg["purposes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(purposes, ["employment"], "{k}");
+    let found = package_rows(&pkg, &staff_keys);
     assert_eq!(
         found,
         BTreeMap::from([

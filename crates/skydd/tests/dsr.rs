@@ -525,6 +525,30 @@ async fn retention_plans_runs_and_leaves_restricted_people_alone() {
 }
 
 #[tokio::test]
+async fn access_warns_of_collections_the_identities_do_not_reach() {
+    let (_t, dir) = sqlite_company().await;
+    // A map whose `domain` collection lost its reference: nothing leads there.
+    let map = std::fs::read_to_string(dir.join("datamap.yml")).unwrap();
+    let link = "            fides_meta:\n              references: [{ dataset: webbplatsnu, field: customer.id, direction: from }]\n          - name: name\n            data_categories: [system.operations]";
+    assert_eq!(map.matches(link).count(), 1, "the domain's link");
+    let broken = map.replacen(
+        link,
+        "          - name: name\n            data_categories: [system.operations]",
+        1,
+    );
+    std::fs::write(dir.join("datamap.yml"), &broken).unwrap();
+    let r = skydd(&dir, &["access", "--email", ANNA, "--json"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("do not reach one collection") && r.stderr.contains("webbplatsnu.domain"),
+        "{}",
+        r.stderr
+    );
+    let pkg: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(pkg["unreached"], serde_json::json!(["webbplatsnu.domain"]));
+}
+
+#[tokio::test]
 async fn a_failing_retention_job_is_reported_and_the_others_still_run() {
     let (_t, dir) = sqlite_company().await;
     skydd(&dir, &["state", "init"], &[]);

@@ -569,7 +569,7 @@ pub async fn erase_with(
         if dry_run || !plan.blockers.is_empty() {
             break (plan, rows_found);
         }
-        match execute(ctx, &plan, &mut executed).await {
+        match execute(ctx, store, &plan, &request, &mut executed).await {
             Ok(()) => break (plan, rows_found),
             Err(e) if is_conflict(&e) && replanned + 1 < PLAN_ATTEMPTS => {
                 tracing::warn!("{e:#}; planning again from fresh rows");
@@ -627,9 +627,14 @@ pub fn blocker_text(b: &erasure::Blocker) -> String {
 }
 
 /// Applies the plan, one transaction per database, appending what each did to `executed`.
+/// Values replaced by keyed hashes or random text are recorded as each database commits, so
+/// that a later plan (after a conflict in another database, or a second request) leaves
+/// them alone.
 async fn execute(
     ctx: &Ctx,
+    store: &Store,
     plan: &ErasurePlan,
+    request: &str,
     executed: &mut Vec<(String, usize, u64)>,
 ) -> anyhow::Result<()> {
     for (dataset, steps) in write::by_dataset(&plan.steps) {
@@ -651,24 +656,16 @@ async fn execute(
                 }
             })?;
         executed.push((dataset.clone(), done.statements, done.rows));
+        store.mark_erased(request, &erased_marks(steps)).await?;
     }
     Ok(())
 }
 
-/// Records a carried-out erasure: values replaced by keyed hashes or random text (so a
-/// second run leaves them alone), the fields kept by legal obligations and the restriction
-/// that limits them to those obligations (Art. 18(2)), and the request.
-async fn record_erasure(
-    store: &Store,
-    plan: &ErasurePlan,
-    ids: &[(Identity, String)],
-    today: Date,
-    request: String,
-) -> anyhow::Result<()> {
-    let marks: Vec<(String, String, String)> = plan
-        .steps
-        .values()
-        .flatten()
+/// The (collection, row key, field) a list of steps replaces with keyed hashes or random
+/// text.
+fn erased_marks(steps: &[Step]) -> Vec<(String, String, String)> {
+    steps
+        .iter()
         .filter_map(|s| match s {
             Step::Update {
                 collection,
@@ -695,8 +692,18 @@ async fn record_erasure(
             Step::Delete { .. } => None,
         })
         .flatten()
-        .collect();
-    store.mark_erased(&request, &marks).await?;
+        .collect()
+}
+
+/// Records a carried-out erasure: the fields kept by legal obligations and the restriction
+/// that limits them to those obligations (Art. 18(2)), and the request.
+async fn record_erasure(
+    store: &Store,
+    plan: &ErasurePlan,
+    ids: &[(Identity, String)],
+    today: Date,
+    request: String,
+) -> anyhow::Result<()> {
     let subjects = keys(ids);
     let mut holds = Vec::new();
     let mut allowed = BTreeSet::new();
