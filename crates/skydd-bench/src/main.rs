@@ -389,13 +389,14 @@ async fn rows_of(pool: &sqlx::PgPool, t: &str) -> anyhow::Result<i64> {
 }
 
 /// The lookups a developer would write for this schema, by hand: the person's rows by
-/// e-mail, then everything hanging off their customer id. Returns the rows found.
+/// e-mail (ignoring case, as a correct answer must, through the same `lower(email)`
+/// indexes), then everything hanging off their customer id. Returns the rows found.
 async fn hand_written(pool: &sqlx::PgPool, email: &str, parallel: bool) -> anyhow::Result<usize> {
     let by_email = [
-        "SELECT * FROM customer WHERE email = $1",
-        "SELECT * FROM contact WHERE email = $1",
-        "SELECT * FROM newsletter_subscriber WHERE email = $1",
-        "SELECT * FROM job_application WHERE email = $1",
+        "SELECT * FROM customer WHERE lower(email) = lower($1)",
+        "SELECT * FROM contact WHERE lower(email) = lower($1)",
+        "SELECT * FROM newsletter_subscriber WHERE lower(email) = lower($1)",
+        "SELECT * FROM job_application WHERE lower(email) = lower($1)",
     ];
     let mut total = 0;
     let mut ids: Vec<i64> = Vec::new();
