@@ -14,46 +14,17 @@
 //! `SKYDD_TEST_MYSQL_URL` (`.ci/run` sets them; with `CI` set a missing URL fails).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::{Run, ServerDb, skydd};
 use skydd_connect::Db;
 use skydd_core::register::DbKind;
 
 const TODAY: &str = "2026-11-29";
 const MARY: &str = "mary.smith@example.se";
 const SVEN: &str = "sven.staff@example.se";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\n{}", self.stdout, self.stderr))
-    }
-}
-
-fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("SKYDD_REGISTER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
 
 /// The shop's schema and rows, for one backend.
 fn fixture(kind: DbKind) -> Vec<String> {
@@ -195,46 +166,17 @@ struct Shop {
     kind: DbKind,
     url: String,
     dir: tempfile::TempDir,
-    cleanup: Option<(String, String)>,
+    server: Option<ServerDb>,
 }
 
 impl Shop {
     async fn new(kind: DbKind) -> Option<Shop> {
         let dir = tempfile::tempdir().unwrap();
-        let (url, cleanup) = match kind {
+        let (url, server) = match kind {
             DbKind::Sqlite => (dir.path().join("shop.sqlite").display().to_string(), None),
             _ => {
-                let var = if kind == DbKind::Postgres {
-                    "SKYDD_TEST_POSTGRES_URL"
-                } else {
-                    "SKYDD_TEST_MYSQL_URL"
-                };
-                let Ok(admin_url) = std::env::var(var) else {
-                    assert!(
-                        std::env::var_os("CI").is_none(),
-                        "{var} must be set in CI: server tests fail, not skip"
-                    );
-                    eprintln!("{var} is not set: skipped");
-                    return None;
-                };
-                let name = format!(
-                    "skydd_conf_{}_{}",
-                    std::process::id(),
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .unwrap()
-                        .subsec_nanos()
-                );
-                let admin = Db::connect("admin", kind, &admin_url, None, false)
-                    .await
-                    .expect("the server is reachable");
-                admin
-                    .execute(&format!("CREATE DATABASE {}", quote(kind, &name)))
-                    .await
-                    .unwrap();
-                admin.close().await;
-                let (base, _) = admin_url.rsplit_once('/').unwrap();
-                (format!("{base}/{name}"), Some((admin_url, name)))
+                let server = ServerDb::create(kind, "skydd_conf").await?;
+                (server.url.clone(), Some(server))
             }
         };
         let db = Db::connect("shop", kind, &url, None, kind == DbKind::Sqlite)
@@ -258,7 +200,7 @@ impl Shop {
             kind,
             url,
             dir,
-            cleanup,
+            server,
         })
     }
 
@@ -330,30 +272,9 @@ impl Shop {
     }
 
     async fn drop(self) {
-        if let Some((admin_url, name)) = self.cleanup {
-            let admin = Db::connect("admin", self.kind, &admin_url, None, false)
-                .await
-                .unwrap();
-            let sql = match self.kind {
-                DbKind::Postgres => {
-                    format!(
-                        "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                        quote(self.kind, &name)
-                    )
-                }
-                _ => format!("DROP DATABASE IF EXISTS {}", quote(self.kind, &name)),
-            };
-            admin.execute(&sql).await.unwrap();
-            admin.close().await;
+        if let Some(server) = self.server {
+            server.drop().await;
         }
-    }
-}
-
-fn quote(kind: DbKind, name: &str) -> String {
-    if kind == DbKind::Mysql {
-        format!("`{name}`")
-    } else {
-        format!("\"{name}\"")
     }
 }
 

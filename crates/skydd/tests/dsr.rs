@@ -3,38 +3,18 @@
 //! `SKYDD_TEST_MYSQL_URL` are set (`.ci/run` sets them, so a missing server fails).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::{Run, ServerDb, skydd};
 use skydd_connect::Db;
 use skydd_core::register::DbKind;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
 
 /// `skydd may --purpose <purpose> --email <email>`: exit 0 means yes, 1 means no.
 fn may(dir: &Path, purpose: &str, email: &str) -> Run {
     skydd(dir, &["may", "--purpose", purpose, "--email", email], &[])
-}
-
-fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("SKYDD_REGISTER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
 }
 
 /// Where a child's standard output goes.
@@ -738,33 +718,11 @@ async fn a_database_that_cannot_be_reached_is_a_clear_error() {
 }
 
 /// The same requests against a server: a fresh database filled by the generator.
-async fn server_story(kind: DbKind, admin_url: &str) {
-    let name = format!(
-        "skydd_cli_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos()
-    );
-    let admin = Db::connect("admin", kind, admin_url, None, false)
-        .await
-        .expect("the server is reachable");
-    let q = |n: &str| {
-        if kind == DbKind::Mysql {
-            format!("`{n}`")
-        } else {
-            format!("\"{n}\"")
-        }
+async fn server_story(kind: DbKind) {
+    let Some(server) = ServerDb::create(kind, "skydd_cli").await else {
+        return;
     };
-    admin
-        .execute(&format!("CREATE DATABASE {}", q(&name)))
-        .await
-        .unwrap();
-    let url = {
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        format!("{base}/{name}")
-    };
+    let url = server.url.clone();
     let db = Db::connect("main", kind, &url, None, false).await.unwrap();
     skydd_demo::generate(&db, 300, today(), |_| {})
         .await
@@ -819,28 +777,17 @@ async fn server_story(kind: DbKind, admin_url: &str) {
         .map(|j| j["due"].as_u64().unwrap())
         .sum();
     assert_eq!(left, 0, "{kind:?}");
-    let drop = match kind {
-        DbKind::Postgres => format!("DROP DATABASE {} WITH (FORCE)", q(&name)),
-        _ => format!("DROP DATABASE {}", q(&name)),
-    };
-    admin.execute(&drop).await.unwrap();
-    admin.close().await;
+    server.drop().await;
 }
 
 #[tokio::test]
 async fn requests_and_retention_on_postgresql() {
-    match std::env::var("SKYDD_TEST_POSTGRES_URL") {
-        Ok(url) => server_story(DbKind::Postgres, &url).await,
-        Err(_) => eprintln!("SKYDD_TEST_POSTGRES_URL is not set: skipped"),
-    }
+    server_story(DbKind::Postgres).await;
 }
 
 #[tokio::test]
 async fn requests_and_retention_on_mariadb() {
-    match std::env::var("SKYDD_TEST_MYSQL_URL") {
-        Ok(url) => server_story(DbKind::Mysql, &url).await,
-        Err(_) => eprintln!("SKYDD_TEST_MYSQL_URL is not set: skipped"),
-    }
+    server_story(DbKind::Mysql).await;
 }
 
 /// `may --stdin` checks every line before it answers: a list with a bad line (not an

@@ -3,34 +3,13 @@
 //! MariaDB when `SKYDD_TEST_POSTGRES_URL` and `SKYDD_TEST_MYSQL_URL` are set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{ServerDb, skydd};
 use skydd_connect::Db;
 use skydd_core::register::DbKind;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn skydd(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skydd"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("SKYDD_REGISTER");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into(),
-        stderr: String::from_utf8_lossy(&out.stderr).into(),
-    }
-}
 
 /// `skydd map check --json`: (exit code, findings as `severity at: message`).
 fn check(dir: &Path, env: &[(&str, &str)]) -> (i32, Vec<String>) {
@@ -371,33 +350,11 @@ async fn a_draft_of_the_demo_database_loads_and_follows_only_what_is_owned() {
 
 /// The checks against a server: a fresh database with the demo's tables and an unmapped
 /// table of users, and a fixed value that is no date.
-async fn server_check(kind: DbKind, admin_url: &str) {
-    let name = format!(
-        "skydd_map_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos()
-    );
-    let admin = Db::connect("admin", kind, admin_url, None, false)
-        .await
-        .expect("the server is reachable");
-    let q = |n: &str| {
-        if kind == DbKind::Mysql {
-            format!("`{n}`")
-        } else {
-            format!("\"{n}\"")
-        }
+async fn server_check(kind: DbKind) {
+    let Some(server) = ServerDb::create(kind, "skydd_map").await else {
+        return;
     };
-    admin
-        .execute(&format!("CREATE DATABASE {}", q(&name)))
-        .await
-        .unwrap();
-    let url = {
-        let (base, _) = admin_url.rsplit_once('/').unwrap();
-        format!("{base}/{name}")
-    };
+    let url = server.url.clone();
     let db = Db::connect("main", kind, &url, None, false).await.unwrap();
     for s in skydd_demo::schema(kind) {
         db.execute(&s).await.unwrap();
@@ -435,26 +392,15 @@ async fn server_check(kind: DbKind, admin_url: &str) {
         "{kind:?}: {found:#?}"
     );
     assert_eq!(found.len(), 2, "{kind:?}: {found:#?}");
-    let drop = match kind {
-        DbKind::Postgres => format!("DROP DATABASE {} WITH (FORCE)", q(&name)),
-        _ => format!("DROP DATABASE {}", q(&name)),
-    };
-    admin.execute(&drop).await.unwrap();
-    admin.close().await;
+    server.drop().await;
 }
 
 #[tokio::test]
 async fn map_check_on_postgresql() {
-    match std::env::var("SKYDD_TEST_POSTGRES_URL") {
-        Ok(url) => server_check(DbKind::Postgres, &url).await,
-        Err(_) => eprintln!("SKYDD_TEST_POSTGRES_URL is not set: skipped"),
-    }
+    server_check(DbKind::Postgres).await;
 }
 
 #[tokio::test]
 async fn map_check_on_mariadb() {
-    match std::env::var("SKYDD_TEST_MYSQL_URL") {
-        Ok(url) => server_check(DbKind::Mysql, &url).await,
-        Err(_) => eprintln!("SKYDD_TEST_MYSQL_URL is not set: skipped"),
-    }
+    server_check(DbKind::Mysql).await;
 }
