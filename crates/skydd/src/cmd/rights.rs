@@ -345,8 +345,11 @@ pub async fn state_init(path: &Path) -> anyhow::Result<ExitCode> {
         println!("skydd's state is at `{}` (already there).", file.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let store = open_store(path, &reg, true).await?;
+    let store = skydd_store::Store::open(&file, true).await?;
     store.close().await;
-    println!("Created skydd's state at `{}`.", file.display());
+    println!(
+        "Created skydd's state at `{}`: requests, restrictions, objections and legal holds are recorded there (readable by you only); keep it with the register and back it up.",
+        file.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
