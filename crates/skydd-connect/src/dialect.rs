@@ -207,6 +207,49 @@ impl Dialect {
         self.key_columns(key, None).join(", ")
     }
 
+    /// The spellings of a lower-cased value that `case_folded` can produce from what a
+    /// column holds. PostgreSQL and MariaDB fold every letter, so the value itself. SQLite's
+    /// `lower()` folds ASCII letters only: a stored `ÅSA@…` becomes `Åsa@…`, so each letter
+    /// beyond ASCII is looked for in both cases (at most 2⁶ spellings; further letters are
+    /// looked for in both all-lower and all-upper forms).
+    pub fn folded_spellings(&self, lower: &str) -> Vec<String> {
+        if self.kind != DbKind::Sqlite {
+            return vec![lower.to_owned()];
+        }
+        let chars: Vec<char> = lower.chars().collect();
+        let wide: Vec<usize> = (0..chars.len())
+            .filter(|&i| {
+                !chars[i].is_ascii() && chars[i].to_uppercase().ne(chars[i].to_lowercase())
+            })
+            .collect();
+        let upper = |c: char| c.to_uppercase().collect::<String>();
+        if wide.len() > 6 {
+            let all_upper: String = chars
+                .iter()
+                .map(|&c| {
+                    if c.is_ascii() {
+                        c.to_string()
+                    } else {
+                        upper(c)
+                    }
+                })
+                .collect();
+            return vec![lower.to_owned(), all_upper];
+        }
+        (0..1u32 << wide.len())
+            .map(|mask| {
+                chars
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| match wide.iter().position(|&w| w == i) {
+                        Some(bit) if mask & (1 << bit) != 0 => upper(c),
+                        _ => c.to_string(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// The expression an identity column is compared through when the comparison must
     /// ignore case: `lower(col)`, served by an expression index on PostgreSQL and SQLite.
     /// A column that ignores case itself (`citext`, a `_ci` collation) is compared as is.
@@ -276,6 +319,30 @@ mod tests {
         assert_eq!(
             d(DbKind::Postgres).delete_batch("log", &key, "\"t\" < $1", 500),
             "DELETE FROM \"public\".\"log\" WHERE \"id\" IN (SELECT \"id\" FROM \"public\".\"log\" WHERE \"t\" < $1 LIMIT 500)"
+        );
+    }
+
+    #[test]
+    fn sqlite_is_asked_for_each_case_of_letters_its_lower_does_not_fold() {
+        let sqlite = d(DbKind::Sqlite);
+        let mut s = sqlite.folded_spellings("åsa.ör@example.se");
+        s.sort();
+        assert_eq!(
+            s,
+            [
+                "Åsa.Ör@example.se",
+                "Åsa.ör@example.se",
+                "åsa.Ör@example.se",
+                "åsa.ör@example.se"
+            ]
+        );
+        assert_eq!(
+            sqlite.folded_spellings("anna@example.se"),
+            ["anna@example.se"]
+        );
+        assert_eq!(
+            d(DbKind::Postgres).folded_spellings("åsa@x.se"),
+            ["åsa@x.se"]
         );
     }
 

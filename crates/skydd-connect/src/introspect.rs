@@ -216,14 +216,15 @@ async fn mysql(db: &Db) -> Result<Schema, DbError> {
 async fn sqlite(db: &Db) -> Result<Schema, DbError> {
     let tables = rows(
         db,
-        "SELECT CAST(name AS TEXT) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        "SELECT CAST(name AS TEXT), CAST(sql AS TEXT) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
         &[],
     )
     .await?;
     let mut cols = Vec::new();
     let mut keys = Vec::new();
     let mut fks = Vec::new();
-    for t in tables.iter().map(|r| text(&r[0])) {
+    for (t, create) in tables.iter().map(|r| (text(&r[0]), text(&r[1]))) {
+        let nocase = nocase_columns(&create);
         let name = Value::Text(t.clone());
         let info = rows(
             db,
@@ -245,7 +246,7 @@ async fn sqlite(db: &Db) -> Result<Schema, DbError> {
                     sql_type,
                     nullable: int(&r[2]) == Some(0),
                     max_len,
-                    case_insensitive: false,
+                    case_insensitive: nocase.contains(&text(&r[0]).to_lowercase()),
                 },
             ));
             if let Some(n) = int(&r[3]).filter(|n| *n > 0) {
@@ -298,6 +299,53 @@ async fn sqlite(db: &Db) -> Result<Schema, DbError> {
         }
     }
     Ok(assemble(cols, keys, fks))
+}
+
+/// The columns (lower-cased names) a SQLite `CREATE TABLE` declares `COLLATE NOCASE`: their
+/// comparisons ignore (ASCII) case, so keys in them match however they are capitalised.
+fn nocase_columns(create: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let Some(open) = create.find('(') else {
+        return out;
+    };
+    let mut depth = 0usize;
+    let mut defs = Vec::new();
+    let mut current = String::new();
+    for c in create[open + 1..].chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                current.push(c);
+            }
+            ')' if depth == 0 => break,
+            ')' => {
+                depth -= 1;
+                current.push(c);
+            }
+            ',' if depth == 0 => defs.push(std::mem::take(&mut current)),
+            c => current.push(c),
+        }
+    }
+    defs.push(current);
+    for d in defs {
+        let d = d.trim();
+        let lower = d.to_lowercase();
+        let constraint = ["primary", "foreign", "unique", "check", "constraint"]
+            .iter()
+            .any(|k| lower.starts_with(k));
+        if constraint || !lower.contains("collate nocase") {
+            continue;
+        }
+        let name = match d.chars().next() {
+            Some(q @ ('"' | '`' | '[')) => {
+                let close = if q == '[' { ']' } else { q };
+                d[1..].split(close).next().unwrap_or("")
+            }
+            _ => d.split_whitespace().next().unwrap_or(""),
+        };
+        out.insert(name.to_lowercase());
+    }
+    out
 }
 
 /// One key position of an index: a column, or an expression (`lower(email)`).
@@ -471,6 +519,14 @@ mod tests {
             ["LOWER(\"e\")"]
         );
         assert!(index_terms("garbage").is_empty());
+    }
+
+    #[test]
+    fn sqlite_nocase_columns_are_read_from_create_table() {
+        let cols = nocase_columns(
+            "CREATE TABLE a (id INTEGER PRIMARY KEY, \"Code\" TEXT COLLATE NOCASE, name TEXT, [x y] VARCHAR(3) collate nocase, CHECK (length(name) < 9))",
+        );
+        assert_eq!(cols.into_iter().collect::<Vec<_>>(), ["code", "x y"]);
     }
 
     #[test]

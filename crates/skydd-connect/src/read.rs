@@ -199,9 +199,14 @@ pub async fn access_into(
                             .get(identity)
                             .map(|v| {
                                 v.iter()
-                                    .map(|s| {
-                                        Value::Text(if fold { s.to_lowercase() } else { s.clone() })
+                                    .flat_map(|s| {
+                                        if fold {
+                                            db.dialect.folded_spellings(&s.to_lowercase())
+                                        } else {
+                                            vec![s.clone()]
+                                        }
                                     })
+                                    .map(Value::Text)
                                     .collect()
                             })
                             .unwrap_or_default();

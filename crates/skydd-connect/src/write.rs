@@ -131,8 +131,18 @@ fn statements(db: &Db, schema: &Schema, steps: &[Step]) -> Result<Vec<Statement>
             Step::Delete { collection, key } => {
                 let cols: Vec<String> = key.iter().map(|(c, _)| c.clone()).collect();
                 let vals: Vec<Value> = key.iter().map(|(_, v)| v.clone()).collect();
+                // A table that refers to itself is deleted row by row, in the plan's order
+                // (a reply before the comment it answers): MariaDB checks the key after each
+                // row of a statement, not after the statement.
+                let one_by_one = schema.table(&collection.collection).is_some_and(|t| {
+                    t.foreign_keys
+                        .iter()
+                        .any(|fk| fk.table == collection.collection)
+                });
                 match deletes.last_mut() {
-                    Some((t, c, keys)) if *t == collection.collection && *c == cols => {
+                    Some((t, c, keys))
+                        if *t == collection.collection && *c == cols && !one_by_one =>
+                    {
                         keys.push(vals)
                     }
                     _ => deletes.push((collection.collection.clone(), cols, vec![vals])),

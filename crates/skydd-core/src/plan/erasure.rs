@@ -239,6 +239,129 @@ pub fn key_string(key: &[(String, Value)]) -> String {
         .join(",")
 }
 
+/// The values of `columns` of `collection` as one string, the way its database compares them.
+fn columns_key(
+    world: &World<'_>,
+    collection: &CollectionRef,
+    columns: &[String],
+    values: &[&Value],
+) -> String {
+    columns
+        .iter()
+        .zip(values)
+        .map(|(c, v)| super::compare_text(v, world.ignores_case(collection, c)))
+        .collect::<Vec<_>>()
+        .join("\u{1f}")
+}
+
+/// The rows found in `collection` by the values of `columns`.
+fn index_rows(
+    world: &World<'_>,
+    found: &[FoundRows],
+    collection: &CollectionRef,
+    columns: &[String],
+) -> BTreeMap<String, Vec<usize>> {
+    let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let Some(f) = found.iter().find(|f| &f.collection == collection) else {
+        return out;
+    };
+    for (i, row) in f.rows.iter().enumerate() {
+        let Some(values) = columns
+            .iter()
+            .map(|c| f.get(row, c).filter(|v| !v.is_null()))
+            .collect::<Option<Vec<&Value>>>()
+        else {
+            continue;
+        };
+        out.entry(columns_key(world, collection, columns, &values))
+            .or_default()
+            .push(i);
+    }
+    out
+}
+
+/// The rows of `collection` to delete, in an order the database accepts when the table
+/// refers to itself (a reply to a comment goes before the comment): a row another row
+/// still to be deleted refers to waits for it. Otherwise, in the order found.
+fn self_referencing_order(
+    world: &World<'_>,
+    found: &[FoundRows],
+    collection: &CollectionRef,
+    rows: BTreeMap<usize, RowKey>,
+) -> Vec<RowKey> {
+    let self_keys: Vec<&crate::schema::ForeignKey> = world
+        .schemas
+        .get(&collection.dataset)
+        .and_then(|s| s.table(&collection.collection))
+        .map(|t| {
+            t.foreign_keys
+                .iter()
+                .filter(|fk| fk.table == collection.collection)
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(f) = found.iter().find(|f| &f.collection == collection) else {
+        return rows.into_values().collect();
+    };
+    if self_keys.is_empty() {
+        return rows.into_values().collect();
+    }
+    // parent[i]: the rows (to delete) that row i refers to.
+    let mut parents: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for fk in &self_keys {
+        let index = index_rows(world, found, collection, &fk.references);
+        for &i in rows.keys() {
+            let Some(values) = fk
+                .columns
+                .iter()
+                .map(|c| f.get(&f.rows[i], c).filter(|v| !v.is_null()))
+                .collect::<Option<Vec<&Value>>>()
+            else {
+                continue;
+            };
+            let key = columns_key(world, collection, &fk.references, &values);
+            for &p in index.get(&key).into_iter().flatten() {
+                if p != i && rows.contains_key(&p) {
+                    parents.entry(i).or_default().push(p);
+                }
+            }
+        }
+    }
+    // Kahn: emit a row once no remaining row refers to it.
+    let mut referenced_by: BTreeMap<usize, usize> = BTreeMap::new();
+    for ps in parents.values() {
+        for p in ps {
+            *referenced_by.entry(*p).or_default() += 1;
+        }
+    }
+    let mut rows = rows;
+    let mut out = Vec::with_capacity(rows.len());
+    while !rows.is_empty() {
+        let ready: Vec<usize> = rows
+            .keys()
+            .copied()
+            .filter(|i| referenced_by.get(i).copied().unwrap_or(0) == 0)
+            .collect();
+        // A cycle: emit the rest as found; the database then refuses and rolls back.
+        let ready = if ready.is_empty() {
+            rows.keys().copied().collect()
+        } else {
+            ready
+        };
+        for i in ready {
+            if let Some(k) = rows.remove(&i) {
+                for p in parents.get(&i).into_iter().flatten() {
+                    if let Some(n) = referenced_by.get_mut(p) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 /// Reads back a [`key_string`] given the key's columns, in order: `id=11` → `["11"]`.
 /// Values may hold `,` and `=`; only the next column's `,name=` ends a value.
 pub fn parse_key_string(s: &str, columns: &[String]) -> Option<Vec<String>> {
@@ -481,7 +604,11 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
     let parents = Parents::default();
     let mut updates: Vec<Step> = Vec::new();
     // Rows to delete, by collection and key (as [`key_string`]), for lookups by key.
-    let mut deletes: BTreeMap<CollectionRef, BTreeMap<String, (usize, RowKey)>> = BTreeMap::new();
+    let mut deletes: BTreeMap<CollectionRef, BTreeMap<usize, RowKey>> = BTreeMap::new();
+    // The rows found, by the values of a set of columns (as their database compares them):
+    // the target of a foreign key is found by the columns it references, key or not.
+    let mut by_columns: BTreeMap<(CollectionRef, Vec<String>), BTreeMap<String, Vec<usize>>> =
+        BTreeMap::new();
     // Rows that stay (masked, shared or untouched), and the link columns each sets to NULL:
     // a row they still refer to must stay too.
     let mut staying: Vec<(usize, usize, Vec<String>)> = Vec::new();
@@ -545,7 +672,7 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 deletes
                     .entry(found.collection.clone())
                     .or_default()
-                    .insert(key_string(&key), (ri, key));
+                    .insert(ri, key);
             } else {
                 let unlinked = rp.unlinked();
                 push_row(&mut out, &mut updates, &found.collection, key, rp);
@@ -579,23 +706,22 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
                 let Some(list) = deletes.get_mut(&target) else {
                     continue;
                 };
-                // The referenced row's key, in the order of the target's key columns (a
-                // key that references other columns than the key is not followed here;
-                // the database then refuses and the transaction rolls back).
-                let Some(key) = world
-                    .row_key(&target)
+                let Some(values) = fk
+                    .columns
                     .iter()
-                    .map(|kc| {
-                        let i = fk.references.iter().position(|rc| rc == kc)?;
-                        let v = found.get(row, fk.columns.get(i)?)?;
-                        Some((kc.clone(), v.clone()))
-                    })
-                    .collect::<Option<RowKey>>()
+                    .map(|c| found.get(row, c).filter(|v| !v.is_null()))
+                    .collect::<Option<Vec<&Value>>>()
                 else {
                     continue;
                 };
-                if let Some((ti, k)) = list.remove(&key_string(&key)) {
-                    demoted.push((target.clone(), ti, k));
+                let wanted = columns_key(world, &target, &fk.references, &values);
+                let index = by_columns
+                    .entry((target.clone(), fk.references.clone()))
+                    .or_insert_with(|| index_rows(world, req.found, &target, &fk.references));
+                for ti in index.get(&wanted).into_iter().flatten() {
+                    if let Some(k) = list.remove(ti) {
+                        demoted.push((target.clone(), *ti, k));
+                    }
                 }
             }
         }
@@ -640,13 +766,8 @@ pub fn plan(world: &World<'_>, req: &Request<'_>, maskers: &mut Maskers<'_>) -> 
             .push(step);
     }
     for coll in delete_order(world, deletes.keys().cloned().collect()) {
-        let mut rows: Vec<(usize, RowKey)> = deletes
-            .remove(&coll)
-            .unwrap_or_default()
-            .into_values()
-            .collect();
-        rows.sort_by_key(|(i, _)| *i);
-        for (_, key) in rows {
+        let rows = deletes.remove(&coll).unwrap_or_default();
+        for key in self_referencing_order(world, req.found, &coll, rows) {
             out.steps
                 .entry(coll.dataset.clone())
                 .or_default()

@@ -188,6 +188,16 @@ impl<'a> World<'a> {
                 .is_some_and(|t| t.is_key(&field.name))
     }
 
+    /// Whether comparisons on `column` of `collection` ignore case in its database
+    /// (`citext`, a `_ci` collation, SQLite `COLLATE NOCASE`).
+    pub fn ignores_case(&self, collection: &CollectionRef, column: &str) -> bool {
+        self.schemas
+            .get(&collection.dataset)
+            .and_then(|s| s.table(&collection.collection))
+            .and_then(|t| t.column(column))
+            .is_some_and(|c| c.case_insensitive)
+    }
+
     /// The columns that identify a row: the live primary key, else the declared one.
     pub fn row_key(&self, collection: &CollectionRef) -> Vec<String> {
         if let Some(t) = self
@@ -208,6 +218,16 @@ impl<'a> World<'a> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+/// A value as its database compares it: its text, lower-cased when `fold` (a column that
+/// ignores case), so `a1` finds the `A1` a case-insensitive key holds.
+pub fn compare_text(v: &Value, fold: bool) -> String {
+    if fold {
+        v.key().to_lowercase()
+    } else {
+        v.key()
     }
 }
 

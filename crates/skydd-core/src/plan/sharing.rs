@@ -15,6 +15,11 @@
 //!   address; that is counted in the database ([`probes`] → the connector counts →
 //!   [`assess`]), minus the person's own referencing rows.
 //!
+//! A child is also counted like a referenced row: an address whose owner column names the
+//! person but which another customer's row points at is theirs too. (Rows of tables the map
+//! does not know count as someone else's: the row is then kept and the plan says by whom,
+//! which is the careful side.)
+//!
 //! A shared row is never changed. Instead, the person's link to it is removed where the
 //! schema allows (the link column set to NULL), so the row no longer relates to them.
 
@@ -41,6 +46,9 @@ pub struct Probe {
     pub references: Vec<String>,
     /// The target's values (one tuple per distinct referenced row key).
     pub values: Vec<Vec<Value>>,
+    /// Per column: the comparison ignores case (either side's column does), so values
+    /// match however they are capitalised.
+    pub fold: Vec<bool>,
 }
 
 /// Someone else a row belongs to: the rows of a collection, other than the person's, that
@@ -172,10 +180,11 @@ fn tuple(found: &FoundRows, row: &[Value], columns: &[String]) -> Option<Vec<Val
         .collect()
 }
 
-fn tuple_key(values: &[Value]) -> String {
+fn tuple_key(values: &[Value], fold: &[bool]) -> String {
     values
         .iter()
-        .map(Value::key)
+        .enumerate()
+        .map(|(i, v)| super::compare_text(v, fold.get(i).copied().unwrap_or(false)))
         .collect::<Vec<_>>()
         .join("\u{1f}")
 }
@@ -186,18 +195,28 @@ pub fn probes(world: &World<'_>, found: &[FoundRows]) -> Vec<Probe> {
     let mut out = Vec::new();
     for f in found {
         let deletable = world.row_policy(&f.collection) == crate::register::RowPolicy::Delete;
+        // Rows the person does not hold by identity may be pointed at by other people's rows
+        // too (an address other customers use, even one whose owner column names the person);
+        // rows that may be deleted must not be pointed at by rows the traversal did not find.
         let referenced: Vec<usize> = (0..f.rows.len())
-            .filter(|&i| deletable || f.reach(i) == Reach::Referenced)
+            .filter(|&i| deletable || f.reach(i) != Reach::Identity)
             .collect();
         if referenced.is_empty() {
             continue;
         }
         for (referencing, columns, references) in links_to(world, &f.collection) {
+            let fold: Vec<bool> = columns
+                .iter()
+                .zip(&references)
+                .map(|(c, r)| {
+                    world.ignores_case(&referencing, c) || world.ignores_case(&f.collection, r)
+                })
+                .collect();
             let mut seen = BTreeSet::new();
             let values: Vec<Vec<Value>> = referenced
                 .iter()
                 .filter_map(|&i| tuple(f, &f.rows[i], &references))
-                .filter(|t| seen.insert(tuple_key(t)))
+                .filter(|t| seen.insert(tuple_key(t, &fold)))
                 .collect();
             if !values.is_empty() {
                 out.push(Probe {
@@ -206,6 +225,7 @@ pub fn probes(world: &World<'_>, found: &[FoundRows]) -> Vec<Probe> {
                     columns,
                     references,
                     values,
+                    fold,
                 });
             }
         }
@@ -238,25 +258,34 @@ pub fn assess(
         if let Some(o) = found_of(&probe.referencing) {
             for (i, row) in o.rows.iter().enumerate() {
                 if let Some(t) = tuple(o, row, &probe.columns) {
-                    own_rows.entry(tuple_key(&t)).or_default().push(i);
+                    own_rows
+                        .entry(tuple_key(&t, &probe.fold))
+                        .or_default()
+                        .push(i);
                 }
             }
         }
         let mut targets: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, row) in target.rows.iter().enumerate() {
             if let Some(t) = tuple(target, row, &probe.references) {
-                targets.entry(tuple_key(&t)).or_default().push(i);
+                targets
+                    .entry(tuple_key(&t, &probe.fold))
+                    .or_default()
+                    .push(i);
             }
         }
         let name = probe.referencing.to_string();
-        for (values, in_db) in counts {
-            let key = tuple_key(values);
+        // The database may group values that compare equal under one spelling: add up.
+        let mut in_db: BTreeMap<String, u64> = BTreeMap::new();
+        for (values, n) in counts {
+            *in_db.entry(tuple_key(values, &probe.fold)).or_default() += n;
+        }
+        for (key, in_db) in in_db {
             let own = own_rows.get(&key).map_or(&[][..], Vec::as_slice);
             let others = in_db.saturating_sub(own.len() as u64);
             for &i in targets.get(&key).map_or(&[][..], Vec::as_slice) {
-                // Links matter only for a row that may be shared: one the person's rows
-                // point at.
-                if target.reach(i) == Reach::Referenced {
+                // Links matter only for a row that may be shared: one not held by identity.
+                if target.reach(i) != Reach::Identity {
                     let links = own_links.entry((probe.target.clone(), i)).or_default();
                     links.extend(own.iter().map(|&r| Link {
                         collection: probe.referencing.clone(),
@@ -280,7 +309,7 @@ pub fn assess(
                         rows: others,
                     }),
                 }
-                if target.reach(i) != Reach::Referenced {
+                if target.reach(i) == Reach::Identity {
                     continue;
                 }
                 let shared = sharing.entry(&probe.target, i);
@@ -303,12 +332,15 @@ pub fn assess(
     }
     // Children: every owner link must lead to the person's rows. The person's values of
     // each linked field, gathered once.
-    let mut owned: BTreeMap<(CollectionRef, String), BTreeSet<String>> = BTreeMap::new();
+    // Keyed by (parent collection, parent field, compared ignoring case).
+    let mut owned: BTreeMap<(CollectionRef, String, bool), BTreeSet<String>> = BTreeMap::new();
     for f in found {
         if let Some(collection) = world.map.collection(&f.collection) {
             for field in &collection.fields {
                 for r in &field.references {
-                    let key = (r.to.collection.clone(), r.to.field.clone());
+                    let fold = world.ignores_case(&f.collection, &field.name)
+                        || world.ignores_case(&r.to.collection, &r.to.field);
+                    let key = (r.to.collection.clone(), r.to.field.clone(), fold);
                     if owned.contains_key(&key) {
                         continue;
                     }
@@ -316,7 +348,9 @@ pub fn assess(
                         .map(|p| {
                             p.rows
                                 .iter()
-                                .filter_map(|pr| p.get(pr, &r.to.field).map(Value::key))
+                                .filter_map(|pr| {
+                                    p.get(pr, &r.to.field).map(|v| super::compare_text(v, fold))
+                                })
                                 .collect()
                         })
                         .unwrap_or_default();
@@ -326,8 +360,11 @@ pub fn assess(
         }
     }
     let empty = BTreeSet::new();
-    let values_of =
-        |c: &CollectionRef, f: &str| owned.get(&(c.clone(), f.to_owned())).unwrap_or(&empty);
+    let values_of = |c: &CollectionRef, f: &str, fold: bool| {
+        owned
+            .get(&(c.clone(), f.to_owned(), fold))
+            .unwrap_or(&empty)
+    };
     for f in found {
         let Some(collection) = world.map.collection(&f.collection) else {
             continue;
@@ -347,7 +384,10 @@ pub fn assess(
                     let Some(value) = f.get(row, &field.name).filter(|v| !v.is_null()) else {
                         continue;
                     };
-                    let theirs = !values_of(&r.to.collection, &r.to.field).contains(&value.key());
+                    let fold = world.ignores_case(&f.collection, &field.name)
+                        || world.ignores_case(&r.to.collection, &r.to.field);
+                    let theirs = !values_of(&r.to.collection, &r.to.field, fold)
+                        .contains(&super::compare_text(value, fold));
                     if theirs {
                         others.push(SharedWith {
                             collection: r.to.collection.to_string(),
@@ -362,10 +402,16 @@ pub fn assess(
                     }
                 }
             }
-            if !others.is_empty() {
+            // Shared by its owner links, or (found above) by other people's rows pointing at
+            // it: either way the person's own owner links in it are theirs to remove.
+            if !others.is_empty() || sharing.get(&f.collection, i).is_some() {
                 let shared = sharing.entry(&f.collection, i);
                 shared.with.extend(others);
-                shared.links.extend(mine);
+                for link in mine {
+                    if !shared.links.contains(&link) {
+                        shared.links.push(link);
+                    }
+                }
             }
         }
     }
