@@ -903,6 +903,11 @@ pub fn print_erasure(o: &EraseOutcome) {
             k.field
         );
     }
+    if o.rows_found == 0 {
+        println!(
+            "No rows of this person were found by these identities, so nothing is erased. If they are known by another identity (a phone number, a customer number), ask with that too; data an earlier erasure had to keep shows in `skydd access`."
+        );
+    }
     if o.replanned > 0 {
         println!(
             "Rows changed while the erasure was planned; planned again {} time(s) from fresh rows.",
