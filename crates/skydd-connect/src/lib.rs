@@ -330,6 +330,13 @@ impl Db {
             .acquire_timeout(ACQUIRE_TIMEOUT)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
+                    if kind == DbKind::Postgres {
+                        // Days are Swedish days: a `timestamptz` event at 23:30 in Stockholm
+                        // falls on that day whatever zone the server runs in, as `today` does.
+                        sqlx::query("SET TIME ZONE 'Europe/Stockholm'")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
                     if kind == DbKind::Sqlite {
                         // Enforce foreign keys (off by default in SQLite) and wait for locks.
                         sqlx::query("PRAGMA foreign_keys = ON")

@@ -462,6 +462,67 @@ async fn an_erasure_never_overwrites_what_changed_after_it_was_planned() {
 }
 
 #[tokio::test]
+async fn a_timestamp_with_a_zone_falls_on_its_swedish_day() {
+    // 00:30 in Stockholm on 20 November is 23:30 UTC on the 19th. Retention counts Swedish
+    // days: on a cutoff of "before the 20th" the row is not yet due, whatever zone the
+    // server runs in.
+    let Some(t) = TestDb::postgres().await else {
+        return;
+    };
+    // The server's own zone must not matter: make this database's default UTC.
+    let name = t
+        .url
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    t.db.execute(&format!("ALTER DATABASE \"{name}\" SET timezone TO 'UTC'"))
+        .await
+        .unwrap();
+    t.run(
+        "CREATE TABLE log (id INTEGER PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL);
+INSERT INTO log VALUES (1, '2024-11-20 00:30:00+01')",
+    )
+    .await;
+    let schema = t.db.introspect().await.unwrap();
+    let job = |before: &str| retention::Job {
+        collection: datamap::CollectionRef {
+            dataset: "x".into(),
+            collection: "log".into(),
+        },
+        key: vec!["id".into()],
+        action: retention::Action::Delete,
+        when: vec![retention::Cond {
+            path: retention::ColumnPath::Own {
+                column: "seen_at".into(),
+            },
+            before: before.parse().unwrap(),
+        }],
+        rules: vec![],
+        guards: vec![],
+        referenced_by: vec![],
+        pending: vec![],
+        exclude: vec![],
+    };
+    assert_eq!(
+        sweep::count(&t.db, &schema, &job("2024-11-20"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        sweep::count(&t.db, &schema, &job("2024-11-21"))
+            .await
+            .unwrap(),
+        1
+    );
+    t.drop_db().await;
+}
+
+#[tokio::test]
 async fn composite_keys_are_swept_and_masked_on_every_backend() {
     // `(a, b) IN (SELECT (a, b) …)` compares one composite column on PostgreSQL; the sweep
     // and the erasure's writes must address composite keys portably.

@@ -232,11 +232,27 @@ pub struct Request<'a> {
 pub type RowKey = Vec<(String, Value)>;
 
 /// A row key as one string, for the erased-fields ledger.
+///
+/// `%`, `,` and `=` in names and values are written `%25`, `%2C` and `%3D`, so the text
+/// reads back one way only ([`parse_key_string`]), whatever a text key holds; keys without
+/// them read as plainly as before (`id=11`, `order=7,line=2`).
 pub fn key_string(key: &[(String, Value)]) -> String {
     key.iter()
-        .map(|(c, v)| format!("{c}={}", v.key()))
+        .map(|(c, v)| format!("{}={}", escape_key(c), escape_key(&v.key())))
         .collect::<Vec<_>>()
         .join(",")
+}
+
+fn escape_key(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace(',', "%2C")
+        .replace('=', "%3D")
+}
+
+fn unescape_key(s: &str) -> String {
+    s.replace("%3D", "=")
+        .replace("%2C", ",")
+        .replace("%25", "%")
 }
 
 /// The values of `columns` of `collection` as one string, the way its database compares them.
@@ -363,25 +379,19 @@ fn self_referencing_order(
 }
 
 /// Reads back a [`key_string`] given the key's columns, in order: `id=11` → `["11"]`.
-/// Values may hold `,` and `=`; only the next column's `,name=` ends a value.
 pub fn parse_key_string(s: &str, columns: &[String]) -> Option<Vec<String>> {
-    let mut rest = s;
-    let mut out = Vec::with_capacity(columns.len());
-    for (i, c) in columns.iter().enumerate() {
-        rest = rest.strip_prefix(c.as_str())?.strip_prefix('=')?;
-        match columns.get(i + 1) {
-            Some(next) => {
-                let at = rest.find(&format!(",{next}="))?;
-                out.push(rest[..at].to_owned());
-                rest = &rest[at + 1..];
-            }
-            None => {
-                out.push(rest.to_owned());
-                rest = "";
-            }
-        }
+    let parts: Vec<&str> = s.split(',').collect();
+    if parts.len() != columns.len() {
+        return None;
     }
-    rest.is_empty().then_some(out)
+    parts
+        .iter()
+        .zip(columns)
+        .map(|(part, column)| {
+            let (name, value) = part.split_once('=')?;
+            (unescape_key(name) == *column).then(|| unescape_key(value))
+        })
+        .collect()
 }
 
 /// What planning decided for one field of a row that stays.

@@ -341,7 +341,32 @@ fn cond(
     let event: &Event = rule.event().ok_or("the rule cannot be enforced")?;
     let last_due = rule.cutoff(today).ok_or("no day is due yet")?;
     let before = last_due.tomorrow().map_err(|e| e.to_string())?;
+    // An event must hold a date: compared with one, an integer (epoch seconds, a year)
+    // sorts below every date on SQLite and every row would look due.
+    let holds_date = |c: &CollectionRef, column: &str| -> Result<(), String> {
+        let kind = world
+            .schemas
+            .get(&c.dataset)
+            .and_then(|s| s.table(&c.collection))
+            .and_then(|t| t.column(column))
+            .map(|col| (col.kind, col.sql_type.clone()));
+        match kind {
+            Some((
+                crate::schema::ColumnKind::Date
+                | crate::schema::ColumnKind::Timestamp
+                | crate::schema::ColumnKind::Text
+                | crate::schema::ColumnKind::Other,
+                _,
+            ))
+            | None => Ok(()),
+            Some((_, sql_type)) => Err(format!(
+                "event `{event}` is bound to `{}.{column}` ({sql_type}), which holds no date; bind it to a date or timestamp column",
+                c.collection
+            )),
+        }
+    };
     if let Some(col) = world.event_column(collection, event) {
+        holds_date(collection, col)?;
         return Ok(Cond {
             path: ColumnPath::Own {
                 column: col.to_owned(),
@@ -356,6 +381,7 @@ fn cond(
                     continue;
                 }
                 if let Some(col) = world.event_column(&r.to.collection, event) {
+                    holds_date(&r.to.collection, col)?;
                     return Ok(Cond {
                         path: ColumnPath::Parent {
                             via: f.name.clone(),

@@ -1164,10 +1164,21 @@ fn row_keys_read_back_from_the_ledger() {
         ("line".to_owned(), Value::Int(2)),
     ];
     let s = erasure::key_string(&key);
+    assert_eq!(s, "order=a%3D1%2Cb,line=2");
     assert_eq!(
         erasure::parse_key_string(&s, &cols(&["order", "line"])),
         Some(vec!["a=1,b".to_owned(), "2".to_owned()])
     );
+    // A value holding the next column's name reads back one way only.
+    let tricky = vec![
+        ("series".to_owned(), t("A,no=1")),
+        ("no".to_owned(), Value::Int(7)),
+    ];
+    assert_eq!(
+        erasure::parse_key_string(&erasure::key_string(&tricky), &cols(&["series", "no"])),
+        Some(vec!["A,no=1".to_owned(), "7".to_owned()])
+    );
+    assert_eq!(erasure::key_string(&[("p".into(), t("50%"))]), "p=50%25");
     assert_eq!(
         erasure::parse_key_string("id=11", &cols(&["id"])),
         Some(vec!["11".to_owned()])
@@ -1204,4 +1215,28 @@ fn a_read_only_identity_field_is_never_written_and_the_plan_says_so() {
         "{:?}",
         plan.kept
     );
+}
+
+#[test]
+fn an_event_bound_to_a_column_without_dates_is_never_swept() {
+    // On SQLite an integer sorts below every date: every row would look due.
+    let fx = Fixture::new();
+    let mut world = fx.world();
+    if let Some(t) = world
+        .schemas
+        .get_mut("hosting")
+        .and_then(|s| s.tables.get_mut("access_log"))
+        && let Some(c) = t.columns.iter_mut().find(|c| c.name == "logged_at")
+    {
+        c.kind = ColumnKind::Integer;
+        c.sql_type = "INTEGER".into();
+    }
+    let plan = retention::plan(&world, d("2026-11-21"));
+    assert!(!plan.jobs.iter().any(|j| j.collection == c("access_log")));
+    let u = plan
+        .unenforced
+        .iter()
+        .find(|u| u.collection == c("access_log"))
+        .unwrap();
+    assert!(u.why.contains("holds no date"), "{}", u.why);
 }
