@@ -9,9 +9,9 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use common::{Run, ServerDb, skydd};
+use common::{Run, ServerDb, Snapshot, diff, planned, skydd};
 use skydd_connect::Db;
 use skydd_core::register::DbKind;
 
@@ -106,46 +106,8 @@ dataset = "shop.yml"
     }
 
     /// Every row of every table, by table and primary key, as text.
-    async fn snapshot(&self) -> BTreeMap<(String, String), Vec<(String, String)>> {
-        let db = self.db().await;
-        let schema = db.introspect().await.unwrap();
-        let mut out = BTreeMap::new();
-        for t in schema.tables.values() {
-            let cols: Vec<String> = t.columns.iter().map(|c| db.dialect.select(c)).collect();
-            let sql = format!(
-                "SELECT {} FROM {}",
-                cols.join(", "),
-                db.dialect.table(&t.name)
-            );
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_all(db.pool())
-                .await
-                .unwrap();
-            for r in &rows {
-                let values: Vec<(String, String)> = t
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (c.name.clone(), text(r, i)))
-                    .collect();
-                let key_cols: Vec<&String> = if t.primary_key.is_empty() {
-                    t.columns.iter().map(|c| &c.name).collect()
-                } else {
-                    t.primary_key.iter().collect()
-                };
-                let key = key_cols
-                    .iter()
-                    .map(|k| {
-                        let v = &values.iter().find(|(c, _)| c == *k).unwrap().1;
-                        format!("{k}={v}")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(",");
-                out.insert((t.name.clone(), key), values);
-            }
-        }
-        db.close().await;
-        out
+    async fn snapshot(&self) -> Snapshot {
+        common::snapshot(self.kind, &self.url).await
     }
 
     /// One number from hand-written SQL.
@@ -166,92 +128,6 @@ dataset = "shop.yml"
             server.drop().await;
         }
     }
-}
-
-fn text(r: &sqlx::any::AnyRow, i: usize) -> String {
-    use sqlx::{Row, ValueRef};
-    let raw = r.try_get_raw(i).unwrap();
-    if raw.is_null() {
-        return "NULL".into();
-    }
-    r.try_get::<String, _>(i)
-        .or_else(|_| r.try_get::<i64, _>(i).map(|v| v.to_string()))
-        .or_else(|_| r.try_get::<f64, _>(i).map(|v| v.to_string()))
-        .or_else(|_| r.try_get::<bool, _>(i).map(|v| v.to_string()))
-        .unwrap()
-}
-
-type Snapshot = BTreeMap<(String, String), Vec<(String, String)>>;
-
-/// The (table, key) pairs and changed fields between two snapshots, fields sorted.
-fn diff(before: &Snapshot, after: &Snapshot) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for (k, row) in before {
-        match after.get(k) {
-            None => {
-                out.insert(format!("delete {}[{}]", k.0, k.1));
-            }
-            Some(now) => {
-                let mut changed: Vec<&str> = row
-                    .iter()
-                    .zip(now)
-                    .filter(|(a, b)| a.1 != b.1)
-                    .map(|(a, _)| a.0.as_str())
-                    .collect();
-                changed.sort_unstable();
-                if !changed.is_empty() {
-                    out.insert(format!("update {}[{}] {}", k.0, k.1, changed.join(" ")));
-                }
-            }
-        }
-    }
-    for k in after.keys().filter(|k| !before.contains_key(*k)) {
-        out.insert(format!("insert {}[{}]", k.0, k.1));
-    }
-    out
-}
-
-/// The plan's steps in the same words as [`diff`].
-fn planned(outcome: &serde_json::Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let Some(all) = outcome["plan"]["steps"].as_object() else {
-        return out;
-    };
-    for steps in all.values() {
-        for s in steps.as_array().unwrap() {
-            let table = s["collection"]["collection"].as_str().unwrap();
-            let key = s["key"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|kv| {
-                    let v = &kv[1];
-                    format!(
-                        "{}={}",
-                        kv[0].as_str().unwrap(),
-                        v.as_str().map_or_else(|| v.to_string(), str::to_owned)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(",");
-            match s["action"].as_str().unwrap() {
-                "delete" => {
-                    out.insert(format!("delete {table}[{key}]"));
-                }
-                _ => {
-                    let mut fields: Vec<&str> = s["set"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|c| c["field"].as_str().unwrap())
-                        .collect();
-                    fields.sort_unstable();
-                    out.insert(format!("update {table}[{key}] {}", fields.join(" ")));
-                }
-            }
-        }
-    }
-    out
 }
 
 fn set(lines: &[&str]) -> BTreeSet<String> {
