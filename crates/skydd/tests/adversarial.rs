@@ -168,6 +168,19 @@ collections = COLLECTIONS
 retention = "as long as necessary"
 "#;
 
+/// Payments kept seven years by Bokföringslagen.
+const PAYMENTS_KEPT_BY_LAW: &str = r#"
+[[purpose]]
+id = "bookkeeping"
+name = "Bokföring"
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.unique_id"]
+collections = ["shop.payment"]
+retention = "7 years after end of calendar year of financial_year_end"
+"#;
+
 fn service(collections: &[&str]) -> String {
     let list = collections
         .iter()
@@ -552,17 +565,7 @@ async fn held_fields_under_text_keys_with_commas_are_read_back_after_erasure() {
         let purposes = format!(
             "{}\n{}",
             service(&["shop.customer"]),
-            r#"
-[[purpose]]
-id = "bookkeeping"
-name = "Bokföring"
-legal_basis = "legal_obligation"
-statute = "bokforingslagen"
-data_subjects = ["customer"]
-data_categories = ["user.name", "user.unique_id"]
-collections = ["shop.payment"]
-retention = "7 years after end of calendar year of financial_year_end"
-"#
+            PAYMENTS_KEPT_BY_LAW
         );
         let tail = "[database.events]\nfinancial_year_end = \"payment.paid_on\"\n\n[erasure.collections]\n\"shop.customer\" = \"delete\"\n";
         let Some(f) = Fixture::new(kind, &sql, &purposes, tail, None).await else {
@@ -733,17 +736,7 @@ async fn payments_kept_by_law_survive_a_cascade_through_a_unique_key() {
         let purposes = format!(
             "{}\n{}",
             service(&["shop.customer"]),
-            r#"
-[[purpose]]
-id = "bookkeeping"
-name = "Bokföring"
-legal_basis = "legal_obligation"
-statute = "bokforingslagen"
-data_subjects = ["customer"]
-data_categories = ["user.name", "user.unique_id"]
-collections = ["shop.payment"]
-retention = "7 years after end of calendar year of financial_year_end"
-"#
+            PAYMENTS_KEPT_BY_LAW
         );
         let tail = "[database.events]\nfinancial_year_end = \"payment.paid_on\"\n\n[erasure.collections]\n\"shop.customer\" = \"delete\"\n";
         let Some(f) = Fixture::new(kind, &sql, &purposes, tail, None).await else {

@@ -117,16 +117,6 @@ impl Sharing {
             .map_or(&[][..], Vec::as_slice)
     }
 
-    /// Number of shared rows.
-    pub fn len(&self) -> usize {
-        self.rows.values().map(BTreeMap::len).sum()
-    }
-
-    /// True when no row is shared.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     fn entry(&mut self, collection: &CollectionRef, row: usize) -> &mut SharedRow {
         self.rows
             .entry(collection.clone())
