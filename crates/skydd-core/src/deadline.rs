@@ -22,13 +22,14 @@
 //! An extended period is counted as three months from receipt, not as one month and then two
 //! more: received 31 January, the extended deadline is 30 April, not 28 April.
 //!
-//! Public holidays are those of the Member State where the controller acts (art. 2(1)); for
-//! Sweden, lag (1989:253) om allmänna helgdagar. This module also treats midsommarafton,
-//! julafton and nyårsafton as days off: they are not public holidays, but lag (1930:173) om
-//! beräkning av lagstadgad tid 2 § puts them on a par with Sundays and public holidays when a
-//! time limit ends, and offices are closed on them in practice. Whether they also count under
-//! art. 3(4) is not settled; a controller that wants to avoid the question answers on or
-//! before the eve.
+//! Public holidays are those the Member State designates (art. 2(1)); for Sweden, lag
+//! (1989:253) om allmänna helgdagar. Midsommarafton, julafton and nyårsafton are not among
+//! them. Lag (1930:173) om beräkning av lagstadgad tid 2 § puts the three eves on a par with
+//! public holidays, but only for periods set by Swedish statute; the GDPR's month is a Union
+//! period, counted by Regulation 1182/71 alone. So the deadline skydd states moves past
+//! Saturdays, Sundays and public holidays only ([`response_deadline`]): an answer by then is
+//! never late under either reading. Where counting the eves too would give a later day
+//! ([`deadline_if_eves_count`]), that day is only ever mentioned as a note.
 //!
 //! The holiday list is the current one (since 2005, when nationaldagen replaced annandag
 //! pingst) and is applied to every year; the GDPR has applied only since 25 May 2018.
@@ -36,7 +37,8 @@
 //! ```text
 //! received 2026-03-10  ->  due 2026-04-10 (Friday)
 //! received 2026-01-31  ->  2026-02-28 is a Saturday  ->  due Monday 2026-03-02
-//! received 2026-11-24  ->  2026-12-24 julafton, 25, 26, 27 Sunday  ->  due 2026-12-28
+//! received 2026-11-24  ->  2026-12-24 julafton, a Thursday and a working day  ->  due 2026-12-24
+//!                          (were the eves counted: 25, 26, 27 Sunday  ->  2026-12-28)
 //! ```
 
 use jiff::ToSpan;
@@ -52,8 +54,8 @@ pub enum DayOff {
     Saturday,
     /// A Sunday that is not a named holiday.
     Sunday,
-    /// A public holiday or one of the eves treated as one, by its Swedish name as listed by
-    /// [`holidays`] (e.g. "annandag påsk", "julafton").
+    /// A public holiday under lag (1989:253), by its Swedish name as listed by [`holidays`]
+    /// (e.g. "annandag påsk").
     Holiday(&'static str),
 }
 
@@ -87,8 +89,8 @@ pub fn easter_sunday(year: i16) -> Option<Date> {
     Date::new(year, month, day).ok()
 }
 
-/// The Swedish public holidays (allmänna helgdagar) of `year`, and the three eves treated
-/// like them, with their Swedish names, sorted by date.
+/// The Swedish public holidays (allmänna helgdagar) of `year`, with their Swedish names,
+/// sorted by date.
 ///
 /// Public holidays under lag (1989:253) om allmänna helgdagar:
 ///
@@ -108,16 +110,24 @@ pub fn easter_sunday(year: i16) -> Option<Date> {
 /// | juldagen | 25 December |
 /// | annandag jul | 26 December |
 ///
-/// Also listed, though not public holidays: midsommarafton (the Friday before
-/// midsommardagen), julafton (24 December) and nyårsafton (31 December), which lag (1930:173)
-/// om beräkning av lagstadgad tid 2 § treats like public holidays when a time limit ends.
-/// Their names end in "afton". Other Sundays are not listed.
+/// Other Sundays are not listed, nor are the eves (see [`eves`]).
 ///
 /// Two holidays can fall on the same day (Kristi himmelsfärdsdag on första maj in 2008,
 /// pingstdagen on nationaldagen in 2049); both are listed, in the order of the table above.
 ///
 /// Empty if `year` is outside the range of [`Date`].
 pub fn holidays(year: i16) -> Vec<(Date, &'static str)> {
+    days_of(year, false)
+}
+
+/// Midsommarafton (the Friday before midsommardagen), julafton (24 December) and nyårsafton
+/// (31 December) of `year`: not public holidays, but treated like them by lag (1930:173)
+/// 2 § when a period set by Swedish statute ends.
+pub fn eves(year: i16) -> Vec<(Date, &'static str)> {
+    days_of(year, true)
+}
+
+fn days_of(year: i16, eves: bool) -> Vec<(Date, &'static str)> {
     let Some(easter) = easter_sunday(year) else {
         return Vec::new();
     };
@@ -154,6 +164,7 @@ pub fn holidays(year: i16) -> Vec<(Date, &'static str)> {
     ];
     let mut list: Vec<(Date, &'static str)> = candidates
         .into_iter()
+        .filter(|(_, name)| name.ends_with("afton") == eves)
         .filter_map(|(date, name)| Some((date?, name)))
         .collect();
     // Stable: coinciding holidays keep the order of the table.
@@ -161,8 +172,8 @@ pub fn holidays(year: i16) -> Vec<(Date, &'static str)> {
     list
 }
 
-/// Whether `day` is a day off — a Saturday, a Sunday or one of the days listed by
-/// [`holidays`] — and why. A holiday is reported by name even when it falls on a weekend;
+/// Whether `day` is a day off under Regulation 1182/71 art. 3(4) — a Saturday, a Sunday or a
+/// public holiday listed by [`holidays`] — and why. A holiday is reported by name even when it falls on a weekend;
 /// `None` means `day` is a working day.
 pub fn day_off(day: Date) -> Option<DayOff> {
     if let Some(&(_, name)) = holidays(day.year()).iter().find(|(date, _)| *date == day) {
@@ -180,12 +191,20 @@ pub fn day_off(day: Date) -> Option<DayOff> {
 /// `None` only if the search runs past the end of the calendar (9999-12-31).
 pub fn working_day_on_or_after(day: Date) -> Option<Date> {
     let mut day = day;
-    // Terminates quickly: there are never more than five days off in a row (Saturday
-    // 22 December to annandag jul on the Wednesday, or julafton on a Thursday to the Monday).
+    // Terminates quickly: there are never more than four days off in a row (Saturday
+    // 23 December to annandag jul on the Tuesday; långfredagen to annandag påsk).
     while day_off(day).is_some() {
         day = day.tomorrow().ok()?;
     }
     Some(day)
+}
+
+/// Whether `day` is one of the eves of [`eves`].
+pub fn eve(day: Date) -> Option<&'static str> {
+    eves(day.year())
+        .into_iter()
+        .find(|(d, _)| *d == day)
+        .map(|(_, name)| name)
 }
 
 /// The last day to answer a request received on `received`, with the period extended by
@@ -198,8 +217,9 @@ pub fn working_day_on_or_after(day: Date) -> Option<Date> {
 /// The period of `1 + extra_months` months is counted from the date of receipt by
 /// Regulation 1182/71 art. 3(2)(c): it ends on the day of the last month with the same date
 /// as the day of receipt, or on that month's last day if it has no such date. Per art. 3(4),
-/// if that day is a Saturday, a Sunday or a day listed by [`holidays`], the period ends at
-/// the end of the following working day.
+/// if that day is a Saturday, a Sunday or a public holiday listed by [`holidays`], the period
+/// ends at the end of the following working day. The eves do not move it (see the module
+/// documentation): this is the strict reading, under which an answer is never late.
 ///
 /// `None` only if the deadline would fall past the end of the calendar (9999-12-31).
 pub fn response_deadline(received: Date, extra_months: u8) -> Option<Date> {
@@ -208,6 +228,19 @@ pub fn response_deadline(received: Date, extra_months: u8) -> Option<Date> {
     // is exactly art. 3(2)(c).
     let last_day = received.checked_add(months.months()).ok()?;
     working_day_on_or_after(last_day)
+}
+
+/// The last day to answer under the reading that also moves a deadline past midsommarafton,
+/// julafton and nyårsafton (lag (1930:173) 2 §, which applies to Swedish statutory periods),
+/// when that day is later than [`response_deadline`]'s; `None` when the two readings agree.
+/// Only for a note beside the strict deadline: a controller that relies on it may be late.
+pub fn deadline_if_eves_count(received: Date, extra_months: u8) -> Option<Date> {
+    let strict = response_deadline(received, extra_months)?;
+    let mut day = strict;
+    while eve(day).is_some() || day_off(day).is_some() {
+        day = day.tomorrow().ok()?;
+    }
+    (day != strict).then_some(day)
 }
 
 #[cfg(test)]
@@ -275,12 +308,17 @@ mod tests {
                 (date(2026, 5, 14), "Kristi himmelsfärdsdag"),
                 (date(2026, 5, 24), "pingstdagen"),
                 (date(2026, 6, 6), "nationaldagen"),
-                (date(2026, 6, 19), "midsommarafton"),
                 (date(2026, 6, 20), "midsommardagen"),
                 (date(2026, 10, 31), "alla helgons dag"),
-                (date(2026, 12, 24), "julafton"),
                 (date(2026, 12, 25), "juldagen"),
                 (date(2026, 12, 26), "annandag jul"),
+            ]
+        );
+        assert_eq!(
+            eves(2026),
+            vec![
+                (date(2026, 6, 19), "midsommarafton"),
+                (date(2026, 12, 24), "julafton"),
                 (date(2026, 12, 31), "nyårsafton"),
             ]
         );
@@ -289,8 +327,10 @@ mod tests {
     #[test]
     fn movable_holidays_fall_on_their_weekdays_and_in_their_windows() {
         for year in 2018..=2200 {
-            let list = holidays(year);
-            assert_eq!(list.len(), 16);
+            let mut list = holidays(year);
+            assert_eq!(list.len(), 13);
+            list.extend(eves(year));
+            list.sort_by_key(|&(d, _)| d);
             assert!(list.windows(2).all(|w| w[0].0 <= w[1].0), "{year} unsorted");
             // (name, weekday, earliest (month, day), latest (month, day))
             let windows = [
@@ -379,25 +419,33 @@ mod tests {
     }
 
     #[test]
-    fn the_eves_are_days_off() {
-        assert_eq!(
-            day_off(date(2026, 6, 19)),
-            Some(DayOff::Holiday("midsommarafton"))
-        );
-        assert_eq!(
-            day_off(date(2026, 12, 24)),
-            Some(DayOff::Holiday("julafton"))
-        );
-        assert_eq!(
-            day_off(date(2026, 12, 31)),
-            Some(DayOff::Holiday("nyårsafton"))
-        );
+    fn the_eves_are_working_days_under_art_3_4() {
+        // Not allmänna helgdagar (lag (1989:253)); lag (1930:173) covers Swedish statutory
+        // periods only.
+        for (day, name) in [
+            (date(2026, 6, 19), "midsommarafton"),
+            (date(2026, 12, 24), "julafton"),
+            (date(2026, 12, 31), "nyårsafton"),
+        ] {
+            assert_eq!(day_off(day), None, "{name}");
+            assert_eq!(eve(day), Some(name));
+        }
+        // An eve on a weekend is still a weekend.
+        assert_eq!(day_off(date(2022, 12, 24)), Some(DayOff::Saturday));
     }
 
     #[test]
     fn working_day_search_stops_at_the_end_of_the_calendar() {
-        // 9999-12-31 is nyårsafton; there is no next day to move to.
-        assert_eq!(working_day_on_or_after(date(9999, 12, 31)), None);
+        // 9999-12-25 juldagen (Saturday), 26 annandag jul; Monday 27 is a working day.
+        assert_eq!(
+            working_day_on_or_after(date(9999, 12, 25)),
+            Some(date(9999, 12, 27))
+        );
+        assert_eq!(date(9999, 12, 31).weekday(), Weekday::Friday);
+        assert_eq!(
+            working_day_on_or_after(date(9999, 12, 31)),
+            Some(date(9999, 12, 31))
+        );
     }
 
     // --- Deadlines ----------------------------------------------------------------------
@@ -454,13 +502,46 @@ mod tests {
     }
 
     #[test]
-    fn a_deadline_on_julafton_moves_past_christmas_and_the_weekend() {
-        // 24 julafton (Thursday), 25 juldagen, 26 annandag jul, 27 Sunday.
+    fn a_deadline_on_julafton_stays_on_julafton() {
+        // 24 julafton is a Thursday and not a public holiday: the strict deadline.
+        assert_eq!(date(2026, 12, 24).weekday(), Weekday::Thursday);
         assert_eq!(
             response_deadline(date(2026, 11, 24), 0),
+            Some(date(2026, 12, 24))
+        );
+        // Were the eve counted: 25 juldagen, 26 annandag jul, 27 Sunday, so Monday 28.
+        assert_eq!(
+            deadline_if_eves_count(date(2026, 11, 24), 0),
             Some(date(2026, 12, 28))
         );
-        assert_eq!(date(2026, 12, 28).weekday(), Weekday::Monday);
+    }
+
+    #[test]
+    fn a_deadline_on_nyarsafton_stays_and_the_other_reading_crosses_the_new_year() {
+        // 2025-12-31 is a Wednesday; nyårsdagen Thursday, 2 January a Friday.
+        assert_eq!(
+            response_deadline(date(2025, 11, 30), 0),
+            Some(date(2025, 12, 30))
+        );
+        assert_eq!(
+            response_deadline(date(2025, 12, 31), 2),
+            Some(date(2026, 3, 31))
+        );
+        assert_eq!(
+            response_deadline(date(2025, 10, 31), 1),
+            Some(date(2025, 12, 31))
+        );
+        assert_eq!(
+            deadline_if_eves_count(date(2025, 10, 31), 1),
+            Some(date(2026, 1, 2))
+        );
+    }
+
+    #[test]
+    fn the_two_readings_agree_when_no_eve_is_involved() {
+        assert_eq!(deadline_if_eves_count(date(2026, 3, 10), 0), None);
+        // A weekend deadline moved to a Monday that is not an eve.
+        assert_eq!(deadline_if_eves_count(date(2026, 1, 31), 0), None);
     }
 
     #[test]
@@ -493,16 +574,29 @@ mod tests {
     }
 
     #[test]
-    fn a_deadline_on_midsommarafton_moves_to_the_monday() {
+    fn a_deadline_on_midsommarafton_stays_on_the_friday() {
+        assert_eq!(date(2026, 6, 19).weekday(), Weekday::Friday);
         assert_eq!(
             response_deadline(date(2026, 5, 19), 0),
+            Some(date(2026, 6, 19))
+        );
+        assert_eq!(
+            deadline_if_eves_count(date(2026, 5, 19), 0),
             Some(date(2026, 6, 22))
         );
-        assert_eq!(date(2026, 6, 22).weekday(), Weekday::Monday);
     }
 
     #[test]
-    fn every_deadline_is_a_working_day_at_most_five_days_after_the_nominal_one() {
+    fn a_weekend_deadline_before_midsommar_moves_only_past_public_holidays() {
+        // Nominal Saturday 2026-06-20 (midsommardagen), Sunday 21: due Monday 22.
+        assert_eq!(
+            response_deadline(date(2026, 5, 20), 0),
+            Some(date(2026, 6, 22))
+        );
+    }
+
+    #[test]
+    fn every_deadline_is_a_working_day_at_most_four_days_after_the_nominal_one() {
         let mut received = date(2018, 5, 25);
         while received < date(2101, 1, 1) {
             for extra in [0, 2] {
@@ -511,24 +605,38 @@ mod tests {
                 assert_eq!(day_off(due), None, "received {received}: {due}");
                 assert!(nominal <= due, "received {received}: {due}");
                 assert!(
-                    due <= nominal.checked_add(5.days()).unwrap(),
+                    due <= nominal.checked_add(4.days()).unwrap(),
                     "received {received}: {due}"
                 );
+                // The other reading is never earlier, and is a working day that is no eve.
+                if let Some(later) = deadline_if_eves_count(received, extra) {
+                    assert!(later > due && day_off(later).is_none() && eve(later).is_none());
+                }
             }
             received = received.tomorrow().unwrap();
         }
     }
 
     #[test]
-    fn the_longest_shift_is_five_days_at_christmas() {
-        // Nominal deadline Saturday 2018-12-22: 23 Sunday, 24 julafton, 25 juldagen,
-        // 26 annandag jul; due Thursday 27 December.
+    fn the_longest_shift_is_four_days() {
+        // Nominal deadline Saturday 2022-12-24 (julafton on a Saturday): 25 Sunday juldagen,
+        // 26 annandag jul; due Tuesday 27 December — three days. Saturday 2023-12-23:
+        // 24 Sunday, 25 juldagen, 26 annandag jul; due Wednesday 27 December — four days.
         assert_eq!(
-            response_deadline(date(2018, 9, 22), 2),
-            Some(date(2018, 12, 27))
+            response_deadline(date(2023, 11, 23), 0),
+            Some(date(2023, 12, 27))
         );
         assert_eq!(
+            response_deadline(date(2023, 9, 23), 2),
+            Some(date(2023, 12, 27))
+        );
+        // Under the eve reading 2018-12-22 (Saturday) reached Thursday 27 December.
+        assert_eq!(
             response_deadline(date(2018, 11, 22), 0),
+            Some(date(2018, 12, 24))
+        );
+        assert_eq!(
+            deadline_if_eves_count(date(2018, 11, 22), 0),
             Some(date(2018, 12, 27))
         );
     }

@@ -249,7 +249,16 @@ pub struct AccessArgs {
     /// Print the access package as JSON on standard output.
     #[arg(long)]
     pub json: bool,
-    /// The day the request was received (default today), for the deadline.
+    #[command(flatten)]
+    pub received: ReceivedArg,
+}
+
+/// When a request arrived: the GDPR art. 12.3 deadline counts from that day, not from the
+/// day the command runs.
+#[derive(Debug, Args)]
+pub struct ReceivedArg {
+    /// The day the request reached you (default today). The answer is due one month later
+    /// (GDPR art. 12.3, counted by Regulation 1182/71); a later run does not move it.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub received: Option<String>,
 }
@@ -261,6 +270,8 @@ pub struct ExportArgs {
     /// The zip file to write.
     #[arg(short, long, value_name = "FILE")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub received: ReceivedArg,
 }
 
 #[derive(Debug, Args)]
@@ -276,6 +287,8 @@ pub struct EraseArgs {
     /// Plan as of this day (default today), for audits and tests.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    #[command(flatten)]
+    pub received: ReceivedArg,
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +304,8 @@ pub struct RectifyArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub received: ReceivedArg,
 }
 
 #[derive(Debug, Args)]
@@ -309,6 +324,8 @@ pub struct RestrictArgs {
     /// Lift the restriction instead.
     #[arg(long)]
     pub lift: bool,
+    #[command(flatten)]
+    pub received: ReceivedArg,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +348,8 @@ pub struct ObjectArgs {
     /// Lift the objection instead.
     #[arg(long)]
     pub lift: bool,
+    #[command(flatten)]
+    pub received: ReceivedArg,
 }
 
 #[derive(Debug, Args)]
@@ -340,6 +359,8 @@ pub struct WithdrawArgs {
     /// The purpose whose consent is withdrawn.
     #[arg(long, value_name = "PURPOSE")]
     pub purpose: String,
+    #[command(flatten)]
+    pub received: ReceivedArg,
 }
 
 #[derive(Debug, Args)]

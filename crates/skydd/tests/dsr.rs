@@ -1071,3 +1071,102 @@ async fn data_map_errors_name_their_file_and_line() {
         );
     }
 }
+
+/// Every request command takes `--received`: the art. 12.3 deadline counts from the day the
+/// request arrived, not from the day skydd runs, and it is the strict day (moved past
+/// weekends and public holidays only; julafton is a working day under Regulation 1182/71).
+#[tokio::test]
+async fn every_request_command_takes_the_day_it_was_received() {
+    let (_t, dir) = sqlite_company().await;
+    let zip = dir.join("anna.zip");
+    let zip = zip.to_str().unwrap();
+    // Received 2025-11-24: one month ends on julafton 2025-12-24, a Wednesday.
+    let commands: [&[&str]; 7] = [
+        &["access", "--email", ANNA],
+        &["export", "--email", ANNA, "--out", zip],
+        &[
+            "rectify",
+            "--email",
+            ANNA,
+            "--set",
+            "customer.name=Anna Svensson",
+            "--dry-run",
+        ],
+        &["restrict", "--email", ANNA, "--purpose", "newsletter"],
+        &["object", "--email", ANNA, "--purpose", "newsletter"],
+        &[
+            "withdraw-consent",
+            "--email",
+            ANNA,
+            "--purpose",
+            "newsletter",
+        ],
+        &["erase", "--email", ANNA, "--dry-run"],
+    ];
+    for args in commands {
+        let mut with: Vec<&str> = args.to_vec();
+        with.extend(["--received", "2025-11-24"]);
+        let r = skydd(&dir, &with, &[]);
+        assert_eq!(r.code, 0, "{with:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stdout
+                .contains("Received 2025-11-24; answer by 2025-12-24 (GDPR art. 12.3)."),
+            "{with:?}: {}",
+            r.stdout
+        );
+        assert!(
+            r.stdout.contains("would give 2025-12-29"),
+            "{with:?}: the later reading is a note: {}",
+            r.stdout
+        );
+        // A request cannot arrive after the day it is handled.
+        let mut future: Vec<&str> = args.to_vec();
+        future.extend(["--received", "2199-01-01"]);
+        let r = skydd(&dir, &future, &[]);
+        assert_eq!(r.code, 2, "{future:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("is after today"), "{}", r.stderr);
+    }
+    // Erasure planned as of a later day keeps the day it was received.
+    let r = skydd(
+        &dir,
+        &[
+            "erase",
+            "--email",
+            ANNA,
+            "--dry-run",
+            "--json",
+            "--today",
+            "2026-01-15",
+            "--received",
+            "2025-11-24",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["deadline"]["received"], "2025-11-24");
+    assert_eq!(v["deadline"]["due"], "2025-12-24");
+    assert_eq!(v["deadline"]["due_if_eves_count"], "2025-12-29");
+    // The recorded requests carry the day received and the strict deadline.
+    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let kinds: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .inspect(|x| {
+            assert_eq!(x["received"], "2025-11-24", "{x}");
+            assert_eq!(x["due"], "2025-12-24", "{x}");
+        })
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "access",
+        "export",
+        "restriction",
+        "objection",
+        "consent_withdrawal",
+    ] {
+        assert!(kinds.contains(&kind), "{kind} recorded: {kinds:?}");
+    }
+}

@@ -163,15 +163,15 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     );
 
     heading("3. Anna asks to be erased (GDPR art. 17): the plan first");
-    let plan = erase_with(&ctx, &store, &anna, today, true).await?;
+    let plan = erase_with(&ctx, &store, &anna, today, today, true).await?;
     print_erasure(&plan);
 
     heading("   … then the erasure, one transaction");
-    let done = erase_with(&ctx, &store, &anna, today, false).await?;
+    let done = erase_with(&ctx, &store, &anna, today, today, false).await?;
     for (d, s, r) in &done.executed {
         println!("Committed in `{d}`: {s} statements, {r} rows.");
     }
-    let again = erase_with(&ctx, &store, &anna, today, true).await?;
+    let again = erase_with(&ctx, &store, &anna, today, today, true).await?;
     println!(
         "Running the erasure again would take {} steps: it is idempotent.",
         again.plan.step_count()

@@ -21,7 +21,7 @@ use skydd_core::rights;
 use skydd_core::value::Value;
 use skydd_store::{Hold, RequestRecord, Store};
 
-use crate::cli::{AccessArgs, EraseArgs, ExportArgs, IdentityArgs, RectifyArgs};
+use crate::cli::{AccessArgs, EraseArgs, ExportArgs, IdentityArgs, ReceivedArg, RectifyArgs};
 use crate::ctx::{Ctx, usage};
 use crate::report::{self, Style, paint};
 use crate::{Reported, fsio};
@@ -70,6 +70,64 @@ pub fn date_arg(arg: Option<&str>, what: &str) -> anyhow::Result<Date> {
         )));
     }
     Ok(day)
+}
+
+/// The day a request was received: `--received`, or `today`. A request cannot arrive after
+/// the day the command acts as of.
+pub fn received_arg(arg: &ReceivedArg, today: Date) -> anyhow::Result<Date> {
+    let Some(s) = arg.received.as_deref() else {
+        return Ok(today);
+    };
+    let day = date_arg(Some(s), "--received")?;
+    if day > today {
+        return Err(usage(format!(
+            "--received: {day} is after today ({today}); a request is received on or before the day it is handled"
+        )));
+    }
+    Ok(day)
+}
+
+/// When a request must be answered (GDPR art. 12.3), as skydd states it: the strict day,
+/// moved only past Saturdays, Sundays and public holidays, with the later day the eves would
+/// give as a note (see `skydd_core::deadline`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Deadline {
+    /// The day the request was received.
+    pub received: Date,
+    /// The last day to answer; `None` only past the calendar's end.
+    pub due: Option<Date>,
+    /// The later day were midsommarafton, julafton and nyårsafton counted as holidays, when
+    /// it differs; never the deadline skydd keeps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_if_eves_count: Option<Date>,
+}
+
+impl Deadline {
+    pub fn of(received: Date) -> Self {
+        Deadline {
+            received,
+            due: skydd_core::deadline::response_deadline(received, 0),
+            due_if_eves_count: skydd_core::deadline::deadline_if_eves_count(received, 0),
+        }
+    }
+
+    /// "Received …; answer by … (GDPR art. 12.3)." and the note, if any.
+    pub fn line(&self) -> String {
+        let Some(due) = self.due else {
+            return format!("Received {}.", self.received);
+        };
+        let mut s = format!(
+            "Received {}; answer by {due} (GDPR art. 12.3).",
+            self.received
+        );
+        if let Some(later) = self.due_if_eves_count {
+            let eve = skydd_core::deadline::eve(due).unwrap_or("an eve");
+            s.push_str(&format!(
+                "\n  note: {due} is {eve}; counting the eves as holidays (lag (1930:173) 2 §, written for Swedish statutory periods) would give {later}. skydd keeps the earlier day, which is never late."
+            ));
+        }
+        s
+    }
 }
 
 /// The identities of a request, parsed and normalised.
@@ -156,7 +214,7 @@ fn keys(ids: &[(Identity, String)]) -> Vec<String> {
     ids.iter().map(|(i, _)| i.subject_key()).collect()
 }
 
-fn request_id(kind: &str, ids: &[(Identity, String)]) -> String {
+pub(crate) fn request_id(kind: &str, ids: &[(Identity, String)]) -> String {
     let stamp = jiff::Timestamp::now()
         .strftime("%Y%m%dT%H%M%S%.3fZ")
         .to_string();
@@ -167,7 +225,7 @@ fn request_id(kind: &str, ids: &[(Identity, String)]) -> String {
 }
 
 /// A request answered now, for the log: its deadline under GDPR art. 12.3.
-fn done_request(
+pub(crate) fn done_request(
     id: String,
     kind: &str,
     ids: &[(Identity, String)],
@@ -179,7 +237,8 @@ fn done_request(
         kind: kind.to_owned(),
         subject: keys(ids).join(" "),
         received: received.to_string(),
-        due: skydd_core::deadline::response_deadline(received, 0)
+        due: Deadline::of(received)
+            .due
             .map(|d| d.to_string())
             .unwrap_or_default(),
         completed: Some(jiff::Timestamp::now().to_string()),
@@ -190,7 +249,7 @@ fn done_request(
 
 /// `skydd access`.
 pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> {
-    let received = date_arg(args.received.as_deref(), "--received")?;
+    let received = received_arg(&args.received, today())?;
     let ids = identities(&args.ids, received)?;
     let ctx = Ctx::open(path, None).await?;
     let store = ctx.store(true).await?;
@@ -292,8 +351,8 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
                 pkg.held.len()
             );
         }
-        if let Some(due) = pkg.due {
-            println!("Received {received}; answer by {due} (GDPR art. 12.3).");
+        if pkg.due.is_some() {
+            println!("{}", Deadline::of(received).line());
         }
         if !pkg.uncovered.is_empty() {
             println!(
@@ -410,8 +469,10 @@ async fn extras(
 /// `skydd export`: the portable data as JSON and CSV in a zip.
 pub async fn export(path: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let today = today();
+    let received = received_arg(&args.received, today)?;
     let ids = identities(&args.ids, today)?;
     let ctx = Ctx::open(path, None).await?;
+    let store = ctx.store(true).await?;
     let found = find(&ctx, &ids, today).await?;
     let world = ctx.world();
     let data = package::portable(&world, &found.found);
@@ -423,6 +484,16 @@ pub async fn export(path: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> 
         args.out.display(),
         data.len()
     );
+    println!("{}", Deadline::of(received).line());
+    store
+        .record_request(&done_request(
+            request_id("export", &ids),
+            "export",
+            &ids,
+            received,
+            serde_json::json!({ "rows": rows, "collections": data.len() }),
+        ))
+        .await?;
     ctx.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -513,6 +584,8 @@ pub struct EraseOutcome {
     pub dry_run: bool,
     /// Times the plan was made again because rows changed between planning and writing.
     pub replanned: usize,
+    /// When the request must be answered.
+    pub deadline: Deadline,
 }
 
 /// Which rows found other people share: the counts the core asks for, made in the
@@ -536,6 +609,7 @@ pub async fn erase_with(
     store: &Store,
     ids: &[(Identity, String)],
     today: Date,
+    received: Date,
     dry_run: bool,
 ) -> anyhow::Result<EraseOutcome> {
     let world = ctx.world();
@@ -588,13 +662,13 @@ pub async fn erase_with(
                     request,
                     "erasure",
                     ids,
-                    today,
+                    received,
                     serde_json::json!({ "blockers": blockers }),
                 )
             })
             .await?;
     } else if !dry_run {
-        record_erasure(store, &plan, ids, today, request).await?;
+        record_erasure(store, &plan, ids, received, request).await?;
     }
     Ok(EraseOutcome {
         plan,
@@ -602,6 +676,7 @@ pub async fn erase_with(
         rows_found,
         dry_run,
         replanned,
+        deadline: Deadline::of(received),
     })
 }
 
@@ -701,7 +776,7 @@ async fn record_erasure(
     store: &Store,
     plan: &ErasurePlan,
     ids: &[(Identity, String)],
-    today: Date,
+    received: Date,
     request: String,
 ) -> anyhow::Result<()> {
     let subjects = keys(ids);
@@ -748,7 +823,7 @@ async fn record_erasure(
             request,
             "erasure",
             ids,
-            today,
+            received,
             serde_json::json!({
                 "steps": plan.step_count(),
                 "held": holds.len(),
@@ -919,6 +994,7 @@ pub fn print_erasure(o: &EraseOutcome) {
             "Committed in `{dataset}`: {statements} statement(s), {rows} row(s), one transaction."
         );
     }
+    println!("{}", o.deadline.line());
 }
 
 fn strategy_name(m: &skydd_core::datamap::Masking) -> &'static str {
@@ -935,10 +1011,11 @@ fn strategy_name(m: &skydd_core::datamap::Masking) -> &'static str {
 /// `skydd erase`.
 pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
     let today = date_arg(args.today.as_deref(), "--today")?;
+    let received = received_arg(&args.received, today)?;
     let ids = identities(&args.ids, today)?;
     let ctx = Ctx::open(path, None).await?;
     let store = ctx.store(true).await?;
-    let outcome = erase_with(&ctx, &store, &ids, today, args.dry_run).await?;
+    let outcome = erase_with(&ctx, &store, &ids, today, received, args.dry_run).await?;
     if args.json {
         report::print_json(&outcome);
     } else {
@@ -954,6 +1031,7 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
 /// `skydd rectify`.
 pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode> {
     let today = today();
+    let received = received_arg(&args.received, today)?;
     let ids = identities(&args.ids, today)?;
     let ctx = Ctx::open(path, None).await?;
     // Parse every --set before touching anything.
@@ -1088,15 +1166,18 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
                 request_id("rectification", &ids),
                 "rectification",
                 &ids,
-                today,
+                received,
                 serde_json::json!({ "changes": changes.len() }),
             ))
             .await?;
     }
     if args.json {
-        report::print_json(
-            &serde_json::json!({ "dry_run": args.dry_run, "changes": changes, "executed": executed }),
-        );
+        report::print_json(&serde_json::json!({
+            "dry_run": args.dry_run,
+            "changes": changes,
+            "executed": executed,
+            "deadline": Deadline::of(received),
+        }));
     } else {
         if changes.is_empty() {
             println!(
@@ -1127,6 +1208,7 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
         if args.dry_run {
             println!("Dry run: nothing was changed.");
         }
+        println!("{}", Deadline::of(received).line());
     }
     ctx.close().await;
     Ok(ExitCode::SUCCESS)

@@ -15,7 +15,7 @@ use skydd_core::law::LegalBasis;
 use skydd_core::register::Register;
 use skydd_core::rights::{self, Kind};
 
-use super::dsr::{identities, today};
+use super::dsr::{Deadline, done_request, identities, received_arg, request_id, today};
 use crate::cli::{JsonArgs, MayArgs, ObjectArgs, RestrictArgs, WithdrawArgs};
 use crate::ctx::{open_store, usage};
 use crate::report;
@@ -43,6 +43,7 @@ pub async fn restrict(path: &Path, args: &RestrictArgs) -> anyhow::Result<ExitCo
     for p in args.purpose.iter().chain(&args.allow) {
         check_purpose(&reg, p)?;
     }
+    let received = received_arg(&args.received, today())?;
     let ids = identities(&args.ids, today())?;
     let store = open_store(path, &reg, true).await?;
     for (id, _) in &ids {
@@ -75,6 +76,10 @@ pub async fn restrict(path: &Path, args: &RestrictArgs) -> anyhow::Result<ExitCo
                 "{key}: processing restricted for {scope}{allowed}; data is only stored (GDPR art. 18)."
             );
         }
+    }
+    if !args.lift {
+        let summary = serde_json::json!({ "purpose": args.purpose, "allow": args.allow });
+        record(&store, "restriction", &ids, received, summary).await?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -109,6 +114,7 @@ pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> 
         check_purpose(&reg, &p)?;
         vec![p]
     };
+    let received = received_arg(&args.received, today())?;
     let ids = identities(&args.ids, today())?;
     let store = open_store(path, &reg, true).await?;
     for (id, _) in &ids {
@@ -127,6 +133,10 @@ pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> 
             }
         }
     }
+    if !args.lift {
+        let summary = serde_json::json!({ "purposes": purposes });
+        record(&store, "objection", &ids, received, summary).await?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -143,6 +153,7 @@ pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCo
             args.purpose
         )));
     }
+    let received = received_arg(&args.received, today())?;
     let ids = identities(&args.ids, today())?;
     let store = open_store(path, &reg, true).await?;
     for (id, _) in &ids {
@@ -161,7 +172,30 @@ pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCo
             args.purpose
         );
     }
+    let summary = serde_json::json!({ "purpose": args.purpose });
+    record(&store, "consent_withdrawal", &ids, received, summary).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Records a request acted on now, and says by when it had to be answered.
+async fn record(
+    store: &skydd_store::Store,
+    kind: &str,
+    ids: &[(skydd_core::identity::Identity, String)],
+    received: jiff::civil::Date,
+    summary: serde_json::Value,
+) -> anyhow::Result<()> {
+    store
+        .record_request(&done_request(
+            request_id(kind, ids),
+            kind,
+            ids,
+            received,
+            summary,
+        ))
+        .await?;
+    println!("{}", Deadline::of(received).line());
+    Ok(())
 }
 
 /// `skydd may`.
