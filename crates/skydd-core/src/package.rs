@@ -408,7 +408,7 @@ pub fn portable(world: &World<'_>, found: &[FoundRows]) -> Vec<CollectionData> {
                         (p.has_basis(LegalBasis::Consent) || p.has_basis(LegalBasis::Contract))
                             && p.sources
                                 .iter()
-                                .all(|s| matches!(s, Source::DataSubject | Source::Observed))
+                                .all(|s| matches!(s, Source::DataSubject | Source::Observed | Source::Automatic))
                     })
             })
             .collect();
