@@ -12,7 +12,11 @@ fn starter() -> Register {
 
 /// The starter with `[rights] automated_decisions = "none"`.
 fn declare_no_automated_decisions(src: &str) -> String {
-    src.replacen("[rights]\n", "[rights]\nautomated_decisions = \"none\"\n", 1)
+    src.replacen(
+        "[rights]\n",
+        "[rights]\nautomated_decisions = \"none\"\n",
+        1,
+    )
 }
 
 fn notice(reg: &Register, lang: Lang, format: Format) -> String {
@@ -350,7 +354,10 @@ fn when_no_recipient_has_a_country_nothing_is_said_about_where_recipients_are() 
     }
     let n = notice(&load(&src).unwrap(), Lang::En, Format::Markdown);
     assert!(!n.contains("We do not transfer"), "{n}");
-    assert!(!n.contains("None of the recipients whose country is stated"), "{n}");
+    assert!(
+        !n.contains("None of the recipients whose country is stated"),
+        "{n}"
+    );
     assert!(n.contains("This notice does not state in which country"));
 }
 
@@ -362,7 +369,10 @@ fn a_third_country_recipient_is_named_with_its_mechanism_beside_an_unknown_one()
     );
     let reg = load(&src).unwrap();
     let sv = notice(&reg, Lang::Sv, Format::Markdown);
-    assert!(sv.contains("| Statistiktjänst AB | USA | EU-kommissionens standardavtalsklausuler"), "{sv}");
+    assert!(
+        sv.contains("| Statistiktjänst AB | USA | EU-kommissionens standardavtalsklausuler"),
+        "{sv}"
+    );
     assert!(sv.contains("Den här policyn anger inte i vilket land"));
     assert!(sv.contains("\n- Redovisningsbyrån AB\n"));
     let en = notice(&reg, Lang::En, Format::Html);
@@ -416,7 +426,10 @@ fn declaring_no_automated_decisions_beside_one_is_an_input_error() {
         .err()
         .unwrap();
     let d = &e.diagnostics[0];
-    assert!(d.message.contains("unknown automated_decisions `nne`"), "{d:?}");
+    assert!(
+        d.message.contains("unknown automated_decisions `nne`"),
+        "{d:?}"
+    );
     assert!(d.span.is_some());
 }
 
@@ -440,7 +453,9 @@ fn profiling_is_described_under_its_purpose_with_the_objection_that_applies() {
         "{sv}"
     );
     assert!(sv.contains("- **Profilering:** Besök bedöms som misstänkta efter mönster i loggarna. Du kan invända mot profileringen av skäl som rör din särskilda situation (artikel 21.1)."));
-    assert!(sv.contains("Den profilering som beskrivs under ändamålen ovan leder inte till sådana beslut."));
+    assert!(sv.contains(
+        "Den profilering som beskrivs under ändamålen ovan leder inte till sådana beslut."
+    ));
     let en = notice(&reg, Lang::En, Format::Html);
     assert!(
         en.contains("<p><strong>Profiling:</strong> We group subscribers by the mailings they open. The profiling is done for direct marketing: you can object to it at any time, and it then stops (Article 21(2) and (3)).</p>"),
@@ -465,13 +480,26 @@ fn automatically_collected_data_does_not_come_from_you() {
     use skydd_core::law::Source;
     assert_eq!(sources("security-logs"), [Source::Automatic]);
     assert_eq!(sources("web-statistics"), [Source::Automatic]);
-    assert_eq!(sources("enquiries"), [Source::DataSubject, Source::Automatic]);
+    assert_eq!(
+        sources("enquiries"),
+        [Source::DataSubject, Source::Automatic]
+    );
     assert_eq!(sources("client-projects"), [Source::DataSubject]);
     let sv = notice(&reg, Lang::Sv, Format::Markdown);
-    let security = &sv[sv.find("#### Säkerhet och felsökning av webbplatsen").unwrap()..];
-    let line = security.lines().find(|l| l.starts_with("- **Källa:**")).unwrap();
-    assert_eq!(line, "- **Källa:** Samlas in automatiskt när du använder webbplatsen");
-    assert!(sv.contains("- **Källa:** Från dig, Samlas in automatiskt när du använder webbplatsen"));
+    let security = &sv[sv
+        .find("#### Säkerhet och felsökning av webbplatsen")
+        .unwrap()..];
+    let line = security
+        .lines()
+        .find(|l| l.starts_with("- **Källa:**"))
+        .unwrap();
+    assert_eq!(
+        line,
+        "- **Källa:** Samlas in automatiskt när du använder webbplatsen"
+    );
+    assert!(
+        sv.contains("- **Källa:** Från dig, Samlas in automatiskt när du använder webbplatsen")
+    );
     let en = notice(&reg, Lang::En, Format::Markdown);
     assert!(en.contains("- **Source:** Collected automatically when you use the website\n"));
     // A custom category under device data inherits it; `source = "automatiskt"` is Swedish.
@@ -480,10 +508,19 @@ fn automatically_collected_data_does_not_come_from_you() {
     )
     .replacen("\"user.job_title\"]", "\"user.job_title\", \"user.device.fingerprint\"]", 1);
     let reg = load(&custom).unwrap();
-    assert!(reg.purpose("client-projects").unwrap().sources.contains(&Source::Automatic));
+    assert!(
+        reg.purpose("client-projects")
+            .unwrap()
+            .sources
+            .contains(&Source::Automatic)
+    );
     let sv_key = STARTER.replacen("source = \"observed\"", "source = \"automatiskt\"", 1);
     assert_eq!(
-        load(&sv_key).unwrap().purpose("web-statistics").unwrap().sources,
+        load(&sv_key)
+            .unwrap()
+            .purpose("web-statistics")
+            .unwrap()
+            .sources,
         [Source::Automatic]
     );
 }
@@ -492,7 +529,11 @@ fn automatically_collected_data_does_not_come_from_you() {
 fn names_an_english_notice_would_print_in_swedish_raise_missing_translation() {
     let src = STARTER
         .replacen("name = \"Projektverktyg AB\"", "name = \"Kundtjänst\"", 1)
-        .replacen("name = \"Statistiktjänst AB\"", "name = \"Statistiktjänst\"", 1)
+        .replacen(
+            "name = \"Statistiktjänst AB\"",
+            "name = \"Statistiktjänst\"",
+            1,
+        )
         .replacen(
             "category = { sv = \"Redovisningsbyrå\", en = \"Accounting firm\" }",
             "category = \"Redovisningsbyrå\"",
@@ -512,7 +553,10 @@ fn names_an_english_notice_would_print_in_swedish_raise_missing_translation() {
         assert!(findings.iter().any(|f| f == m), "{m:?} not in {findings:?}");
     }
     // Company names are the same in English: a company form, a website or several words.
-    assert!(!findings.iter().any(|f| f.contains("`hosting-provider`")), "{findings:?}");
+    assert!(
+        !findings.iter().any(|f| f.contains("`hosting-provider`")),
+        "{findings:?}"
+    );
     assert!(
         !skydd_core::lint::run(&starter())
             .iter()
@@ -530,7 +574,16 @@ fn words(text: &str) -> Vec<String> {
 }
 
 const PLURAL: [&str; 10] = [
-    "vi", "oss", "vår", "vårt", "våra", "we", "us", "our", "ours", "ourselves",
+    "vi",
+    "oss",
+    "vår",
+    "vårt",
+    "våra",
+    "we",
+    "us",
+    "our",
+    "ours",
+    "ourselves",
 ];
 
 /// A one-person business whose own words never say "we": every part of the notice that has
@@ -628,7 +681,10 @@ fn a_one_person_business_speaks_in_the_first_person_singular_throughout() {
             Lang::En => ["i", "me", "my"],
         };
         for w in singular {
-            assert!(words(&n).iter().any(|x| x == w), "{lang:?} {format:?} lacks {w:?}");
+            assert!(
+                words(&n).iter().any(|x| x == w),
+                "{lang:?} {format:?} lacks {w:?}"
+            );
         }
     }
     // The same register in the plural voice does say "vi"/"we": the test can fail.
@@ -653,7 +709,10 @@ fn every_fixed_sentence_that_speaks_as_the_company_has_a_singular_form() {
             );
         }
         for (key, singular) in &file.singular {
-            assert!(file.plural.contains_key(key), "{name}: [singular] `{key}` has no plural");
+            assert!(
+                file.plural.contains_key(key),
+                "{name}: [singular] `{key}` has no plural"
+            );
             let left: Vec<String> = words(singular)
                 .into_iter()
                 .filter(|w| PLURAL.contains(&w.as_str()))
@@ -670,7 +729,9 @@ fn a_companys_own_sentence_is_kept_in_the_singular_voice_too() {
         "h_rights = \"Dina rättigheter hos Eva\"".to_owned(),
     )])
     .unwrap();
-    let n = r.notice(&load(SOLO).unwrap(), Lang::Sv, Format::Markdown).unwrap();
+    let n = r
+        .notice(&load(SOLO).unwrap(), Lang::Sv, Format::Markdown)
+        .unwrap();
     assert!(n.contains("## Dina rättigheter hos Eva"));
     assert!(n.contains("## Varför jag behandlar dina personuppgifter"));
 }
@@ -688,11 +749,23 @@ fn processors_are_said_to_have_an_agreement_only_when_each_has_one() {
 }
 
 const EXAMPLES: [(&str, &str); 5] = [
-    ("000", include_str!("../../../examples/000-internetmedia.toml")),
-    ("001", include_str!("../../../examples/001-online-marketing-sweden.toml")),
-    ("002", include_str!("../../../examples/002-namnlost-webbhotell.toml")),
+    (
+        "000",
+        include_str!("../../../examples/000-internetmedia.toml"),
+    ),
+    (
+        "001",
+        include_str!("../../../examples/001-online-marketing-sweden.toml"),
+    ),
+    (
+        "002",
+        include_str!("../../../examples/002-namnlost-webbhotell.toml"),
+    ),
     ("003", include_str!("../../../examples/003-inmedit.toml")),
-    ("004", include_str!("../../../examples/004-webbplats-nu.toml")),
+    (
+        "004",
+        include_str!("../../../examples/004-webbplats-nu.toml"),
+    ),
 ];
 
 #[test]
@@ -707,7 +780,10 @@ fn markdown_never_has_two_blank_lines_in_a_row() {
         for lang in Lang::ALL {
             let n = notice(reg, lang, Format::Markdown);
             assert!(!n.contains("\n\n\n"), "{name} {lang:?}:\n{n}");
-            assert!(n.ends_with("</small>\n") && !n.starts_with('\n'), "{name} {lang:?}");
+            assert!(
+                n.ends_with("</small>\n") && !n.starts_with('\n'),
+                "{name} {lang:?}"
+            );
         }
     }
 }
@@ -715,5 +791,8 @@ fn markdown_never_has_two_blank_lines_in_a_row() {
 #[test]
 fn tidying_markdown_keeps_fenced_code_as_written() {
     assert_eq!(tidy_markdown("a\n\n\n\nb\n  \n\nc\n\n"), "a\n\nb\n\nc\n");
-    assert_eq!(tidy_markdown("```\nx\n\n\ny\n```\n"), "```\nx\n\n\ny\n```\n");
+    assert_eq!(
+        tidy_markdown("```\nx\n\n\ny\n```\n"),
+        "```\nx\n\n\ny\n```\n"
+    );
 }

@@ -511,7 +511,10 @@ impl Validator<'_> {
             statements,
             no_automated_decisions: r.automated_decisions.as_ref().and_then(|a| {
                 let v = a.get_ref().trim();
-                if matches!(v.to_lowercase().as_str(), "none" | "inga" | "ingen" | "inga_beslut") {
+                if matches!(
+                    v.to_lowercase().as_str(),
+                    "none" | "inga" | "ingen" | "inga_beslut"
+                ) {
                     span(a)
                 } else {
                     let help = suggestion(v, ["none", "inga"])

@@ -875,10 +875,19 @@ impl Register {
         for p in &self.purposes {
             let a = p.automated_decision.as_ref();
             let fields = [
-                ("personnummer_justification", p.personnummer_justification.as_ref()),
-                ("requirement_consequence", p.requirement_consequence.as_ref()),
+                (
+                    "personnummer_justification",
+                    p.personnummer_justification.as_ref(),
+                ),
+                (
+                    "requirement_consequence",
+                    p.requirement_consequence.as_ref(),
+                ),
                 ("automated_decision.logic", a.and_then(|a| a.logic.as_ref())),
-                ("automated_decision.significance", a.and_then(|a| a.significance.as_ref())),
+                (
+                    "automated_decision.significance",
+                    a.and_then(|a| a.significance.as_ref()),
+                ),
                 ("profiling", p.profiling.as_ref()),
             ];
             for (k, t) in fields {
@@ -947,9 +956,11 @@ pub fn collected_automatically(key: &str, custom: &[CustomKey]) -> bool {
 fn is_proper_name(t: &Text) -> bool {
     let name = t.get(Lang::Sv);
     !name.is_empty()
-        && name
-            .split_whitespace()
-            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic()))
+        && name.split_whitespace().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
+        })
 }
 
 /// True when a name carries a company form (AB, HB, Ltd, Inc, GmbH, …): a company's name,
