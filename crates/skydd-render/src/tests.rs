@@ -528,7 +528,11 @@ fn automatically_collected_data_does_not_come_from_you() {
 #[test]
 fn names_an_english_notice_would_print_in_swedish_raise_missing_translation() {
     let src = STARTER
-        .replacen("name = \"Projektverktyg AB\"", "name = \"Kundtjänst\"", 1)
+        .replacen(
+            "name = \"Projektverktyg AB\"\nrole = \"processor\"\ncategory = { sv = \"Projektverktyg\", en = \"Project management tool\" }\n",
+            "name = \"Kundtjänst\"\nrole = \"processor\"\n",
+            1,
+        )
         .replacen(
             "name = \"Statistiktjänst AB\"",
             "name = \"Statistiktjänst\"",
@@ -547,16 +551,15 @@ fn names_an_english_notice_would_print_in_swedish_raise_missing_translation() {
         .collect();
     for m in [
         "the name of recipient `project-tool` has no English text",
-        "the name of recipient `analytics` has no English text",
         "recipient `accounting` category has no English text",
     ] {
         assert!(findings.iter().any(|f| f == m), "{m:?} not in {findings:?}");
     }
-    // Company names are the same in English: a company form, a website or several words.
-    assert!(
-        !findings.iter().any(|f| f.contains("`hosting-provider`")),
-        "{findings:?}"
-    );
+    // Company names are the same in English: beside a company form, a website, a category
+    // (which says what kind of recipient it is) or as several words.
+    for id in ["`hosting-provider`", "`analytics`"] {
+        assert!(!findings.iter().any(|f| f.contains(id)), "{findings:?}");
+    }
     assert!(
         !skydd_core::lint::run(&starter())
             .iter()
@@ -795,4 +798,35 @@ fn tidying_markdown_keeps_fenced_code_as_written() {
         tidy_markdown("```\nx\n\n\ny\n```\n"),
         "```\nx\n\n\ny\n```\n"
     );
+}
+
+#[test]
+fn erasure_after_a_legal_duty_and_portability_are_stated_only_where_they_apply() {
+    let held = "raderar vi när lagringsplikten upphör";
+    let sv = notice(&starter(), Lang::Sv, Format::Markdown);
+    assert!(sv.contains(held) && sv.contains("### Rätt till dataportabilitet"));
+    // Only legitimate interests: nothing is kept by law, and Art. 20 does not apply.
+    let src = r#"
+[controller]
+name = "Exempel AB"
+email = "info@exempel.se"
+
+[[purpose]]
+id = "security"
+name = { sv = "Säkerhet", en = "Security" }
+legal_basis = "legitimate_interests"
+legitimate_interest = { sv = "Att skydda webbplatsen.", en = "Protecting the website." }
+data_subjects = ["visitor"]
+data_categories = ["user.device.ip_address"]
+retention = "45 days after collected"
+"#;
+    let reg = load(src).unwrap();
+    let sv = notice(&reg, Lang::Sv, Format::Markdown);
+    assert!(
+        !sv.contains(held) && !sv.contains("Rätt till dataportabilitet"),
+        "{sv}"
+    );
+    let en = notice(&reg, Lang::En, Format::Html);
+    assert!(!en.contains("Data we are required by law to keep") && !en.contains("portability"));
+    assert!(en.contains("Right to erasure"));
 }

@@ -429,13 +429,23 @@ impl NoticeView {
             how,
             company,
         };
+        let mut erasure = right("erasure", None, company(&statements.erasure));
+        // That data kept by law is erased when the duty ends is said only of a register
+        // that keeps data by law (Art. 17(3)(b)).
+        if has(LegalBasis::LegalObligation) {
+            erasure.text = format!("{} {}", erasure.text, s("right_erasure_held"));
+        }
         let mut rights = vec![
             right("access", None, company(&statements.access)),
             right("rectification", None, company(&statements.rectification)),
-            right("erasure", None, company(&statements.erasure)),
+            erasure,
             right("restriction", None, company(&statements.restriction)),
-            right("portability", None, company(&statements.portability)),
         ];
+        // Art. 20(1)(a): portability covers processing on consent or contract only.
+        if has(LegalBasis::Consent) || has(LegalBasis::Contract) || statements.portability.is_some()
+        {
+            rights.push(right("portability", None, company(&statements.portability)));
+        }
         if has(LegalBasis::LegitimateInterests) || has(LegalBasis::PublicTask) {
             rights.push(right("object", None, company(&statements.objection)));
         }

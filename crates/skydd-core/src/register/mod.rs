@@ -852,16 +852,18 @@ impl Register {
     /// People-facing texts the notice prints that [`Register::free_texts`] does not hold:
     /// recipients' names, categories and safeguards, the personnummer justification, what
     /// happens without the data, automated decisions and profiling. A recipient's name that
-    /// is a company's name (capitalised words with a company form, a website, or more than
-    /// one word) is the same in every language and left out.
+    /// is a company's name (capitalised words with a company form, a website, a category or
+    /// more than one word) is the same in every language and left out.
     pub fn notice_names(&self) -> Vec<(String, &Text)> {
         let mut out: Vec<(String, &Text)> = Vec::new();
         for r in &self.recipients {
             // A single capitalised word ("Kundtjänst", "Visma") cannot be told from a common
-            // noun; it passes as a company name only with a company form or a website.
+            // noun by itself; it is a name when a company form, a website or a category
+            // (which says what kind of recipient it is) stands beside it.
             let company = is_proper_name(&r.name)
                 && (has_legal_form(&r.name)
                     || r.website.is_some()
+                    || r.category.is_some()
                     || r.name.get(Lang::Sv).split_whitespace().count() > 1);
             if !company {
                 out.push((format!("the name of recipient `{}`", r.id), &r.name));
