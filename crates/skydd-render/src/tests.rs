@@ -830,3 +830,32 @@ retention = "45 days after collected"
     assert!(!en.contains("Data we are required by law to keep") && !en.contains("portability"));
     assert!(en.contains("Right to erasure"));
 }
+
+#[test]
+fn a_transfer_without_a_mechanism_is_shown_as_not_stated_and_no_copy_is_offered() {
+    let reg = load(&analytics_in("country = \"US\"\n")).unwrap();
+    let sv = notice(&reg, Lang::Sv, Format::Markdown);
+    assert!(
+        sv.contains("| Statistiktjänst AB | USA | Ej angivet |"),
+        "{sv}"
+    );
+    assert!(!sv.contains("Kontakta oss om du vill ha en kopia av skyddsåtgärderna"));
+    let en = notice(&reg, Lang::En, Format::Html);
+    assert!(
+        en.contains("<td>United States</td><td>Not stated</td>"),
+        "{en}"
+    );
+    // An adequacy decision needs no copy; standard contractual clauses do.
+    let dpf = notice(
+        &load(&analytics_in("country = \"US\"\ntransfer = \"dpf\"\n")).unwrap(),
+        Lang::En,
+        Format::Markdown,
+    );
+    assert!(!dpf.contains("for a copy of the safeguards"));
+    let scc = notice(
+        &load(&analytics_in("country = \"US\"\ntransfer = \"scc\"\n")).unwrap(),
+        Lang::En,
+        Format::Markdown,
+    );
+    assert!(scc.contains("Contact us for a copy of the safeguards"));
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use skydd_core::law::{CookieCategory, LegalBasis, RecipientRole, keyword_key};
+use skydd_core::law::{CookieCategory, LegalBasis, RecipientRole, TransferMechanism, keyword_key};
 use skydd_core::register::{Contact, Placement, Register};
 use skydd_core::taxonomy::ATTRIBUTION;
 use skydd_core::{Lang, Text};
@@ -175,6 +175,9 @@ pub struct NoticeView {
     /// What the notice says about processors: with "under a data processing agreement" only
     /// when every processor's agreement is recorded; `None` without processors.
     processors_text: Option<String>,
+    /// True when a transfer rests on safeguards of which a copy can be had (SCC, BCR:
+    /// Art. 13(1)(f), 46, 47); an adequacy decision needs none.
+    safeguards_copy: bool,
     sources_elsewhere: Vec<(String, String)>,
     rights: Vec<RightView>,
     rights_contact: Option<String>,
@@ -528,6 +531,16 @@ impl NoticeView {
             transfers,
             unknown_country,
             processors_text,
+            safeguards_copy: reg.recipients.iter().any(|r| {
+                r.is_third_country()
+                    && matches!(
+                        r.transfer,
+                        Some(
+                            TransferMechanism::StandardContractualClauses
+                                | TransferMechanism::BindingCorporateRules
+                        )
+                    )
+            }),
             sources_elsewhere,
             rights,
             rights_contact: reg.rights_contact().map(str::to_owned),
