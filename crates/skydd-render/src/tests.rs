@@ -859,3 +859,26 @@ fn a_transfer_without_a_mechanism_is_shown_as_not_stated_and_no_copy_is_offered(
     );
     assert!(scc.contains("Contact us for a copy of the safeguards"));
 }
+
+#[test]
+fn the_declarations_the_notice_rests_on_are_part_of_the_content_hash() {
+    let declared = load(&declare_no_automated_decisions(STARTER)).unwrap();
+    assert_ne!(starter().content_hash(), declared.content_hash());
+    let singular = load(&STARTER.replacen("[notice]\n", "[notice]\nvoice = \"jag\"\n", 1)).unwrap();
+    assert_eq!(singular.notice.voice, skydd_core::register::Voice::Singular);
+    assert_ne!(starter().content_hash(), singular.content_hash());
+}
+
+#[test]
+fn a_misspelt_voice_is_a_located_error_with_a_suggestion() {
+    let src = STARTER.replacen("[notice]\n", "[notice]\nvoice = \"singuler\"\n", 1);
+    let e = load(&src).err().unwrap();
+    let d = &e.diagnostics[0];
+    assert!(d.message.contains("unknown voice `singuler`"), "{d:?}");
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("singular")),
+        "{d:?}"
+    );
+    let at = d.span.unwrap();
+    assert_eq!(&src[at.start..at.end], "\"singuler\"");
+}

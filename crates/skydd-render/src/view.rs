@@ -468,7 +468,7 @@ impl NoticeView {
             ));
         }
         let has_automated = reg.purposes.iter().any(|p| p.automated_decision.is_some());
-        let no_automated_declared = reg.rights.no_automated_decisions.is_some() && !has_automated;
+        let no_automated_declared = reg.rights.no_automated_decisions && !has_automated;
         let mut automated = right("automated", None, company(&statements.automated_decisions));
         // Art. 13(2)(f): that there are no Art. 22 decisions is said only when the register
         // declares it; otherwise the notice states the right and claims nothing either way.

@@ -254,7 +254,8 @@ impl Validator<'_> {
                 p.sources = default_sources(&p.data_categories, &custom_categories);
             }
         }
-        if let Some(at) = rights.no_automated_decisions {
+        if rights.no_automated_decisions {
+            let at = rights.no_automated_decisions_span;
             for p in purposes.iter().filter(|p| p.automated_decision.is_some()) {
                 self.error(
                     "value",
@@ -262,7 +263,7 @@ impl Validator<'_> {
                         "`automated_decisions = \"none\"` but purpose `{}` declares an automated decision",
                         p.id
                     ),
-                    p.automated_decision.as_ref().and_then(|a| a.span).or(Some(at)),
+                    p.automated_decision.as_ref().and_then(|a| a.span).or(at),
                     Some("remove one of the two: the notice cannot say both".into()),
                 );
             }
@@ -504,30 +505,33 @@ impl Validator<'_> {
             automated_decisions: t(self, pick(|s| &s.automated_decisions)),
             complaint: t(self, pick(|s| &s.complaint)),
         };
+        // `"none"` (Swedish `"inga"`) is the only value: a declaration, not a description.
+        let no_automated = r.automated_decisions.as_ref().and_then(|a| {
+            let v = a.get_ref().trim();
+            if matches!(
+                v.to_lowercase().as_str(),
+                "none" | "inga" | "ingen" | "inga_beslut"
+            ) {
+                Some(span(a))
+            } else {
+                let help = suggestion(v, ["none", "inga"])
+                    .or_else(|| Some("leave the key out when you do not declare it".into()));
+                self.error(
+                    "value",
+                    format!("unknown automated_decisions `{v}`; expected: none"),
+                    span(a),
+                    help,
+                );
+                None
+            }
+        });
         Rights {
             contact: Self::string(&r.contact),
             withdraw_consent: self.opt_text(&r.withdraw_consent),
             object_direct_marketing: self.opt_text(&r.object_direct_marketing),
             statements,
-            no_automated_decisions: r.automated_decisions.as_ref().and_then(|a| {
-                let v = a.get_ref().trim();
-                if matches!(
-                    v.to_lowercase().as_str(),
-                    "none" | "inga" | "ingen" | "inga_beslut"
-                ) {
-                    span(a)
-                } else {
-                    let help = suggestion(v, ["none", "inga"])
-                        .or_else(|| Some("leave the key out when you do not declare it".into()));
-                    self.error(
-                        "value",
-                        format!("unknown automated_decisions `{v}`; expected: none"),
-                        span(a),
-                        help,
-                    );
-                    None
-                }
-            }),
+            no_automated_decisions: no_automated.is_some(),
+            no_automated_decisions_span: no_automated.flatten(),
         }
     }
 

@@ -384,9 +384,12 @@ pub struct Rights {
     pub object_direct_marketing: Option<Text>,
     /// The company's own wording about each right, rendered as written and linted.
     pub statements: Statements,
-    /// Where `automated_decisions = "none"` stands, when the controller declares that it
-    /// makes no decisions under Art. 22; without it the notice claims nothing about them.
-    pub no_automated_decisions: Option<Span>,
+    /// True when the controller declares `automated_decisions = "none"`: it makes no
+    /// decisions under Art. 22. Without it the notice claims nothing about them.
+    pub no_automated_decisions: bool,
+    /// Where that declaration stands.
+    #[serde(skip)]
+    pub no_automated_decisions_span: Option<Span>,
 }
 
 /// The company's own wording about the rights.
