@@ -406,9 +406,12 @@ pub fn portable(world: &World<'_>, found: &[FoundRows]) -> Vec<CollectionData> {
                 !ps.is_empty()
                     && ps.iter().all(|p| {
                         (p.has_basis(LegalBasis::Consent) || p.has_basis(LegalBasis::Contract))
-                            && p.sources
-                                .iter()
-                                .all(|s| matches!(s, Source::DataSubject | Source::Observed))
+                            && p.sources.iter().all(|s| {
+                                matches!(
+                                    s,
+                                    Source::DataSubject | Source::Observed | Source::Automatic
+                                )
+                            })
                     })
             })
             .collect();

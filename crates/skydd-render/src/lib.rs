@@ -91,7 +91,42 @@ const EMBEDDED: [(&str, &str); 6] = [
 /// Renders documents from registers.
 pub struct Renderer {
     env: Environment<'static>,
-    strings: BTreeMap<Lang, BTreeMap<String, String>>,
+    /// The fixed strings by language: the plural voice, then the singular.
+    strings: BTreeMap<Lang, [BTreeMap<String, String>; 2]>,
+}
+
+/// A strings file: `key = "text"` in the plural voice (vi/we), and a `[singular]` table with
+/// the first-person singular (jag/I) of every text that speaks as the company.
+#[derive(Debug, Default, serde::Deserialize)]
+struct StringsFile {
+    #[serde(default)]
+    singular: BTreeMap<String, String>,
+    #[serde(flatten)]
+    plural: BTreeMap<String, String>,
+}
+
+/// Collapses runs of blank lines into one (outside fenced code blocks) and ends the text with
+/// one newline: Markdown gives a run no meaning, and templates with optional parts leave them.
+fn tidy_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false;
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        }
+        let empty = line.trim().is_empty();
+        if empty && blank && !fenced {
+            continue;
+        }
+        blank = empty;
+        out.push_str(if empty && !fenced { "" } else { line });
+        out.push('\n');
+    }
+    let end = out.trim_end().len();
+    out.truncate(end);
+    out.push('\n');
+    out
 }
 
 /// Escapes a value for a Markdown table cell.
@@ -151,20 +186,37 @@ impl Renderer {
         for lang in Lang::ALL {
             let name = format!("strings.{}.toml", lang.code());
             let parse = |text: &str| {
-                toml::from_str::<BTreeMap<String, String>>(text).map_err(|source| {
-                    RenderError::Strings {
-                        name: name.clone(),
-                        source,
-                    }
+                toml::from_str::<StringsFile>(text).map_err(|source| RenderError::Strings {
+                    name: name.clone(),
+                    source,
                 })
             };
-            let mut map = parse(&files[&name])?;
-            if let Some(o) = string_overrides.get(&name) {
-                map.extend(parse(o)?);
-            }
-            strings.insert(lang, map);
+            let embedded = parse(&files[&name])?;
+            let company = string_overrides
+                .get(&name)
+                .map(|o| parse(o))
+                .transpose()?
+                .unwrap_or_default();
+            // The company's strings win over skydd's in either voice: a sentence the company
+            // rewrote in the plural is not replaced by skydd's singular of the old sentence.
+            let mut plural = embedded.plural.clone();
+            plural.extend(company.plural.clone());
+            let mut singular = embedded.plural;
+            singular.extend(embedded.singular);
+            singular.extend(company.plural);
+            singular.extend(company.singular);
+            strings.insert(lang, [plural, singular]);
         }
         Ok(Renderer { env, strings })
+    }
+
+    /// The fixed strings of `lang` in the voice the register chose.
+    fn strings(&self, reg: &Register, lang: Lang) -> BTreeMap<String, String> {
+        let voice = usize::from(reg.notice.voice == skydd_core::register::Voice::Singular);
+        self.strings
+            .get(&lang)
+            .map(|v| v[voice].clone())
+            .unwrap_or_default()
     }
 
     fn render(&self, name: &str, ctx: minijinja::Value) -> Result<String, RenderError> {
@@ -190,13 +242,16 @@ impl Renderer {
         lang: Lang,
         format: Format,
     ) -> Result<String, RenderError> {
-        let t = self.strings.get(&lang).cloned().unwrap_or_default();
+        let t = self.strings(reg, lang);
         let view = view::NoticeView::build(reg, lang, t);
         let name = format!("notice.{}", format.extension());
         let mut out = self.render(
             &name,
             minijinja::Value::from(minijinja::value::Serde(&view)),
         )?;
+        if format == Format::Markdown {
+            out = tidy_markdown(&out);
+        }
         if !out.ends_with('\n') {
             out.push('\n');
         }
@@ -238,7 +293,7 @@ impl Renderer {
         package: &AccessPackage,
         lang: Lang,
     ) -> Result<String, RenderError> {
-        let t = self.strings.get(&lang).cloned().unwrap_or_default();
+        let t = self.strings(reg, lang);
         let t: BTreeMap<String, String> = t
             .into_iter()
             .map(|(k, v)| {

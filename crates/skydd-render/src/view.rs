@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use skydd_core::law::{CookieCategory, LegalBasis};
+use skydd_core::law::{CookieCategory, LegalBasis, RecipientRole, TransferMechanism, keyword_key};
 use skydd_core::register::{Contact, Placement, Register};
 use skydd_core::taxonomy::ATTRIBUTION;
 use skydd_core::{Lang, Text};
@@ -79,13 +79,17 @@ pub struct PurposeView {
     categories: Vec<String>,
     retention: Option<String>,
     retention_note: Option<String>,
-    sources: Vec<&'static str>,
+    sources: Vec<String>,
     source_detail: Option<String>,
     requirement: Option<String>,
     recipients: Vec<String>,
     withdrawal: Option<String>,
     automated: Option<Automated>,
     direct_marketing: bool,
+    /// Profiling that is not an Art. 22 decision, as the register describes it.
+    profiling: Option<String>,
+    /// The right to object that applies to that profiling (Art. 21(1) or 21(2)), if any.
+    profiling_objection: Option<String>,
 }
 
 /// Automated decision details.
@@ -102,6 +106,8 @@ pub struct RecipientView {
     role: &'static str,
     category: Option<String>,
     country: Option<String>,
+    /// True when the register does not say where the recipient processes the data.
+    country_unknown: bool,
     third_country: bool,
     transfer: Option<Basis>,
     safeguards: Option<String>,
@@ -163,12 +169,23 @@ pub struct NoticeView {
     purposes: Vec<PurposeView>,
     recipients: Vec<RecipientView>,
     transfers: Vec<RecipientView>,
+    /// Recipients whose country the register does not state: the notice claims nothing
+    /// about transfers to them (Art. 13(1)(f)).
+    unknown_country: Vec<String>,
+    /// What the notice says about processors: with "under a data processing agreement" only
+    /// when every processor's agreement is recorded; `None` without processors.
+    processors_text: Option<String>,
+    /// True when a transfer rests on safeguards of which a copy can be had (SCC, BCR:
+    /// Art. 13(1)(f), 46, 47); an adequacy decision needs none.
+    safeguards_copy: bool,
     sources_elsewhere: Vec<(String, String)>,
     rights: Vec<RightView>,
     rights_contact: Option<String>,
     rights_general: Vec<String>,
     complaint_company: Vec<String>,
     has_automated: bool,
+    /// True when the register declares `[rights] automated_decisions = "none"`.
+    no_automated_declared: bool,
     cookies: Vec<CookieView>,
     /// True when every cookie that is not strictly necessary is tied to a consent purpose,
     /// so the notice may say so.
@@ -242,6 +259,17 @@ impl NoticeView {
     /// Builds the view of `reg` in `lang`, with the fixed strings `t` of that language.
     pub fn build(reg: &Register, lang: Lang, t: BTreeMap<String, String>) -> NoticeView {
         let s = |k: &str| t.get(k).cloned().unwrap_or_default();
+        let source = |src: skydd_core::law::Source| {
+            t.get(&format!("source_{}", src.key()))
+                .cloned()
+                .unwrap_or_else(|| src.name(lang).to_owned())
+        };
+        let marketing_purpose = |p: &skydd_core::register::Purpose| {
+            p.direct_marketing
+                || p.data_use
+                    .as_deref()
+                    .is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
+        };
         let purposes = reg
             .purposes
             .iter()
@@ -282,10 +310,13 @@ impl NoticeView {
                     .collect(),
                 retention: p.retention.as_ref().map(|r| r.rule.describe(lang, reg)),
                 retention_note: p.retention.as_ref().and_then(|r| get(&r.text, lang)),
-                sources: p.sources.iter().map(|s| s.name(lang)).collect(),
+                sources: p.sources.iter().map(|s| source(*s)).collect(),
                 source_detail: get(&p.source_detail, lang),
                 requirement: p.requirement.map(|r| {
-                    let mut s = r.sentence(lang).to_owned();
+                    let mut s = t
+                        .get(&format!("requirement_{}", keyword_key(r)))
+                        .cloned()
+                        .unwrap_or_else(|| r.sentence(lang).to_owned());
                     if let Some(c) = get(&p.requirement_consequence, lang) {
                         s = format!("{s} {c}");
                     }
@@ -307,6 +338,22 @@ impl NoticeView {
                     significance: get(&a.significance, lang),
                 }),
                 direct_marketing: p.direct_marketing,
+                profiling: get(&p.profiling, lang),
+                // Profiling for direct marketing may always be refused (Art. 21(2)); other
+                // profiling on legitimate interests or a public task only on grounds of the
+                // person's situation (Art. 21(1)); on consent or contract there is no
+                // objection, only withdrawal or the contract's end.
+                profiling_objection: p.profiling.as_ref().and_then(|_| {
+                    if marketing_purpose(p) {
+                        Some(s("profiling_object_marketing"))
+                    } else if p.has_basis(LegalBasis::LegitimateInterests)
+                        || p.has_basis(LegalBasis::PublicTask)
+                    {
+                        Some(s("profiling_object"))
+                    } else {
+                        None
+                    }
+                }),
             })
             .collect::<Vec<_>>();
         let recipients: Vec<RecipientView> = reg
@@ -317,6 +364,7 @@ impl NoticeView {
                 role: r.role.name(lang),
                 category: get(&r.category, lang),
                 country: r.country.as_ref().map(|c| c.name(lang)),
+                country_unknown: r.country.is_none(),
                 third_country: r.is_third_country(),
                 transfer: r.transfer.map(|m| Basis {
                     name: m.name(lang),
@@ -338,6 +386,23 @@ impl NoticeView {
             .filter(|r| r.third_country)
             .cloned()
             .collect();
+        let unknown_country = recipients
+            .iter()
+            .filter(|r| r.country_unknown)
+            .map(|r| r.name.clone())
+            .collect();
+        let processors: Vec<_> = reg
+            .recipients
+            .iter()
+            .filter(|r| r.role == RecipientRole::Processor)
+            .collect();
+        let processors_text = (!processors.is_empty()).then(|| {
+            if processors.iter().all(|r| r.dpa.is_some()) {
+                s("processors_dpa")
+            } else {
+                s("processors")
+            }
+        });
 
         let sources_elsewhere = reg
             .purposes
@@ -348,7 +413,7 @@ impl NoticeView {
                     p.sources
                         .iter()
                         .filter(|s| s.is_elsewhere())
-                        .map(|s| s.name(lang))
+                        .map(|s| source(*s))
                         .collect::<Vec<_>>()
                         .join(", ")
                 });
@@ -367,22 +432,27 @@ impl NoticeView {
             how,
             company,
         };
+        let mut erasure = right("erasure", None, company(&statements.erasure));
+        // That data kept by law is erased when the duty ends is said only of a register
+        // that keeps data by law (Art. 17(3)(b)).
+        if has(LegalBasis::LegalObligation) {
+            erasure.text = format!("{} {}", erasure.text, s("right_erasure_held"));
+        }
         let mut rights = vec![
             right("access", None, company(&statements.access)),
             right("rectification", None, company(&statements.rectification)),
-            right("erasure", None, company(&statements.erasure)),
+            erasure,
             right("restriction", None, company(&statements.restriction)),
-            right("portability", None, company(&statements.portability)),
         ];
+        // Art. 20(1)(a): portability covers processing on consent or contract only.
+        if has(LegalBasis::Consent) || has(LegalBasis::Contract) || statements.portability.is_some()
+        {
+            rights.push(right("portability", None, company(&statements.portability)));
+        }
         if has(LegalBasis::LegitimateInterests) || has(LegalBasis::PublicTask) {
             rights.push(right("object", None, company(&statements.objection)));
         }
-        let marketing = reg.purposes.iter().any(|p| {
-            p.direct_marketing
-                || p.data_use
-                    .as_deref()
-                    .is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
-        });
+        let marketing = reg.purposes.iter().any(marketing_purpose);
         if marketing || reg.rights.object_direct_marketing.is_some() {
             rights.push(right(
                 "object_marketing",
@@ -398,11 +468,17 @@ impl NoticeView {
             ));
         }
         let has_automated = reg.purposes.iter().any(|p| p.automated_decision.is_some());
-        rights.push(right(
-            "automated",
-            None,
-            company(&statements.automated_decisions),
-        ));
+        let no_automated_declared = reg.rights.no_automated_decisions && !has_automated;
+        let mut automated = right("automated", None, company(&statements.automated_decisions));
+        // Art. 13(2)(f): that there are no Art. 22 decisions is said only when the register
+        // declares it; otherwise the notice states the right and claims nothing either way.
+        if no_automated_declared {
+            automated.text = s("no_automated");
+            if reg.purposes.iter().any(|p| p.profiling.is_some()) {
+                automated.text = format!("{} {}", automated.text, s("no_automated_profiling"));
+            }
+        }
+        rights.push(automated);
 
         let sections = Placement::ALL
             .iter()
@@ -453,12 +529,25 @@ impl NoticeView {
             purposes,
             recipients,
             transfers,
+            unknown_country,
+            processors_text,
+            safeguards_copy: reg.recipients.iter().any(|r| {
+                r.is_third_country()
+                    && matches!(
+                        r.transfer,
+                        Some(
+                            TransferMechanism::StandardContractualClauses
+                                | TransferMechanism::BindingCorporateRules
+                        )
+                    )
+            }),
             sources_elsewhere,
             rights,
             rights_contact: reg.rights_contact().map(str::to_owned),
             rights_general: company(&statements.general),
             complaint_company: company(&statements.complaint),
             has_automated,
+            no_automated_declared,
             cookies: reg
                 .cookies
                 .iter()

@@ -479,6 +479,10 @@ pub enum Source {
     ThirdParty,
     /// From publicly accessible sources (Art. 14(2)(f)).
     PublicSource,
+    /// Collected automatically from the person's device while they use the website: IP
+    /// addresses, cookie identifiers, device data, browsing (the person does not hand it
+    /// over, so a notice must not say it comes "from you").
+    Automatic,
 }
 
 impl Keyword for Source {
@@ -496,6 +500,10 @@ impl Keyword for Source {
             ("tredje_part", ThirdParty),
             ("public", PublicSource),
             ("offentlig_källa", PublicSource),
+            ("automatic", Automatic),
+            ("collected_automatically", Automatic),
+            ("automatiskt", Automatic),
+            ("automatisk_insamling", Automatic),
         ]
     }
 }
@@ -519,7 +527,16 @@ impl Source {
                 "Från offentligt tillgängliga källor",
                 "From publicly accessible sources",
             ),
+            Source::Automatic => lang.pick(
+                "Samlas in automatiskt när du använder webbplatsen",
+                "Collected automatically when you use the website",
+            ),
         }
+    }
+
+    /// The canonical key, as written in a register.
+    pub fn key(self) -> &'static str {
+        keyword_key(self)
     }
 }
 

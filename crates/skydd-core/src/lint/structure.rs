@@ -407,6 +407,9 @@ fn translations(reg: &Register, f: &mut Findings) {
     for (what, t) in reg.free_texts() {
         check(&what, t);
     }
+    for (what, t) in reg.notice_names() {
+        check(&what, t);
+    }
     for c in reg.custom_categories.iter().chain(&reg.custom_subjects) {
         check(&format!("the name of `{}`", c.key), &c.name);
     }

@@ -249,6 +249,25 @@ impl Validator<'_> {
                 &event_keys,
             ));
         }
+        for (p, raw) in purposes.iter_mut().zip(&raw.purposes) {
+            if raw.get_ref().source.is_none() {
+                p.sources = default_sources(&p.data_categories, &custom_categories);
+            }
+        }
+        if rights.no_automated_decisions {
+            let at = rights.no_automated_decisions_span;
+            for p in purposes.iter().filter(|p| p.automated_decision.is_some()) {
+                self.error(
+                    "value",
+                    format!(
+                        "`automated_decisions = \"none\"` but purpose `{}` declares an automated decision",
+                        p.id
+                    ),
+                    p.automated_decision.as_ref().and_then(|a| a.span).or(at),
+                    Some("remove one of the two: the notice cannot say both".into()),
+                );
+            }
+        }
         let purpose_ids: Vec<&str> = purposes.iter().map(|p: &Purpose| p.id.as_str()).collect();
 
         let mut seen = HashSet::new();
@@ -361,6 +380,11 @@ impl Validator<'_> {
             title: self.opt_text(&n.title),
             url: Self::string(&n.url),
             sections,
+            voice: n
+                .voice
+                .as_ref()
+                .and_then(|v| self.keyword(v))
+                .unwrap_or_default(),
             span: n.version.as_ref().and_then(span),
         }
     }
@@ -481,11 +505,33 @@ impl Validator<'_> {
             automated_decisions: t(self, pick(|s| &s.automated_decisions)),
             complaint: t(self, pick(|s| &s.complaint)),
         };
+        // `"none"` (Swedish `"inga"`) is the only value: a declaration, not a description.
+        let no_automated = r.automated_decisions.as_ref().and_then(|a| {
+            let v = a.get_ref().trim();
+            if matches!(
+                v.to_lowercase().as_str(),
+                "none" | "inga" | "ingen" | "inga_beslut"
+            ) {
+                Some(span(a))
+            } else {
+                let help = suggestion(v, ["none", "inga"])
+                    .or_else(|| Some("leave the key out when you do not declare it".into()));
+                self.error(
+                    "value",
+                    format!("unknown automated_decisions `{v}`; expected: none"),
+                    span(a),
+                    help,
+                );
+                None
+            }
+        });
         Rights {
             contact: Self::string(&r.contact),
             withdraw_consent: self.opt_text(&r.withdraw_consent),
             object_direct_marketing: self.opt_text(&r.object_direct_marketing),
             statements,
+            no_automated_decisions: no_automated.is_some(),
+            no_automated_decisions_span: no_automated.flatten(),
         }
     }
 
@@ -722,11 +768,9 @@ impl Validator<'_> {
             data_subjects,
             data_categories,
             data_use,
-            sources: if sources.is_empty() && r.source.is_none() {
-                vec![Source::DataSubject]
-            } else {
-                sources
-            },
+            // Without `source`, the register fills in the default once every category is
+            // known (`default_sources`).
+            sources,
             source_detail: self.opt_text(&r.source_detail),
             requirement: r.requirement.as_ref().and_then(|q| self.keyword(q)),
             requirement_consequence: self.opt_text(&r.requirement_consequence),
@@ -734,6 +778,7 @@ impl Validator<'_> {
             retention,
             automated_decision,
             direct_marketing: r.direct_marketing,
+            profiling: self.opt_text(&r.profiling),
             withdrawal: self.opt_text(&r.withdrawal),
             collections: r
                 .collections
@@ -1175,4 +1220,22 @@ fn known_keys(kind: Kind, custom: &[CustomKey]) -> BTreeSet<String> {
         .cloned()
         .chain(custom.iter().map(|c| c.key.clone()))
         .collect()
+}
+
+/// The sources of a purpose that names none: data collected automatically from the
+/// person's device (IP address, cookies, device data, browsing) is not given by the person
+/// (Art. 13 vs. 14: a notice must not say it comes "from you"); everything else is.
+fn default_sources(categories: &[String], custom: &[CustomKey]) -> Vec<Source> {
+    let automatic = categories
+        .iter()
+        .filter(|k| super::collected_automatically(k, custom))
+        .count();
+    let mut out = Vec::new();
+    if categories.is_empty() || automatic < categories.len() {
+        out.push(Source::DataSubject);
+    }
+    if automatic > 0 {
+        out.push(Source::Automatic);
+    }
+    out
 }

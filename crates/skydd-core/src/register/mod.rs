@@ -235,9 +235,38 @@ pub struct NoticeMeta {
     pub url: Option<String>,
     /// The company's own sections, rendered as written where `placement` says.
     pub sections: Vec<Section>,
+    /// Who speaks in the notice: "we" (the default) or "I" for a one-person business.
+    pub voice: Voice,
     /// Where `[notice]` stands.
     #[serde(skip)]
     pub span: Option<Span>,
+}
+
+/// Who speaks in the notice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Voice {
+    /// The first person plural: vi/oss/vår; we/us/our.
+    #[default]
+    Plural,
+    /// The first person singular, for a one-person business: jag/mig/min; I/me/my.
+    Singular,
+}
+
+impl crate::law::Keyword for Voice {
+    const WHAT: &'static str = "voice";
+    fn spellings() -> &'static [(&'static str, Self)] {
+        &[
+            ("plural", Voice::Plural),
+            ("singular", Voice::Singular),
+            ("pluralis", Voice::Plural),
+            ("singularis", Voice::Singular),
+            ("vi", Voice::Plural),
+            ("jag", Voice::Singular),
+            ("we", Voice::Plural),
+            ("i", Voice::Singular),
+        ]
+    }
 }
 
 /// A section of free text the company adds to its notice.
@@ -355,6 +384,12 @@ pub struct Rights {
     pub object_direct_marketing: Option<Text>,
     /// The company's own wording about each right, rendered as written and linted.
     pub statements: Statements,
+    /// True when the controller declares `automated_decisions = "none"`: it makes no
+    /// decisions under Art. 22. Without it the notice claims nothing about them.
+    pub no_automated_decisions: bool,
+    /// Where that declaration stands.
+    #[serde(skip)]
+    pub no_automated_decisions_span: Option<Span>,
 }
 
 /// The company's own wording about the rights.
@@ -512,6 +547,8 @@ pub struct Purpose {
     pub retention: Option<Retention>,
     /// Automated decisions, if any.
     pub automated_decision: Option<AutomatedDecision>,
+    /// Profiling that is not an Art. 22 decision (segmentation for marketing, …), described.
+    pub profiling: Option<Text>,
     /// Direct marketing, to which the person may always object (Art. 21(2)).
     pub direct_marketing: bool,
     /// How to withdraw consent to this purpose.
@@ -815,6 +852,64 @@ impl Register {
         out
     }
 
+    /// People-facing texts the notice prints that [`Register::free_texts`] does not hold:
+    /// recipients' names, categories and safeguards, the personnummer justification, what
+    /// happens without the data, automated decisions and profiling. A recipient's name that
+    /// is a company's name (capitalised words with a company form, a website, a category or
+    /// more than one word) is the same in every language and left out.
+    pub fn notice_names(&self) -> Vec<(String, &Text)> {
+        let mut out: Vec<(String, &Text)> = Vec::new();
+        for r in &self.recipients {
+            // A single capitalised word ("Kundtjänst", "Visma") cannot be told from a common
+            // noun by itself; it is a name when a company form, a website or a category
+            // (which says what kind of recipient it is) stands beside it.
+            let company = is_proper_name(&r.name)
+                && (has_legal_form(&r.name)
+                    || r.website.is_some()
+                    || r.category.is_some()
+                    || r.name.get(Lang::Sv).split_whitespace().count() > 1);
+            if !company {
+                out.push((format!("the name of recipient `{}`", r.id), &r.name));
+            }
+            for (k, t) in [("category", &r.category), ("safeguards", &r.safeguards)] {
+                if let Some(t) = t {
+                    out.push((format!("recipient `{}` {k}", r.id), t));
+                }
+            }
+        }
+        for p in &self.purposes {
+            let a = p.automated_decision.as_ref();
+            let fields = [
+                (
+                    "personnummer_justification",
+                    p.personnummer_justification.as_ref(),
+                ),
+                (
+                    "requirement_consequence",
+                    p.requirement_consequence.as_ref(),
+                ),
+                ("automated_decision.logic", a.and_then(|a| a.logic.as_ref())),
+                (
+                    "automated_decision.significance",
+                    a.and_then(|a| a.significance.as_ref()),
+                ),
+                ("profiling", p.profiling.as_ref()),
+            ];
+            for (k, t) in fields {
+                if let Some(t) = t {
+                    out.push((format!("purpose `{}` {k}", p.id), t));
+                }
+            }
+        }
+        out
+    }
+
+    /// True when data category `key` is collected automatically from the person's device
+    /// (see [`collected_automatically`]).
+    pub fn is_collected_automatically(&self, key: &str) -> bool {
+        collected_automatically(key, &self.custom_categories)
+    }
+
     /// SHA-256 over the register's content (not its layout or comments), in hex. A notice
     /// rendered from the register carries it, so a record of what a person was shown can
     /// name exactly which content it was.
@@ -825,6 +920,64 @@ impl Register {
         let digest = Sha256::digest(&json);
         digest.iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// Taxonomy keys for data a website collects from the person's device without the person
+/// handing it over: device data (IP address, cookie and device identifiers), telemetry,
+/// browsing, search and media behaviour. Purchase history is not among them: it is made by
+/// the person's own orders.
+const AUTOMATIC: [&str; 6] = [
+    "user.device",
+    "user.telemetry",
+    "user.behavior.browsing_history",
+    "user.behavior.search_history",
+    "user.behavior.media_consumption",
+    "user.unique_id.pseudonymous",
+];
+
+/// True when data category `key` (or the key a custom category lies under) is data
+/// collected automatically from the person's device: such data does not come "from you".
+pub fn collected_automatically(key: &str, custom: &[CustomKey]) -> bool {
+    let mut key = key;
+    // Custom keys chain to their parent; a cycle cannot loop more often than there are keys.
+    for _ in 0..=custom.len() {
+        if key == "user.behavior" || AUTOMATIC.iter().any(|a| taxonomy::is_within(key, a)) {
+            return true;
+        }
+        match custom
+            .iter()
+            .find(|c| c.key == key)
+            .and_then(|c| c.parent.as_deref())
+        {
+            Some(parent) if parent != key => key = parent,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// True when every word of a name starts with a capital letter or a digit ("Google
+/// Analytics", "Visma"): a name, not a description.
+fn is_proper_name(t: &Text) -> bool {
+    let name = t.get(Lang::Sv);
+    !name.is_empty()
+        && name.split_whitespace().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || !c.is_alphabetic())
+        })
+}
+
+/// True when a name carries a company form (AB, HB, Ltd, Inc, GmbH, …): a company's name,
+/// the same in every language.
+fn has_legal_form(t: &Text) -> bool {
+    const FORMS: [&str; 16] = [
+        "ab", "hb", "kb", "ek.", "ltd", "ltd.", "inc", "inc.", "llc", "gmbh", "oy", "as", "a/s",
+        "aps", "b.v.", "s.a.",
+    ];
+    t.get(Lang::Sv)
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')')
+        .any(|w| FORMS.contains(&w.to_lowercase().as_str()))
 }
 
 fn label(

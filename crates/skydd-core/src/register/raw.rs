@@ -238,6 +238,8 @@ pub struct RawNotice {
     pub url: Option<S>,
     #[serde(default, rename = "section")]
     pub sections: Vec<RawSection>,
+    /// Who speaks in the notice: `"plural"` (vi/oss/vår; we/us/our, the default) or `"singular"` (jag/mig/min; I/me/my) for a one-person business.
+    pub voice: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -276,6 +278,8 @@ pub struct RawRights {
     pub withdraw_consent: Option<T>,
     pub object_direct_marketing: Option<T>,
     pub statements: Option<RawStatements>,
+    /// `"none"`: the controller declares that it makes no decisions based solely on automated processing, including profiling, with legal or similarly significant effects (Art. 22); only then does the notice say so.
+    pub automated_decisions: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -381,6 +385,8 @@ pub struct RawPurpose {
     pub withdrawal: Option<T>,
     #[serde(default)]
     pub collections: Vec<S>,
+    /// Profiling done for this purpose that is not an Art. 22 decision (e.g. segmenting customers for marketing), described for the notice (Art. 4(4), 13(2)(f), 21(2)).
+    pub profiling: Option<T>,
 }
 
 #[derive(Debug, Deserialize)]
