@@ -9,10 +9,9 @@ use std::collections::{BTreeSet, HashSet};
 
 use jiff::civil::Date;
 use regex::Regex;
-use toml::Spanned;
 use toml::value::Datetime;
 
-use super::raw::{self, RawRegister, RawRetention, RawText, S, T};
+use super::raw::{self, RawRegister, RawRetention, RawText, S, Spanned, T};
 use super::*;
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::law::{self, Keyword, countries, parse_keyword};
