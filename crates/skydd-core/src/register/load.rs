@@ -503,14 +503,15 @@ impl Validator<'_> {
         for k in keys {
             let r = k.get_ref();
             let key = r.key.get_ref().clone();
-            if !key_syntax().is_match(&key) {
+            // A bad key does not hide the entry's other errors; the entry is dropped after.
+            let bad_key = !key_syntax().is_match(&key);
+            if bad_key {
                 self.error(
                     "value",
                     format!("`{key}` is not a valid {what} key: use lower-case words joined by dots, like `user.customer_number`"),
                     span(&r.key),
                     None,
                 );
-                continue;
             }
             if !seen.insert(key.clone()) {
                 self.error(
@@ -555,6 +556,9 @@ impl Validator<'_> {
                 }
                 None => Sensitivity::Ordinary,
             };
+            if bad_key {
+                continue;
+            }
             out.push(CustomKey {
                 key,
                 parent,
@@ -791,7 +795,9 @@ impl Validator<'_> {
     fn recipient(&mut self, rec: &Spanned<raw::RawRecipient>) -> Option<Recipient> {
         let r = rec.get_ref();
         self.check_website(&r.website);
-        let role = self.keyword(&r.role)?;
+        // Every meaning error of the recipient is reported, so a bad role does not hide a
+        // bad country; the recipient is dropped at the end when one was found.
+        let role = self.keyword(&r.role);
         let country = r.country.as_ref().and_then(|c| {
             let v = c.get_ref().trim();
             let lower = v.to_lowercase();
@@ -830,14 +836,15 @@ impl Validator<'_> {
                 })
             }
         });
+        let transfer = r.transfer.as_ref().and_then(|t| self.keyword(t));
         Some(Recipient {
             id: r.id.get_ref().clone(),
             name: self.text(&r.name),
-            role,
+            role: role?,
             category: self.opt_text(&r.category),
             country,
             dpa,
-            transfer: r.transfer.as_ref().and_then(|t| self.keyword(t)),
+            transfer,
             safeguards: self.opt_text(&r.safeguards),
             shares: self.opt_text(&r.shares),
             website: Self::string(&r.website),
@@ -847,7 +854,8 @@ impl Validator<'_> {
 
     fn cookie(&mut self, c: &Spanned<raw::RawCookie>, purposes: &[&str]) -> Option<Cookie> {
         let r = c.get_ref();
-        let category = self.keyword(&r.category)?;
+        // As for recipients: every error of the cookie at once.
+        let category = self.keyword(&r.category);
         let party = match r.party.as_ref().map(|p| (p, p.get_ref().as_str())) {
             None | Some((_, "first")) => Party::First,
             Some((_, "third")) => Party::Third,
@@ -896,7 +904,7 @@ impl Validator<'_> {
         Some(Cookie {
             name: r.name.get_ref().clone(),
             provider: Self::string(&r.provider),
-            category,
+            category: category?,
             duration,
             party,
             purpose,
@@ -928,10 +936,12 @@ impl Validator<'_> {
                     None,
                 );
             }
+            // Every error of the database is reported; it is dropped at the end when its
+            // kind or connection was wrong.
             let kind = match r.kind.get_ref().trim() {
-                "sqlite" => DbKind::Sqlite,
-                "postgres" | "postgresql" => DbKind::Postgres,
-                "mysql" | "mariadb" => DbKind::Mysql,
+                "sqlite" => Some(DbKind::Sqlite),
+                "postgres" | "postgresql" => Some(DbKind::Postgres),
+                "mysql" | "mariadb" => Some(DbKind::Mysql),
                 other => {
                     let help = suggestion(other, ["sqlite", "postgres", "mysql"]);
                     self.error(
@@ -942,7 +952,7 @@ impl Validator<'_> {
                         span(&r.kind),
                         help,
                     );
-                    continue;
+                    None
                 }
             };
             let sources: Vec<ConnectionSource> = [
@@ -960,7 +970,7 @@ impl Validator<'_> {
             .flatten()
             .collect();
             let connection = match sources.as_slice() {
-                [one] => one.clone(),
+                [one] => Some(one.clone()),
                 [] => {
                     self.error(
                         "value",
@@ -968,7 +978,7 @@ impl Validator<'_> {
                         span(&r.name),
                         None,
                     );
-                    continue;
+                    None
                 }
                 _ => {
                     self.error(
@@ -979,10 +989,12 @@ impl Validator<'_> {
                         span(&r.name),
                         None,
                     );
-                    continue;
+                    None
                 }
             };
-            if matches!(connection, ConnectionSource::Path(_)) && kind != DbKind::Sqlite {
+            if matches!(connection, Some(ConnectionSource::Path(_)))
+                && kind.is_some_and(|k| k != DbKind::Sqlite)
+            {
                 self.error(
                     "value",
                     "`path` is for SQLite; give other databases `url_env` or `url_file`",
@@ -1049,6 +1061,9 @@ impl Validator<'_> {
                     (collection.clone(), keys)
                 })
                 .collect();
+            let (Some(kind), Some(connection)) = (kind, connection) else {
+                continue;
+            };
             out.push(Database {
                 name,
                 kind,
@@ -1175,3 +1190,7 @@ fn known_keys(kind: Kind, custom: &[CustomKey]) -> BTreeSet<String> {
         .chain(custom.iter().map(|c| c.key.clone()))
         .collect()
 }
+
+#[cfg(test)]
+#[path = "load_every_error_tests.rs"]
+mod every_error_tests;

@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 use std::marker::PhantomData;
 
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
@@ -27,7 +28,11 @@ use crate::taxonomy::{Kind, taxonomy};
 
 /// The JSON Schema (draft-07) of the register file `skydd.toml`.
 pub fn json_schema() -> Value {
-    let generator = SchemaSettings::draft07().into_generator();
+    let mut settings = SchemaSettings::draft07();
+    settings
+        .transforms
+        .insert(0, Box::new(RecursiveTransform(without_null)));
+    let generator = settings.into_generator();
     let schema = generator.into_root_schema_for::<RawRegister>();
     let mut value = schema.to_value();
     if let Some(o) = value.as_object_mut() {
@@ -37,6 +42,41 @@ pub fn json_schema() -> Value {
         );
     }
     value
+}
+
+/// TOML has no null: an optional key is simply left out. schemars lets an `Option` be
+/// `null` too, which would only blur an editor's messages ("not valid under any of the
+/// schemas"), so the null branch is removed.
+fn without_null(schema: &mut Schema) {
+    let Some(o) = schema.as_object_mut() else {
+        return;
+    };
+    if let Some(Value::Array(types)) = o.get_mut("type") {
+        types.retain(|t| t != "null");
+        if let [one] = types.as_slice() {
+            let one = one.clone();
+            o.insert("type".into(), one);
+        }
+    }
+    let null = json!({ "type": "null" });
+    if let Some(Value::Array(any)) = o.get_mut("anyOf") {
+        any.retain(|b| *b != null);
+        if let [one] = any.as_slice() {
+            let one = one.clone();
+            o.remove("anyOf");
+            match one {
+                // An inline schema merges into its holder (which keeps its description).
+                Value::Object(inner) if !inner.contains_key("$ref") => {
+                    for (k, v) in inner {
+                        o.entry(k).or_insert(v);
+                    }
+                }
+                other => {
+                    o.insert("allOf".into(), json!([other]));
+                }
+            }
+        }
+    }
 }
 
 /// The command that regenerates `docs/register.md`.
