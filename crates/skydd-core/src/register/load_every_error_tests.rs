@@ -51,7 +51,7 @@ name = \"Mailer Inc.\"
 role = \"nobody\"
 country = \"US\"
 transfer = \"privacy_sheild\"
-dpa = 2024-02-30
+dpa = 2024-03-01T10:00:00
 "
     );
     let e = errors(&src);

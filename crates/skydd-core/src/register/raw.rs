@@ -115,7 +115,6 @@ impl JsonSchema for RawText {
         json_schema!({
             "title": "text",
             "description": "Text people read: a plain string (Swedish), or a table `{ sv = \"…\", en = \"…\" }` with both languages.",
-            "examples": ["Fakturering", { "sv": "Fakturering", "en": "Invoicing" }],
             "anyOf": [
                 { "type": "string" },
                 {

@@ -120,10 +120,9 @@ impl<K: Keyword + PartialEq> JsonSchema for Kw<K> {
             .collect();
         let keys: Vec<String> = canonical.iter().map(|k| format!("`{k}`")).collect();
         let description = format!(
-            "A {what}: {}. Also accepted: {}. Case does not matter, and a space, `-`, `.` or `/` may stand for `_`.",
+            "Canonical keys: {}. Also accepted: {}. Case does not matter, and a space, `-`, `.` or `/` may stand for `_`.",
             keys.join(", "),
             others.join(", "),
-            what = K::WHAT,
         );
         json_schema!({
             "title": K::WHAT,
@@ -367,7 +366,16 @@ impl JsonSchema for Placement {
 /// Builds a taxonomy-key value type.
 fn taxonomy_key(kind: Kind, title: &str, description: &str, custom: bool) -> Schema {
     let keys: Vec<&String> = taxonomy().of(kind).keys().collect();
-    let examples: Vec<&String> = keys.iter().copied().take(6).collect();
+    // Examples from what registers name most: the person's own data.
+    let mut examples: Vec<&String> = keys
+        .iter()
+        .copied()
+        .filter(|k| k.starts_with("user."))
+        .take(5)
+        .collect();
+    if examples.is_empty() {
+        examples = keys.iter().copied().take(5).collect();
+    }
     if custom {
         // Keys of one's own are allowed: the enum gives completion, the pattern validates.
         json_schema!({
@@ -551,13 +559,16 @@ pub fn markdown() -> String {
         if let Some(d) = def.get("description").and_then(Value::as_str) {
             let _ = writeln!(out, "{d}\n");
         }
-        if let Some(e) = enum_of(def) {
-            if e.len() <= 30 {
-                let _ = writeln!(out, "Values: {}.\n", code_list(&e));
+        match (def.get("enum"), def.get("examples").and_then(Value::as_array)) {
+            (Some(_), _) => {
+                if let Some(e) = enum_of(def) {
+                    let _ = writeln!(out, "Values: {}.\n", code_list(&e));
+                }
             }
-        }
-        if let Some(e) = def.get("examples").and_then(Value::as_array) {
-            let _ = writeln!(out, "Examples: {}.\n", example_list(e));
+            (None, Some(e)) => {
+                let _ = writeln!(out, "Examples: {}.\n", example_list(e));
+            }
+            (None, None) => {}
         }
     }
     out.truncate(out.trim_end().len());
@@ -731,10 +742,14 @@ fn kind_of(prop: &Value, defs: &Map<String, Value>) -> String {
 
 /// The accepted values column.
 fn values_of(v: &Value, defs: &Map<String, Value>) -> String {
-    if let Some(e) = enum_of(v) {
-        if e.len() <= 12 {
-            return code_list(&e);
-        }
+    // A closed set (an enum, or keywords: an enum of canonical keys beside a pattern of
+    // their spellings) is listed; an open one (any string may do) gets examples.
+    let open = v
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.iter().any(|b| *b == json!({ "type": "string" })));
+    if let Some(e) = enum_of(v).filter(|e| !open && e.len() <= 12) {
+        return code_list(&e);
     }
     if let Some(e) = v.get("examples").and_then(Value::as_array) {
         return format!("e.g. {}", example_list(e));
@@ -748,12 +763,13 @@ fn values_of(v: &Value, defs: &Map<String, Value>) -> String {
         }
     }
     if let Some(any) = v.get("anyOf").and_then(Value::as_array) {
-        return any
-            .iter()
-            .map(|b| values_of(&resolve(b, defs), defs))
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("; ");
+        let mut parts: Vec<String> = Vec::new();
+        for s in any.iter().map(|b| values_of(&resolve(b, defs), defs)) {
+            if !s.is_empty() && !parts.contains(&s) {
+                parts.push(s);
+            }
+        }
+        return parts.join("; ");
     }
     String::new()
 }
