@@ -96,8 +96,8 @@ fn an_editor_with_the_schema_accepts_every_example_and_flags_mistakes() {
         let (ok, err) = taplo_check(&taplo, &schema, &file);
         assert!(ok, "{} fails the schema:\n{err}", file.display());
     }
-    let starter = std::fs::read_to_string(root().join("crates/skydd/starters/web-agency.toml"))
-        .unwrap();
+    let starter =
+        std::fs::read_to_string(root().join("crates/skydd/starters/web-agency.toml")).unwrap();
     for (what, from, to, expected) in [
         (
             "a misspelt key",
@@ -129,7 +129,11 @@ fn an_editor_with_the_schema_accepts_every_example_and_flags_mistakes() {
     let swedish = dir.path().join("sv.toml");
     std::fs::write(
         &swedish,
-        starter.replacen("role = \"processor\"", "role = \"Personuppgiftsbiträde\"", 1),
+        starter.replacen(
+            "role = \"processor\"",
+            "role = \"Personuppgiftsbiträde\"",
+            1,
+        ),
     )
     .unwrap();
     let (ok, err) = taplo_check(&taplo, &schema, &swedish);

@@ -16,7 +16,9 @@ fn errors(src: &str) -> Vec<(String, String)> {
     e.diagnostics
         .into_iter()
         .map(|d| {
-            let at = d.span.map_or(String::new(), |s| src[s.start..s.end].to_owned());
+            let at = d
+                .span
+                .map_or(String::new(), |s| src[s.start..s.end].to_owned());
             (at, d.message)
         })
         .collect()

@@ -13,8 +13,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::value::Datetime;
 
 use super::reference::{
-    CategoryKey, Country, CustomKey, DataUseKey, Date, DbKind, EventKey, Kw, Many, Party, Placement,
-    RetentionRule, RowPolicy, Statute, SubjectKey, TableKey,
+    CategoryKey, Country, CustomKey, DataUseKey, Date, DbKind, EventKey, Kw, Many, Party,
+    Placement, RetentionRule, RowPolicy, Statute, SubjectKey, TableKey,
 };
 use crate::law::{
     Art9Condition, CookieCategory, LegalBasis, RecipientRole, Requirement, Source,

@@ -328,7 +328,10 @@ impl JsonSchema for RetentionRule {
         "RetentionRule".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let events: Vec<String> = BUILTIN_EVENT_KEYS.iter().map(|e| format!("`{e}`")).collect();
+        let events: Vec<String> = BUILTIN_EVENT_KEYS
+            .iter()
+            .map(|e| format!("`{e}`"))
+            .collect();
         json_schema!({
             "title": "retention rule",
             "description": format!(
@@ -559,7 +562,10 @@ pub fn markdown() -> String {
         if let Some(d) = def.get("description").and_then(Value::as_str) {
             let _ = writeln!(out, "{d}\n");
         }
-        match (def.get("enum"), def.get("examples").and_then(Value::as_array)) {
+        match (
+            def.get("enum"),
+            def.get("examples").and_then(Value::as_array),
+        ) {
             (Some(_), _) => {
                 if let Some(e) = enum_of(def) {
                     let _ = writeln!(out, "Values: {}.\n", code_list(&e));
@@ -630,10 +636,11 @@ fn walk(obj: &Value, path: &str, array: bool, defs: &Map<String, Value>, out: &m
         // A table, a list of tables, or a value that may be written as a table.
         if let Some(sub) = object_in(&resolved, defs) {
             children.push((child.clone(), false, sub));
-        } else if let Some(items) = resolved.get("items") {
-            if let Some(sub) = object_in(&resolve(items, defs), defs) {
-                children.push((child.clone(), true, sub));
-            }
+        } else if let Some(sub) = resolved
+            .get("items")
+            .and_then(|items| object_in(&resolve(items, defs), defs))
+        {
+            children.push((child.clone(), true, sub));
         }
         rows.push(Row {
             key: key.clone(),
@@ -723,7 +730,10 @@ fn kind_of(prop: &Value, defs: &Map<String, Value>) -> String {
     }
     match prop.get("type").and_then(Value::as_str) {
         Some("array") => {
-            let items = prop.get("items").map(|i| kind_of(i, defs)).unwrap_or_default();
+            let items = prop
+                .get("items")
+                .map(|i| kind_of(i, defs))
+                .unwrap_or_default();
             if items == "table" {
                 "list of tables".into()
             } else {

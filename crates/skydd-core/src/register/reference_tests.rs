@@ -51,7 +51,10 @@ fn every_key_of_the_register_has_a_description() {
     let mut missing = Vec::new();
     for (at, obj) in objects(&schema) {
         for (key, prop) in obj["properties"].as_object().into_iter().flatten() {
-            let d = prop.get("description").and_then(Value::as_str).unwrap_or("");
+            let d = prop
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if d.trim().is_empty() {
                 missing.push(format!("{at}: `{key}`"));
             }
@@ -69,7 +72,10 @@ fn every_value_type_of_the_register_is_described() {
     let schema = json_schema();
     for (name, def) in definitions(&schema) {
         let d = def.get("description").and_then(Value::as_str).unwrap_or("");
-        assert!(!d.trim().is_empty(), "definition `{name}` has no description");
+        assert!(
+            !d.trim().is_empty(),
+            "definition `{name}` has no description"
+        );
     }
 }
 
@@ -94,9 +100,18 @@ fn the_reference_has_a_table_for_every_table_of_the_schema() {
     for (name, def) in defs
         .iter()
         .filter(|(_, d)| d.get("properties").is_some())
-        .chain([("(root)".to_owned(), schema.clone())].iter().map(|(a, b)| (a, b)))
+        .chain(
+            [("(root)".to_owned(), schema.clone())]
+                .iter()
+                .map(|(a, b)| (a, b)),
+        )
     {
-        let keys: Vec<&String> = def["properties"].as_object().into_iter().flatten().map(|(k, _)| k).collect();
+        let keys: Vec<&String> = def["properties"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .collect();
         let found = tables.iter().find(|t| {
             let rows: Vec<&String> = t.rows.iter().map(|r| &r.key).collect();
             rows == keys
@@ -213,9 +228,13 @@ fn taxonomy_keys_are_offered_and_keys_of_ones_own_pass() {
     let schema = json_schema();
     let defs = definitions(&schema);
     let cat = &defs["DataCategoryKey"];
-    let keys = cat["anyOf"][0]["enum"].as_array().cloned().unwrap_or_default();
+    let keys = cat["anyOf"][0]["enum"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(keys.contains(&Value::from("user.contact.email")));
-    let own = Regex::new(cat["anyOf"][1]["pattern"].as_str().unwrap_or("^$")).unwrap_or_else(|e| panic!("{e}"));
+    let own = Regex::new(cat["anyOf"][1]["pattern"].as_str().unwrap_or("^$"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(own.is_match("user.customer_number"));
     assert!(!own.is_match("User Number"));
 }
