@@ -88,6 +88,14 @@ pub enum Command {
     /// List the data categories, data subjects and data uses a register may use.
     Taxonomy(TaxonomyArgs),
 
+    /// Print the JSON Schema of the register file, for editors (taplo, Even Better TOML), or
+    /// with `--markdown` the reference of every key (docs/register.md).
+    #[command(after_help = "Examples:
+  skydd schema > skydd.schema.json       # then `#:schema ./skydd.schema.json` atop skydd.toml
+  taplo check --schema file://$PWD/skydd.schema.json skydd.toml
+  skydd schema --markdown > docs/register.md")]
+    Schema(SchemaArgs),
+
     /// Check the data map against the live databases and the register, or draft one.
     #[command(subcommand)]
     Map(MapCommand),
@@ -590,6 +598,13 @@ pub struct JsonArgs {
 pub struct ExplainArgs {
     /// The rule id, e.g. `consent-no-withdrawal`.
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Print the Markdown reference of every key instead of the JSON Schema.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -128,6 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(a) => cmd::rules::list(&a),
         Command::Explain(a) => cmd::rules::explain(&a),
         Command::Taxonomy(a) => cmd::taxonomy::run(&a),
+        Command::Schema(a) => cmd::schema::run(&a),
         Command::Map(MapCommand::Check(a)) => block_on(cmd::map::check(&register, &a)),
         Command::Map(MapCommand::Draft(a)) => block_on(cmd::map::draft(&register, &a)),
         Command::Access(a) => block_on(cmd::dsr::access(&register, &a)),

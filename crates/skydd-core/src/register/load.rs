@@ -9,10 +9,9 @@ use std::collections::{BTreeSet, HashSet};
 
 use jiff::civil::Date;
 use regex::Regex;
-use toml::Spanned;
 use toml::value::Datetime;
 
-use super::raw::{self, RawRegister, RawRetention, RawText, S, T};
+use super::raw::{self, RawRegister, RawRetention, RawText, S, Spanned, T};
 use super::*;
 use crate::diagnostic::{Diagnostic, suggestion};
 use crate::law::{self, Keyword, countries, parse_keyword};
@@ -550,14 +549,15 @@ impl Validator<'_> {
         for k in keys {
             let r = k.get_ref();
             let key = r.key.get_ref().clone();
-            if !key_syntax().is_match(&key) {
+            // A bad key does not hide the entry's other errors; the entry is dropped after.
+            let bad_key = !key_syntax().is_match(&key);
+            if bad_key {
                 self.error(
                     "value",
                     format!("`{key}` is not a valid {what} key: use lower-case words joined by dots, like `user.customer_number`"),
                     span(&r.key),
                     None,
                 );
-                continue;
             }
             if !seen.insert(key.clone()) {
                 self.error(
@@ -602,6 +602,9 @@ impl Validator<'_> {
                 }
                 None => Sensitivity::Ordinary,
             };
+            if bad_key {
+                continue;
+            }
             out.push(CustomKey {
                 key,
                 parent,
@@ -837,7 +840,9 @@ impl Validator<'_> {
     fn recipient(&mut self, rec: &Spanned<raw::RawRecipient>) -> Option<Recipient> {
         let r = rec.get_ref();
         self.check_website(&r.website);
-        let role = self.keyword(&r.role)?;
+        // Every meaning error of the recipient is reported, so a bad role does not hide a
+        // bad country; the recipient is dropped at the end when one was found.
+        let role = self.keyword(&r.role);
         let country = r.country.as_ref().and_then(|c| {
             let v = c.get_ref().trim();
             let lower = v.to_lowercase();
@@ -876,14 +881,15 @@ impl Validator<'_> {
                 })
             }
         });
+        let transfer = r.transfer.as_ref().and_then(|t| self.keyword(t));
         Some(Recipient {
             id: r.id.get_ref().clone(),
             name: self.text(&r.name),
-            role,
+            role: role?,
             category: self.opt_text(&r.category),
             country,
             dpa,
-            transfer: r.transfer.as_ref().and_then(|t| self.keyword(t)),
+            transfer,
             safeguards: self.opt_text(&r.safeguards),
             shares: self.opt_text(&r.shares),
             website: Self::string(&r.website),
@@ -893,7 +899,8 @@ impl Validator<'_> {
 
     fn cookie(&mut self, c: &Spanned<raw::RawCookie>, purposes: &[&str]) -> Option<Cookie> {
         let r = c.get_ref();
-        let category = self.keyword(&r.category)?;
+        // As for recipients: every error of the cookie at once.
+        let category = self.keyword(&r.category);
         let party = match r.party.as_ref().map(|p| (p, p.get_ref().as_str())) {
             None | Some((_, "first")) => Party::First,
             Some((_, "third")) => Party::Third,
@@ -942,7 +949,7 @@ impl Validator<'_> {
         Some(Cookie {
             name: r.name.get_ref().clone(),
             provider: Self::string(&r.provider),
-            category,
+            category: category?,
             duration,
             party,
             purpose,
@@ -974,10 +981,12 @@ impl Validator<'_> {
                     None,
                 );
             }
+            // Every error of the database is reported; it is dropped at the end when its
+            // kind or connection was wrong.
             let kind = match r.kind.get_ref().trim() {
-                "sqlite" => DbKind::Sqlite,
-                "postgres" | "postgresql" => DbKind::Postgres,
-                "mysql" | "mariadb" => DbKind::Mysql,
+                "sqlite" => Some(DbKind::Sqlite),
+                "postgres" | "postgresql" => Some(DbKind::Postgres),
+                "mysql" | "mariadb" => Some(DbKind::Mysql),
                 other => {
                     let help = suggestion(other, ["sqlite", "postgres", "mysql"]);
                     self.error(
@@ -988,7 +997,7 @@ impl Validator<'_> {
                         span(&r.kind),
                         help,
                     );
-                    continue;
+                    None
                 }
             };
             let sources: Vec<ConnectionSource> = [
@@ -1006,7 +1015,7 @@ impl Validator<'_> {
             .flatten()
             .collect();
             let connection = match sources.as_slice() {
-                [one] => one.clone(),
+                [one] => Some(one.clone()),
                 [] => {
                     self.error(
                         "value",
@@ -1014,7 +1023,7 @@ impl Validator<'_> {
                         span(&r.name),
                         None,
                     );
-                    continue;
+                    None
                 }
                 _ => {
                     self.error(
@@ -1025,10 +1034,12 @@ impl Validator<'_> {
                         span(&r.name),
                         None,
                     );
-                    continue;
+                    None
                 }
             };
-            if matches!(connection, ConnectionSource::Path(_)) && kind != DbKind::Sqlite {
+            if matches!(connection, Some(ConnectionSource::Path(_)))
+                && kind.is_some_and(|k| k != DbKind::Sqlite)
+            {
                 self.error(
                     "value",
                     "`path` is for SQLite; give other databases `url_env` or `url_file`",
@@ -1095,6 +1106,9 @@ impl Validator<'_> {
                     (collection.clone(), keys)
                 })
                 .collect();
+            let (Some(kind), Some(connection)) = (kind, connection) else {
+                continue;
+            };
             out.push(Database {
                 name,
                 kind,
@@ -1239,3 +1253,7 @@ fn default_sources(categories: &[String], custom: &[CustomKey]) -> Vec<Source> {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "load_every_error_tests.rs"]
+mod every_error_tests;

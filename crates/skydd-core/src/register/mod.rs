@@ -8,6 +8,7 @@
 
 mod load;
 mod raw;
+pub mod reference;
 #[cfg(test)]
 mod tests;
 

@@ -3,12 +3,69 @@
 //! Every enumerated value is kept as a located string here, so the loader can explain a
 //! bad value with its location and a suggestion instead of serde's generic message.
 
+use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
-use toml::Spanned;
 use toml::value::Datetime;
+
+use super::reference::{
+    CategoryKey, Country, CustomKey, DataUseKey, Date, DbKind, EventKey, Kw, Many, Party,
+    Placement, RetentionRule, RowPolicy, Statute, SubjectKey, TableKey,
+};
+use crate::law::{
+    Art9Condition, CookieCategory, LegalBasis, RecipientRole, Requirement, Source,
+    TransferMechanism,
+};
+use crate::taxonomy::Sensitivity;
+
+/// A value with the byte range where it was written: `toml::Spanned` with the same methods,
+/// wrapped so that the register's JSON Schema can be derived from these very types (a trait
+/// of one crate cannot be implemented for a type of another, so `toml::Spanned` cannot carry
+/// a schema itself). Its schema is the value's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<X>(toml::Spanned<X>);
+
+impl<X> Spanned<X> {
+    /// A value with where it was written.
+    pub fn new(range: Range<usize>, value: X) -> Self {
+        Spanned(toml::Spanned::new(range, value))
+    }
+
+    /// Where it was written (bytes).
+    pub fn span(&self) -> Range<usize> {
+        self.0.span()
+    }
+
+    /// The value.
+    pub fn get_ref(&self) -> &X {
+        self.0.get_ref()
+    }
+}
+
+impl<'de, X: Deserialize<'de>> Deserialize<'de> for Spanned<X> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        toml::Spanned::<X>::deserialize(d).map(Spanned)
+    }
+}
+
+impl<X: JsonSchema> JsonSchema for Spanned<X> {
+    fn inline_schema() -> bool {
+        X::inline_schema()
+    }
+    fn schema_name() -> Cow<'static, str> {
+        X::schema_name()
+    }
+    fn schema_id() -> Cow<'static, str> {
+        X::schema_id()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        X::json_schema(generator)
+    }
+}
 
 /// A located string.
 pub type S = Spanned<String>;
@@ -50,6 +107,29 @@ impl<'de> Deserialize<'de> for RawText {
     }
 }
 
+impl JsonSchema for RawText {
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "title": "text",
+            "description": "Text people read: a plain string (Swedish), or a table `{ sv = \"…\", en = \"…\" }` with both languages.",
+            "anyOf": [
+                { "type": "string" },
+                {
+                    "type": "object",
+                    "properties": {
+                        "sv": { "type": "string", "description": "The Swedish text." },
+                        "en": { "type": "string", "description": "The English text." }
+                    },
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// Located text.
 pub type T = Spanned<RawText>;
 
@@ -83,6 +163,18 @@ impl<'de> Deserialize<'de> for OneOrMany {
     }
 }
 
+impl JsonSchema for OneOrMany {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "OneOrMany".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        Many::<String>::json_schema(generator)
+    }
+}
+
 /// Flattens a located one-or-many into located strings.
 pub fn many(v: &Option<Spanned<OneOrMany>>) -> Vec<S> {
     match v {
@@ -99,6 +191,23 @@ pub fn many(v: &Option<Spanned<OneOrMany>>) -> Vec<S> {
 pub enum RawDpa {
     Date(Datetime),
     Flag(bool),
+}
+
+impl JsonSchema for RawDpa {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Dpa".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let date = generator.subschema_for::<Date>();
+        json_schema!({
+            "title": "date or true",
+            "examples": ["2024-03-01", true],
+            "anyOf": [date, { "type": "boolean" }]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawDpa {
@@ -122,49 +231,81 @@ impl<'de> Deserialize<'de> for RawDpa {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The register of processing (registerförteckning), `skydd.toml`: what GDPR Art. 30(1) asks a controller to record and Art. 13 and 14 ask it to tell people.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegister {
+    /// The privacy notice's own details: version, date it applies from, extra sections.
     pub notice: Option<RawNotice>,
+    /// The controller (personuppgiftsansvarig), GDPR Art. 13(1)(a).
     pub controller: Spanned<RawController>,
+    /// The data protection officer (dataskyddsombud), if one is appointed (Art. 37); Art. 13(1)(b).
     pub dpo: Option<Spanned<RawContact>>,
+    /// The representative in the EU (Art. 27), for a controller established outside it.
     pub representative: Option<Spanned<RawContact>>,
+    /// The supervisory authority people may complain to; IMY when not given.
     pub supervisory_authority: Option<Spanned<RawContact>>,
+    /// How people use their rights (Art. 12–22): where requests go and the company's own statements.
     pub rights: Option<RawRights>,
+    /// Data categories the company collects beyond those its purposes name (taxonomy keys).
     #[serde(default)]
+    #[schemars(with = "Vec<CategoryKey>")]
     pub collects: Vec<S>,
+    /// A data category of your own, beside the fideslang taxonomy (`skydd taxonomy` lists those).
     #[serde(default, rename = "data_category")]
     pub data_categories: Vec<Spanned<RawKey>>,
+    /// A kind of person of your own (data subject), beside the fideslang taxonomy.
     #[serde(default, rename = "data_subject")]
     pub data_subjects: Vec<Spanned<RawKey>>,
+    /// An event of your own that retention rules can run from, beside the built-in ones.
     #[serde(default, rename = "event")]
     pub events: Vec<Spanned<RawEvent>>,
+    /// A purpose (ändamål) of processing, with its legal basis, people, data, recipients and retention.
     #[serde(default, rename = "purpose")]
     pub purposes: Vec<Spanned<RawPurpose>>,
+    /// A recipient (mottagare) of personal data: processor, controller, joint controller or authority.
     #[serde(default, rename = "recipient")]
     pub recipients: Vec<Spanned<RawRecipient>>,
+    /// The security measures (Art. 32), summarised for the notice and the Art. 30 record.
     pub security: Option<RawSecurity>,
+    /// A cookie or similar technique set on the company's website.
     #[serde(default, rename = "cookie")]
     pub cookies: Vec<Spanned<RawCookie>>,
+    /// A database holding personal data, described by a fideslang dataset (the data map).
     #[serde(default, rename = "database")]
     pub databases: Vec<Spanned<RawDatabase>>,
+    /// How erased data is masked: the default, row policies per collection, strategies per field.
     pub erasure: Option<RawErasure>,
+    /// Where skydd keeps its own records (requests, restrictions, erasure holds).
     pub state: Option<RawState>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A database holding personal data.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDatabase {
+    /// The database's name in skydd: lower-case letters, digits, `-` and `_`.
+    #[schemars(with = "TableKey")]
     pub name: S,
+    /// The database system.
+    #[schemars(with = "DbKind")]
     pub kind: S,
+    /// The environment variable holding the connection URL.
     pub url_env: Option<S>,
+    /// A file holding the connection URL (e.g. a mounted secret).
     pub url_file: Option<S>,
+    /// The file of an SQLite database.
     pub path: Option<S>,
+    /// The fideslang dataset file describing the database (the data map).
     pub dataset: S,
+    /// The database schema (PostgreSQL) the dataset's collections are in.
     pub schema: Option<S>,
+    /// Which columns record each retention event: event key → `collection.column` (one or a list).
     #[serde(default)]
     pub events: std::collections::BTreeMap<String, Spanned<OneOrMany>>,
+    /// Which kinds of person each collection holds: collection → data subject keys (one or a list).
     #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, Many<SubjectKey>>")]
     pub subjects: std::collections::BTreeMap<String, Spanned<OneOrMany>>,
 }
 
@@ -179,15 +320,38 @@ pub enum RawMask {
     },
 }
 
+/// A masking strategy with its settings.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMaskTable {
+    /// How the field is masked: `null`, `fixed`, `hmac`, `random`.
+    #[schemars(with = "super::reference::MaskStrategy")]
+    strategy: String,
+    /// The text written instead of the value (strategy `fixed`).
+    value: Option<String>,
+    /// How many random characters are written (strategy `random`; 16 when not given).
+    length: Option<usize>,
+}
+
+impl JsonSchema for RawMask {
+    fn schema_name() -> Cow<'static, str> {
+        "Mask".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let name = generator.subschema_for::<super::reference::MaskStrategy>();
+        let table = generator.subschema_for::<RawMaskTable>();
+        json_schema!({
+            "title": "masking strategy",
+            "description": "How an erased value is masked: a strategy's name, or a table with the strategy and its settings.",
+            "examples": ["null", { "strategy": "fixed", "value": "raderad" }],
+            "anyOf": [name, table]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for RawMask {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Table {
-            strategy: String,
-            value: Option<String>,
-            length: Option<usize>,
-        }
+        use RawMaskTable as Table;
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = RawMask;
@@ -210,106 +374,168 @@ impl<'de> Deserialize<'de> for RawMask {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// How erased data is masked.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawErasure {
+    /// The masking of a field when nothing more specific is given; `null` when not given.
     pub default: Option<Spanned<RawMask>>,
+    /// The environment variable holding the key for `hmac` masking.
     pub hmac_key_env: Option<S>,
+    /// A file holding the key for `hmac` masking.
     pub hmac_key_file: Option<S>,
+    /// What an erasure does to a row of a collection: `dataset.collection` → `delete` or `mask`.
     #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, RowPolicy>")]
     pub collections: std::collections::BTreeMap<String, S>,
+    /// The masking of one field: `dataset.collection.field` → a strategy.
     #[serde(default)]
     pub fields: std::collections::BTreeMap<String, Spanned<RawMask>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Where skydd keeps its own records.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawState {
+    /// The SQLite file of skydd's own state (created by `skydd state init`).
     pub path: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The privacy notice's own details.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawNotice {
+    /// The notice's version, shown in its footer.
     pub version: Option<S>,
+    /// The day this version applies from.
+    #[schemars(with = "Option<Date>")]
     pub effective: Option<Spanned<Datetime>>,
+    /// How many days ahead material changes are announced.
     pub change_notice_days: Option<u32>,
+    /// The notice's title, when not the standard one.
     pub title: Option<T>,
+    /// Where the notice is published.
     pub url: Option<S>,
+    /// A section of your own text in the notice.
     #[serde(default, rename = "section")]
     pub sections: Vec<RawSection>,
     /// Who speaks in the notice: `"plural"` (vi/oss/vår; we/us/our, the default) or `"singular"` (jag/mig/min; I/me/my) for a one-person business.
     pub voice: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A section of your own text in the notice.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSection {
+    /// The section's heading.
     pub title: T,
+    /// The section's text (Markdown paragraphs).
     pub body: T,
+    /// Where in the notice the section stands; `start` when not given.
+    #[schemars(with = "Option<Placement>")]
     pub placement: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The controller (personuppgiftsansvarig).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawController {
+    /// The controller's legal name, as registered with Bolagsverket.
     pub name: S,
+    /// The organisationsnummer (10 digits, checked with its Luhn digit), e.g. `556214-1993`.
     pub org_number: Option<S>,
+    /// Postal address.
     pub address: Option<S>,
+    /// E-mail address for questions about personal data.
     pub email: Option<S>,
+    /// Telephone number.
     pub phone: Option<S>,
+    /// Website (`https://…`).
     pub website: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Contact details of a person or body.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawContact {
+    /// Name.
     pub name: Option<S>,
+    /// Postal address.
     pub address: Option<S>,
+    /// E-mail address.
     pub email: Option<S>,
+    /// Telephone number.
     pub phone: Option<S>,
+    /// Website (`https://…`).
     pub website: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// How people use their rights.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRights {
+    /// Where requests go (an e-mail address or a web form); the controller's e-mail when not given.
     pub contact: Option<S>,
+    /// How to withdraw consent, as easily as it was given (Art. 7(3)).
     pub withdraw_consent: Option<T>,
+    /// How to object to direct marketing, stated separately (Art. 21(4)).
     pub object_direct_marketing: Option<T>,
+    /// The company's own words on each right, shown beside the standard text and read by the lint.
     pub statements: Option<RawStatements>,
     /// `"none"`: the controller declares that it makes no decisions based solely on automated processing, including profiling, with legal or similarly significant effects (Art. 22); only then does the notice say so.
     pub automated_decisions: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The company's own words on each right.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStatements {
+    /// On the rights in general.
     pub general: Option<T>,
+    /// On the right of access (Art. 15).
     pub access: Option<T>,
+    /// On the right to rectification (Art. 16).
     pub rectification: Option<T>,
+    /// On the right to erasure (Art. 17).
     pub erasure: Option<T>,
+    /// On the right to restriction of processing (Art. 18).
     pub restriction: Option<T>,
+    /// On the right to data portability (Art. 20).
     pub portability: Option<T>,
+    /// On the right to object (Art. 21).
     pub objection: Option<T>,
+    /// On automated decisions, including profiling (Art. 22).
     pub automated_decisions: Option<T>,
+    /// On the right to complain to the supervisory authority (Art. 77).
     pub complaint: Option<T>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A data category or kind of person of your own.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKey {
+    /// The key: lower-case words joined by dots, e.g. `user.customer_number`.
+    #[schemars(with = "CustomKey")]
     pub key: S,
+    /// The taxonomy key (or a key of your own) this one refines.
     pub parent: Option<S>,
+    /// The name shown in notices.
     pub name: T,
+    /// What the key covers.
     pub description: Option<T>,
+    /// How sensitive the data is (data categories only); `ordinary` when not given.
+    #[schemars(with = "Option<Kw<Sensitivity>>")]
     pub sensitivity: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An event of your own that retention rules can run from.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEvent {
+    /// The event's key: lower-case words joined by `_`, e.g. `warranty_end`.
+    #[schemars(with = "EventKey")]
     pub key: S,
+    /// What happened, as shown in notices ("the warranty ended").
     pub name: T,
 }
 
@@ -318,6 +544,23 @@ pub struct RawEvent {
 pub enum RawRetention {
     Rule(String),
     Table(RawRetentionTable),
+}
+
+impl JsonSchema for RawRetention {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "Retention".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let rule = generator.subschema_for::<RetentionRule>();
+        let table = generator.subschema_for::<RawRetentionTable>();
+        json_schema!({
+            "title": "retention rule",
+            "anyOf": [rule, table]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for RawRetention {
@@ -342,84 +585,151 @@ impl<'de> Deserialize<'de> for RawRetention {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A retention rule with the company's own wording of it.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetentionTable {
+    /// The rule skydd enforces.
+    #[schemars(with = "RetentionRule")]
     pub rule: S,
+    /// How the notice states the period, instead of skydd's wording.
     pub text: Option<T>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An automated decision, including profiling, with legal or similarly significant effects (Art. 22).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAutomated {
+    /// Meaningful information about the logic involved (Art. 13(2)(f)).
     pub logic: Option<T>,
+    /// Its significance and envisaged consequences for the person.
     pub significance: Option<T>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A purpose (ändamål) of processing.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPurpose {
+    /// The purpose's id, used in references: lower-case letters, digits, `-` and `_`.
+    #[schemars(with = "TableKey")]
     pub id: S,
+    /// The purpose as the notice names it.
     pub name: T,
+    /// What is done, in more words.
     pub description: Option<T>,
+    /// The legal basis, GDPR Art. 6(1) (one or a list).
+    #[schemars(with = "Option<Many<Kw<LegalBasis>>>")]
     pub legal_basis: Option<Spanned<OneOrMany>>,
+    /// The legitimate interest pursued, when the basis is legitimate interests (Art. 13(1)(d)).
     pub legitimate_interest: Option<T>,
+    /// The Art. 9(2) condition for special categories of data.
+    #[schemars(with = "Option<Kw<Art9Condition>>")]
     pub art9_condition: Option<S>,
+    /// Why personnummer are needed (dataskyddslagen 3 kap. 10 §).
     pub personnummer_justification: Option<T>,
+    /// The law that requires the processing: a known statute's key, or the citation written out.
+    #[schemars(with = "Option<Statute>")]
     pub statute: Option<S>,
+    /// The kinds of person concerned (data subject keys).
     #[serde(default)]
+    #[schemars(with = "Vec<SubjectKey>")]
     pub data_subjects: Vec<S>,
+    /// The data concerned (data category keys).
     #[serde(default)]
+    #[schemars(with = "Vec<CategoryKey>")]
     pub data_categories: Vec<S>,
+    /// The fideslang data use this purpose is an instance of.
+    #[schemars(with = "Option<DataUseKey>")]
     pub data_use: Option<S>,
+    /// Where the data comes from (one or a list); `data_subject` when not given.
+    #[schemars(with = "Option<Many<Kw<Source>>>")]
     pub source: Option<Spanned<OneOrMany>>,
+    /// The sources named, when the data does not come from the person (Art. 14(2)(f)).
     pub source_detail: Option<T>,
+    /// Whether providing the data is required, and by what (Art. 13(2)(e)).
+    #[schemars(with = "Option<Kw<Requirement>>")]
     pub requirement: Option<S>,
+    /// What happens if the person does not provide the data.
     pub requirement_consequence: Option<T>,
+    /// The recipients of the data (ids of `[[recipient]]`).
     #[serde(default)]
     pub recipients: Vec<S>,
+    /// How long the data is kept.
     pub retention: Option<Spanned<RawRetention>>,
+    /// An automated decision made for this purpose (Art. 22).
     pub automated_decision: Option<Spanned<RawAutomated>>,
+    /// Whether the purpose is direct marketing (the right to object is then absolute, Art. 21(2)–(3)).
     #[serde(default)]
     pub direct_marketing: bool,
+    /// How to withdraw consent for this purpose, when it differs from `rights.withdraw_consent`.
     pub withdrawal: Option<T>,
+    /// The database collections this purpose covers: `dataset.collection`.
     #[serde(default)]
+    #[schemars(with = "Vec<super::reference::Collection>")]
     pub collections: Vec<S>,
     /// Profiling done for this purpose that is not an Art. 22 decision (e.g. segmenting customers for marketing), described for the notice (Art. 4(4), 13(2)(f), 21(2)).
     pub profiling: Option<T>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A recipient (mottagare) of personal data.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRecipient {
+    /// The recipient's id, used in `purpose.recipients`.
     pub id: S,
+    /// The recipient's name.
     pub name: T,
+    /// The recipient's role (Art. 4(9), 26, 28).
+    #[schemars(with = "Kw<RecipientRole>")]
     pub role: S,
+    /// The category of recipient, as the notice may name it instead of the name.
     pub category: Option<T>,
+    /// Where the data is processed: an ISO 3166-1 code, `EEA` or `third-country`.
+    #[schemars(with = "Option<Country>")]
     pub country: Option<S>,
+    /// The date the data processing agreement (Art. 28(3)) was signed, or `true`.
     pub dpa: Option<Spanned<RawDpa>>,
+    /// The transfer mechanism for a country outside the EU/EEA (GDPR Chapter V).
+    #[schemars(with = "Option<Kw<TransferMechanism>>")]
     pub transfer: Option<S>,
+    /// Where a copy of the safeguards can be obtained (Art. 13(1)(f)).
     pub safeguards: Option<T>,
+    /// What is shared with the recipient, in words.
     pub shares: Option<T>,
+    /// The recipient's website (`https://…`).
     pub website: Option<S>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The security measures (Art. 32).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSecurity {
+    /// The measures in a paragraph.
     pub description: Option<T>,
+    /// The measures, one per line.
     #[serde(default)]
     pub measures: Vec<T>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A cookie or similar technique.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawCookie {
+    /// The cookie's name.
     pub name: S,
+    /// Who sets it.
     pub provider: Option<S>,
+    /// What it is for (consent is needed for all but `necessary`, LEK 9 kap. 28 §).
+    #[schemars(with = "Kw<CookieCategory>")]
     pub category: S,
+    /// How long it lives: `session` or a period such as `13 months`.
+    #[schemars(with = "Option<super::reference::CookieDuration>")]
     pub duration: Option<S>,
+    /// `first` (the site's own) or `third` party; `first` when not given.
+    #[schemars(with = "Option<Party>")]
     pub party: Option<S>,
+    /// The purpose it serves (an id of `[[purpose]]`).
     pub purpose: Option<S>,
+    /// What it does, in words.
     pub description: Option<T>,
 }

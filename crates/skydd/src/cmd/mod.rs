@@ -11,6 +11,7 @@ pub mod retention;
 pub mod rights;
 pub mod ropa;
 pub mod rules;
+pub mod schema;
 pub mod taxonomy;
 
 use skydd_core::Lang;
