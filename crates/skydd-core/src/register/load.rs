@@ -385,6 +385,7 @@ impl Validator<'_> {
         self.check_email(&r.email);
         self.check_website(&r.website);
         Controller {
+            legal_name: Self::string(&r.legal_name),
             name: r.name.get_ref().trim().to_owned(),
             org_number,
             address: Self::string(&r.address),
@@ -802,7 +803,8 @@ impl Validator<'_> {
             if ["third-country", "third_country", "tredjeland", "non-eea", "outside-eea"].contains(&lower.as_str()) {
                 return Some(Location::ThirdCountry);
             }
-            match countries::country(v) {
+            // The ISO code, or a country's name in Swedish or English ("USA", "Irland").
+            match countries::by_name(v) {
                 Some(found) => Some(Location::Country(found.code.to_owned())),
                 None => {
                     let by_name = countries::COUNTRIES.iter().find(|x| {
@@ -831,7 +833,21 @@ impl Validator<'_> {
                 })
             }
         });
+        let dpf_certified = r.dpf_certified.as_ref().and_then(|d| match &d.get_ref().0 {
+            raw::RawDpa::Flag(b) => Some(DpfCertification {
+                certified: *b,
+                checked: None,
+            }),
+            raw::RawDpa::Date(dt) => {
+                let dt = Spanned::new(d.span(), *dt);
+                self.date(&dt, "dpf_certified").map(|checked| DpfCertification {
+                    certified: true,
+                    checked: Some(checked),
+                })
+            }
+        });
         Some(Recipient {
+            dpf_certified,
             id: r.id.get_ref().clone(),
             name: self.text(&r.name),
             role,

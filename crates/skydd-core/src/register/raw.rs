@@ -122,6 +122,30 @@ impl<'de> Deserialize<'de> for RawDpa {
     }
 }
 
+/// `dpf_certified = true` or the date the DPF list was checked (e.g. 2025-06-01).
+#[derive(Debug, Clone)]
+pub struct RawDpf(pub RawDpa);
+
+impl<'de> Deserialize<'de> for RawDpf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDpf;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("true, false, or the date the Data Privacy Framework list was checked (e.g. 2025-06-01)")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawDpf, E> {
+                Ok(RawDpf(RawDpa::Flag(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDpf, A::Error> {
+                Datetime::deserialize(de::value::MapAccessDeserializer::new(m))
+                    .map(|d| RawDpf(RawDpa::Date(d)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegister {
@@ -257,6 +281,8 @@ pub struct RawController {
     pub email: Option<S>,
     pub phone: Option<S>,
     pub website: Option<S>,
+    /// The registered legal name (firma) when `name` is a brand, e.g. "Exempel Sverige AB".
+    pub legal_name: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -396,6 +422,9 @@ pub struct RawRecipient {
     pub safeguards: Option<T>,
     pub shares: Option<T>,
     pub website: Option<S>,
+    /// The recipient is certified under the EU–US Data Privacy Framework: `true`, or the date
+    /// its entry on the DPF list (dataprivacyframework.gov) was last checked.
+    pub dpf_certified: Option<Spanned<RawDpf>>,
 }
 
 #[derive(Debug, Deserialize)]
