@@ -421,10 +421,16 @@ impl Keyword for TransferMechanism {
             ("beslut_om_adekvans", Adequacy),
             ("eu_us_data_privacy_framework", DataPrivacyFramework),
             ("dataskyddsramverket", DataPrivacyFramework),
-            ("dataskyddsramverket_mellan_eu_och_usa", DataPrivacyFramework),
+            (
+                "dataskyddsramverket_mellan_eu_och_usa",
+                DataPrivacyFramework,
+            ),
             ("standardavtalsklausulerna", StandardContractualClauses),
             ("standardklausuler", StandardContractualClauses),
-            ("eu_kommissionens_standardavtalsklausuler", StandardContractualClauses),
+            (
+                "eu_kommissionens_standardavtalsklausuler",
+                StandardContractualClauses,
+            ),
             ("bindande_företagsregler", BindingCorporateRules),
             ("undantag_för_särskilda_situationer", Derogation),
             ("artikel_49", Derogation),
@@ -783,7 +789,7 @@ pub fn statutes() -> Vec<Statute> {
             maximum: None,
             disclosure_to: None,
             note: None,
-            aliases: &["bfl", "bokforingslag"],
+            aliases: &["bfl"],
         },
         Statute {
             key: "penningtvattslagen",
@@ -822,7 +828,7 @@ pub fn statutes() -> Vec<Statute> {
                 "\"Minst tio år\" är ingen slutpunkt: registret ska ange när journalen gallras, t.ex. \"10 years after journal_last_entry\". Hos offentliga vårdgivare gäller även arkivlagen (1990:782).",
                 "\"At least ten years\" is not an end: the register must say when the record is erased, e.g. \"10 years after journal_last_entry\". Public care providers are also bound by the Archives Act (1990:782).",
             )),
-            aliases: &["pdl", "patientdatalag"],
+            aliases: &["pdl"],
         },
         Statute {
             key: "skatteforfarandelagen",
@@ -841,7 +847,15 @@ pub fn statutes() -> Vec<Statute> {
                 "Skatteverket är självständigt personuppgiftsansvarig för uppgifterna det tar emot och ska anges som mottagare.",
                 "The Swedish Tax Agency is an independent controller of the data it receives and must be named as a recipient.",
             )),
-            aliases: &["sfl", "rut", "rot", "rut_rot", "rot_rut", "husavdrag", "lag_2009_194"],
+            aliases: &[
+                "sfl",
+                "rut",
+                "rot",
+                "rut_rot",
+                "rot_rut",
+                "husavdrag",
+                "lag_2009_194",
+            ],
         },
         Statute {
             key: "diskrimineringslagen",
@@ -861,7 +875,7 @@ pub fn statutes() -> Vec<Statute> {
                 "En talan kan väckas upp till fyra månader efter en förhandling som påkallats inom två år, och Diskrimineringsombudsmannen kan avbryta preskriptionen (6 kap. 5 §): bevara uppgifter längre bara om ett anspråk framställts.",
                 "An action may be brought up to four months after a negotiation called within the two years, and the Equality Ombudsman can interrupt the limitation period (ch. 6 s. 5): keep data longer only where a claim has been made.",
             )),
-            aliases: &["diskl", "dl", "diskrimineringslag"],
+            aliases: &["diskl", "dl"],
         },
         Statute {
             key: "bostadsrattslagen",
@@ -880,7 +894,7 @@ pub fn statutes() -> Vec<Statute> {
                 "Efter medlemskapets slut gäller bokföringslagen för räkenskapsinformation om avgifter; förteckningarna själva kräver inget längre bevarande.",
                 "After the membership ends, the Bookkeeping Act governs the accounting records of fees; the registers themselves require no longer keeping.",
             )),
-            aliases: &["brl", "bostadsrattslag"],
+            aliases: &["brl"],
         },
         Statute {
             key: "arkivlagen",
@@ -902,7 +916,7 @@ pub fn statutes() -> Vec<Statute> {
                 "Gäller myndigheter och vissa organ som anges i bilagan till offentlighets- och sekretesslagen (2009:400), inte privata företag.",
                 "Applies to public authorities and certain bodies listed in the annex to the Public Access to Information and Secrecy Act (2009:400), not to private companies.",
             )),
-            aliases: &["arkivlag"],
+            aliases: &[],
         },
     ]
 }
@@ -1172,5 +1186,249 @@ mod tests {
         let a = imy();
         assert!(a.name.starts_with("Integritetsskyddsmyndigheten"));
         assert_eq!(a.address.as_deref(), Some("Box 8114, 104 20 Stockholm"));
+    }
+
+    #[test]
+    fn every_keyword_reads_the_swedish_words_policies_use() {
+        use crate::taxonomy::Sensitivity;
+        let lb = |w: &str| parse_keyword::<LegalBasis>(w);
+        assert_eq!(
+            lb("berättigat intresse"),
+            Ok(LegalBasis::LegitimateInterests)
+        );
+        assert_eq!(
+            lb("Berättigade intressen"),
+            Ok(LegalBasis::LegitimateInterests)
+        );
+        assert_eq!(lb("intresseavvägning"), Ok(LegalBasis::LegitimateInterests));
+        assert_eq!(lb("fullgörande av avtal"), Ok(LegalBasis::Contract));
+        assert_eq!(lb("Rättslig förpliktelse"), Ok(LegalBasis::LegalObligation));
+        assert_eq!(lb("art. 6.1 f"), Ok(LegalBasis::LegitimateInterests));
+        let role = |w: &str| parse_keyword::<RecipientRole>(w);
+        assert_eq!(role("personuppgiftsbiträde"), Ok(RecipientRole::Processor));
+        assert_eq!(role("Underbiträde"), Ok(RecipientRole::Processor));
+        assert_eq!(
+            role("personuppgiftsansvarig"),
+            Ok(RecipientRole::Controller)
+        );
+        assert_eq!(
+            role("gemensamt personuppgiftsansvarig"),
+            Ok(RecipientRole::JointController)
+        );
+        assert_eq!(role("myndighet"), Ok(RecipientRole::Authority));
+        let tm = |w: &str| parse_keyword::<TransferMechanism>(w);
+        assert_eq!(
+            tm("standardavtalsklausuler"),
+            Ok(TransferMechanism::StandardContractualClauses)
+        );
+        assert_eq!(tm("adekvat skyddsnivå"), Ok(TransferMechanism::Adequacy));
+        assert_eq!(
+            tm("bindande företagsbestämmelser"),
+            Ok(TransferMechanism::BindingCorporateRules)
+        );
+        assert_eq!(
+            tm("EU–US Data Privacy Framework"),
+            Ok(TransferMechanism::DataPrivacyFramework)
+        );
+        assert_eq!(
+            parse_keyword::<Art9Condition>("hälso- och sjukvård"),
+            Ok(Art9Condition::HealthCare)
+        );
+        assert_eq!(
+            parse_keyword::<Art9Condition>("rättsliga anspråk"),
+            Ok(Art9Condition::LegalClaims)
+        );
+        assert_eq!(
+            parse_keyword::<Requirement>("förutsättning för avtal"),
+            Ok(Requirement::ContractPrecondition)
+        );
+        assert_eq!(
+            parse_keyword::<Requirement>("lagstadgat"),
+            Ok(Requirement::Statutory)
+        );
+        assert_eq!(
+            parse_keyword::<Source>("tredje man"),
+            Ok(Source::ThirdParty)
+        );
+        assert_eq!(
+            parse_keyword::<Source>("automatiskt insamlat"),
+            Ok(Source::Observed)
+        );
+        assert_eq!(
+            parse_keyword::<CookieCategory>("analys"),
+            Ok(CookieCategory::Statistics)
+        );
+        assert_eq!(
+            parse_keyword::<CookieCategory>("Reklam"),
+            Ok(CookieCategory::Marketing)
+        );
+        assert_eq!(
+            parse_keyword::<Sensitivity>("känsliga"),
+            Ok(Sensitivity::Special)
+        );
+    }
+
+    #[test]
+    fn the_canonical_key_stays_english_and_errors_list_only_canonical_keys() {
+        assert_eq!(
+            keyword_key(parse_keyword::<LegalBasis>("berättigat intresse").unwrap()),
+            "legitimate_interests"
+        );
+        assert_eq!(
+            keyword_key(parse_keyword::<RecipientRole>("personuppgiftsbiträde").unwrap()),
+            "processor"
+        );
+        let e = parse_keyword::<TransferMechanism>("standardavtalsklausul").unwrap_err();
+        assert_eq!(
+            e.suggestion.as_deref(),
+            Some("did you mean `standardavtalsklausuler`?")
+        );
+        assert!(!e.expected.contains("standardavtal"), "{}", e.expected);
+        assert!(
+            e.expected
+                .starts_with("adequacy, dpf, scc, bcr, derogation")
+        );
+    }
+
+    #[test]
+    fn every_spelling_is_written_normalised_so_it_can_be_matched() {
+        fn check<T: Keyword + PartialEq>() {
+            for (k, _) in T::spellings() {
+                assert_eq!(normalise(k).trim_matches('_'), *k, "{}: {k}", T::WHAT);
+            }
+        }
+        check::<LegalBasis>();
+        check::<Art9Condition>();
+        check::<RecipientRole>();
+        check::<TransferMechanism>();
+        check::<Requirement>();
+        check::<Source>();
+        check::<CookieCategory>();
+        check::<crate::taxonomy::Sensitivity>();
+    }
+
+    #[test]
+    fn privacy_shield_and_safe_harbor_are_known_but_invalid() {
+        let ps = parse_keyword::<TransferMechanism>("EU-US Privacy Shield").unwrap();
+        assert_eq!(ps, TransferMechanism::PrivacyShield);
+        let inv = ps.invalidated().unwrap();
+        assert!(inv.case.starts_with("C-311/18"));
+        assert_eq!(inv.date, "2020-07-16");
+        let sh = parse_keyword::<TransferMechanism>("Safe Harbour").unwrap();
+        assert_eq!(sh.invalidated().map(|i| i.date), Some("2015-10-06"));
+        assert!(sh.invalidated().unwrap().case.starts_with("C-362/14"));
+        for valid in [
+            TransferMechanism::Adequacy,
+            TransferMechanism::DataPrivacyFramework,
+            TransferMechanism::StandardContractualClauses,
+        ] {
+            assert_eq!(valid.invalidated(), None);
+        }
+    }
+
+    fn due(rule: &RetentionRule, y: i16, m: i8, d: i8) -> jiff::civil::Date {
+        rule.due_on(jiff::civil::date(y, m, d)).unwrap()
+    }
+
+    #[test]
+    fn money_laundering_records_are_kept_five_years_and_at_most_ten() {
+        let ptl = statute("penningtvättslagen").unwrap();
+        assert!(
+            ptl.citation
+                .contains("(2017:630) om åtgärder mot penningtvätt")
+        );
+        assert!(ptl.citation.ends_with("5 kap. 3 §"));
+        assert_eq!(ptl.kind, StatuteKind::Obligation);
+        assert_eq!(
+            due(&ptl.minimum, 2025, 3, 31),
+            jiff::civil::date(2030, 4, 1)
+        );
+        let max = ptl.maximum.unwrap();
+        assert_eq!(due(&max, 2025, 3, 31), jiff::civil::date(2035, 4, 1));
+        assert_eq!(ptl.minimum.event(), max.event());
+    }
+
+    #[test]
+    fn a_patient_record_runs_from_its_last_entry_a_custom_event() {
+        let pdl = statute("PDL").unwrap();
+        assert_eq!(pdl.citation, "Patientdatalagen (2008:355) 3 kap. 17 §");
+        assert_eq!(
+            pdl.minimum.event(),
+            Some(&Event::Custom(JOURNAL_LAST_ENTRY.into()))
+        );
+        assert!(!crate::retention::BUILTIN_EVENT_KEYS.contains(&JOURNAL_LAST_ENTRY));
+        assert_eq!(
+            due(&pdl.minimum, 2016, 2, 29),
+            jiff::civil::date(2026, 3, 1)
+        );
+    }
+
+    #[test]
+    fn rut_and_rot_records_go_to_skatteverket_and_are_kept_like_bookkeeping() {
+        let sfl = statute("rut").unwrap();
+        assert_eq!(sfl.key, "skatteforfarandelagen");
+        assert_eq!(sfl.disclosure_to, Some("Skatteverket"));
+        assert!(sfl.citation.contains("(2011:1244) 39 kap. 3 §"));
+        assert!(sfl.citation.contains("lag (2009:194)"));
+        assert_eq!(sfl.minimum, statute("bokforingslagen").unwrap().minimum);
+    }
+
+    #[test]
+    fn recruitment_claims_justify_two_years_but_oblige_nothing() {
+        let dl = statute("diskrimineringslagen").unwrap();
+        assert_eq!(dl.kind, StatuteKind::ClaimsPeriod);
+        assert!(
+            dl.citation
+                .starts_with("Diskrimineringslagen (2008:567) 6 kap.")
+        );
+        assert_eq!(dl.minimum.event(), Some(&Event::RecruitmentEnd));
+        assert_eq!(due(&dl.minimum, 2025, 6, 30), jiff::civil::date(2027, 7, 1));
+    }
+
+    #[test]
+    fn housing_cooperatives_and_archives_are_in_the_table() {
+        let brl = statute("bostadsrättslagen").unwrap();
+        assert!(
+            brl.citation
+                .starts_with("Bostadsrättslagen (1991:614) 9 kap.")
+        );
+        assert_eq!(
+            brl.minimum,
+            RetentionRule::Until {
+                event: Event::Custom(MEMBERSHIP_END.into())
+            }
+        );
+        let arkiv = statute("arkivlagen").unwrap();
+        assert_eq!(arkiv.kind, StatuteKind::Note);
+        assert!(arkiv.citation.starts_with("Arkivlagen (1990:782)"));
+    }
+
+    #[test]
+    fn every_statute_cites_its_sfs_number_and_keys_are_unique() {
+        let all = statutes();
+        let mut keys = std::collections::HashSet::new();
+        for s in &all {
+            assert!(keys.insert(s.key), "{}", s.key);
+            for a in s.aliases {
+                assert!(keys.insert(a), "alias {a} of {} is taken", s.key);
+                assert_eq!(fold_statute_key(a), *a, "aliases are written folded");
+            }
+            let sfs = s
+                .citation
+                .split('(')
+                .nth(1)
+                .and_then(|x| x.split(')').next())
+                .unwrap_or("");
+            let (year, number) = sfs.split_once(':').unwrap_or(("", ""));
+            assert!(
+                year.len() == 4 && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+                "{}: no SFS number",
+                s.citation
+            );
+            assert!(s.citation.contains('§'), "{}", s.citation);
+            assert!(!s.summary.0.is_empty() && !s.summary.1.is_empty());
+            assert_eq!(statute(s.key).map(|x| x.key), Some(s.key));
+        }
+        assert_eq!(all.len(), 7);
     }
 }

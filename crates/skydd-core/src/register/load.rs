@@ -840,10 +840,11 @@ impl Validator<'_> {
             }),
             raw::RawDpa::Date(dt) => {
                 let dt = Spanned::new(d.span(), *dt);
-                self.date(&dt, "dpf_certified").map(|checked| DpfCertification {
-                    certified: true,
-                    checked: Some(checked),
-                })
+                self.date(&dt, "dpf_certified")
+                    .map(|checked| DpfCertification {
+                        certified: true,
+                        checked: Some(checked),
+                    })
             }
         });
         Some(Recipient {
