@@ -807,11 +807,11 @@ impl Validator<'_> {
             match countries::by_name(v) {
                 Some(found) => Some(Location::Country(found.code.to_owned())),
                 None => {
-                    let by_name = countries::COUNTRIES.iter().find(|x| {
-                        x.en.eq_ignore_ascii_case(v) || x.sv.to_lowercase() == lower
-                    });
-                    let help = by_name
-                        .map(|x| format!("use the ISO 3166-1 code `{}`", x.code))
+                    // A misspelt name: suggest the name and its code.
+                    let names = countries::COUNTRIES.iter().flat_map(|x| [x.sv, x.en]);
+                    let help = crate::diagnostic::did_you_mean(v, names)
+                        .and_then(countries::by_name)
+                        .map(|x| format!("did you mean `{}` (ISO 3166-1 code `{}`)?", x.sv, x.code))
                         .or_else(|| Some("or `EEA` (somewhere in the EU/EEA) or `third-country` (somewhere outside it)".into()));
                     self.error(
                         "value",

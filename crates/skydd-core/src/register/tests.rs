@@ -501,6 +501,10 @@ fn a_misspelt_country_name_is_a_located_error_that_lists_what_is_accepted() {
     assert_eq!(errs.len(), 1);
     assert_eq!(errs[0].1, "\"Sverje\"");
     assert!(errs[0].2.contains("ISO 3166-1"), "{}", errs[0].2);
+    assert_eq!(
+        errs[0].3.as_deref(),
+        Some("did you mean `Sverige` (ISO 3166-1 code `SE`)?")
+    );
 }
 
 #[test]
