@@ -1266,6 +1266,18 @@ mod tests {
             parse_keyword::<Sensitivity>("känsliga"),
             Ok(Sensitivity::Special)
         );
+        assert_eq!(
+            parse_keyword::<Sensitivity>("Uppgifter om lagöverträdelser"),
+            Ok(Sensitivity::Criminal)
+        );
+        assert_eq!(
+            parse_keyword::<Sensitivity>("samordningsnummer"),
+            Ok(Sensitivity::NationalId)
+        );
+        assert_eq!(
+            parse_keyword::<Sensitivity>("vanliga"),
+            Ok(Sensitivity::Ordinary)
+        );
     }
 
     #[test]
