@@ -405,6 +405,14 @@ fn fold_name(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Every name [`by_name`] reads (English, Swedish and the other names), for suggestions.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    COUNTRIES
+        .iter()
+        .flat_map(|c| [c.sv, c.en])
+        .chain(ALIASES.iter().map(|(alias, _)| *alias))
+}
+
 /// Looks a country up by its ISO code or its name in English or Swedish, ignoring case:
 /// "SE", "Sverige", "Sweden", "USA", "Förenta staterna", "Storbritannien", "UK".
 #[must_use]

@@ -301,7 +301,11 @@ fn recipients(reg: &Register, f: &mut Findings) {
                 "transfer-mechanism-invalidated",
                 format!(
                     "recipient `{name}` names {} as its transfer mechanism, declared invalid by the EU Court of Justice on {} ({})",
-                    m.name(crate::text::Lang::En),
+                    // The name without its "(invalid since …)" note, which the message gives.
+                    m.name(crate::text::Lang::En)
+                        .split(" (")
+                        .next()
+                        .unwrap_or_default(),
                     inv.date,
                     inv.case
                 ),

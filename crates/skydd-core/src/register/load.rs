@@ -808,14 +808,13 @@ impl Validator<'_> {
                 Some(found) => Some(Location::Country(found.code.to_owned())),
                 None => {
                     // A misspelt name: suggest the name and its code.
-                    let names = countries::COUNTRIES.iter().flat_map(|x| [x.sv, x.en]);
-                    let help = crate::diagnostic::did_you_mean(v, names)
+                    let help = crate::diagnostic::did_you_mean(v, countries::names())
                         .and_then(countries::by_name)
                         .map(|x| format!("did you mean `{}` (ISO 3166-1 code `{}`)?", x.sv, x.code))
                         .or_else(|| Some("or `EEA` (somewhere in the EU/EEA) or `third-country` (somewhere outside it)".into()));
                     self.error(
                         "value",
-                        format!("unknown country code `{v}`: use a two-letter ISO 3166-1 code such as `SE`"),
+                        format!("unknown country `{v}`: use a two-letter ISO 3166-1 code such as `SE`, or the country's name in Swedish or English"),
                         span(c),
                         help,
                     );

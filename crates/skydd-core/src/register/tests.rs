@@ -505,6 +505,11 @@ fn a_misspelt_country_name_is_a_located_error_that_lists_what_is_accepted() {
         errs[0].3.as_deref(),
         Some("did you mean `Sverige` (ISO 3166-1 code `SE`)?")
     );
+    let src = MINIMAL.replace("country = \"SE\"", "country = \"Förenta statena\"");
+    assert_eq!(
+        errors(&src)[0].3.as_deref(),
+        Some("did you mean `USA` (ISO 3166-1 code `US`)?")
+    );
 }
 
 #[test]
