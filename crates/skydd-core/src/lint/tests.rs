@@ -781,3 +781,24 @@ fn a_reference_resolves_to_a_titled_section_or_to_described_cookies() {
     // A number that is not a reference is left alone.
     assert!(!has(&section("Vi sparar uppgifterna i 4 år."), rule));
 }
+
+#[test]
+fn a_patient_record_is_checked_against_ten_years_after_its_last_entry() {
+    let journal = |retention: &str| {
+        append(&format!(
+            "[[event]]\nkey = \"journal_last_entry\"\nname = {{ sv = \"journalens sista anteckning\", en = \"the record's last entry\" }}\n\n[[purpose]]\nid = \"journal\"\nname = {{ sv = \"Patientjournal\", en = \"Patient record\" }}\nlegal_basis = \"legal_obligation\"\nstatute = \"patientdatalagen\"\nrequirement = \"statutory\"\ndata_subjects = [\"patient\"]\ndata_categories = [\"user.name\"]\nretention = \"{retention}\"\n"
+        ))
+    };
+    assert_eq!(
+        ids(&journal("10 years after journal_last_entry")),
+        Vec::<String>::new()
+    );
+    assert!(has(
+        &journal("5 years after journal_last_entry"),
+        "retention-shorter-than-obligation"
+    ));
+    assert!(has(
+        &journal("10 years after contract_end"),
+        "retention-obligation-uncomparable"
+    ));
+}
