@@ -216,6 +216,16 @@ impl Keyword for Sensitivity {
             ("känslig", Sensitivity::Special),
             ("känsliga", Sensitivity::Special),
             ("personnummer", Sensitivity::NationalId),
+            ("vanlig", Sensitivity::Ordinary),
+            ("vanliga", Sensitivity::Ordinary),
+            ("särskild_kategori", Sensitivity::Special),
+            ("särskilda_kategorier", Sensitivity::Special),
+            ("känsliga_personuppgifter", Sensitivity::Special),
+            ("lagöverträdelser", Sensitivity::Criminal),
+            ("uppgifter_om_lagöverträdelser", Sensitivity::Criminal),
+            ("brottsuppgifter", Sensitivity::Criminal),
+            ("samordningsnummer", Sensitivity::NationalId),
+            ("identitetsnummer", Sensitivity::NationalId),
         ]
     }
 }

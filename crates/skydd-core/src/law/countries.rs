@@ -367,6 +367,75 @@ pub fn country(code: &str) -> Option<&'static Country> {
         .map(|i| &COUNTRIES[i])
 }
 
+/// Other names people write for a country, in English and Swedish (folded: lower case,
+/// single spaces), beside the two names in [`COUNTRIES`].
+const ALIASES: &[(&str, &str)] = &[
+    ("usa", "US"),
+    ("u.s.", "US"),
+    ("u.s.a.", "US"),
+    ("us", "US"),
+    ("united states of america", "US"),
+    ("america", "US"),
+    ("förenta staterna", "US"),
+    ("amerikas förenta stater", "US"),
+    ("uk", "GB"),
+    ("u.k.", "GB"),
+    ("great britain", "GB"),
+    ("britain", "GB"),
+    ("england", "GB"),
+    ("förenade kungariket", "GB"),
+    ("england och wales", "GB"),
+    ("holland", "NL"),
+    ("the netherlands", "NL"),
+    ("czech republic", "CZ"),
+    ("tjeckiska republiken", "CZ"),
+    ("russia", "RU"),
+    ("vietnam", "VN"),
+    ("korea", "KR"),
+    ("republic of korea", "KR"),
+    ("republiken korea", "KR"),
+    ("sydkorea", "KR"),
+    ("schweiz", "CH"),
+];
+
+fn fold_name(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Every name [`by_name`] reads (English, Swedish and the other names), for suggestions.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    COUNTRIES
+        .iter()
+        .flat_map(|c| [c.sv, c.en])
+        .chain(ALIASES.iter().map(|(alias, _)| *alias))
+}
+
+/// Looks a country up by its ISO code or its name in English or Swedish, ignoring case:
+/// "SE", "Sverige", "Sweden", "USA", "Förenta staterna", "Storbritannien", "UK".
+#[must_use]
+pub fn by_name(name: &str) -> Option<&'static Country> {
+    let trimmed = name.trim();
+    if let Some(c) = country(trimmed) {
+        return Some(c);
+    }
+    let folded = fold_name(trimmed);
+    if folded.is_empty() {
+        return None;
+    }
+    COUNTRIES
+        .iter()
+        .find(|c| fold_name(c.en) == folded || fold_name(c.sv) == folded)
+        .or_else(|| {
+            ALIASES
+                .iter()
+                .find(|(alias, _)| *alias == folded)
+                .and_then(|(_, code)| country(code))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +505,47 @@ mod tests {
         for c in COUNTRIES {
             assert_eq!(country(c.code), Some(c));
             assert_eq!(country(&c.code.to_ascii_lowercase()), Some(c));
+        }
+    }
+
+    #[test]
+    fn names_in_swedish_and_english_are_read_as_codes_ignoring_case() {
+        let code = |n: &str| by_name(n).map(|c| c.code);
+        for (name, expected) in [
+            ("USA", "US"),
+            ("usa", "US"),
+            ("Förenta staterna", "US"),
+            ("United States", "US"),
+            ("united states of america", "US"),
+            ("Storbritannien", "GB"),
+            ("United Kingdom", "GB"),
+            ("UK", "GB"),
+            ("Irland", "IE"),
+            ("Ireland", "IE"),
+            ("Tyskland", "DE"),
+            ("GERMANY", "DE"),
+            ("Sverige", "SE"),
+            ("sweden", "SE"),
+            ("  Nederländerna ", "NL"),
+            ("se", "SE"),
+            ("Åland", "AX"),
+        ] {
+            assert_eq!(code(name), Some(expected), "{name}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_country_name_is_not_read_as_one() {
+        for name in ["", "Sverge", "Europe", "EU", "Nordamerika", "XX"] {
+            assert_eq!(by_name(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn every_alias_names_an_assigned_code() {
+        for (alias, code) in ALIASES {
+            assert!(country(code).is_some(), "{alias} → {code}");
+            assert_eq!(*alias, fold_name(alias), "aliases are written folded");
         }
     }
 }

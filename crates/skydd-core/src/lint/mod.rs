@@ -171,6 +171,33 @@ rules! {
     "breach-notification-late", E, "The text promises to notify the supervisory authority later than 72 hours after a breach.",
         "GDPR art. 33.1",
         "notify IMY without undue delay and within 72 hours";
+    "transfer-mechanism-invalidated", E, "A recipient's transfer mechanism is one the EU Court of Justice declared invalid (Privacy Shield, Safe Harbor).",
+        "GDPR art. 44–46; EU-domstolen C-311/18 (Schrems II, 2020-07-16) och C-362/14 (Schrems I, 2015-10-06)",
+        "use `dpf` for a certified US recipient, or `scc`, and update the agreement with the recipient";
+    "transfer-dpf-uncertified", E, "The EU–US Data Privacy Framework is named for a US recipient the register does not say is certified.",
+        "GDPR art. 45; kommissionens genomförandebeslut (EU) 2023/1795 av den 10 juli 2023",
+        "check the recipient on the DPF list (dataprivacyframework.gov) and add `dpf_certified = YYYY-MM-DD`, or use `scc`";
+    "retention-longer-than-statute-allows", E, "A purpose keeps data longer than the statute it serves allows.",
+        "GDPR art. 5.1 e; the statute named by the purpose (e.g. penningtvättslagen (2017:630) 5 kap. 3 §)",
+        "shorten the rule to at most the statute's maximum";
+    "controller-brand-only", E, "The controller is named by a brand only, with no legal name or organisationsnummer.",
+        "GDPR art. 13.1 a, 14.1 a, 30.1 a",
+        "add `org_number = \"…\"` and, when `name` is a brand, `legal_name = \"… AB\"` to `[controller]`";
+    "consent-and-legitimate-interest", E, "One purpose rests on both consent and legitimate interests for the same data.",
+        "GDPR art. 6.1, 7.3, 17.1 b; EDPB riktlinjer 05/2020 p. 121–123",
+        "choose one basis before processing; if it is consent, stopping on withdrawal must stop the processing";
+    "marketing-email-without-consent", E, "E-mail or SMS marketing reaches people who are not customers on legitimate interests.",
+        "Marknadsföringslagen (2008:486) 19 §; GDPR art. 6.1 a",
+        "ask for consent (`legal_basis = \"consent\"`), or limit the purpose to existing customers (19 § andra stycket)";
+    "advertising-list-without-consent", E, "Contact data is given to an advertising platform (customer-list targeting) on legitimate interests.",
+        "GDPR art. 6.1 a, 6.1 f; EDPB riktlinjer 8/2020 om riktad annonsering mot användare av sociala medier (listbaserad riktning)",
+        "ask for consent before uploading contact data to the platform, or stop uploading it";
+    "tax-deduction-no-skatteverket", E, "A service with RUT/ROT tax deduction does not name Skatteverket as a recipient.",
+        "Lag (2009:194) om förfarandet vid skattereduktion för hushållsarbete 8–9 §§; GDPR art. 13.1 e",
+        "declare Skatteverket as a recipient (`role = \"authority\"`) and list it in the purpose's `recipients`";
+    "reference-unresolved", W, "A text refers to a section or a cookie policy that nothing in the register carries.",
+        "GDPR art. 12.1, 13",
+        "give the section a `[[notice.section]]` whose title carries the number, describe the cookies with `[[cookie]]`, or rewrite the text without the reference";
 }
 
 /// The rule with `id`.

@@ -1,6 +1,9 @@
 //! Rules over the typed register: bases, categories, recipients, retention, rights.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::Findings;
 use crate::law::{self, LegalBasis, RecipientRole, Source, TransferMechanism};
@@ -17,6 +20,10 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
     rights(reg, f);
     cookies(reg, f);
     translations(reg, f);
+    controller_identity(reg, f);
+    marketing(reg, f);
+    tax_deductions(reg, f);
+    references(reg, f);
 }
 
 fn controller(reg: &Register, f: &mut Findings) {
@@ -71,7 +78,15 @@ fn purposes(reg: &Register, f: &mut Findings) {
                 p.span,
             );
         }
-        if p.legal_bases.len() > 1 {
+        let consent_and_interest =
+            p.has_basis(LegalBasis::Consent) && p.has_basis(LegalBasis::LegitimateInterests);
+        if consent_and_interest {
+            f.report(
+                "consent-and-legitimate-interest",
+                format!("purpose `{id}` rests on both consent and legitimate interests for the same data"),
+                p.span,
+            );
+        } else if p.legal_bases.len() > 1 {
             let names: Vec<&str> = p.legal_bases.iter().map(|b| b.key()).collect();
             f.report(
                 "multiple-legal-bases",
@@ -218,6 +233,23 @@ fn retention(p: &crate::register::Purpose, f: &mut Findings) {
         );
     }
     if let Some(StatuteRef::Known(statute)) = &p.statute {
+        if let Some(max) = &statute.maximum
+            && max.at_least(&r.rule) == Some(false)
+        {
+            f.report(
+                "retention-longer-than-statute-allows",
+                format!(
+                    "purpose `{id}` keeps data `{}`, longer than {} allows (`{max}`)",
+                    r.rule, statute.citation
+                ),
+                r.span,
+            );
+        }
+        // Only an obligation sets a minimum the company must keep to; a claims period
+        // justifies keeping but does not require it, and a note sets no period.
+        if statute.kind != law::StatuteKind::Obligation {
+            return;
+        }
         match r.rule.at_least(&statute.minimum) {
             Some(false) => f.report(
                 "retention-shorter-than-obligation",
@@ -262,6 +294,34 @@ fn recipients(reg: &Register, f: &mut Findings) {
             Some(c @ crate::register::Location::Country(_)) => c.name(crate::text::Lang::En),
             _ => "a country not named".to_owned(),
         };
+        if let Some(m) = r.transfer
+            && let Some(inv) = m.invalidated()
+        {
+            f.report(
+                "transfer-mechanism-invalidated",
+                format!(
+                    "recipient `{name}` names {} as its transfer mechanism, declared invalid by the EU Court of Justice on {} ({})",
+                    // The name without its "(invalid since …)" note, which the message gives.
+                    m.name(crate::text::Lang::En)
+                        .split(" (")
+                        .next()
+                        .unwrap_or_default(),
+                    inv.date,
+                    inv.case
+                ),
+                r.span,
+            );
+        }
+        if r.transfer == Some(TransferMechanism::DataPrivacyFramework)
+            && r.country.as_ref().and_then(|c| c.code()) == Some("US")
+            && !r.dpf_certified.is_some_and(|c| c.certified)
+        {
+            f.report(
+                "transfer-dpf-uncertified",
+                format!("recipient `{name}` relies on the Data Privacy Framework, but the register does not say it is certified"),
+                r.span,
+            );
+        }
         match r.transfer {
             None if third => f.report(
                 "transfer-no-mechanism",
@@ -418,5 +478,357 @@ fn translations(reg: &Register, f: &mut Findings) {
     }
     for (i, m) in reg.security.measures.iter().enumerate() {
         check(&format!("security measure {}", i + 1), m);
+    }
+}
+
+/// Legal forms whose abbreviation or word in a name makes it a registered legal name
+/// (aktiebolagslagen (2005:551) 2 kap. 31 §, lagen (2018:672) om ekonomiska föreningar
+/// 2 kap. 2 §, and the forms of other countries).
+const LEGAL_FORMS: &[&str] = &[
+    "ab",
+    "(publ)",
+    "aktiebolag",
+    "hb",
+    "handelsbolag",
+    "kb",
+    "kommanditbolag",
+    "ek. för.",
+    "ekonomisk förening",
+    "ideell förening",
+    "bostadsrättsförening",
+    "brf",
+    "stiftelse",
+    "enskild firma",
+    "ltd",
+    "ltd.",
+    "limited",
+    "plc",
+    "llc",
+    "inc",
+    "inc.",
+    "gmbh",
+    "oy",
+    "a/s",
+    "aps",
+    "asa",
+    "bv",
+    "b.v.",
+    "nv",
+    "sa",
+    "s.a.",
+    "sarl",
+    "srl",
+    "kommun",
+    "region",
+    "myndighet",
+    "myndigheten",
+    "verket",
+];
+
+fn has_legal_form(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    LEGAL_FORMS.iter().any(|form| {
+        if form.contains(' ') {
+            lower.contains(form)
+        } else {
+            words.iter().any(|w| w == form)
+        }
+    })
+}
+
+/// GDPR art. 13.1 a asks for the controller's identity: the legal person, which a brand is not.
+fn controller_identity(reg: &Register, f: &mut Findings) {
+    let c = &reg.controller;
+    if c.org_number.is_none() && c.legal_name.is_none() && !has_legal_form(&c.name) {
+        f.report(
+            "controller-brand-only",
+            format!(
+                "the controller is named `{}`, which is no legal name, and has no organisationsnummer",
+                c.name
+            ),
+            c.span,
+        );
+    }
+}
+
+/// True when data-category `key` is `ancestor` or lies below it, following the parents the
+/// register declares for its own categories.
+fn category_within(reg: &Register, key: &str, ancestor: &str) -> bool {
+    let mut k = key;
+    // A bound on the walk: declared parents may (wrongly) form a cycle.
+    for _ in 0..16 {
+        if is_within(k, ancestor) {
+            return true;
+        }
+        match reg
+            .custom_categories
+            .iter()
+            .find(|c| c.key == k)
+            .and_then(|c| c.parent.as_deref())
+        {
+            Some(parent) => k = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// True when data-subject `key` is customers (`customer`, or a subject the register
+/// declares below it).
+fn subject_is_customer(reg: &Register, key: &str) -> bool {
+    let mut k = key;
+    for _ in 0..16 {
+        if k == "customer" {
+            return true;
+        }
+        match reg
+            .custom_subjects
+            .iter()
+            .find(|c| c.key == k)
+            .and_then(|c| c.parent.as_deref())
+        {
+            Some(parent) => k = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
+/// Contact data electronic marketing is sent to: e-mail, or a phone number (SMS, MMS).
+/// `user.contact` as a whole includes both.
+fn uses_electronic_contact(reg: &Register, p: &crate::register::Purpose) -> bool {
+    p.data_categories.iter().any(|k| {
+        k == "user.contact"
+            || category_within(reg, k, "user.contact.email")
+            || category_within(reg, k, "user.contact.phone_number")
+    })
+}
+
+fn is_marketing(p: &crate::register::Purpose) -> bool {
+    p.direct_marketing
+        || p.data_use
+            .as_deref()
+            .is_some_and(|u| is_within(u, "marketing"))
+}
+
+fn advertising_platform() -> &'static Regex {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
+        Regex::new(
+            r"(?i)\b(?:facebook|meta(?:\s+platforms)?|instagram|google\s+ads|adwords|linkedin|tiktok|snapchat|pinterest|twitter|x\s+ads|bing\s+ads|microsoft\s+advertising|criteo|annonsplattform\w*|annonsnätverk\w*|reklamnätverk\w*|advertising\s+(?:platform|network)s?|ad\s+(?:platform|network)s?)\b",
+        )
+        .expect("valid pattern")
+    });
+    &RE
+}
+
+fn text_matches(t: &Text, re: &Regex) -> bool {
+    t.sv.as_deref().is_some_and(|s| re.is_match(s))
+        || t.en.as_deref().is_some_and(|s| re.is_match(s))
+}
+
+/// Marketing by e-mail or SMS to people who are not customers, and customer lists given to
+/// advertising platforms, on legitimate interests.
+fn marketing(reg: &Register, f: &mut Findings) {
+    for p in &reg.purposes {
+        let on_interest =
+            p.has_basis(LegalBasis::LegitimateInterests) && !p.has_basis(LegalBasis::Consent);
+        if !on_interest || !uses_electronic_contact(reg, p) {
+            continue;
+        }
+        let id = &p.id;
+        if is_marketing(p) {
+            let others: Vec<&str> = p
+                .data_subjects
+                .iter()
+                .filter(|s| !subject_is_customer(reg, s))
+                .map(String::as_str)
+                .collect();
+            if !others.is_empty() {
+                f.report(
+                    "marketing-email-without-consent",
+                    format!(
+                        "purpose `{id}` markets by e-mail or SMS to {} on legitimate interests; only existing customers may be sent such marketing without consent",
+                        others.join(", ")
+                    ),
+                    p.span,
+                );
+            }
+        }
+        let platforms: Vec<&str> = p
+            .recipients
+            .iter()
+            .filter_map(|rid| reg.recipient(rid))
+            .filter(|r| {
+                text_matches(&r.name, advertising_platform())
+                    || r.category
+                        .as_ref()
+                        .is_some_and(|c| text_matches(c, advertising_platform()))
+            })
+            .map(|r| r.id.as_str())
+            .collect();
+        if !platforms.is_empty() {
+            f.report(
+                "advertising-list-without-consent",
+                format!(
+                    "purpose `{id}` gives contact data to the advertising platform(s) {} on legitimate interests",
+                    platforms.join(", ")
+                ),
+                p.span,
+            );
+        }
+    }
+}
+
+fn tax_deduction_words() -> &'static Regex {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
+        Regex::new(
+            r"(?i)\b(?:rut|rot)(?:-|\s)?(?:avdrag|arbete|tjänst|deduction)|\b(?:rut|rot)-?\s+(?:och|eller|and|or)\s+(?:rut|rot)|\bhusavdrag|skattereduktion\s+för\s+hushållsarbete|tax\s+reduction\s+for\s+household",
+        )
+        .expect("valid pattern")
+    });
+    &RE
+}
+
+fn bare_rut_rot() -> &'static Regex {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
+        // Upper case only: "rot" is also a Swedish word (a root).
+        Regex::new(r"\b(?:RUT|ROT)\b").expect("valid pattern")
+    });
+    &RE
+}
+
+fn is_skatteverket(r: &crate::register::Recipient) -> bool {
+    [r.name.sv.as_deref(), r.name.en.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::to_lowercase)
+        .any(|n| {
+            n.contains("skatteverket")
+                || n.contains("skattemyndighet")
+                || n.contains("tax agency")
+                || n.contains("tax authorit")
+        })
+}
+
+/// Lag (2009:194) 8–9 §§: a business claiming RUT or ROT payment gives Skatteverket the
+/// buyer's personnummer and the work done, so Skatteverket is a recipient (GDPR art. 13.1 e).
+fn tax_deductions(reg: &Register, f: &mut Findings) {
+    let rut: Vec<&crate::register::Purpose> = reg
+        .purposes
+        .iter()
+        .filter(|p| {
+            let by_statute = matches!(&p.statute, Some(StatuteRef::Known(s)) if s.key == "skatteforfarandelagen");
+            let texts = [
+                Some(&p.name),
+                p.description.as_ref(),
+                p.legitimate_interest.as_ref(),
+                p.source_detail.as_ref(),
+            ];
+            by_statute
+                || texts.into_iter().flatten().any(|t| {
+                    text_matches(t, tax_deduction_words()) || text_matches(t, bare_rut_rot())
+                })
+        })
+        .collect();
+    let shared = rut.iter().any(|p| {
+        p.recipients
+            .iter()
+            .filter_map(|id| reg.recipient(id))
+            .any(is_skatteverket)
+    });
+    if let Some(first) = rut.first()
+        && !shared
+    {
+        f.report(
+            "tax-deduction-no-skatteverket",
+            format!(
+                "purpose `{}` concerns RUT/ROT work, but no purpose for it shares data with Skatteverket",
+                first.id
+            ),
+            first.span,
+        );
+    }
+}
+
+fn numbered_reference() -> &'static Regex {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
+        Regex::new(
+            r"(?i)\b(?:se|enligt|under|i|vid|see|in|under|per|at)\s+(?:avsnitt(?:et)?|punkt(?:en)?|stycke(?:t)?|rubrik(?:en)?|paragraf(?:en)?|kapitel|section|clause|paragraph|point|item|chapter)\s+(\d+(?:\.\d+)*)",
+        )
+        .expect("valid pattern")
+    });
+    &RE
+}
+
+fn cookie_policy_reference() -> &'static Regex {
+    static RE: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
+        Regex::new(
+            r"(?i)\b(?:vår|våra|our|the)\s+(?:cookie[- ]?polic(?:y|ies)|cookiepolicy|kakpolicy|policy\s+för\s+(?:kakor|cookies)|cookie[- ]?(?:information|declaration|notice)|cookieinformation)\b",
+        )
+        .expect("valid pattern")
+    });
+    &RE
+}
+
+/// A reference the register cannot resolve: a numbered section no notice section carries, or
+/// a cookie policy when the register describes no cookies. Numbers are resolved against the
+/// titles of `[[notice.section]]` (the generated notice numbers nothing itself).
+fn unresolved_reference(reg: &Register, text: &str) -> Option<String> {
+    for c in numbered_reference().captures_iter(text) {
+        let number = c.get(1).map_or("", |m| m.as_str());
+        let carried = reg.notice.sections.iter().any(|s| {
+            [s.title.sv.as_deref(), s.title.en.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|t| {
+                    t.split_whitespace()
+                        .any(|w| w.trim_end_matches(['.', ')', ':', ',']) == number)
+                })
+        });
+        if !carried {
+            return c.get(0).map(|m| m.as_str().to_owned());
+        }
+    }
+    if let Some(m) = cookie_policy_reference().find(text) {
+        let cookie_section = reg.notice.sections.iter().any(|s| {
+            [s.title.sv.as_deref(), s.title.en.as_deref()]
+                .into_iter()
+                .flatten()
+                .any(|t| {
+                    let t = t.to_lowercase();
+                    t.contains("cookie") || t.contains("kak")
+                })
+        });
+        if reg.cookies.is_empty() && !cookie_section {
+            return Some(m.as_str().to_owned());
+        }
+    }
+    None
+}
+
+/// GDPR art. 12.1: the information must be given, not promised elsewhere. A text that points
+/// at a part of the notice the register does not hold leaves the reader with nothing.
+fn references(reg: &Register, f: &mut Findings) {
+    for (what, t) in reg.free_texts() {
+        let found = [t.sv.as_deref(), t.en.as_deref()]
+            .into_iter()
+            .flatten()
+            .find_map(|s| unresolved_reference(reg, s));
+        if let Some(r) = found {
+            f.report(
+                "reference-unresolved",
+                format!("{what} refers to \"{r}\", which nothing in the register carries"),
+                t.span,
+            );
+        }
     }
 }

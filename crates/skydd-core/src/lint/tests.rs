@@ -365,7 +365,96 @@ fn cases() -> Vec<(&'static str, String)> {
             "breach-notification-late",
             section("Vid intrång underrättas IMY inom 5 dagar."),
         ),
+        (
+            "transfer-mechanism-invalidated",
+            replace(
+                "country = \"SE\"",
+                "country = \"US\"\ntransfer = \"privacy_shield\"",
+            ),
+        ),
+        (
+            "transfer-dpf-uncertified",
+            replace("country = \"SE\"", "country = \"US\"\ntransfer = \"dpf\""),
+        ),
+        (
+            "retention-longer-than-statute-allows",
+            aml("11 years after contract_end"),
+        ),
+        ("controller-brand-only", brand("")),
+        (
+            "consent-and-legitimate-interest",
+            replace(
+                "legal_basis = \"consent\"\ndirect_marketing = true",
+                "legal_basis = [\"consent\", \"legitimate_interests\"]\nlegitimate_interest = \"Att nå kunder\"\ndirect_marketing = true",
+            ),
+        ),
+        (
+            "marketing-email-without-consent",
+            newsletter_on_interest("[\"customer\", \"prospect\"]", "[\"user.contact.email\"]"),
+        ),
+        (
+            "advertising-list-without-consent",
+            audience("legitimate_interests", "Meta Platforms Ireland Ltd"),
+        ),
+        ("tax-deduction-no-skatteverket", rut(false)),
+        (
+            "reference-unresolved",
+            section("Läs mer under punkt 4 nedan."),
+        ),
     ]
+}
+
+/// The clean register with a know-your-customer purpose under penningtvättslagen.
+fn aml(retention: &str) -> String {
+    append(&format!(
+        "[[purpose]]\nid = \"kyc\"\nname = {{ sv = \"Kundkännedom\", en = \"Customer due diligence\" }}\nlegal_basis = \"legal_obligation\"\nstatute = \"penningtvattslagen\"\nrequirement = \"statutory\"\ndata_subjects = [\"customer\"]\ndata_categories = [\"user.name\"]\nretention = \"{retention}\"\n"
+    ))
+}
+
+/// The clean register with its controller renamed and without an organisationsnummer.
+fn brand(extra: &str) -> String {
+    replace(
+        "name = \"Exempel AB\"\norg_number = \"556214-1993\"\n",
+        &format!("name = \"Exempel\"\n{extra}"),
+    )
+}
+
+/// The newsletter on legitimate interests, to `subjects`, using `categories`.
+fn newsletter_on_interest(subjects: &str, categories: &str) -> String {
+    replace(
+        "legal_basis = \"consent\"\ndirect_marketing = true\ndata_subjects = [\"customer\"]\ndata_categories = [\"user.contact.email\"]",
+        &format!(
+            "legal_basis = \"legitimate_interests\"\nlegitimate_interest = \"Att nå nya kunder\"\ndirect_marketing = true\ndata_subjects = {subjects}\ndata_categories = {categories}"
+        ),
+    )
+}
+
+/// Customer e-mail addresses shared with recipient `name` (Irish, under a processing
+/// agreement) on `basis`.
+fn audience(basis: &str, name: &str) -> String {
+    let interest = if basis == "legitimate_interests" {
+        "legitimate_interest = \"Att visa annonser för kunder\"\n"
+    } else {
+        "withdrawal = \"Avregistrera dig i kontoinställningarna.\"\n"
+    };
+    append(&format!(
+        "[[purpose]]\nid = \"audiences\"\nname = {{ sv = \"Annonsering\", en = \"Advertising\" }}\nlegal_basis = \"{basis}\"\n{interest}data_subjects = [\"customer\"]\ndata_categories = [\"user.contact.email\"]\nretention = \"until consent_withdrawn\"\nrecipients = [\"ads\"]\n\n[[recipient]]\nid = \"ads\"\nname = \"{name}\"\nrole = \"joint_controller\"\ncountry = \"IE\"\n"
+    ))
+}
+
+/// A cleaning service with RUT deduction; with or without Skatteverket as its recipient.
+fn rut(with_skatteverket: bool) -> String {
+    let (recipients, skv) = if with_skatteverket {
+        (
+            "recipients = [\"skv\"]\n",
+            "\n[[recipient]]\nid = \"skv\"\nname = { sv = \"Skatteverket\", en = \"Swedish Tax Agency\" }\nrole = \"myndighet\"\n",
+        )
+    } else {
+        ("", "")
+    };
+    append(&format!(
+        "[[purpose]]\nid = \"cleaning\"\nname = {{ sv = \"Hemstädning med rutavdrag\", en = \"Home cleaning with RUT deduction\" }}\nlegal_basis = \"contract\"\nrequirement = \"contractual\"\ndata_subjects = [\"customer\"]\ndata_categories = [\"user.name\"]\nretention = \"2 years after contract_end\"\n{recipients}{skv}"
+    ))
 }
 
 #[test]
@@ -522,10 +611,194 @@ fn transfers_with_a_valid_mechanism_pass() {
         ("IN", "scc"),
         ("GB", "adequacy"),
     ] {
+        // A DPF transfer needs a certified recipient.
+        let certified = if mech == "dpf" {
+            "\ndpf_certified = 2025-06-01"
+        } else {
+            ""
+        };
         let src = replace(
             "country = \"SE\"",
-            &format!("country = \"{country}\"\ntransfer = \"{mech}\""),
+            &format!("country = \"{country}\"\ntransfer = \"{mech}\"{certified}"),
         );
         assert_eq!(ids(&src), Vec::<String>::new(), "{country} {mech}");
     }
+}
+
+fn has(src: &str, rule: &str) -> bool {
+    ids(src).iter().any(|g| g == rule)
+}
+
+#[test]
+fn safe_harbor_is_an_error_that_names_the_judgment() {
+    let src = replace(
+        "country = \"SE\"",
+        "country = \"US\"\ntransfer = \"Safe Harbor\"",
+    );
+    let d = findings(&src)
+        .into_iter()
+        .find(|d| d.code == "transfer-mechanism-invalidated")
+        .unwrap();
+    assert!(d.message.contains("C-362/14"), "{}", d.message);
+    assert!(d.message.contains("2015-10-06"), "{}", d.message);
+    assert!(
+        !has(&src, "transfer-no-mechanism"),
+        "the mechanism is named, only invalid"
+    );
+}
+
+#[test]
+fn the_dpf_needs_a_certified_recipient_and_false_is_not_certified() {
+    let with = |v: &str| {
+        replace(
+            "country = \"SE\"",
+            &format!("country = \"US\"\ntransfer = \"dpf\"\ndpf_certified = {v}"),
+        )
+    };
+    assert!(!has(&with("true"), "transfer-dpf-uncertified"));
+    assert!(!has(&with("2025-06-01"), "transfer-dpf-uncertified"));
+    assert!(has(&with("false"), "transfer-dpf-uncertified"));
+}
+
+#[test]
+fn money_laundering_records_between_five_and_ten_years_are_lawful() {
+    assert_eq!(
+        ids(&aml("10 years after contract_end")),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&aml("5 years after contract_end")),
+        Vec::<String>::new()
+    );
+    assert!(has(
+        &aml("4 years after contract_end"),
+        "retention-shorter-than-obligation"
+    ));
+}
+
+#[test]
+fn a_claims_period_does_not_oblige_keeping() {
+    let src = append(
+        "[[purpose]]\nid = \"recruitment\"\nname = { sv = \"Rekrytering\", en = \"Recruitment\" }\nlegal_basis = \"legitimate_interests\"\nlegitimate_interest = { sv = \"Att kunna bemöta anspråk\", en = \"To answer claims\" }\nstatute = \"diskrimineringslagen\"\ndata_subjects = [\"job_applicant\"]\ndata_categories = [\"user.name\"]\nretention = \"6 months after recruitment_end\"\n",
+    );
+    assert_eq!(ids(&src), Vec::<String>::new());
+}
+
+#[test]
+fn a_legal_name_or_an_organisationsnummer_identifies_the_controller() {
+    assert!(!has(
+        &brand("legal_name = \"Exempel Sverige AB\"\n"),
+        "controller-brand-only"
+    ));
+    assert!(!has(
+        &brand("org_number = \"556214-1993\"\n"),
+        "controller-brand-only"
+    ));
+    // A name with its legal form is a legal name.
+    let ab = replace("org_number = \"556214-1993\"\n", "");
+    assert!(!has(&ab, "controller-brand-only"));
+}
+
+#[test]
+fn consent_and_legitimate_interest_is_one_error_not_also_the_multiple_bases_warning() {
+    let (rule, src) = cases()
+        .into_iter()
+        .find(|(r, _)| *r == "consent-and-legitimate-interest")
+        .unwrap();
+    let got = ids(&src);
+    assert!(got.contains(&rule.to_owned()));
+    assert!(!got.contains(&"multiple-legal-bases".to_owned()), "{got:?}");
+    let d = findings(&src).into_iter().find(|d| d.code == rule).unwrap();
+    assert_eq!(d.severity, Severity::Error);
+}
+
+#[test]
+fn marketing_to_customers_only_or_by_post_or_on_consent_needs_no_consent_rule() {
+    let rule = "marketing-email-without-consent";
+    // 19 § andra stycket: existing customers.
+    assert!(!has(
+        &newsletter_on_interest("[\"customer\"]", "[\"user.contact.email\"]"),
+        rule
+    ));
+    // Post is not electronic mail.
+    assert!(!has(
+        &newsletter_on_interest("[\"prospect\"]", "[\"user.contact.address\"]"),
+        rule
+    ));
+    // An SMS number counts as much as an e-mail address.
+    assert!(has(
+        &newsletter_on_interest("[\"prospect\"]", "[\"user.contact.phone_number\"]"),
+        rule
+    ));
+    // The clean newsletter rests on consent.
+    assert!(!has(CLEAN, rule));
+}
+
+#[test]
+fn a_customer_list_is_only_flagged_for_advertising_platforms_on_legitimate_interest() {
+    let rule = "advertising-list-without-consent";
+    assert!(has(&audience("legitimate_interests", "Google Ads"), rule));
+    assert!(has(
+        &audience("legitimate_interests", "LinkedIn Ireland"),
+        rule
+    ));
+    assert!(!has(
+        &audience("consent", "Meta Platforms Ireland Ltd"),
+        rule
+    ));
+    assert!(!has(
+        &audience("legitimate_interests", "Mailleverantören AB"),
+        rule
+    ));
+}
+
+#[test]
+fn a_rut_service_that_shares_with_skatteverket_passes() {
+    assert!(!has(&rut(true), "tax-deduction-no-skatteverket"));
+    // "rot" is also a Swedish word: a root vegetable is no tax deduction.
+    let roots = CLEAN.replace("Kundförhållandet", "Leverans av rotfrukter och rot-selleri");
+    assert!(!has(&roots, "tax-deduction-no-skatteverket"));
+    let bare = CLEAN.replace("Kundförhållandet", "Takläggning med ROT");
+    assert!(has(&bare, "tax-deduction-no-skatteverket"));
+}
+
+#[test]
+fn a_reference_resolves_to_a_titled_section_or_to_described_cookies() {
+    let rule = "reference-unresolved";
+    let titled = replace(
+        "change_notice_days = 30",
+        "change_notice_days = 30\n[[notice.section]]\ntitle = { sv = \"4. Kakor\", en = \"4. Cookies\" }\nbody = { sv = \"Se punkt 4.\", en = \"See section 4.\" }",
+    );
+    assert!(!has(&titled, rule));
+    // The clean register describes its cookies, so "vår cookiepolicy" has something to point at.
+    assert!(!has(&section("Läs mer i vår cookiepolicy."), rule));
+    let no_cookies = section("Läs mer i vår cookiepolicy.").replace(
+        "[[cookie]]\nname = \"_pk_id\"\ncategory = \"statistics\"\nduration = \"13 months\"\npurpose = \"statistics\"\n",
+        "",
+    );
+    assert!(has(&no_cookies, rule));
+    assert!(has(&section("See section 6.1 for details."), rule));
+    // A number that is not a reference is left alone.
+    assert!(!has(&section("Vi sparar uppgifterna i 4 år."), rule));
+}
+
+#[test]
+fn a_patient_record_is_checked_against_ten_years_after_its_last_entry() {
+    let journal = |retention: &str| {
+        append(&format!(
+            "[[event]]\nkey = \"journal_last_entry\"\nname = {{ sv = \"journalens sista anteckning\", en = \"the record's last entry\" }}\n\n[[purpose]]\nid = \"journal\"\nname = {{ sv = \"Patientjournal\", en = \"Patient record\" }}\nlegal_basis = \"legal_obligation\"\nstatute = \"patientdatalagen\"\nrequirement = \"statutory\"\ndata_subjects = [\"patient\"]\ndata_categories = [\"user.name\"]\nretention = \"{retention}\"\n"
+        ))
+    };
+    assert_eq!(
+        ids(&journal("10 years after journal_last_entry")),
+        Vec::<String>::new()
+    );
+    assert!(has(
+        &journal("5 years after journal_last_entry"),
+        "retention-shorter-than-obligation"
+    ));
+    assert!(has(
+        &journal("10 years after contract_end"),
+        "retention-obligation-uncomparable"
+    ));
 }

@@ -408,6 +408,7 @@ impl Validator<'_> {
         self.check_email(&r.email);
         self.check_website(&r.website);
         Controller {
+            legal_name: Self::string(&r.legal_name),
             name: r.name.get_ref().trim().to_owned(),
             org_number,
             address: Self::string(&r.address),
@@ -852,18 +853,18 @@ impl Validator<'_> {
             if ["third-country", "third_country", "tredjeland", "non-eea", "outside-eea"].contains(&lower.as_str()) {
                 return Some(Location::ThirdCountry);
             }
-            match countries::country(v) {
+            // The ISO code, or a country's name in Swedish or English ("USA", "Irland").
+            match countries::by_name(v) {
                 Some(found) => Some(Location::Country(found.code.to_owned())),
                 None => {
-                    let by_name = countries::COUNTRIES.iter().find(|x| {
-                        x.en.eq_ignore_ascii_case(v) || x.sv.to_lowercase() == lower
-                    });
-                    let help = by_name
-                        .map(|x| format!("use the ISO 3166-1 code `{}`", x.code))
+                    // A misspelt name: suggest the name and its code.
+                    let help = crate::diagnostic::did_you_mean(v, countries::names())
+                        .and_then(countries::by_name)
+                        .map(|x| format!("did you mean `{}` (ISO 3166-1 code `{}`)?", x.sv, x.code))
                         .or_else(|| Some("or `EEA` (somewhere in the EU/EEA) or `third-country` (somewhere outside it)".into()));
                     self.error(
                         "value",
-                        format!("unknown country code `{v}`: use a two-letter ISO 3166-1 code such as `SE`"),
+                        format!("unknown country `{v}`: use a two-letter ISO 3166-1 code such as `SE`, or the country's name in Swedish or English"),
                         span(c),
                         help,
                     );
@@ -882,7 +883,22 @@ impl Validator<'_> {
             }
         });
         let transfer = r.transfer.as_ref().and_then(|t| self.keyword(t));
+        let dpf_certified = r.dpf_certified.as_ref().and_then(|d| match &d.get_ref().0 {
+            raw::RawDpa::Flag(b) => Some(DpfCertification {
+                certified: *b,
+                checked: None,
+            }),
+            raw::RawDpa::Date(dt) => {
+                let dt = Spanned::new(d.span(), *dt);
+                self.date(&dt, "dpf_certified")
+                    .map(|checked| DpfCertification {
+                        certified: true,
+                        checked: Some(checked),
+                    })
+            }
+        });
         Some(Recipient {
+            dpf_certified,
             id: r.id.get_ref().clone(),
             name: self.text(&r.name),
             role: role?,

@@ -344,6 +344,8 @@ pub struct Controller {
     pub phone: Option<String>,
     /// Web site.
     pub website: Option<String>,
+    /// The registered legal name, when `name` is a brand (GDPR art. 13.1 a).
+    pub legal_name: Option<String>,
     /// Where `[controller]` stands.
     #[serde(skip)]
     pub span: Option<Span>,
@@ -646,9 +648,21 @@ pub struct Recipient {
     pub shares: Option<Text>,
     /// Web site.
     pub website: Option<String>,
+    /// Certification under the EU–US Data Privacy Framework, when stated.
+    pub dpf_certified: Option<DpfCertification>,
     /// Where it stands.
     #[serde(skip)]
     pub span: Option<Span>,
+}
+
+/// Whether a US recipient is certified under the EU–US Data Privacy Framework (Commission
+/// Implementing Decision (EU) 2023/1795): only certified organisations are covered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DpfCertification {
+    /// True when the register says the recipient is certified.
+    pub certified: bool,
+    /// When the DPF list was last checked, if recorded.
+    pub checked: Option<Date>,
 }
 
 impl Recipient {

@@ -231,6 +231,47 @@ impl<'de> Deserialize<'de> for RawDpa {
     }
 }
 
+/// `dpf_certified = true` or the date the DPF list was checked (e.g. 2025-06-01).
+#[derive(Debug, Clone)]
+pub struct RawDpf(pub RawDpa);
+
+impl JsonSchema for RawDpf {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> Cow<'static, str> {
+        "DpfCertified".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let date = generator.subschema_for::<Date>();
+        json_schema!({
+            "title": "true, false or the date the DPF list was checked",
+            "examples": ["2025-06-01", true],
+            "anyOf": [date, { "type": "boolean" }]
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for RawDpf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawDpf;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("true, false, or the date the Data Privacy Framework list was checked (e.g. 2025-06-01)")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawDpf, E> {
+                Ok(RawDpf(RawDpa::Flag(v)))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDpf, A::Error> {
+                Datetime::deserialize(de::value::MapAccessDeserializer::new(m))
+                    .map(|d| RawDpf(RawDpa::Date(d)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// The register of processing (registerförteckning), `skydd.toml`: what GDPR Art. 30(1) asks a controller to record and Art. 13 and 14 ask it to tell people.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -452,6 +493,8 @@ pub struct RawController {
     pub phone: Option<S>,
     /// Website (`https://…`).
     pub website: Option<S>,
+    /// The registered legal name (firma) when `name` is a brand, e.g. "Exempel Sverige AB".
+    pub legal_name: Option<S>,
 }
 
 /// Contact details of a person or body.
@@ -698,6 +741,9 @@ pub struct RawRecipient {
     pub shares: Option<T>,
     /// The recipient's website (`https://…`).
     pub website: Option<S>,
+    /// The recipient is certified under the EU–US Data Privacy Framework: `true`, or the date
+    /// its entry on the DPF list (dataprivacyframework.gov) was last checked.
+    pub dpf_certified: Option<Spanned<RawDpf>>,
 }
 
 /// The security measures (Art. 32).

@@ -201,12 +201,15 @@ fn every_meaning_error_is_reported_at_once_in_source_order() {
             r#"recipients = ["fortnox"]"#,
             r#"recipients = ["fortnocks"]"#,
         )
-        .replace(r#"country = "SE""#, r#"country = "Sweden""#);
+        .replace(r#"country = "SE""#, r#"country = "Narnia""#);
     let errs = errors(&src);
     let codes: Vec<&str> = errs.iter().map(|e| e.0.as_str()).collect();
     assert_eq!(codes, ["value", "value", "reference", "value"]);
     assert_eq!(errs[2].3.as_deref(), Some("did you mean `fortnox`?"));
-    assert_eq!(errs[3].3.as_deref(), Some("use the ISO 3166-1 code `SE`"));
+    assert_eq!(
+        errs[3].3.as_deref(),
+        Some("or `EEA` (somewhere in the EU/EEA) or `third-country` (somewhere outside it)")
+    );
 }
 
 #[test]
@@ -468,4 +471,123 @@ fn websites_are_http_or_https_links() {
         r.controller.website.as_deref(),
         Some("HTTPS://www.exempel.se/om-oss?x=1#kontakt")
     );
+}
+
+#[test]
+fn a_recipient_country_may_be_named_in_swedish_or_english_and_is_kept_as_its_iso_code() {
+    for (written, code) in [
+        ("USA", "US"),
+        ("Förenta staterna", "US"),
+        ("Storbritannien", "GB"),
+        ("irland", "IE"),
+        ("Tyskland", "DE"),
+        ("Sverige", "SE"),
+        ("Sweden", "SE"),
+        ("United Kingdom", "GB"),
+    ] {
+        let r = ok(&MINIMAL.replace("country = \"SE\"", &format!("country = \"{written}\"")));
+        assert_eq!(
+            r.recipients[0].country,
+            Some(Location::Country(code.into())),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn a_misspelt_country_name_is_a_located_error_that_lists_what_is_accepted() {
+    let src = MINIMAL.replace("country = \"SE\"", "country = \"Sverje\"");
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].1, "\"Sverje\"");
+    assert!(errs[0].2.contains("ISO 3166-1"), "{}", errs[0].2);
+    assert_eq!(
+        errs[0].3.as_deref(),
+        Some("did you mean `Sverige` (ISO 3166-1 code `SE`)?")
+    );
+    let src = MINIMAL.replace("country = \"SE\"", "country = \"Förenta statena\"");
+    assert_eq!(
+        errors(&src)[0].3.as_deref(),
+        Some("did you mean `USA` (ISO 3166-1 code `US`)?")
+    );
+}
+
+#[test]
+fn keywords_are_read_in_swedish_and_kept_canonical() {
+    let src = MINIMAL
+        .replace(
+            "legal_basis = \"avtal\"",
+            "legal_basis = \"berättigat intresse\"\nlegitimate_interest = \"Kundvård\"",
+        )
+        .replace("role = \"processor\"", "role = \"personuppgiftsbiträde\"");
+    let r = ok(&src);
+    assert_eq!(r.purposes[0].legal_bases[0].key(), "legitimate_interests");
+    assert_eq!(r.recipients[0].role, crate::law::RecipientRole::Processor);
+}
+
+#[test]
+fn the_controller_may_give_its_legal_name_beside_a_brand() {
+    let r = ok(&MINIMAL.replace(
+        "name = \"Exempel AB\"",
+        "name = \"Exempel\"\nlegal_name = \"Exempel Sverige AB\"",
+    ));
+    assert_eq!(
+        r.controller.legal_name.as_deref(),
+        Some("Exempel Sverige AB")
+    );
+    assert_eq!(r.controller.name, "Exempel");
+}
+
+#[test]
+fn a_recipient_states_its_data_privacy_framework_certification_as_a_flag_or_the_day_checked() {
+    let with = |v: &str| {
+        MINIMAL.replace(
+            "country = \"SE\"",
+            &format!("country = \"US\"\ntransfer = \"dpf\"\ndpf_certified = {v}"),
+        )
+    };
+    let r = ok(&with("true"));
+    assert_eq!(
+        r.recipients[0].dpf_certified,
+        Some(DpfCertification {
+            certified: true,
+            checked: None
+        })
+    );
+    let r = ok(&with("2025-06-01"));
+    assert_eq!(
+        r.recipients[0].dpf_certified.and_then(|c| c.checked),
+        Some(jiff::civil::date(2025, 6, 1))
+    );
+    let e = load(&with("\"yes\"")).expect_err("a string is neither a flag nor a date");
+    assert!(
+        e.diagnostics[0].message.contains("Data Privacy Framework"),
+        "{}",
+        e.diagnostics[0].message
+    );
+}
+
+#[test]
+fn privacy_shield_is_read_as_a_known_invalid_mechanism() {
+    let r = ok(&MINIMAL.replace(
+        "country = \"SE\"",
+        "country = \"US\"\ntransfer = \"Privacy Shield\"",
+    ));
+    let m = r.recipients[0].transfer.unwrap();
+    assert_eq!(m, TransferMechanism::PrivacyShield);
+    assert_eq!(m.invalidated().map(|i| i.date), Some("2020-07-16"));
+}
+
+#[test]
+fn a_statute_may_be_named_with_its_swedish_letters_or_abbreviation() {
+    for written in ["bokföringslagen", "BFL", "Bokforingslagen"] {
+        let r = ok(&MINIMAL.replace(
+            "legal_basis = \"avtal\"",
+            &format!("legal_basis = \"avtal\"\nstatute = \"{written}\""),
+        ));
+        assert!(
+            matches!(&r.purposes[0].statute, Some(StatuteRef::Known(s)) if s.key == "bokforingslagen"),
+            "{written}"
+        );
+    }
 }
