@@ -150,6 +150,31 @@ pub struct RawRegister {
     pub databases: Vec<Spanned<RawDatabase>>,
     pub erasure: Option<RawErasure>,
     pub state: Option<RawState>,
+    /// The company's financial years (räkenskapsår): when they start, a first year and changes.
+    pub financial_year: Option<Spanned<RawFinancialYear>>,
+}
+
+/// `[financial_year]`: the company's financial years (Bokföringslagen 3 kap.).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFinancialYear {
+    /// The first day of a financial year as `"MM-DD"`, the first of a month (`"07-01"` for 1 July–30 June); `"01-01"`, the calendar year, by default.
+    pub starts: Option<S>,
+    /// The first financial year when it was not twelve months: `{ from = 2024-03-15, to = 2025-06-30 }`, at most 18 months.
+    pub first: Option<Spanned<RawFinancialPeriod>>,
+    /// Each change of financial year (omläggning): the changed year `{ from, to }`, at most 18 months; later years start the day after `to`.
+    #[serde(default, rename = "change")]
+    pub changes: Vec<Spanned<RawFinancialPeriod>>,
+}
+
+/// One financial year that was not twelve months.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFinancialPeriod {
+    /// Its first day.
+    pub from: Spanned<Datetime>,
+    /// Its last day (the last day of a month).
+    pub to: Spanned<Datetime>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -342,6 +367,25 @@ impl<'de> Deserialize<'de> for RawRetention {
 #[serde(deny_unknown_fields)]
 pub struct RawRetentionTable {
     pub rule: S,
+    pub text: Option<T>,
+    /// Other periods for some of the purpose's data categories or data subjects: `[[purpose.retention.for]]` with `categories`, `subjects`, `rule` and `text`.
+    #[serde(default, rename = "for")]
+    pub overrides: Vec<Spanned<RawRetentionFor>>,
+}
+
+/// `[[purpose.retention.for]]`: a period of its own for some data of a purpose.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetentionFor {
+    /// The data categories it applies to (among the purpose's; those below them too).
+    #[serde(default)]
+    pub categories: Vec<S>,
+    /// The data subjects it applies to (among the purpose's).
+    #[serde(default)]
+    pub subjects: Vec<S>,
+    /// Their retention rule.
+    pub rule: S,
+    /// The company's own wording for it.
     pub text: Option<T>,
 }
 
