@@ -639,3 +639,46 @@ fn a_bad_rule_in_a_period_of_its_own_points_into_the_string() {
     assert_eq!(errs[0].1, "minst");
     assert!(errs[0].2.contains("minimum"), "{}", errs[0].2);
 }
+
+#[test]
+fn a_period_for_a_group_of_people_applies_where_the_collection_holds_only_them() {
+    let src = with(
+        r#"
+[[purpose]]
+id = "recruitment"
+name = "Rekrytering"
+legal_basis = "legitimate_interests"
+legitimate_interest = "Att anställa."
+data_subjects = ["job_applicant", "employee"]
+data_categories = ["user.name"]
+
+[purpose.retention]
+rule = "2 years after recruitment_end"
+
+[[purpose.retention.for]]
+subjects = ["job_applicant"]
+rule = "6 months after recruitment_end"
+"#,
+    );
+    let r = ok(&src);
+    let ret = r.purposes[1].retention.as_ref().unwrap();
+    let name = ["user.name".to_owned()];
+    let applicants = ["job_applicant".to_owned()];
+    let both = ["job_applicant".to_owned(), "employee".to_owned()];
+    assert_eq!(
+        ret.rule_for(&name, &applicants).to_string(),
+        "6 months after recruitment_end"
+    );
+    // Employees too, or nobody says whom the collection holds: the longer period may be
+    // meant, so it is kept until both have run out.
+    for subjects in [&both[..], &[]] {
+        assert_eq!(
+            ret.rule_for(&name, subjects).to_string(),
+            "the later of 2 years after recruitment_end and 6 months after recruitment_end"
+        );
+    }
+    assert_eq!(
+        ret.rule_for(&name, &["employee".to_owned()]).to_string(),
+        "2 years after recruitment_end"
+    );
+}
