@@ -2169,4 +2169,37 @@ mod tests {
             Some(true)
         );
     }
+
+    #[test]
+    fn the_conditions_of_two_criteria_select_exactly_the_rows_that_are_due() {
+        // For every pair of event days on a grid, a row meets one alternative of
+        // `due_when(today)` exactly when `due` is on or before today.
+        let rules = [
+            "2 years after last_activity, but at least as required by bokforingslagen",
+            "until consent_withdrawn, but at most 2 years after last_activity",
+            "the earlier of the later of 1 year after last_activity and until financial_year_end and 3 years after consent_withdrawn",
+        ];
+        let today = d("2030-03-01");
+        for r in rules {
+            let rule = rule(r);
+            let when = rule.due_when(today, &broken()).unwrap();
+            let mut a = d("2022-01-01");
+            while a < d("2031-01-01") {
+                let mut b = d("2022-01-01");
+                while b < d("2031-01-01") {
+                    let day = |e: &Event| match e {
+                        Event::LastActivity => Some(a),
+                        _ => Some(b),
+                    };
+                    let meets = when
+                        .iter()
+                        .any(|alt| alt.iter().all(|(e, last)| day(e).unwrap() <= *last));
+                    let due = rule.due(&day, &broken()).is_some_and(|due| due <= today);
+                    assert_eq!(meets, due, "{r}: {a} {b}");
+                    b = b.checked_add(17.days()).unwrap();
+                }
+                a = a.checked_add(13.days()).unwrap();
+            }
+        }
+    }
 }
