@@ -1094,6 +1094,7 @@ const MAX_DEPTH: usize = 4;
 ///   financial_year_end                           financial_year_end
 /// until consent_withdrawn                      tills consent_withdrawn
 /// as long as necessary for …                   så länge det är nödvändigt för …
+/// 2 years after contract_end                   två år efter avslutat kundförhållande
 /// as required by bokforingslagen               som krävs enligt bokforingslagen
 /// the later of A and B  (A, but at least B)    det senare av A och B  (A, men minst B)
 /// the earlier of A and B  (A, but at most B)   det tidigare av A och B  (A, men högst B)
@@ -1385,7 +1386,34 @@ fn free_text(t: &mut Tokens<'_>) -> Result<String, RetentionParseError> {
     }
 }
 
+/// Swedish phrases read as built-in events: a documented subset, the phrases a Swedish
+/// policy uses. Registers may always write the key.
+const SV_EVENTS: [(&str, Event); 17] = [
+    ("insamlingen", Event::Collected),
+    ("uppgifterna samlades in", Event::Collected),
+    ("din senaste aktivitet", Event::LastActivity),
+    ("senaste aktivitet", Event::LastActivity),
+    ("avslutat kundförhållande", Event::ContractEnd),
+    ("kundförhållandets slut", Event::ContractEnd),
+    ("kundförhållandet upphörde", Event::ContractEnd),
+    ("avslutat konto", Event::AccountClosed),
+    ("återkallat samtycke", Event::ConsentWithdrawn),
+    ("räkenskapsårets slut", Event::FinancialYearEnd),
+    ("räkenskapsårets utgång", Event::FinancialYearEnd),
+    ("räkenskapsåret avslutades", Event::FinancialYearEnd),
+    ("avslutad rekrytering", Event::RecruitmentEnd),
+    ("rekryteringens avslut", Event::RecruitmentEnd),
+    ("avslutat ärende", Event::RequestClosed),
+    ("ärendet avslutades", Event::RequestClosed),
+    ("avslutad prenumeration", Event::SubscriptionEnd),
+];
+
 fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseError> {
+    for (phrase, event) in SV_EVENTS {
+        if t.eat_all(phrase) {
+            return Ok(event);
+        }
+    }
     let at = t.here();
     let Some((_, w)) = t.next() else {
         return Err(RetentionParseError {
@@ -1929,6 +1957,19 @@ mod tests {
             ),
             ("ett år efter account_closed", "1 year after account_closed"),
             ("två år efter contract_end", "2 years after contract_end"),
+            (
+                "två år efter avslutat kundförhållande",
+                "2 years after contract_end",
+            ),
+            (
+                "tolv månader efter din senaste aktivitet",
+                "12 months after last_activity",
+            ),
+            (
+                "sju år efter utgången av det kalenderår då räkenskapsåret avslutades",
+                BFL,
+            ),
+            ("tills återkallat samtycke", "until consent_withdrawn"),
             ("i två år efter contract_end", "2 years after contract_end"),
             ("Två ÅR efter contract_end", "2 years after contract_end"),
             (
