@@ -358,10 +358,7 @@ fn info(world: &World<'_>, p: &Purpose, cats: &[String]) -> PurposeInfo {
                 ]
             })
             .collect(),
-        retention: p
-            .retention
-            .as_ref()
-            .map(|r| both(|l| r.rule.describe(l, reg))),
+        retention: p.retention.as_ref().map(|r| both(|l| r.describe(l, reg))),
         sources: p
             .sources
             .iter()

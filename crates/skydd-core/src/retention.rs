@@ -12,7 +12,18 @@
 //! until consent_withdrawn
 //! 2 years after recruitment_end
 //! as long as necessary for handling your request               (accepted; not enforceable)
+//! as required by bokforingslagen                               (the statute's minimum)
+//! the later of 2 years after last_activity and as required by bokforingslagen
+//! as long as necessary for support, but at most 1 year after request_closed
 //! ```
+//!
+//! Swedish is read as well (`två år efter contract_end`, `tills consent_withdrawn`, `sju år
+//! efter utgången av kalenderåret för financial_year_end`, `det senare av A och B`); the
+//! canonical form, which `Display` writes and `check` suggests, is English. "At least N
+//! years" alone is refused: a minimum is not an end.
+//!
+//! `financial_year_end` is bound to any date within the financial year (an invoice's date);
+//! the end of that financial year comes from the register's [`FinancialYears`].
 //!
 //! Periods in months and years follow lag (1930:173) om beräkning av lagstadgad tid: the
 //! period ends on the day of the last month whose number matches the starting day, or on
@@ -390,6 +401,127 @@ impl Anchor {
     }
 }
 
+/// The company's financial years (räkenskapsår), so the end of the financial year a date
+/// falls in can be derived from the date.
+///
+/// Bokföringslagen (1999:1078) 3 kap. 1 §: a financial year is twelve whole calendar months,
+/// so it starts on the first of a month (the calendar year unless the company has a broken
+/// year, "brutet räkenskapsår"). 3 kap. 3 §: the first financial year, and the year at which
+/// the financial year is changed (omläggning), may be shorter or longer, but never longer
+/// than eighteen months. Those years are listed here as irregular years; a regular year
+/// starts on the first of `start_month`, and after an irregular year on the day after it
+/// ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FinancialYears {
+    /// The month (1–12) on whose first day regular years start before any irregular year.
+    pub start_month: i8,
+    /// Irregular years (a first year, changed years): first and last day, in order.
+    pub irregular: Vec<(Date, Date)>,
+}
+
+impl Default for FinancialYears {
+    fn default() -> Self {
+        FinancialYears::calendar()
+    }
+}
+
+/// The longest a first or changed financial year may be (BFL 3 kap. 3 §).
+pub const MAX_FINANCIAL_YEAR_MONTHS: i64 = 18;
+
+impl FinancialYears {
+    /// Financial years that are calendar years.
+    pub fn calendar() -> Self {
+        FinancialYears {
+            start_month: 1,
+            irregular: Vec::new(),
+        }
+    }
+
+    /// True for the calendar year with no irregular years.
+    pub fn is_calendar(&self) -> bool {
+        self.start_month == 1 && self.irregular.is_empty()
+    }
+
+    /// Why a first or changed financial year from `from` through `to` is not allowed: it
+    /// must end on the last day of a month (the next year is whole calendar months, 3 kap.
+    /// 1 §) and last at most eighteen months (3 kap. 3 §). Eighteen months are counted by
+    /// lag (1930:173): a year from 15 March 2024 may run through 14 September 2025, so it
+    /// ends at the latest on 31 August 2025.
+    pub fn check_year(from: Date, to: Date) -> Result<(), String> {
+        if to < from {
+            return Err(format!(
+                "the financial year ends ({to}) before it starts ({from})"
+            ));
+        }
+        if to != to.last_of_month() {
+            return Err(format!(
+                "a financial year ends on the last day of a month (the next one is whole calendar months, BFL 3 kap. 1 §), not on {to}; did you mean {}?",
+                to.last_of_month()
+            ));
+        }
+        let limit = from
+            .checked_add(MAX_FINANCIAL_YEAR_MONTHS.months())
+            .ok()
+            .and_then(|d| d.yesterday().ok());
+        if let Some(limit) = limit.filter(|limit| to > *limit) {
+            // The last month's end on or before the limit.
+            let latest = if limit == limit.last_of_month() {
+                Some(limit)
+            } else {
+                limit.first_of_month().yesterday().ok()
+            };
+            return Err(format!(
+                "a first or changed financial year may be at most 18 months (BFL 3 kap. 3 §): one from {from} ends at the latest on {}",
+                latest.unwrap_or(limit)
+            ));
+        }
+        Ok(())
+    }
+
+    /// The month regular years start in on `day` (after the last irregular year before it).
+    fn month_at(&self, day: Date) -> i8 {
+        self.irregular
+            .iter()
+            .rev()
+            .find(|(_, to)| *to < day)
+            .and_then(|(_, to)| to.tomorrow().ok())
+            .map_or(self.start_month, |d| d.month())
+    }
+
+    /// The last day of the financial year `day` falls in. `None` only at the calendar's end.
+    /// Monotone in `day`: a later day never falls in an earlier year.
+    pub fn end_of_year_containing(&self, day: Date) -> Option<Date> {
+        if let Some((_, to)) = self.irregular.iter().find(|(f, t)| *f <= day && day <= *t) {
+            return Some(*to);
+        }
+        let month = self.month_at(day);
+        let year = if day.month() >= month {
+            day.year()
+        } else {
+            day.year() - 1
+        };
+        let start = Date::new(year, month, 1).ok()?;
+        let end = start.checked_add(12.months()).ok()?.yesterday().ok()?;
+        // A year never runs into the next irregular year (a register that loaded has none
+        // that would; this keeps the mapping monotone whatever it is given).
+        match self.irregular.iter().find(|(f, _)| *f > day) {
+            Some((f, _)) => Some(end.min(f.yesterday().ok()?)),
+            None => Some(end),
+        }
+    }
+
+    /// The day the event happened, given the date a column holds. `financial_year_end` is
+    /// bound to any date within the financial year (the transaction date, or the year's
+    /// last day), and happens on the last day of that financial year; every other event on
+    /// the column's day.
+    pub fn event_day(&self, event: &Event, column_day: Date) -> Option<Date> {
+        match event {
+            Event::FinancialYearEnd => self.end_of_year_containing(column_day),
+            _ => Some(column_day),
+        }
+    }
+}
+
 /// How long data is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -413,86 +545,246 @@ pub enum RetentionRule {
         #[serde(skip_serializing_if = "Option::is_none")]
         purpose: Option<String>,
     },
+    /// Kept until both rules have run out ("two years after the last order, but at least
+    /// until the bookkeeping period ends").
+    LaterOf {
+        /// One rule.
+        first: Box<RetentionRule>,
+        /// The other.
+        second: Box<RetentionRule>,
+    },
+    /// Due as soon as either rule has run out ("as long as necessary, but at most two years
+    /// after the last activity").
+    EarlierOf {
+        /// One rule.
+        first: Box<RetentionRule>,
+        /// The other.
+        second: Box<RetentionRule>,
+    },
+    /// As long as a statute skydd knows requires: its minimum, which skydd knows.
+    AsRequiredBy {
+        /// The statute's key (`bokforingslagen`).
+        statute: String,
+        /// Its minimum retention, as `law::statute(statute)` gives it.
+        minimum: Box<RetentionRule>,
+    },
 }
+
+/// When a rule has run out, as alternatives (one is enough) of conditions that must all
+/// hold: "the column recording this event holds a day on or before that day".
+pub type DueWhen = Vec<Vec<(Event, Date)>>;
 
 impl RetentionRule {
     /// True when skydd can enforce it (it runs from an event a column can record).
     pub fn is_enforceable(&self) -> bool {
-        !matches!(self, RetentionRule::AsLongAsNecessary { .. })
-    }
-
-    /// The event it is anchored on, if any.
-    pub fn event(&self) -> Option<&Event> {
         match self {
-            RetentionRule::After { anchor, .. } => Some(anchor.event()),
-            RetentionRule::Until { event } => Some(event),
-            RetentionRule::AsLongAsNecessary { .. } => None,
+            RetentionRule::After { .. } | RetentionRule::Until { .. } => true,
+            RetentionRule::AsLongAsNecessary { .. } => false,
+            RetentionRule::LaterOf { first, second } => {
+                first.is_enforceable() && second.is_enforceable()
+            }
+            RetentionRule::EarlierOf { first, second } => {
+                first.is_enforceable() || second.is_enforceable()
+            }
+            RetentionRule::AsRequiredBy { minimum, .. } => minimum.is_enforceable(),
         }
     }
 
-    /// The first day data whose anchor event happened on `event_day` is due for erasure.
-    /// `None` for rules that cannot be enforced, or past the calendar's end.
-    pub fn due_on(&self, event_day: Date) -> Option<Date> {
+    /// The event it is anchored on (for two criteria, the first one's), if any.
+    pub fn event(&self) -> Option<&Event> {
+        self.events().into_iter().next()
+    }
+
+    /// Every event it runs from, without repeats.
+    pub fn events(&self) -> Vec<&Event> {
+        let mut out: Vec<&Event> = Vec::new();
+        self.collect_events(&mut out);
+        out
+    }
+
+    fn collect_events<'a>(&'a self, out: &mut Vec<&'a Event>) {
+        let mut push = |e: &'a Event| {
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        };
+        match self {
+            RetentionRule::After { anchor, .. } => push(anchor.event()),
+            RetentionRule::Until { event } => push(event),
+            RetentionRule::AsLongAsNecessary { .. } => {}
+            RetentionRule::LaterOf { first, second }
+            | RetentionRule::EarlierOf { first, second } => {
+                first.collect_events(out);
+                second.collect_events(out);
+            }
+            RetentionRule::AsRequiredBy { minimum, .. } => minimum.collect_events(out),
+        }
+    }
+
+    /// The first day the data is due for erasure, given the date each event's column holds
+    /// (`None`: the event has not happened) and the company's financial years. `None` when
+    /// it is not due on any day skydd can compute: an event that has not happened, a rule
+    /// that cannot be enforced, or past the calendar's end.
+    pub fn due(
+        &self,
+        day_of: &dyn Fn(&Event) -> Option<Date>,
+        years: &FinancialYears,
+    ) -> Option<Date> {
+        self.due_at(&|e| years.event_day(e, day_of(e)?))
+    }
+
+    /// The first day due, given the day each event happened.
+    fn due_at(&self, event_day: &dyn Fn(&Event) -> Option<Date>) -> Option<Date> {
         match self {
             RetentionRule::After { period, anchor } => {
-                period.after(anchor.start(event_day))?.tomorrow().ok()
+                let day = event_day(anchor.event())?;
+                period.after(anchor.start(day))?.tomorrow().ok()
             }
-            RetentionRule::Until { .. } => Some(event_day),
+            RetentionRule::Until { event } => event_day(event),
             RetentionRule::AsLongAsNecessary { .. } => None,
+            RetentionRule::LaterOf { first, second } => {
+                Some(first.due_at(event_day)?.max(second.due_at(event_day)?))
+            }
+            RetentionRule::EarlierOf { first, second } => {
+                match (first.due_at(event_day), second.due_at(event_day)) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            RetentionRule::AsRequiredBy { minimum, .. } => minimum.due_at(event_day),
         }
     }
 
-    /// The latest event day whose data is due for erasure on `today`, i.e. rows whose anchor
-    /// column is on or before this day are due. Exact also where months clamp.
-    pub fn cutoff(&self, today: Date) -> Option<Date> {
-        match self {
-            RetentionRule::AsLongAsNecessary { .. } => None,
-            RetentionRule::Until { .. } => Some(today),
-            RetentionRule::After { period, .. } => {
-                // due_on is monotone in the event day; search the last day with due_on <= today.
-                let is_due = |d: Date| self.due_on(d).is_some_and(|due| due <= today);
-                let mut lo = period.before(today)?.checked_sub(2.years()).ok()?;
-                let mut hi = today;
-                if !is_due(lo) {
-                    return None;
-                }
-                // Invariant: is_due(lo), and every day after hi is not due.
-                while lo < hi {
-                    let days = lo.until(hi).ok()?.get_days();
-                    let mid = lo.checked_add(((days + 1) / 2).days()).ok()?;
-                    if is_due(mid) {
-                        lo = mid;
-                    } else {
-                        hi = mid.yesterday().ok()?;
-                    }
-                }
-                Some(lo)
+    /// The first day data is due for erasure when every event it runs from is recorded on
+    /// `column_day` (for `financial_year_end`, any day within the financial year).
+    pub fn due_on(&self, column_day: Date, years: &FinancialYears) -> Option<Date> {
+        self.due(&|_| Some(column_day), years)
+    }
+
+    /// For a rule with one event: the latest day its column may hold for the data to be due
+    /// on `today` (rows whose column is on or before this day are due). Exact also where
+    /// months clamp and for broken financial years. `None` for rules with two criteria (see
+    /// [`RetentionRule::due_when`]) or nothing due.
+    pub fn cutoff(&self, today: Date, years: &FinancialYears) -> Option<Date> {
+        let (lookback, event) = match self {
+            RetentionRule::After { period, anchor } => (period.before(today)?, anchor.event()),
+            RetentionRule::Until { event } => (today, event),
+            RetentionRule::AsRequiredBy { minimum, .. } => return minimum.cutoff(today, years),
+            _ => return None,
+        };
+        if matches!(self, RetentionRule::Until { .. }) && *event != Event::FinancialYearEnd {
+            return Some(today);
+        }
+        // due_on is monotone in the column's day; search the last day with due_on <= today.
+        // A financial year ends at most 18 months after a day in it, and the calendar year
+        // at most a year after that: four years back is always due.
+        let is_due = |d: Date| self.due_on(d, years).is_some_and(|due| due <= today);
+        let mut lo = lookback.checked_sub(4.years()).ok()?;
+        let mut hi = today;
+        if !is_due(lo) {
+            return None;
+        }
+        // Invariant: is_due(lo), and every day after hi is not due.
+        while lo < hi {
+            let days = lo.until(hi).ok()?.get_days();
+            let mid = lo.checked_add(((days + 1) / 2).days()).ok()?;
+            if is_due(mid) {
+                lo = mid;
+            } else {
+                hi = mid.yesterday().ok()?;
             }
+        }
+        Some(lo)
+    }
+
+    /// When the rule has run out on `today`: alternatives of (event, latest day) conditions,
+    /// empty when nothing can be due yet. `None` when the rule cannot be enforced.
+    pub fn due_when(&self, today: Date, years: &FinancialYears) -> Option<DueWhen> {
+        match self {
+            RetentionRule::After { anchor, .. } => Some(
+                self.cutoff(today, years)
+                    .map(|c| vec![vec![(anchor.event().clone(), c)]])
+                    .unwrap_or_default(),
+            ),
+            RetentionRule::Until { event } => Some(
+                self.cutoff(today, years)
+                    .map(|c| vec![vec![(event.clone(), c)]])
+                    .unwrap_or_default(),
+            ),
+            RetentionRule::AsLongAsNecessary { .. } => None,
+            RetentionRule::LaterOf { first, second } => Some(both_due(
+                &first.due_when(today, years)?,
+                &second.due_when(today, years)?,
+            )),
+            RetentionRule::EarlierOf { first, second } => {
+                match (first.due_when(today, years), second.due_when(today, years)) {
+                    (Some(mut a), Some(b)) => {
+                        for alt in b {
+                            if !a.contains(&alt) {
+                                a.push(alt);
+                            }
+                        }
+                        Some(a)
+                    }
+                    (a, b) => a.or(b),
+                }
+            }
+            RetentionRule::AsRequiredBy { minimum, .. } => minimum.due_when(today, years),
         }
     }
 
     /// Whether this rule keeps data at least as long as `minimum`, for every possible event
-    /// day. `None` when the two cannot be compared (different events, or unenforceable).
+    /// day (all events on the same day). `None` when the two cannot be compared (different
+    /// events, or unenforceable).
     pub fn at_least(&self, minimum: &RetentionRule) -> Option<bool> {
-        if self.event()? != minimum.event()? {
-            return None;
-        }
-        // Four years of start days cover every leap-year and month-length case.
-        let mut day = Date::new(2023, 1, 1).ok()?;
-        for _ in 0..(4 * 366) {
-            let ours = self.due_on(day)?;
-            let theirs = minimum.due_on(day)?;
-            if ours < theirs {
-                return Some(false);
+        match self {
+            // Kept until both have run out: enough when either is.
+            RetentionRule::LaterOf { first, second } => {
+                match (first.at_least(minimum), second.at_least(minimum)) {
+                    (Some(true), _) | (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                }
             }
-            day = day.tomorrow().ok()?;
+            // Gone when either has run out: enough only when both are.
+            RetentionRule::EarlierOf { first, second } => {
+                match (first.at_least(minimum), second.at_least(minimum)) {
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                }
+            }
+            RetentionRule::AsRequiredBy { minimum: own, .. } => own.at_least(minimum),
+            _ => {
+                if self.events() != minimum.events() || minimum.events().len() != 1 {
+                    return None;
+                }
+                // Compared on the day the event happened (not through any financial
+                // years): `7 years after financial_year_end` is shorter than Bokföringslagen's
+                // seven years after the end of the calendar year whenever the year is broken.
+                // Four years of event days cover every leap-year and month-length case.
+                let mut day = Date::new(2023, 1, 1).ok()?;
+                for _ in 0..(4 * 366) {
+                    let ours = self.due_at(&|_| Some(day))?;
+                    let theirs = minimum.due_at(&|_| Some(day))?;
+                    if ours < theirs {
+                        return Some(false);
+                    }
+                    day = day.tomorrow().ok()?;
+                }
+                Some(true)
+            }
         }
-        Some(true)
     }
 
     /// The rule in plain words for a notice: "Så länge kundförhållandet varar och två år därefter".
     pub fn describe(&self, lang: Lang, names: &dyn EventNames) -> String {
-        let s = match self {
+        capitalise(&self.phrase(lang, names))
+    }
+
+    /// The rule in words, not capitalised (to follow other words).
+    pub(crate) fn phrase(&self, lang: Lang, names: &dyn EventNames) -> String {
+        match self {
             RetentionRule::Until { event } => match event.lasting(lang) {
                 Some(l) => l.to_owned(),
                 None => format!("{} {}", lang.pick("till", "until"), event.noun(lang, names)),
@@ -539,9 +831,50 @@ impl RetentionRule {
                     )
                     .to_owned(),
             },
-        };
-        capitalise(&s)
+            RetentionRule::LaterOf { first, second } => format!(
+                "{}, {} {}",
+                first.phrase(lang, names),
+                lang.pick("men minst", "but at least"),
+                second.phrase(lang, names)
+            ),
+            RetentionRule::EarlierOf { first, second } => format!(
+                "{}, {} {}",
+                first.phrase(lang, names),
+                lang.pick("men högst", "but at most"),
+                second.phrase(lang, names)
+            ),
+            RetentionRule::AsRequiredBy { statute, minimum } => {
+                let citation = crate::law::statute(statute)
+                    .map_or_else(|| statute.clone(), |s| s.citation.to_owned());
+                format!(
+                    "{} ({citation}): {}",
+                    lang.pick("så länge lagen kräver", "as long as the law requires"),
+                    minimum.phrase(lang, names)
+                )
+            }
+        }
     }
+}
+
+/// Both of two conditions: every alternative of one with every alternative of the other
+/// (the same event twice keeps the earlier day, which meets both).
+fn both_due(a: &DueWhen, b: &DueWhen) -> DueWhen {
+    let mut out: DueWhen = Vec::new();
+    for x in a {
+        for y in b {
+            let mut all = x.clone();
+            for (e, d) in y {
+                match all.iter_mut().find(|(f, _)| f == e) {
+                    Some((_, day)) => *day = (*day).min(*d),
+                    None => all.push((e.clone(), *d)),
+                }
+            }
+            if !out.contains(&all) {
+                out.push(all);
+            }
+        }
+    }
+    out
 }
 
 fn capitalise(s: &str) -> String {
@@ -573,8 +906,27 @@ impl fmt::Display for RetentionRule {
             RetentionRule::AsLongAsNecessary { purpose: None } => {
                 f.write_str("as long as necessary")
             }
+            // Free text after `for` runs to the end or to `, but`: written first, it can
+            // only be followed by the `but` form.
+            RetentionRule::LaterOf { first, second } if has_free_text(first) => {
+                write!(f, "{first}, but at least {second}")
+            }
+            RetentionRule::EarlierOf { first, second } if has_free_text(first) => {
+                write!(f, "{first}, but at most {second}")
+            }
+            RetentionRule::LaterOf { first, second } => {
+                write!(f, "the later of {first} and {second}")
+            }
+            RetentionRule::EarlierOf { first, second } => {
+                write!(f, "the earlier of {first} and {second}")
+            }
+            RetentionRule::AsRequiredBy { statute, .. } => write!(f, "as required by {statute}"),
         }
     }
+}
+
+fn has_free_text(rule: &RetentionRule) -> bool {
+    matches!(rule, RetentionRule::AsLongAsNecessary { purpose: Some(_) })
 }
 
 /// A retention text that does not parse, with where in the text the problem is.
@@ -596,13 +948,17 @@ struct Tokens<'a> {
 }
 
 impl<'a> Tokens<'a> {
+    /// Words split at white space; a comma is a word of its own.
     fn new(text: &'a str) -> Self {
         let mut words = Vec::new();
         let mut start = None;
         for (i, c) in text.char_indices() {
-            if c.is_whitespace() {
+            if c.is_whitespace() || c == ',' {
                 if let Some(s) = start.take() {
                     words.push((s, &text[s..i]));
+                }
+                if c == ',' {
+                    words.push((i, &text[i..i + 1]));
                 }
             } else if start.is_none() {
                 start = Some(i);
@@ -622,6 +978,12 @@ impl<'a> Tokens<'a> {
         self.words.get(self.pos).copied()
     }
 
+    fn peek_is(&self, ahead: usize, word: &str) -> bool {
+        self.words
+            .get(self.pos + ahead)
+            .is_some_and(|(_, w)| w.to_lowercase() == word)
+    }
+
     fn next(&mut self) -> Option<(usize, &'a str)> {
         let w = self.peek();
         self.pos += usize::from(w.is_some());
@@ -629,12 +991,22 @@ impl<'a> Tokens<'a> {
     }
 
     fn eat(&mut self, word: &str) -> bool {
-        match self.peek() {
-            Some((_, w)) if w.eq_ignore_ascii_case(word) => {
-                self.pos += 1;
-                true
-            }
-            _ => false,
+        if self.peek_is(0, word) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Eats the words of `phrase` when all of them come next.
+    fn eat_all(&mut self, phrase: &str) -> bool {
+        let words: Vec<&str> = phrase.split(' ').collect();
+        if words.iter().enumerate().all(|(i, w)| self.peek_is(i, w)) {
+            self.pos += words.len();
+            true
+        } else {
+            false
         }
     }
 
@@ -643,6 +1015,17 @@ impl<'a> Tokens<'a> {
             Some((s, w)) => s..s + w.len(),
             None => self.text.len()..self.text.len(),
         }
+    }
+
+    /// The text from word `from` up to the word before the current one.
+    fn span_since(&self, from: usize) -> std::ops::Range<usize> {
+        let start = self.words.get(from).map_or(self.text.len(), |(s, _)| *s);
+        let end = self
+            .pos
+            .checked_sub(1)
+            .and_then(|i| self.words.get(i))
+            .map_or(start, |(s, w)| s + w.len());
+        start..end.max(start)
     }
 
     fn expect(&mut self, word: &str, what: &str) -> Result<(), RetentionParseError> {
@@ -667,60 +1050,258 @@ impl<'a> Tokens<'a> {
 }
 
 const GRAMMAR_HELP: &str = "write e.g. `45 days after collected`, `2 years after contract_end`, \
-`7 years after end of calendar year of financial_year_end`, `until consent_withdrawn` or \
-`as long as necessary for <what>`";
+`7 years after end of calendar year of financial_year_end`, `until consent_withdrawn`, \
+`as required by bokforingslagen`, `the later of 2 years after last_activity and as required by \
+bokforingslagen` or `as long as necessary for <what>`";
 
 fn number(word: &str) -> Option<u32> {
     if let Ok(n) = word.parse::<u32>() {
         return Some(n);
     }
-    let w = word.to_ascii_lowercase();
-    EN_NUMBERS
+    let w = word.to_lowercase();
+    if let Some(i) = EN_NUMBERS.iter().position(|n| *n == w) {
+        return u32::try_from(i + 1).ok();
+    }
+    if w == "en" || w == "ett" {
+        return Some(1);
+    }
+    SV_NUMBERS
         .iter()
         .position(|n| *n == w)
-        .and_then(|i| u32::try_from(i + 1).ok())
+        .and_then(|i| u32::try_from(i + 2).ok())
 }
 
 fn unit(word: &str) -> Option<Unit> {
-    match word.to_ascii_lowercase().as_str() {
-        "day" | "days" => Some(Unit::Day),
-        "week" | "weeks" => Some(Unit::Week),
-        "month" | "months" => Some(Unit::Month),
-        "year" | "years" => Some(Unit::Year),
+    match word.to_lowercase().as_str() {
+        "day" | "days" | "dag" | "dagar" => Some(Unit::Day),
+        "week" | "weeks" | "vecka" | "veckor" => Some(Unit::Week),
+        "month" | "months" | "månad" | "månader" => Some(Unit::Month),
+        "year" | "years" | "år" => Some(Unit::Year),
         _ => None,
     }
 }
 
+/// How deep `the later of` / `the earlier of` may nest.
+const MAX_DEPTH: usize = 4;
+
 /// Parses a rule. `custom_events` are the event keys the register declares.
+///
+/// The canonical form is English (what `Display` writes); Swedish is read too:
+///
+/// ```text
+/// 45 days after collected                      45 dagar efter collected
+/// 7 years after end of calendar year of        sju år efter utgången av kalenderåret för
+///   financial_year_end                           financial_year_end
+/// until consent_withdrawn                      tills consent_withdrawn
+/// as long as necessary for …                   så länge det är nödvändigt för …
+/// 2 years after contract_end                   två år efter avslutat kundförhållande
+/// as required by bokforingslagen               som krävs enligt bokforingslagen
+/// the later of A and B  (A, but at least B)    det senare av A och B  (A, men minst B)
+/// the earlier of A and B  (A, but at most B)   det tidigare av A och B  (A, men högst B)
+/// ```
 pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, RetentionParseError> {
-    let mut t = Tokens::new(text);
-    let rule = if t.eat("until") {
-        RetentionRule::Until {
-            event: event(&mut t, custom_events)?,
-        }
-    } else if t.eat("as") {
-        t.expect("long", "in `as long as necessary`")?;
-        t.expect("as", "in `as long as necessary`")?;
-        t.expect("necessary", "in `as long as necessary`")?;
-        let purpose = if t.eat("for") || t.eat(":") {
-            match t.peek() {
-                Some((s, _)) => {
-                    t.pos = t.words.len();
-                    Some(text[s..].trim().to_owned())
-                }
-                None => return Err(t.error("expected what it is necessary for after `for`".into())),
+    let mut p = Parser {
+        t: Tokens::new(text),
+        custom: custom_events,
+    };
+    if p.t.peek().is_none() {
+        return Err(RetentionParseError {
+            message: "the retention rule is empty".into(),
+            at: 0..0,
+            help: Some(GRAMMAR_HELP.into()),
+        });
+    }
+    let mut rule = p.rule(0, false)?;
+    // `A, but at least B` / `A, men minst B`, left to right.
+    loop {
+        let save = p.t.pos;
+        p.t.eat(",");
+        let later = if p.t.eat_all("but at least") || p.t.eat_all("men minst") {
+            true
+        } else if p.t.eat_all("but at most")
+            || p.t.eat_all("but no longer than")
+            || p.t.eat_all("men högst")
+            || p.t.eat_all("men längst")
+        {
+            false
+        } else {
+            p.t.pos = save;
+            break;
+        };
+        let other = Box::new(p.rule(1, false)?);
+        let first = Box::new(rule);
+        rule = if later {
+            RetentionRule::LaterOf {
+                first,
+                second: other,
             }
         } else {
-            None
+            RetentionRule::EarlierOf {
+                first,
+                second: other,
+            }
         };
-        RetentionRule::AsLongAsNecessary { purpose }
-    } else {
-        let Some((_, n)) = t.peek() else {
-            return Err(RetentionParseError {
-                message: "the retention rule is empty".into(),
-                at: 0..0,
-                help: Some(GRAMMAR_HELP.into()),
+    }
+    if p.t.peek().is_some() {
+        return Err(p.t.error("unexpected text after the rule".into()));
+    }
+    Ok(rule)
+}
+
+struct Parser<'a, 'c> {
+    t: Tokens<'a>,
+    custom: &'c [&'c str],
+}
+
+impl Parser<'_, '_> {
+    /// One rule. `in_pair`: inside `the later of … and …`, where free text cannot end.
+    fn rule(&mut self, depth: usize, in_pair: bool) -> Result<RetentionRule, RetentionParseError> {
+        let t = &mut self.t;
+        let start = t.pos;
+        // `the later of A and B`, `det senare av A och B`.
+        t.eat("the");
+        let pair = if t.eat_all("later of") {
+            Some(true)
+        } else if t.eat_all("earlier of") {
+            Some(false)
+        } else {
+            t.pos = start;
+            if t.eat_all("det senare av") || t.eat_all("senare av") || t.eat_all("senast av") {
+                Some(true)
+            } else if t.eat_all("det tidigare av")
+                || t.eat_all("tidigare av")
+                || t.eat_all("tidigast av")
+            {
+                Some(false)
+            } else {
+                None
+            }
+        };
+        if let Some(later) = pair {
+            if depth >= MAX_DEPTH {
+                return Err(RetentionParseError {
+                    message: format!(
+                        "rules nest at most {MAX_DEPTH} deep; write the retention more simply"
+                    ),
+                    at: self.t.span_since(start),
+                    help: None,
+                });
+            }
+            let first = Box::new(self.rule(depth + 1, true)?);
+            if !(self.t.eat("and") || self.t.eat("och")) {
+                return Err(self.t.error(
+                    "expected `and` between the two rules of `the later of` / `the earlier of`"
+                        .into(),
+                ));
+            }
+            let second = Box::new(self.rule(depth + 1, in_pair)?);
+            return Ok(if later {
+                RetentionRule::LaterOf { first, second }
+            } else {
+                RetentionRule::EarlierOf { first, second }
             });
+        }
+        if t.eat_all("at least") || t.eat_all("i minst") || t.eat("minst") {
+            let at = t.span_since(start);
+            let fix = self
+                .rule(depth + 1, in_pair)
+                .ok()
+                .map(|r| format!("write the period you actually keep the data (e.g. `{r}`)"))
+                .unwrap_or_else(|| "write the period you actually keep the data".to_owned());
+            return Err(RetentionParseError {
+                message: "`at least` is a minimum, not the time the data is kept".into(),
+                at,
+                help: Some(format!(
+                    "{fix} and name the statute that sets the minimum with `statute = \"…\"` \
+                     (the lint `retention-shorter-than-obligation` checks the period against it), \
+                     or write `as required by <statute>`"
+                )),
+            });
+        }
+        let t = &mut self.t;
+        if t.eat("until") || t.eat("till") || t.eat("tills") {
+            // `until 7 years after …` reads as the period itself.
+            if t.peek().and_then(|(_, w)| number(w)).is_some() {
+                return self.period_after();
+            }
+            return Ok(RetentionRule::Until {
+                event: event(&mut self.t, self.custom)?,
+            });
+        }
+        // As long as the law requires: name the statute.
+        if t.eat_all("as long as the law requires")
+            || t.eat_all("as long as required by law")
+            || t.eat_all("as required by law")
+            || t.eat_all("så länge lagen kräver")
+            || t.eat_all("så länge det krävs enligt lag")
+            || t.eat_all("som krävs enligt lag")
+        {
+            return Err(RetentionParseError {
+                message: "say which law: skydd knows how long each statute requires".into(),
+                at: t.span_since(start),
+                help: Some(format!(
+                    "write `as required by <statute>`; known statutes: {}",
+                    statute_keys().join(", ")
+                )),
+            });
+        }
+        if t.eat_all("as required by")
+            || t.eat_all("as long as required by")
+            || t.eat_all("som krävs enligt")
+            || t.eat_all("så länge som krävs enligt")
+            || t.eat_all("så länge det krävs enligt")
+        {
+            return statute(&mut self.t);
+        }
+        let necessary = if t.eat("as") {
+            t.expect("long", "in `as long as necessary`")?;
+            t.expect("as", "in `as long as necessary`")?;
+            t.expect("necessary", "in `as long as necessary`")?;
+            true
+        } else if t.eat_all("så länge") {
+            if !(t.eat_all("det är nödvändigt") || t.eat("nödvändigt") || t.eat_all("det behövs"))
+            {
+                return Err(t.error(
+                    "expected `det är nödvändigt` or `som krävs enligt <lag>` after `så länge`"
+                        .into(),
+                ));
+            }
+            true
+        } else {
+            false
+        };
+        if necessary {
+            let at = t.here();
+            let purpose = if t.eat("for") || t.eat("för") || t.eat(":") {
+                if in_pair {
+                    return Err(RetentionParseError {
+                        message: "inside `the later of` / `the earlier of`, write `as long as necessary` without `for …`".into(),
+                        at,
+                        help: Some("put the company's wording in `text`, or write `as long as necessary for …, but at most …`".into()),
+                    });
+                }
+                Some(free_text(t)?)
+            } else {
+                None
+            };
+            return Ok(RetentionRule::AsLongAsNecessary { purpose });
+        }
+        self.period_after()
+    }
+
+    /// `N units after ANCHOR`, in English or Swedish.
+    fn period_after(&mut self) -> Result<RetentionRule, RetentionParseError> {
+        let t = &mut self.t;
+        // "i två år efter …"
+        if t.peek_is(0, "i")
+            && t.words
+                .get(t.pos + 1)
+                .is_some_and(|(_, w)| number(w).is_some())
+        {
+            t.next();
+        }
+        let Some((_, n)) = t.peek() else {
+            return Err(t.error("expected a rule".into()));
         };
         let Some(amount) = number(n) else {
             return Err(t.error("expected a number of days, weeks, months or years, `until` or `as long as necessary`".into()));
@@ -730,8 +1311,11 @@ pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, Retent
             return Err(t.error("expected a unit: days, weeks, months or years".into()));
         };
         t.next();
-        t.expect("after", "after the period")?;
-        // "[the] end of [the] [calendar] year (of | in which) EVENT", or just "EVENT".
+        if !(t.eat("after") || t.eat("efter")) {
+            return Err(t.error("expected `after` after the period".into()));
+        }
+        // "[the] end of [the] [calendar] year (of | in which) EVENT", or just "EVENT";
+        // "utgången av kalenderåret för EVENT", "utgången av det kalenderår då EVENT".
         let the = t.eat("the");
         let anchor = if t.eat("end") {
             t.expect("of", "in `end of calendar year of …`")?;
@@ -742,24 +1326,94 @@ pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, Retent
             if !linked {
                 return Err(t.error("expected `of` and an event".into()));
             }
-            Anchor::EndOfCalendarYear(event(&mut t, custom_events)?)
+            Anchor::EndOfCalendarYear(event(t, self.custom)?)
         } else if the {
             return Err(t.error("expected `end` in `the end of the calendar year of …`".into()));
+        } else if t.eat("utgången") {
+            t.expect("av", "in `utgången av kalenderåret för …`")?;
+            let linked = (t.eat("kalenderåret") && (t.eat("för") || t.eat("då")))
+                || (t.eat("det")
+                    && t.eat("kalenderår")
+                    && (t.eat("då") || t.eat("för") || t.eat_all("under vilket")));
+            if !linked {
+                return Err(t.error("expected `kalenderåret för` and an event".into()));
+            }
+            Anchor::EndOfCalendarYear(event(t, self.custom)?)
         } else {
-            Anchor::Event(event(&mut t, custom_events)?)
+            Anchor::Event(event(t, self.custom)?)
         };
-        RetentionRule::After {
+        Ok(RetentionRule::After {
             period: Period { amount, unit },
             anchor,
-        }
-    };
-    if t.peek().is_some() {
-        return Err(t.error("unexpected text after the rule".into()));
+        })
     }
-    Ok(rule)
 }
 
+/// The text after `for`: to the end, or to a following `, but at least|most …`.
+fn free_text(t: &mut Tokens<'_>) -> Result<String, RetentionParseError> {
+    let from = t.pos;
+    while t.peek().is_some() {
+        let save = t.pos;
+        t.eat(",");
+        let marker = [
+            "but at least",
+            "but at most",
+            "but no longer than",
+            "men minst",
+            "men högst",
+            "men längst",
+        ]
+        .iter()
+        .any(|m| {
+            let words: Vec<&str> = m.split(' ').collect();
+            words.iter().enumerate().all(|(i, w)| t.peek_is(i, w))
+        });
+        t.pos = save;
+        if marker {
+            break;
+        }
+        t.next();
+    }
+    let at = t.span_since(from);
+    match t
+        .text
+        .get(at.clone())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(s) => Ok(s.to_owned()),
+        None => Err(t.error("expected what it is necessary for after `for`".into())),
+    }
+}
+
+/// Swedish phrases read as built-in events: a documented subset, the phrases a Swedish
+/// policy uses. Registers may always write the key.
+const SV_EVENTS: [(&str, Event); 17] = [
+    ("insamlingen", Event::Collected),
+    ("uppgifterna samlades in", Event::Collected),
+    ("din senaste aktivitet", Event::LastActivity),
+    ("senaste aktivitet", Event::LastActivity),
+    ("avslutat kundförhållande", Event::ContractEnd),
+    ("kundförhållandets slut", Event::ContractEnd),
+    ("kundförhållandet upphörde", Event::ContractEnd),
+    ("avslutat konto", Event::AccountClosed),
+    ("återkallat samtycke", Event::ConsentWithdrawn),
+    ("räkenskapsårets slut", Event::FinancialYearEnd),
+    ("räkenskapsårets utgång", Event::FinancialYearEnd),
+    ("räkenskapsåret avslutades", Event::FinancialYearEnd),
+    ("avslutad rekrytering", Event::RecruitmentEnd),
+    ("rekryteringens avslut", Event::RecruitmentEnd),
+    ("avslutat ärende", Event::RequestClosed),
+    ("ärendet avslutades", Event::RequestClosed),
+    ("avslutad prenumeration", Event::SubscriptionEnd),
+];
+
 fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseError> {
+    for (phrase, event) in SV_EVENTS {
+        if t.eat_all(phrase) {
+            return Ok(event);
+        }
+    }
     let at = t.here();
     let Some((_, w)) = t.next() else {
         return Err(RetentionParseError {
@@ -792,12 +1446,48 @@ fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseErr
     })
 }
 
+fn statute_keys() -> Vec<&'static str> {
+    crate::law::statutes().iter().map(|s| s.key).collect()
+}
+
+/// A statute key after `as required by`: one skydd knows the minimum of.
+fn statute(t: &mut Tokens<'_>) -> Result<RetentionRule, RetentionParseError> {
+    let at = t.here();
+    let Some((_, w)) = t.next() else {
+        return Err(RetentionParseError {
+            message: "expected a statute, found the end of the rule".into(),
+            at,
+            help: Some(format!("known statutes: {}", statute_keys().join(", "))),
+        });
+    };
+    let key = w.to_lowercase();
+    match crate::law::statute(&key) {
+        Some(s) => Ok(RetentionRule::AsRequiredBy {
+            statute: s.key.to_owned(),
+            minimum: Box::new(s.minimum),
+        }),
+        None => {
+            let keys = statute_keys();
+            Err(RetentionParseError {
+                message: format!("unknown statute `{w}`"),
+                at,
+                help: suggestion(&key, keys.iter().copied())
+                    .or_else(|| Some(format!("known statutes: {}", keys.join(", ")))),
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn d(s: &str) -> Date {
         s.parse().unwrap()
+    }
+
+    fn cal() -> FinancialYears {
+        FinancialYears::calendar()
     }
 
     fn rule(s: &str) -> RetentionRule {
@@ -878,25 +1568,25 @@ mod tests {
     #[test]
     fn forty_five_days_after_collection_is_due_on_the_forty_sixth_day() {
         let r = rule("45 days after collected");
-        assert_eq!(r.due_on(d("2026-01-01")), Some(d("2026-02-16")));
+        assert_eq!(r.due_on(d("2026-01-01"), &cal()), Some(d("2026-02-16")));
     }
 
     #[test]
     fn a_year_after_a_leap_day_ends_on_the_last_of_february() {
         // Lag (1930:173): no 29 February in 2025, so the year ends on the 28th.
         let r = rule("1 year after account_closed");
-        assert_eq!(r.due_on(d("2024-02-29")), Some(d("2025-03-01")));
+        assert_eq!(r.due_on(d("2024-02-29"), &cal()), Some(d("2025-03-01")));
         // Four years after a leap day lands on a leap day again.
         let r = rule("4 years after account_closed");
-        assert_eq!(r.due_on(d("2024-02-29")), Some(d("2028-03-01")));
+        assert_eq!(r.due_on(d("2024-02-29"), &cal()), Some(d("2028-03-01")));
     }
 
     #[test]
     fn a_month_after_the_thirty_first_ends_at_the_end_of_a_shorter_month() {
         let r = rule("1 month after request_closed");
-        assert_eq!(r.due_on(d("2026-01-31")), Some(d("2026-03-01")));
-        assert_eq!(r.due_on(d("2024-01-31")), Some(d("2024-03-01")));
-        assert_eq!(r.due_on(d("2026-03-31")), Some(d("2026-05-01")));
+        assert_eq!(r.due_on(d("2026-01-31"), &cal()), Some(d("2026-03-01")));
+        assert_eq!(r.due_on(d("2024-01-31"), &cal()), Some(d("2024-03-01")));
+        assert_eq!(r.due_on(d("2026-03-31"), &cal()), Some(d("2026-05-01")));
     }
 
     #[test]
@@ -904,18 +1594,21 @@ mod tests {
         // Bokföringslagen 7 kap. 2 §: a financial year ending 30 June 2024 ends in calendar
         // year 2024; the records are kept through 2031 and are due on 1 January 2032.
         let r = rule("7 years after end of calendar year of financial_year_end");
-        assert_eq!(r.due_on(d("2024-06-30")), Some(d("2032-01-01")));
-        assert_eq!(r.due_on(d("2024-12-31")), Some(d("2032-01-01")));
-        assert_eq!(r.due_on(d("2025-01-01")), Some(d("2033-01-01")));
+        assert_eq!(r.due_on(d("2024-06-30"), &cal()), Some(d("2032-01-01")));
+        assert_eq!(r.due_on(d("2024-12-31"), &cal()), Some(d("2032-01-01")));
+        assert_eq!(r.due_on(d("2025-01-01"), &cal()), Some(d("2033-01-01")));
     }
 
     #[test]
     fn until_an_event_is_due_the_day_it_happens() {
         assert_eq!(
-            rule("until consent_withdrawn").due_on(d("2026-05-05")),
+            rule("until consent_withdrawn").due_on(d("2026-05-05"), &cal()),
             Some(d("2026-05-05"))
         );
-        assert_eq!(rule("as long as necessary").due_on(d("2026-05-05")), None);
+        assert_eq!(
+            rule("as long as necessary").due_on(d("2026-05-05"), &cal()),
+            None
+        );
     }
 
     #[test]
@@ -938,11 +1631,11 @@ mod tests {
         ];
         for (r, today, cutoff) in cases {
             let rule = rule(r);
-            let c = rule.cutoff(d(today)).unwrap();
+            let c = rule.cutoff(d(today), &cal()).unwrap();
             assert_eq!(c, d(cutoff), "{r} on {today}");
             // The definition: the cutoff is due, the day after is not.
-            assert!(rule.due_on(c).unwrap() <= d(today));
-            assert!(rule.due_on(c.tomorrow().unwrap()).unwrap() > d(today));
+            assert!(rule.due_on(c, &cal()).unwrap() <= d(today));
+            assert!(rule.due_on(c.tomorrow().unwrap(), &cal()).unwrap() > d(today));
         }
     }
 
@@ -957,10 +1650,10 @@ mod tests {
             let rule = rule(r);
             let mut today = d("2027-01-01");
             for _ in 0..1461 {
-                let c = rule.cutoff(today).unwrap();
-                assert!(rule.due_on(c).unwrap() <= today, "{r} {today}");
+                let c = rule.cutoff(today, &cal()).unwrap();
+                assert!(rule.due_on(c, &cal()).unwrap() <= today, "{r} {today}");
                 assert!(
-                    rule.due_on(c.tomorrow().unwrap()).unwrap() > today,
+                    rule.due_on(c.tomorrow().unwrap(), &cal()).unwrap() > today,
                     "{r} {today}"
                 );
                 today = today.tomorrow().unwrap();
@@ -1063,5 +1756,491 @@ mod tests {
             rule("3 months after ticket_closed").describe(Lang::Sv, &Names),
             "Tre månader efter att ärendet stängts"
         );
+    }
+
+    fn broken() -> FinancialYears {
+        // 1 July – 30 June.
+        FinancialYears {
+            start_month: 7,
+            irregular: Vec::new(),
+        }
+    }
+
+    const BFL: &str = "7 years after end of calendar year of financial_year_end";
+
+    #[test]
+    fn an_invoice_in_a_broken_financial_year_is_kept_through_the_seventh_year_after_the_year_ends()
+    {
+        // Bokföringslagen 7 kap. 2 §, financial year 1 July – 30 June: an invoice of
+        // 15 September 2025 belongs to the year ending 30 June 2026, so it is kept through
+        // 31 December 2033 (the calendar year would erase it a year early).
+        let r = rule(BFL);
+        assert_eq!(
+            broken().end_of_year_containing(d("2025-09-15")),
+            Some(d("2026-06-30"))
+        );
+        assert_eq!(r.due_on(d("2025-09-15"), &broken()), Some(d("2034-01-01")));
+        assert_eq!(r.due_on(d("2025-09-15"), &cal()), Some(d("2033-01-01")));
+        // The year's last and first days.
+        assert_eq!(r.due_on(d("2025-06-30"), &broken()), Some(d("2033-01-01")));
+        assert_eq!(r.due_on(d("2025-07-01"), &broken()), Some(d("2034-01-01")));
+        // A column holding the financial year's last day gives the same end.
+        assert_eq!(r.due_on(d("2026-06-30"), &broken()), Some(d("2034-01-01")));
+    }
+
+    #[test]
+    fn the_calendar_year_by_default_leaves_every_date_as_it_was() {
+        let years = FinancialYears::default();
+        assert!(years.is_calendar());
+        let mut day = d("2023-01-01");
+        for _ in 0..(3 * 366) {
+            assert_eq!(years.end_of_year_containing(day), Some(day.last_of_year()));
+            day = day.tomorrow().unwrap();
+        }
+        // Every other event is the column's own day.
+        assert_eq!(
+            broken().event_day(&Event::ContractEnd, d("2025-09-15")),
+            Some(d("2025-09-15"))
+        );
+    }
+
+    #[test]
+    fn a_changed_financial_year_ends_where_the_register_says_and_the_new_years_follow() {
+        // Calendar years, then a shortened year 1 January – 30 June 2025 (BFL 3 kap. 3 §),
+        // then 1 July – 30 June.
+        let years = FinancialYears {
+            start_month: 1,
+            irregular: vec![(d("2025-01-01"), d("2025-06-30"))],
+        };
+        let end = |s: &str| years.end_of_year_containing(d(s)).unwrap().to_string();
+        assert_eq!(end("2024-07-01"), "2024-12-31");
+        assert_eq!(end("2025-01-01"), "2025-06-30");
+        assert_eq!(end("2025-06-30"), "2025-06-30");
+        assert_eq!(end("2025-07-01"), "2026-06-30");
+        assert_eq!(end("2027-02-01"), "2027-06-30");
+        // Extended to eighteen months instead: 1 January 2024 – 30 June 2025.
+        let years = FinancialYears {
+            start_month: 1,
+            irregular: vec![(d("2024-01-01"), d("2025-06-30"))],
+        };
+        assert_eq!(
+            years.end_of_year_containing(d("2024-02-01")),
+            Some(d("2025-06-30"))
+        );
+        assert_eq!(
+            rule(BFL).due_on(d("2024-02-01"), &years),
+            Some(d("2033-01-01"))
+        );
+        assert_eq!(
+            years.end_of_year_containing(d("2023-12-31")),
+            Some(d("2023-12-31"))
+        );
+    }
+
+    #[test]
+    fn a_first_financial_year_of_eighteen_months_keeps_its_records_from_its_end() {
+        let years = FinancialYears {
+            start_month: 7,
+            irregular: vec![(d("2024-01-01"), d("2025-06-30"))],
+        };
+        assert!(FinancialYears::check_year(d("2024-01-01"), d("2025-06-30")).is_ok());
+        assert_eq!(
+            years.end_of_year_containing(d("2024-03-15")),
+            Some(d("2025-06-30"))
+        );
+        assert_eq!(
+            years.end_of_year_containing(d("2025-07-01")),
+            Some(d("2026-06-30"))
+        );
+        // An invoice of March 2024 is kept through 2032, not 2031.
+        assert_eq!(
+            rule(BFL).due_on(d("2024-03-15"), &years),
+            Some(d("2033-01-01"))
+        );
+    }
+
+    #[test]
+    fn a_first_or_changed_year_over_eighteen_months_is_refused() {
+        let e = FinancialYears::check_year(d("2024-01-01"), d("2025-07-31")).unwrap_err();
+        assert!(e.contains("18 months"), "{e}");
+        assert!(e.contains("2025-06-30"), "{e}");
+        // Registered mid-month: eighteen months from 15 March 2024 run through
+        // 14 September 2025, so the year ends at the latest on 31 August.
+        assert!(FinancialYears::check_year(d("2024-03-15"), d("2025-08-31")).is_ok());
+        let e = FinancialYears::check_year(d("2024-03-15"), d("2025-09-30")).unwrap_err();
+        assert!(e.contains("2025-08-31"), "{e}");
+        // A year ends on the last day of a month, and not before it starts.
+        let e = FinancialYears::check_year(d("2024-01-01"), d("2024-02-28")).unwrap_err();
+        assert!(e.contains("2024-02-29"), "{e}");
+        assert!(FinancialYears::check_year(d("2024-05-01"), d("2024-04-30")).is_err());
+    }
+
+    #[test]
+    fn financial_years_across_leap_days_and_month_ends() {
+        // March – February: the year ends on 29 February in a leap year.
+        let years = FinancialYears {
+            start_month: 3,
+            irregular: Vec::new(),
+        };
+        let end = |s: &str| years.end_of_year_containing(d(s)).unwrap().to_string();
+        assert_eq!(end("2023-03-01"), "2024-02-29");
+        assert_eq!(end("2024-02-29"), "2024-02-29");
+        assert_eq!(end("2024-03-01"), "2025-02-28");
+        // Eighteen months from 1 September 2023 end on 28 February 2025.
+        assert!(FinancialYears::check_year(d("2023-09-01"), d("2025-02-28")).is_ok());
+        assert!(FinancialYears::check_year(d("2023-09-01"), d("2025-03-31")).is_err());
+        // A year after a financial year ending on a leap day ends on 28 February.
+        assert_eq!(
+            rule("1 year after financial_year_end").due_on(d("2023-06-01"), &years),
+            Some(d("2025-03-01"))
+        );
+    }
+
+    #[test]
+    fn the_cutoff_agrees_with_due_on_under_broken_and_changed_financial_years() {
+        let calendars = [
+            broken(),
+            FinancialYears {
+                start_month: 1,
+                irregular: vec![(d("2025-01-01"), d("2025-06-30"))],
+            },
+            FinancialYears {
+                start_month: 7,
+                irregular: vec![(d("2024-01-01"), d("2025-06-30"))],
+            },
+        ];
+        for years in &calendars {
+            for r in [
+                BFL,
+                "1 year after financial_year_end",
+                "until financial_year_end",
+            ] {
+                let rule = rule(r);
+                let mut today = d("2026-01-01");
+                for _ in 0..(10 * 366) {
+                    let c = rule.cutoff(today, years).unwrap();
+                    assert!(rule.due_on(c, years).unwrap() <= today, "{r} {today}");
+                    assert!(
+                        rule.due_on(c.tomorrow().unwrap(), years).unwrap() > today,
+                        "{r} {today}"
+                    );
+                    today = today.checked_add(3.days()).unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn swedish_rules_parse_to_the_english_canonical_form() {
+        let cases = [
+            ("45 dagar efter collected", "45 days after collected"),
+            ("en dag efter collected", "1 day after collected"),
+            (
+                "en vecka efter request_closed",
+                "1 week after request_closed",
+            ),
+            (
+                "tre veckor efter request_closed",
+                "3 weeks after request_closed",
+            ),
+            (
+                "12 månader efter last_activity",
+                "12 months after last_activity",
+            ),
+            (
+                "tolv månader efter last_activity",
+                "12 months after last_activity",
+            ),
+            (
+                "en månad efter request_closed",
+                "1 month after request_closed",
+            ),
+            ("ett år efter account_closed", "1 year after account_closed"),
+            ("två år efter contract_end", "2 years after contract_end"),
+            (
+                "två år efter avslutat kundförhållande",
+                "2 years after contract_end",
+            ),
+            (
+                "tolv månader efter din senaste aktivitet",
+                "12 months after last_activity",
+            ),
+            (
+                "sju år efter utgången av det kalenderår då räkenskapsåret avslutades",
+                BFL,
+            ),
+            ("tills återkallat samtycke", "until consent_withdrawn"),
+            ("i två år efter contract_end", "2 years after contract_end"),
+            ("Två ÅR efter contract_end", "2 years after contract_end"),
+            (
+                "sju år efter utgången av kalenderåret för financial_year_end",
+                BFL,
+            ),
+            (
+                "sju år efter utgången av det kalenderår då financial_year_end",
+                BFL,
+            ),
+            ("tills consent_withdrawn", "until consent_withdrawn"),
+            ("till consent_withdrawn", "until consent_withdrawn"),
+            ("så länge det är nödvändigt", "as long as necessary"),
+            (
+                "så länge det är nödvändigt för att hantera ditt ärende",
+                "as long as necessary for att hantera ditt ärende",
+            ),
+            (
+                "som krävs enligt bokforingslagen",
+                "as required by bokforingslagen",
+            ),
+            (
+                "det senare av två år efter last_activity och som krävs enligt bokforingslagen",
+                "the later of 2 years after last_activity and as required by bokforingslagen",
+            ),
+            (
+                "två år efter last_activity, men minst sju år efter utgången av kalenderåret för financial_year_end",
+                "the later of 2 years after last_activity and 7 years after end of calendar year of financial_year_end",
+            ),
+            (
+                "tills consent_withdrawn, men högst två år efter last_activity",
+                "the earlier of until consent_withdrawn and 2 years after last_activity",
+            ),
+            (
+                "det tidigare av tills consent_withdrawn och två år efter last_activity",
+                "the earlier of until consent_withdrawn and 2 years after last_activity",
+            ),
+        ];
+        for (input, canonical) in cases {
+            assert_eq!(rule(input).to_string(), canonical, "{input}");
+        }
+    }
+
+    #[test]
+    fn two_criteria_and_statutes_parse_in_english_and_round_trip() {
+        let cases = [
+            (
+                "2 years after last_activity, but at least until 7 years after end of calendar year of financial_year_end",
+                "the later of 2 years after last_activity and 7 years after end of calendar year of financial_year_end",
+            ),
+            (
+                "the later of 2 years after last_activity and as required by bokforingslagen",
+                "the later of 2 years after last_activity and as required by bokforingslagen",
+            ),
+            (
+                "until consent_withdrawn, but at most 2 years after last_activity",
+                "the earlier of until consent_withdrawn and 2 years after last_activity",
+            ),
+            (
+                "as long as necessary for handling your request, but at most 1 year after request_closed",
+                "as long as necessary for handling your request, but at most 1 year after request_closed",
+            ),
+            (
+                "the earlier of the later of 1 year after collected and 2 years after contract_end and until consent_withdrawn",
+                "the earlier of the later of 1 year after collected and 2 years after contract_end and until consent_withdrawn",
+            ),
+            (
+                "as required by bokforingslagen",
+                "as required by bokforingslagen",
+            ),
+            (
+                "as long as required by penningtvattslagen",
+                "as required by penningtvattslagen",
+            ),
+        ];
+        for (input, canonical) in cases {
+            let r = rule(input);
+            assert_eq!(r.to_string(), canonical, "{input}");
+            assert_eq!(rule(&r.to_string()), r, "round trip of {input}");
+        }
+        // The statute's period is skydd's own.
+        let RetentionRule::AsRequiredBy { minimum, .. } = rule("as required by bokforingslagen")
+        else {
+            panic!("not a statute rule");
+        };
+        assert_eq!(minimum.to_string(), BFL);
+    }
+
+    #[test]
+    fn a_bare_minimum_is_not_an_end_and_the_error_says_what_to_write() {
+        let text = "at least 10 years after last_activity";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(&text[e.at.clone()], "at least");
+        let help = e.help.unwrap();
+        assert!(help.contains("`10 years after last_activity`"), "{help}");
+        assert!(help.contains("statute ="), "{help}");
+        assert!(help.contains("retention-shorter-than-obligation"), "{help}");
+        let text = "minst 10 år efter last_activity";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(&text[e.at.clone()], "minst");
+    }
+
+    #[test]
+    fn as_long_as_the_law_requires_must_name_a_known_statute() {
+        let text = "as long as the law requires";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(e.at, 0..text.len());
+        let help = e.help.unwrap();
+        assert!(
+            help.contains("bokforingslagen") && help.contains("penningtvattslagen"),
+            "{help}"
+        );
+        let e = parse("så länge lagen kräver", &[]).unwrap_err();
+        assert!(e.help.unwrap().contains("as required by"));
+        let text = "as required by bokforingslag";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(&text[e.at.clone()], "bokforingslag");
+        assert_eq!(e.help.as_deref(), Some("did you mean `bokforingslagen`?"));
+    }
+
+    #[test]
+    fn errors_in_two_criteria_point_at_the_offending_word() {
+        let text = "the later of 2 years after collected";
+        let e = parse(text, &[]).unwrap_err();
+        assert!(e.message.contains("`and`"), "{}", e.message);
+        assert_eq!(e.at, text.len()..text.len());
+        let text = "the later of 2 years after collected and 3 dagz after collected";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(&text[e.at.clone()], "dagz");
+        let text = "the later of as long as necessary for x and 2 years after collected";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(&text[e.at.clone()], "for");
+        let text = "2 years after collected, but 3 years after contract_end";
+        let e = parse(text, &[]).unwrap_err();
+        assert_eq!(&text[e.at.clone()], ",");
+        let deep = "the later of ".repeat(6) + "1 day after collected";
+        let e = parse(&deep, &[]).unwrap_err();
+        assert!(e.message.contains("nest"), "{}", e.message);
+    }
+
+    #[test]
+    fn the_later_of_two_rules_is_due_when_both_have_run_out() {
+        let r = rule(
+            "2 years after last_activity, but at least until 7 years after end of calendar year of financial_year_end",
+        );
+        let day = |e: &Event| match e {
+            Event::LastActivity => Some(d("2030-05-01")),
+            Event::FinancialYearEnd => Some(d("2025-09-15")),
+            _ => None,
+        };
+        // Broken year: bookkeeping runs to 2033-12-31; the last activity to 2032-05-01.
+        assert_eq!(r.due(&day, &broken()), Some(d("2034-01-01")));
+        let later = |e: &Event| match e {
+            Event::LastActivity => Some(d("2033-06-01")),
+            _ => day(e),
+        };
+        assert_eq!(r.due(&later, &broken()), Some(d("2035-06-02")));
+        // An event that has not happened keeps the data.
+        let no_activity = |e: &Event| (*e == Event::FinancialYearEnd).then(|| d("2025-09-15"));
+        assert_eq!(r.due(&no_activity, &broken()), None);
+        // As conditions: both columns before their cutoffs, in one alternative.
+        let when = r.due_when(d("2034-01-01"), &broken()).unwrap();
+        assert_eq!(
+            when,
+            vec![vec![
+                (Event::LastActivity, d("2031-12-31")),
+                (Event::FinancialYearEnd, d("2026-06-30")),
+            ]]
+        );
+    }
+
+    #[test]
+    fn the_earlier_of_two_rules_is_due_when_either_has_run_out() {
+        let r = rule("until consent_withdrawn, but at most 2 years after last_activity");
+        let both = |e: &Event| match e {
+            Event::ConsentWithdrawn => Some(d("2026-03-01")),
+            Event::LastActivity => Some(d("2025-01-10")),
+            _ => None,
+        };
+        assert_eq!(r.due(&both, &cal()), Some(d("2026-03-01")));
+        let active = |e: &Event| (*e == Event::LastActivity).then(|| d("2025-01-10"));
+        assert_eq!(r.due(&active, &cal()), Some(d("2027-01-11")));
+        // Two alternatives: either column before its cutoff.
+        let when = r.due_when(d("2027-01-11"), &cal()).unwrap();
+        assert_eq!(
+            when,
+            vec![
+                vec![(Event::ConsentWithdrawn, d("2027-01-11"))],
+                vec![(Event::LastActivity, d("2025-01-10"))],
+            ]
+        );
+        // "As long as necessary, but at most …" is enforced by its second half.
+        let r = rule("as long as necessary for support, but at most 1 year after request_closed");
+        assert!(r.is_enforceable());
+        assert_eq!(r.due_on(d("2026-01-31"), &cal()), Some(d("2027-02-01")));
+        assert!(
+            !rule("the later of as long as necessary and 1 year after collected").is_enforceable()
+        );
+    }
+
+    #[test]
+    fn two_criteria_and_statutes_read_well_in_swedish_and_english() {
+        let n = &NoCustomEvents;
+        let cases = [
+            (
+                "2 years after last_activity, but at least as required by bokforingslagen",
+                "Två år efter din senaste aktivitet hos oss, men minst så länge lagen kräver (Bokföringslagen (1999:1078) 7 kap. 2 §): sju år efter utgången av det kalenderår då räkenskapsåret avslutades",
+                "Two years after your last activity with us, but at least as long as the law requires (Bokföringslagen (1999:1078) 7 kap. 2 §): seven years after the end of the calendar year in which the financial year ended",
+            ),
+            (
+                "until consent_withdrawn, but at most 2 years after last_activity",
+                "Tills du återkallar ditt samtycke, men högst två år efter din senaste aktivitet hos oss",
+                "Until you withdraw your consent, but at most two years after your last activity with us",
+            ),
+        ];
+        for (r, sv, en) in cases {
+            assert_eq!(rule(r).describe(Lang::Sv, n), sv);
+            assert_eq!(rule(r).describe(Lang::En, n), en);
+        }
+    }
+
+    #[test]
+    fn two_criteria_compared_with_a_statutory_minimum() {
+        let bfl = rule(BFL);
+        assert_eq!(
+            rule(
+                "the later of 2 years after financial_year_end and as required by bokforingslagen"
+            )
+            .at_least(&bfl),
+            Some(true)
+        );
+        assert_eq!(
+            rule("the earlier of 10 years after financial_year_end and 2 years after financial_year_end").at_least(&bfl),
+            Some(false)
+        );
+        assert_eq!(
+            rule("as required by bokforingslagen").at_least(&bfl),
+            Some(true)
+        );
+    }
+
+    #[test]
+    fn the_conditions_of_two_criteria_select_exactly_the_rows_that_are_due() {
+        // For every pair of event days on a grid, a row meets one alternative of
+        // `due_when(today)` exactly when `due` is on or before today.
+        let rules = [
+            "2 years after last_activity, but at least as required by bokforingslagen",
+            "until consent_withdrawn, but at most 2 years after last_activity",
+            "the earlier of the later of 1 year after last_activity and until financial_year_end and 3 years after consent_withdrawn",
+        ];
+        let today = d("2030-03-01");
+        for r in rules {
+            let rule = rule(r);
+            let when = rule.due_when(today, &broken()).unwrap();
+            let mut a = d("2022-01-01");
+            while a < d("2031-01-01") {
+                let mut b = d("2022-01-01");
+                while b < d("2031-01-01") {
+                    let day = |e: &Event| match e {
+                        Event::LastActivity => Some(a),
+                        _ => Some(b),
+                    };
+                    let meets = when
+                        .iter()
+                        .any(|alt| alt.iter().all(|(e, last)| day(e).unwrap() <= *last));
+                    let due = rule.due(&day, &broken()).is_some_and(|due| due <= today);
+                    assert_eq!(meets, due, "{r}: {a} {b}");
+                    b = b.checked_add(17.days()).unwrap();
+                }
+                a = a.checked_add(13.days()).unwrap();
+            }
+        }
     }
 }

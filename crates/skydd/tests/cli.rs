@@ -673,3 +673,60 @@ fn a_register_that_is_not_utf8_is_refused_at_its_line() {
     }
     assert!(!d.path().join("public").exists());
 }
+
+#[test]
+fn a_retention_rule_that_states_only_a_minimum_is_refused_at_its_words() {
+    let src = STARTER.replacen(
+        "retention = \"2 years after contract_end\"",
+        "retention = \"at least 2 years after contract_end\"",
+        1,
+    );
+    let (d, _) = dir_with(&src);
+    let line = line_of(&src, "at least 2 years");
+    let column = src.lines().nth(line - 1).unwrap().find("at least").unwrap() + 1;
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!("skydd.toml:{line}:{column}")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("`at least` is a minimum"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "write the period you actually keep the data (e.g. `2 years after contract_end`)"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn swedish_retention_rules_and_financial_years_check_clean_and_bad_years_point_at_their_dates() {
+    let src = STARTER
+        .replacen(
+            "retention = \"2 years after contract_end\"",
+            "retention = \"två år efter contract_end\"",
+            1,
+        )
+        .replacen(
+            "retention = \"7 years after end of calendar year of financial_year_end\"",
+            "retention = \"som krävs enligt bokforingslagen\"",
+            1,
+        )
+        + "\n[financial_year]\nstarts = \"07-01\"\n";
+    let (d, _) = dir_with(&src);
+    let r = skydd(d.path(), &["check"]);
+    assert_ne!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let bad = src + "first = { from = 2024-01-01, to = 2025-07-31 }\n";
+    let (d, _) = dir_with(&bad);
+    let line = line_of(&bad, "first = {");
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!("skydd.toml:{line}:")),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("at most 18 months"), "{}", r.stderr);
+}

@@ -1170,3 +1170,107 @@ async fn every_request_command_takes_the_day_it_was_received() {
         assert!(kinds.contains(&kind), "{kind} recorded: {kinds:?}");
     }
 }
+
+/// A company whose financial year runs from 1 July to 30 June, keeping its invoices as
+/// Bokföringslagen requires.
+const BROKEN_YEAR_REGISTER: &str = r#"
+[controller]
+name = "Räkenskap AB"
+org_number = "556214-1993"
+email = "dataskydd@rakenskap.se"
+
+[financial_year]
+starts = "07-01"
+
+[[purpose]]
+id = "bookkeeping"
+name = { sv = "Bokföring", en = "Bookkeeping" }
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.contact", "user.financial"]
+retention = "as required by bokforingslagen"
+
+[[database]]
+name = "main"
+kind = "sqlite"
+path = "books.sqlite"
+dataset = "datamap.yml"
+
+[database.events]
+financial_year_end = "invoice.issued_on"
+
+[erasure.collections]
+"books.invoice" = "delete"
+"#;
+
+const BROKEN_YEAR_MAP: &str = r#"
+dataset:
+  - fides_key: books
+    collections:
+      - name: invoice
+        fields:
+          - { name: id, data_categories: [system.operations], fides_meta: { primary_key: true } }
+          - { name: email, data_categories: [user.contact.email], fides_meta: { identity: email } }
+          - { name: name, data_categories: [user.name] }
+          - { name: amount, data_categories: [user.financial] }
+          - { name: issued_on, data_categories: [system.operations] }
+"#;
+
+#[tokio::test]
+async fn invoices_of_a_broken_financial_year_are_due_after_the_seventh_year_after_their_year_ends()
+{
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    std::fs::write(dir.join("skydd.toml"), BROKEN_YEAR_REGISTER).unwrap();
+    std::fs::write(dir.join("datamap.yml"), BROKEN_YEAR_MAP).unwrap();
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &dir.join("books.sqlite").display().to_string(),
+        None,
+        true,
+    )
+    .await
+    .unwrap();
+    db.execute(
+        "CREATE TABLE invoice (id INTEGER PRIMARY KEY, email TEXT, name TEXT, amount INTEGER, issued_on DATE NOT NULL)",
+    )
+    .await
+    .unwrap();
+    // Financial years ending 2025-06-30, 2026-06-30 (three invoices) and 2027-06-30.
+    for (id, day) in [
+        (1, "2025-06-30"),
+        (2, "2025-07-01"),
+        (3, "2025-09-15"),
+        (4, "2026-06-30"),
+        (5, "2026-07-01"),
+    ] {
+        db.execute(&format!(
+            "INSERT INTO invoice VALUES ({id}, 'kund{id}@example.se', 'Kund {id}', 100, '{day}')"
+        ))
+        .await
+        .unwrap();
+    }
+    db.close().await;
+    assert_eq!(skydd(dir, &["state", "init"], &[]).code, 0);
+    let due = |today: &str| {
+        let r = skydd(dir, &["retention", "plan", "--json", "--today", today], &[]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.json()["rows_due_in_all"].as_u64().unwrap()
+    };
+    // The year ending 2025-06-30 is kept through 2032-12-31.
+    assert_eq!(due("2032-12-31"), 0);
+    assert_eq!(due("2033-01-01"), 1);
+    // The invoice of 2025-09-15 (year ending 2026-06-30) through 2033-12-31, not 2032.
+    assert_eq!(due("2033-12-31"), 1);
+    assert_eq!(due("2034-01-01"), 4);
+    assert_eq!(due("2035-01-01"), 5);
+    let r = skydd(dir, &["retention", "plan", "--today", "2034-01-01"], &[]);
+    assert!(
+        r.stdout
+            .contains("As long as the law requires (Bokföringslagen (1999:1078) 7 kap. 2 §)"),
+        "{}",
+        r.stdout
+    );
+}

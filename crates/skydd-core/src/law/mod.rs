@@ -1356,7 +1356,11 @@ mod tests {
     }
 
     fn due(rule: &RetentionRule, y: i16, m: i8, d: i8) -> jiff::civil::Date {
-        rule.due_on(jiff::civil::date(y, m, d)).unwrap()
+        rule.due_on(
+            jiff::civil::date(y, m, d),
+            &crate::retention::FinancialYears::calendar(),
+        )
+        .unwrap()
     }
 
     #[test]

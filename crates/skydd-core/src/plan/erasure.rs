@@ -19,7 +19,7 @@ use super::{World, value_date};
 use crate::datamap::{Collection, CollectionRef, Field, Masking};
 use crate::law::LegalBasis;
 use crate::register::RowPolicy;
-use crate::retention::RetentionRule;
+use crate::retention::Event;
 use crate::schema::{Column, ColumnKind, Table};
 use crate::value::Value;
 
@@ -853,17 +853,23 @@ fn hold(
             continue;
         }
         let statute = p.statute.as_ref().map(|s| s.citation().to_owned());
-        let until = match p.retention.as_ref().map(|r| &r.rule) {
-            // No rule, or one that cannot be computed: keep, with no end date.
-            None | Some(RetentionRule::AsLongAsNecessary { .. }) => None,
-            Some(rule) => match anchor_date(world, req, parents, found, row, rule) {
-                Some(day) => match rule.due_on(day) {
+        // The rule for this field (a per-category or per-subject override, else the
+        // purpose's), its events read from the row, its end by the financial years.
+        let until = match p.retention.as_ref() {
+            // No rule: keep, with no end date.
+            None => None,
+            Some(ret) => {
+                let subjects = world.subjects_of(&found.collection);
+                let rule = ret.rule_for(&field.categories, &subjects);
+                let day_of = |e: &Event| anchor_date(world, req, parents, found, row, e);
+                // Not computable (an event not recorded, "as long as necessary"): keep,
+                // with no end date.
+                match rule.due(&day_of, &world.register.financial_year) {
                     Some(due) if due <= req.today => continue,
                     Some(due) => due.yesterday().ok(),
                     None => None,
-                },
-                None => None,
-            },
+                }
+            }
         };
         reasons.push(KeepReason::LegalObligation {
             purpose: p.id.clone(),
@@ -878,17 +884,16 @@ fn hold(
     })
 }
 
-/// The day `rule`'s event happened for `row`: from the collection's own bound column, or
-/// from a row it refers to (one reference away) that has one.
+/// The date the column bound to `event` holds for `row`: from the collection's own bound
+/// column, or from a row it refers to (one reference away) that has one.
 fn anchor_date(
     world: &World<'_>,
     req: &Request<'_>,
     parents: &Parents,
     found: &FoundRows,
     row: &[Value],
-    rule: &RetentionRule,
+    event: &Event,
 ) -> Option<Date> {
-    let event = rule.event()?;
     if let Some(col) = world.event_column(&found.collection, event) {
         return found.get(row, col).and_then(value_date);
     }

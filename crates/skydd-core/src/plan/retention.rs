@@ -126,6 +126,23 @@ pub struct RetentionPlan {
 /// Fields that share a condition set, and the (purpose, rule) pairs behind it.
 type FieldGroup = (Vec<String>, BTreeSet<(String, String)>);
 
+/// When a field may go: alternatives (any one suffices) of conditions that must all hold.
+type Alternatives = BTreeSet<BTreeSet<Cond>>;
+
+/// The most alternatives a field's conditions may expand to; more is reported, not swept.
+const MAX_ALTERNATIVES: usize = 16;
+
+/// Both: every alternative of `a` with every alternative of `b`.
+fn and(a: &Alternatives, b: &Alternatives) -> Alternatives {
+    let mut out = BTreeSet::new();
+    for x in a {
+        for y in b {
+            out.insert(x.union(y).cloned().collect());
+        }
+    }
+    out
+}
+
 /// Plans the sweep for `today`.
 pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
     let mut jobs = Vec::new();
@@ -166,9 +183,10 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
             }
             continue;
         }
-        // Each enforceable field: its condition set and the purposes behind it.
-        let mut groups: BTreeMap<BTreeSet<Cond>, FieldGroup> = BTreeMap::new();
+        // Each enforceable field: its conditions and the purposes behind them.
+        let mut groups: BTreeMap<Alternatives, FieldGroup> = BTreeMap::new();
         let mut all_enforceable = true;
+        let subjects = world.subjects_of(&collection.key);
         for f in &personal {
             let purposes = world.covering(&collection.key, f);
             if purposes.is_empty() {
@@ -183,26 +201,37 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
                 );
                 continue;
             }
-            let mut conds = BTreeSet::new();
+            // Every covering purpose must have run out: start from "always" and add each.
+            let mut conds: Alternatives = BTreeSet::from([BTreeSet::new()]);
             let mut rules = BTreeSet::new();
             let mut failed = None;
             for p in purposes {
-                match p.retention.as_ref().map(|r| &r.rule) {
-                    None => failed = Some(format!("purpose `{}` has no retention rule", p.id)),
-                    Some(RetentionRule::AsLongAsNecessary { .. }) => {
-                        failed = Some(format!(
-                            "purpose `{}` keeps it “as long as necessary”",
-                            p.id
-                        ));
-                    }
-                    Some(rule) => match cond(world, &collection.key, rule, today) {
-                        Ok(c) => {
-                            conds.insert(c);
-                            rules.insert((p.id.clone(), rule.describe(Lang::En, world.register)));
-                        }
-                        Err(why) => failed = Some(format!("purpose `{}`: {why}", p.id)),
-                    },
+                let Some(ret) = p.retention.as_ref() else {
+                    failed = Some(format!("purpose `{}` has no retention rule", p.id));
+                    continue;
+                };
+                // The field's own period when the purpose gives its categories or data
+                // subjects one (`[[purpose.retention.for]]`).
+                let rule = ret.rule_for(&f.categories, &subjects);
+                if !rule.is_enforceable() {
+                    failed = Some(format!("purpose `{}` keeps it “{}”", p.id, rule.as_ref()));
+                    continue;
                 }
+                match alternatives(world, &collection.key, &rule, today) {
+                    Ok(alts) => {
+                        conds = and(&conds, &alts);
+                        rules.insert((p.id.clone(), rule.describe(Lang::En, world.register)));
+                    }
+                    Err(why) => failed = Some(format!("purpose `{}`: {why}", p.id)),
+                }
+            }
+            if failed.is_none() && conds.is_empty() {
+                failed = Some("no day is due yet".into());
+            }
+            if failed.is_none() && conds.len() > MAX_ALTERNATIVES {
+                failed = Some(format!(
+                    "its rules combine into more than {MAX_ALTERNATIVES} alternatives; write them more simply"
+                ));
             }
             if let Some(why) = failed {
                 all_enforceable = false;
@@ -264,8 +293,18 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
             exclude: Vec::new(),
         };
         let all_fields: Vec<String> = groups.values().flat_map(|(f, _)| f.clone()).collect();
-        if policy == RowPolicy::Delete && all_enforceable && !groups.is_empty() {
-            let when: BTreeSet<Cond> = groups.keys().flatten().cloned().collect();
+        // A row may be deleted when every field may go: all groups' conditions at once.
+        let delete_when = groups
+            .keys()
+            .try_fold(BTreeSet::from([BTreeSet::new()]), |acc, alts| {
+                let both = and(&acc, alts);
+                (both.len() <= MAX_ALTERNATIVES).then_some(both)
+            });
+        if policy == RowPolicy::Delete
+            && all_enforceable
+            && !groups.is_empty()
+            && let Some(delete_when) = delete_when
+        {
             let rules: BTreeSet<(String, String)> =
                 groups.values().flat_map(|(_, r)| r.clone()).collect();
             let guards: Vec<Guard> = world
@@ -282,45 +321,55 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
                         .collect()
                 })
                 .unwrap_or_default();
-            jobs.push(make(
-                Action::Delete,
-                when.iter().cloned().collect(),
-                rules.iter().cloned().collect(),
-                guards.clone(),
-                Vec::new(),
-            ));
+            // One job per alternative: a row due under two is deleted by the first.
+            for when in &delete_when {
+                jobs.push(make(
+                    Action::Delete,
+                    when.iter().cloned().collect(),
+                    rules.iter().cloned().collect(),
+                    guards.clone(),
+                    Vec::new(),
+                ));
+            }
             if !guards.is_empty() {
                 // Rows still referenced cannot be deleted: anonymise them instead.
                 let set = mask_values(&all_fields, &mut note);
                 if !set.is_empty() {
-                    let pending = set.iter().map(|(f, _)| f.clone()).collect();
-                    let mut job = make(
-                        Action::Mask { set },
-                        when.into_iter().collect(),
-                        rules.into_iter().collect(),
-                        Vec::new(),
-                        pending,
-                    );
-                    job.referenced_by = guards;
-                    jobs.push(job);
+                    let pending: Vec<String> = set.iter().map(|(f, _)| f.clone()).collect();
+                    for when in &delete_when {
+                        let mut job = make(
+                            Action::Mask { set: set.clone() },
+                            when.iter().cloned().collect(),
+                            rules.iter().cloned().collect(),
+                            Vec::new(),
+                            pending.clone(),
+                        );
+                        job.referenced_by = guards.clone();
+                        jobs.push(job);
+                    }
                 }
             }
         }
-        let masks_needed = policy == RowPolicy::Mask || !all_enforceable || groups.len() > 1;
+        let masks_needed = policy == RowPolicy::Mask
+            || !all_enforceable
+            || groups.len() > 1
+            || delete_when_failed(&groups);
         if masks_needed {
-            for (conds, (fields, rules)) in &groups {
+            for (alts, (fields, rules)) in &groups {
                 let set = mask_values(fields, &mut note);
                 if set.is_empty() {
                     continue;
                 }
-                let pending = set.iter().map(|(f, _)| f.clone()).collect();
-                jobs.push(make(
-                    Action::Mask { set },
-                    conds.iter().cloned().collect(),
-                    rules.iter().cloned().collect(),
-                    Vec::new(),
-                    pending,
-                ));
+                let pending: Vec<String> = set.iter().map(|(f, _)| f.clone()).collect();
+                for conds in alts {
+                    jobs.push(make(
+                        Action::Mask { set: set.clone() },
+                        conds.iter().cloned().collect(),
+                        rules.iter().cloned().collect(),
+                        Vec::new(),
+                        pending.clone(),
+                    ));
+                }
             }
         }
     }
@@ -331,16 +380,48 @@ pub fn plan(world: &World<'_>, today: Date) -> RetentionPlan {
     }
 }
 
-/// The condition under which `rule` has run out for a row of `collection` on `today`.
-fn cond(
+/// True when the groups' conditions together expand past [`MAX_ALTERNATIVES`], so no
+/// deletion job was made and the fields are masked group by group instead.
+fn delete_when_failed(groups: &BTreeMap<Alternatives, FieldGroup>) -> bool {
+    groups
+        .keys()
+        .try_fold(BTreeSet::from([BTreeSet::new()]), |acc, alts| {
+            let both = and(&acc, alts);
+            (both.len() <= MAX_ALTERNATIVES).then_some(both)
+        })
+        .is_none()
+}
+
+/// The conditions under which `rule` has run out for a row of `collection` on `today`: one
+/// per event the rule runs from, its day derived through the register's financial years.
+fn alternatives(
     world: &World<'_>,
     collection: &CollectionRef,
     rule: &RetentionRule,
     today: Date,
+) -> Result<Alternatives, String> {
+    let due = rule
+        .due_when(today, &world.register.financial_year)
+        .ok_or("the rule cannot be enforced")?;
+    let mut out = BTreeSet::new();
+    for alt in due {
+        let mut all = BTreeSet::new();
+        for (event, last_due) in alt {
+            let before = last_due.tomorrow().map_err(|e| e.to_string())?;
+            all.insert(cond(world, collection, &event, before)?);
+        }
+        out.insert(all);
+    }
+    Ok(out)
+}
+
+/// The condition "`event` happened before `before`" for a row of `collection`.
+fn cond(
+    world: &World<'_>,
+    collection: &CollectionRef,
+    event: &Event,
+    before: Date,
 ) -> Result<Cond, String> {
-    let event: &Event = rule.event().ok_or("the rule cannot be enforced")?;
-    let last_due = rule.cutoff(today).ok_or("no day is due yet")?;
-    let before = last_due.tomorrow().map_err(|e| e.to_string())?;
     // An event must hold a date: compared with one, an integer (epoch seconds, a year)
     // sorts below every date on SQLite and every row would look due.
     let holds_date = |c: &CollectionRef, column: &str| -> Result<(), String> {

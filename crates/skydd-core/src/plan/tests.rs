@@ -1240,3 +1240,199 @@ fn an_event_bound_to_a_column_without_dates_is_never_swept() {
         .unwrap();
     assert!(u.why.contains("holds no date"), "{}", u.why);
 }
+
+/// Each job as one line: "collection action when conditions".
+fn job_lines(plan: &retention::RetentionPlan) -> Vec<String> {
+    plan.jobs
+        .iter()
+        .map(|j| {
+            let action = match &j.action {
+                Action::Delete => "delete".to_owned(),
+                Action::Mask { set } => format!(
+                    "mask {}",
+                    set.iter()
+                        .map(|(f, _)| f.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ),
+            };
+            let when = j
+                .when
+                .iter()
+                .map(|c| match &c.path {
+                    ColumnPath::Own { column } => format!("{column} < {}", c.before),
+                    ColumnPath::Parent { via, column, .. } => {
+                        format!("{via}->{column} < {}", c.before)
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" and ");
+            format!("{} {action} when {when}", j.collection.collection)
+        })
+        .collect()
+}
+
+/// Each hold of an erasure plan as "row.field until day".
+fn hold_lines(plan: &erasure::ErasurePlan) -> Vec<String> {
+    plan.holds()
+        .map(|k| match &k.reason {
+            KeepReason::LegalObligation { until, .. } => format!(
+                "{}[{}].{} until {}",
+                k.collection.collection,
+                erasure::key_string(&k.key),
+                k.field,
+                until.map_or("?".into(), |d| d.to_string())
+            ),
+            _ => unreachable!(),
+        })
+        .collect()
+}
+
+fn fixture(register: &str) -> Fixture {
+    Fixture {
+        register: load(register).unwrap(),
+        map: Fixture::new().map,
+    }
+}
+
+/// Anna, with her newer invoice issued on 15 September 2025.
+fn anna_invoiced_in_september() -> Vec<FoundRows> {
+    let mut found = anna();
+    found[1].rows[1][5] = t("2025-09-15");
+    found
+}
+
+#[test]
+fn a_broken_financial_year_moves_the_bookkeeping_cutoff_a_half_year_back() {
+    // 1 July – 30 June. On 2026-11-21 the records of financial years that ended in 2018
+    // (through 30 June 2018) have been kept through 2025 and are due; an invoice of
+    // 1 July 2018 belongs to the year ending 30 June 2019 and is not.
+    let fx = fixture(&format!(
+        "{REGISTER}\n[financial_year]\nstarts = \"07-01\"\n"
+    ));
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let jobs = job_lines(&plan);
+    assert!(
+        jobs.contains(
+            &"invoice mask billing_name billing_address when issued_on < 2018-07-01".into()
+        ),
+        "{jobs:#?}"
+    );
+    // The calendar year (no [financial_year]) keeps what it did.
+    let plan = retention::plan(&Fixture::new().world(), d("2026-11-21"));
+    assert!(
+        job_lines(&plan).contains(
+            &"invoice mask billing_name billing_address when issued_on < 2019-01-01".into()
+        )
+    );
+}
+
+#[test]
+fn an_erasure_holds_an_invoice_of_a_broken_year_through_the_seventh_year_after_its_end() {
+    // Invoice of 2025-09-15, financial year ending 2026-06-30: kept through 2033-12-31.
+    let fx = fixture(&format!(
+        "{REGISTER}\n[financial_year]\nstarts = \"07-01\"\n"
+    ));
+    let world = fx.world();
+    let mut random = |n: usize| "x".repeat(n);
+    let mut maskers = Maskers {
+        hmac: None,
+        random: &mut random,
+    };
+    let found = anna_invoiced_in_september();
+    let plan = erasure::plan(
+        &world,
+        &erasure::Request {
+            found: &found,
+            today: d("2026-11-21"),
+            already_erased: &BTreeSet::new(),
+            sharing: &Default::default(),
+        },
+        &mut maskers,
+    );
+    assert_eq!(
+        hold_lines(&plan),
+        [
+            "invoice[id=11].billing_name until 2033-12-31",
+            "invoice[id=11].billing_address until 2033-12-31",
+            "invoice[id=11].amount until 2033-12-31",
+        ]
+    );
+    // With calendar years the same invoice would be kept through 2032 only.
+    let calendar = plan_erasure(&Fixture::new(), &found, &BTreeSet::new());
+    assert!(hold_lines(&calendar)[0].ends_with("until 2032-12-31"));
+}
+
+#[test]
+fn the_later_of_two_rules_is_one_job_with_both_conditions() {
+    let fx = fixture(&REGISTER.replace(
+        "retention = \"1 year after request_closed\"",
+        "retention = \"the later of 1 year after request_closed and 2 years after contract_end\"",
+    ));
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let tickets: Vec<String> = job_lines(&plan)
+        .into_iter()
+        .filter(|j| j.starts_with("ticket"))
+        .collect();
+    assert_eq!(
+        tickets,
+        [
+            "ticket mask body when closed_on < 2025-11-21 and customer_id->contract_ended_on < 2024-11-21"
+        ]
+    );
+}
+
+#[test]
+fn the_earlier_of_two_rules_is_a_job_for_each() {
+    let fx = fixture(&REGISTER.replace(
+        "retention = \"1 year after request_closed\"",
+        "retention = \"1 year after request_closed, but at most 2 years after contract_end\"",
+    ));
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let tickets: Vec<String> = job_lines(&plan)
+        .into_iter()
+        .filter(|j| j.starts_with("ticket"))
+        .collect();
+    assert_eq!(
+        tickets,
+        [
+            "ticket mask body when closed_on < 2025-11-21",
+            "ticket mask body when customer_id->contract_ended_on < 2024-11-21",
+        ]
+    );
+}
+
+#[test]
+fn a_category_with_a_period_of_its_own_is_swept_and_held_by_its_own_rule() {
+    let fx = fixture(&REGISTER.replace(
+        "retention = \"7 years after end of calendar year of financial_year_end\"\n",
+        "[purpose.retention]\nrule = \"as required by bokforingslagen\"\n\
+         [[purpose.retention.for]]\ncategories = [\"user.contact.address\"]\n\
+         rule = \"2 years after contract_end\"\n",
+    ));
+    let plan = retention::plan(&fx.world(), d("2026-11-21"));
+    let invoices: Vec<String> = job_lines(&plan)
+        .into_iter()
+        .filter(|j| j.starts_with("invoice"))
+        .collect();
+    assert_eq!(
+        invoices,
+        [
+            "invoice mask billing_name when issued_on < 2019-01-01",
+            "invoice mask billing_address when customer_id->contract_ended_on < 2024-11-21",
+        ]
+    );
+    // Anna's contract ended 2025-03-31: her address on both invoices is kept through
+    // 2027-03-31 (also on the 2017 one, whose bookkeeping has run out); her name and the
+    // amount on the 2025 invoice through 2032.
+    let plan = plan_erasure(&fx, &anna(), &BTreeSet::new());
+    assert_eq!(
+        hold_lines(&plan),
+        [
+            "invoice[id=10].billing_address until 2027-03-31",
+            "invoice[id=11].billing_name until 2032-12-31",
+            "invoice[id=11].billing_address until 2027-03-31",
+            "invoice[id=11].amount until 2032-12-31",
+        ]
+    );
+}

@@ -308,8 +308,14 @@ impl Validator<'_> {
         let databases = self.databases(&raw.databases, &event_keys, &known_subjects);
         let erasure = raw.erasure.map(|e| self.erasure(e)).unwrap_or_default();
         let state_path = raw.state.and_then(|s| Self::string(&s.path));
+        let financial_year = raw
+            .financial_year
+            .as_ref()
+            .map(|f| self.financial_year(f))
+            .unwrap_or_default();
 
         Register {
+            financial_year,
             databases,
             erasure,
             state_path,
@@ -721,12 +727,12 @@ impl Validator<'_> {
             let uses: BTreeSet<String> = taxonomy().data_uses.keys().cloned().collect();
             self.reference(u, &uses, "data use")
         });
-        let data_categories = r
+        let data_categories: Vec<String> = r
             .data_categories
             .iter()
             .filter_map(|k| self.reference(k, categories, "data category"))
             .collect();
-        let data_subjects = r
+        let data_subjects: Vec<String> = r
             .data_subjects
             .iter()
             .filter_map(|k| self.reference(k, subjects, "data subject"))
@@ -754,7 +760,7 @@ impl Validator<'_> {
         let retention = r
             .retention
             .as_ref()
-            .and_then(|ret| self.retention(ret, event_keys));
+            .and_then(|ret| self.retention(ret, event_keys, &data_categories, &data_subjects));
         let automated_decision = r.automated_decision.as_ref().map(|a| AutomatedDecision {
             logic: self.opt_text(&a.get_ref().logic),
             significance: self.opt_text(&a.get_ref().significance),
@@ -806,26 +812,43 @@ impl Validator<'_> {
         }
     }
 
-    fn retention(&mut self, ret: &Spanned<RawRetention>, events: &[&str]) -> Option<Retention> {
-        let (rule, text) = match ret.get_ref() {
-            RawRetention::Rule(s) => (Spanned::new(ret.span(), s.clone()), None),
-            RawRetention::Table(t) => (t.rule.clone(), t.text.as_ref()),
+    fn retention(
+        &mut self,
+        ret: &Spanned<RawRetention>,
+        events: &[&str],
+        categories: &[String],
+        subjects: &[String],
+    ) -> Option<Retention> {
+        let (rule, text, overrides) = match ret.get_ref() {
+            RawRetention::Rule(s) => (Spanned::new(ret.span(), s.clone()), None, &[][..]),
+            RawRetention::Table(t) => (t.rule.clone(), t.text.as_ref(), &t.overrides[..]),
         };
+        let overrides: Vec<RetentionOverride> = overrides
+            .iter()
+            .filter_map(|o| self.retention_override(o, events, categories, subjects))
+            .collect();
+        let parsed = self.retention_rule(&rule, events)?;
+        Some(Retention {
+            rule: parsed,
+            text: text.map(|t| self.text(t)).filter(|t| !t.is_empty()),
+            span: span(ret),
+            overrides,
+        })
+    }
+
+    /// A retention rule, or its error located within the string.
+    fn retention_rule(&mut self, rule: &S, events: &[&str]) -> Option<RetentionRule> {
         match retention::parse(rule.get_ref(), events) {
-            Ok(parsed) => Some(Retention {
-                rule: parsed,
-                text: text.map(|t| self.text(t)).filter(|t| !t.is_empty()),
-                span: span(ret),
-            }),
+            Ok(parsed) => Some(parsed),
             Err(e) => {
                 // An error at the very end (an empty range) points at the last character.
                 let (a, b) = match (e.at.start, e.at.end) {
                     (a, b) if a == b => (a.saturating_sub(1), a),
                     (a, b) => (a, b),
                 };
-                let at = match self.inner_start(&rule) {
+                let at = match self.inner_start(rule) {
                     Some(start) => Some(Span::new(start + a, start + b)),
-                    None => span(&rule),
+                    None => span(rule),
                 };
                 self.error(
                     "retention",
@@ -833,6 +856,189 @@ impl Validator<'_> {
                     at,
                     e.help,
                 );
+                None
+            }
+        }
+    }
+
+    /// `[[purpose.retention.for]]`: its categories and subjects must be the purpose's own.
+    fn retention_override(
+        &mut self,
+        o: &Spanned<raw::RawRetentionFor>,
+        events: &[&str],
+        categories: &[String],
+        subjects: &[String],
+    ) -> Option<RetentionOverride> {
+        let r = o.get_ref();
+        if r.categories.is_empty() && r.subjects.is_empty() {
+            self.error(
+                "value",
+                "a `[[purpose.retention.for]]` needs `categories` or `subjects`: whose data keeps this period?",
+                span(&r.rule),
+                None,
+            );
+        }
+        let mut ok = true;
+        for c in &r.categories {
+            let v = c.get_ref().trim();
+            if !categories
+                .iter()
+                .any(|pc| crate::taxonomy::is_within(v, pc))
+            {
+                ok = false;
+                let help = suggestion(v, categories.iter().map(String::as_str)).or_else(|| {
+                    Some(format!(
+                        "the purpose's data categories: {}",
+                        categories.join(", ")
+                    ))
+                });
+                self.error(
+                    "reference",
+                    format!("`{v}` is not among the purpose's data categories"),
+                    span(c),
+                    help,
+                );
+            }
+        }
+        for x in &r.subjects {
+            let v = x.get_ref().trim();
+            if !subjects.iter().any(|s| s == v) {
+                ok = false;
+                let help = suggestion(v, subjects.iter().map(String::as_str)).or_else(|| {
+                    Some(format!(
+                        "the purpose's data subjects: {}",
+                        subjects.join(", ")
+                    ))
+                });
+                self.error(
+                    "reference",
+                    format!("`{v}` is not among the purpose's data subjects"),
+                    span(x),
+                    help,
+                );
+            }
+        }
+        let rule = self.retention_rule(&r.rule, events)?;
+        ok.then(|| RetentionOverride {
+            categories: r
+                .categories
+                .iter()
+                .map(|c| c.get_ref().trim().to_owned())
+                .collect(),
+            subjects: r
+                .subjects
+                .iter()
+                .map(|c| c.get_ref().trim().to_owned())
+                .collect(),
+            rule,
+            text: r
+                .text
+                .as_ref()
+                .map(|t| self.text(t))
+                .filter(|t| !t.is_empty()),
+            span: span(o),
+        })
+    }
+
+    /// `[financial_year]`: every year twelve calendar months (BFL 3 kap. 1 §) but a first
+    /// year and changed years, each at most eighteen months (3 kap. 3 §).
+    fn financial_year(
+        &mut self,
+        f: &Spanned<raw::RawFinancialYear>,
+    ) -> crate::retention::FinancialYears {
+        let r = f.get_ref();
+        let mut start_month: Option<i8> = None;
+        if let Some(s) = &r.starts {
+            let v = s.get_ref().trim();
+            let parsed = v
+                .split_once('-')
+                .filter(|(m, d)| m.len() == 2 && d.len() == 2)
+                .and_then(|(m, d)| Some((m.parse::<i8>().ok()?, d.parse::<i8>().ok()?)))
+                .filter(|(m, d)| Date::new(2024, *m, *d).is_ok());
+            match parsed {
+                Some((m, 1)) => start_month = Some(m),
+                Some((m, _)) => self.error(
+                    "value",
+                    format!("a financial year is twelve whole calendar months (BFL 3 kap. 1 §), so it starts on the first of a month, not on `{v}`"),
+                    span(s),
+                    Some(format!("did you mean `{m:02}-01`?")),
+                ),
+                None => self.error(
+                    "value",
+                    format!("`{v}` is not the first day of a financial year as \"MM-DD\""),
+                    span(s),
+                    Some("write e.g. `starts = \"07-01\"` for a financial year from 1 July to 30 June".into()),
+                ),
+            }
+        }
+        let mut irregular: Vec<(Date, Date)> = Vec::new();
+        if let Some(first) = &r.first
+            && let Some((from, to)) = self.financial_period(first, "financial_year.first")
+        {
+            let next = to.tomorrow().ok();
+            match (start_month, next) {
+                (Some(m), Some(n)) if n.month() != m => self.error(
+                    "value",
+                    format!(
+                        "the first financial year ends on {to}, so the next starts on {n}, but `starts` says the years start on {m:02}-01"
+                    ),
+                    span(&first.get_ref().to),
+                    Some(format!("write `starts = \"{:02}-01\"`, or end the first year the day before a start", n.month())),
+                ),
+                (None, Some(n)) => start_month = Some(n.month()),
+                _ => {}
+            }
+            irregular.push((from, to));
+        }
+        let mut month = start_month.unwrap_or(1);
+        for c in &r.changes {
+            let Some((from, to)) = self.financial_period(c, "financial_year.change") else {
+                continue;
+            };
+            if let Some(&(_, before)) = irregular.last()
+                && from <= before
+            {
+                self.error(
+                    "value",
+                    format!("this change starts on {from}, before the year listed above it ends ({before}); list the first year and the changes in order"),
+                    span(&c.get_ref().from),
+                    None,
+                );
+                continue;
+            }
+            if from.day() != 1 || from.month() != month {
+                self.error(
+                    "value",
+                    format!(
+                        "a changed financial year starts where a financial year would have started: on the first of month {month:02} (`{month:02}-01`), not on {from}"
+                    ),
+                    span(&c.get_ref().from),
+                    Some("`from` is the first day of the changed year; `to` its last day, after which the new years start".into()),
+                );
+                continue;
+            }
+            irregular.push((from, to));
+            month = to.tomorrow().map_or(month, |d| d.month());
+        }
+        crate::retention::FinancialYears {
+            start_month: start_month.unwrap_or(1),
+            irregular,
+        }
+    }
+
+    fn financial_period(
+        &mut self,
+        p: &Spanned<raw::RawFinancialPeriod>,
+        what: &str,
+    ) -> Option<(Date, Date)> {
+        let r = p.get_ref();
+        let from = self.date(&r.from, &format!("{what}.from"));
+        let to = self.date(&r.to, &format!("{what}.to"));
+        let (from, to) = (from?, to?);
+        match crate::retention::FinancialYears::check_year(from, to) {
+            Ok(()) => Some((from, to)),
+            Err(why) => {
+                self.error("value", why, span(&r.to), None);
                 None
             }
         }

@@ -83,6 +83,9 @@ pub struct Register {
     /// Where skydd keeps its own records (restrictions, holds, runs), relative to the
     /// register; `skydd-state.sqlite` by default.
     pub state_path: Option<String>,
+    /// The company's financial years (`[financial_year]`; the calendar year by default), from
+    /// which the end of the financial year of a bound date is derived.
+    pub financial_year: crate::retention::FinancialYears,
 }
 
 /// Which database product a source is.
@@ -497,6 +500,135 @@ pub struct Retention {
     /// Where it stands.
     #[serde(skip)]
     pub span: Option<Span>,
+    /// Other periods for some data categories or data subjects of the purpose
+    /// (`[[purpose.retention.for]]`), in the register's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<RetentionOverride>,
+}
+
+/// A period of its own for some of a purpose's data categories or data subjects.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetentionOverride {
+    /// The data categories it applies to (and those below them); empty: all of the purpose's.
+    pub categories: Vec<String>,
+    /// The data subjects it applies to; empty: all of the purpose's.
+    pub subjects: Vec<String>,
+    /// Their rule.
+    pub rule: RetentionRule,
+    /// The company's own wording.
+    pub text: Option<Text>,
+    /// Where it stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+impl Retention {
+    /// The rule that keeps a field tagged `categories` of people who are `subjects` (the
+    /// collection's data subjects; empty when unknown).
+    ///
+    /// An override applies for certain when every category of the field is within its
+    /// categories and every subject is among its subjects; then the first such override is
+    /// the rule. When it may apply (the categories or subjects overlap, or the subjects are
+    /// unknown), its rule and the purpose's rule both apply and the later one decides: data
+    /// is never erased before the longer period the register may mean has run out.
+    pub fn rule_for(
+        &self,
+        categories: &[String],
+        subjects: &[String],
+    ) -> std::borrow::Cow<'_, RetentionRule> {
+        use crate::taxonomy::is_within;
+        use std::borrow::Cow;
+        let mut possible: Vec<&RetentionRule> = Vec::new();
+        for o in &self.overrides {
+            let cats_all = o.categories.is_empty()
+                || (!categories.is_empty()
+                    && categories
+                        .iter()
+                        .all(|c| o.categories.iter().any(|oc| is_within(c, oc))));
+            let cats_some = o.categories.is_empty()
+                || categories.iter().any(|c| {
+                    o.categories
+                        .iter()
+                        .any(|oc| is_within(c, oc) || is_within(oc, c))
+                });
+            let subj_all = o.subjects.is_empty()
+                || (!subjects.is_empty() && subjects.iter().all(|s| o.subjects.contains(s)));
+            let subj_some = o.subjects.is_empty()
+                || subjects.is_empty()
+                || subjects.iter().any(|s| o.subjects.contains(s));
+            if cats_all && subj_all {
+                if possible.is_empty() {
+                    return Cow::Borrowed(&o.rule);
+                }
+                possible.push(&o.rule);
+                return Cow::Owned(later_of_all(&possible));
+            }
+            if cats_some && subj_some {
+                possible.push(&o.rule);
+            }
+        }
+        if possible.is_empty() {
+            return Cow::Borrowed(&self.rule);
+        }
+        possible.insert(0, &self.rule);
+        Cow::Owned(later_of_all(&possible))
+    }
+
+    /// Every event the purpose's rules run from.
+    pub fn events(&self) -> Vec<&crate::retention::Event> {
+        let mut out = self.rule.events();
+        for o in &self.overrides {
+            for e in o.rule.events() {
+                if !out.contains(&e) {
+                    out.push(e);
+                }
+            }
+        }
+        out
+    }
+
+    /// The retention in words, overrides included: "Två år efter …; för bankuppgifter: …".
+    pub fn describe(&self, lang: Lang, reg: &Register) -> String {
+        let mut s = self.rule.describe(lang, reg);
+        for o in &self.overrides {
+            let mut who: Vec<String> = o
+                .categories
+                .iter()
+                .map(|c| reg.category_name(c, lang).to_lowercase())
+                .collect();
+            who.extend(
+                o.subjects
+                    .iter()
+                    .map(|x| reg.subject_name(x, lang).to_lowercase()),
+            );
+            s.push_str(&format!(
+                "; {} {}: {}",
+                lang.pick("för", "for"),
+                who.join(", "),
+                o.rule.phrase(lang, reg)
+            ));
+        }
+        s
+    }
+}
+
+/// The later of several rules (kept until all have run out).
+fn later_of_all(rules: &[&RetentionRule]) -> RetentionRule {
+    let mut iter = rules.iter();
+    let mut out = iter
+        .next()
+        .map_or(RetentionRule::AsLongAsNecessary { purpose: None }, |r| {
+            (*r).clone()
+        });
+    for r in iter {
+        if out != **r {
+            out = RetentionRule::LaterOf {
+                first: Box::new(out),
+                second: Box::new((*r).clone()),
+            };
+        }
+    }
+    out
 }
 
 /// Automated decision-making, including profiling (Art. 22).

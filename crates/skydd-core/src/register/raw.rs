@@ -319,6 +319,33 @@ pub struct RawRegister {
     pub erasure: Option<RawErasure>,
     /// Where skydd keeps its own records (requests, restrictions, erasure holds).
     pub state: Option<RawState>,
+    /// The company's financial years (räkenskapsår): when they start, a first year and changes.
+    pub financial_year: Option<Spanned<RawFinancialYear>>,
+}
+
+/// `[financial_year]`: the company's financial years (Bokföringslagen 3 kap.).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFinancialYear {
+    /// The first day of a financial year as `"MM-DD"`, the first of a month (`"07-01"` for 1 July–30 June); `"01-01"`, the calendar year, by default.
+    pub starts: Option<S>,
+    /// The first financial year when it was not twelve months: `{ from = 2024-03-15, to = 2025-06-30 }`, at most 18 months.
+    pub first: Option<Spanned<RawFinancialPeriod>>,
+    /// Each change of financial year (omläggning): the changed year `{ from, to }`, at most 18 months; later years start the day after `to`.
+    #[serde(default, rename = "change")]
+    pub changes: Vec<Spanned<RawFinancialPeriod>>,
+}
+
+/// One financial year that was not twelve months.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawFinancialPeriod {
+    /// Its first day.
+    #[schemars(with = "Date")]
+    pub from: Spanned<Datetime>,
+    /// Its last day (the last day of a month).
+    #[schemars(with = "Date")]
+    pub to: Spanned<Datetime>,
 }
 
 /// A database holding personal data.
@@ -636,6 +663,28 @@ pub struct RawRetentionTable {
     #[schemars(with = "RetentionRule")]
     pub rule: S,
     /// How the notice states the period, instead of skydd's wording.
+    pub text: Option<T>,
+    /// Other periods for some of the purpose's data categories or data subjects: `[[purpose.retention.for]]` with `categories`, `subjects`, `rule` and `text`.
+    #[serde(default, rename = "for")]
+    pub overrides: Vec<Spanned<RawRetentionFor>>,
+}
+
+/// `[[purpose.retention.for]]`: a period of its own for some data of a purpose.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetentionFor {
+    /// The data categories it applies to (among the purpose's; those below them too).
+    #[serde(default)]
+    #[schemars(with = "Vec<CategoryKey>")]
+    pub categories: Vec<S>,
+    /// The data subjects it applies to (among the purpose's).
+    #[serde(default)]
+    #[schemars(with = "Vec<SubjectKey>")]
+    pub subjects: Vec<S>,
+    /// Their retention rule.
+    #[schemars(with = "RetentionRule")]
+    pub rule: S,
+    /// The company's own wording for it.
     pub text: Option<T>,
 }
 

@@ -591,3 +591,216 @@ fn a_statute_may_be_named_with_its_swedish_letters_or_abbreviation() {
         );
     }
 }
+
+#[test]
+fn a_register_without_financial_year_has_calendar_years() {
+    assert!(ok(MINIMAL).financial_year.is_calendar());
+}
+
+#[test]
+fn a_broken_financial_year_is_declared_by_its_first_day() {
+    let r = ok(&with("[financial_year]\nstarts = \"07-01\"\n"));
+    assert_eq!(r.financial_year.start_month, 7);
+    assert_eq!(
+        r.financial_year
+            .end_of_year_containing("2025-09-15".parse().unwrap())
+            .map(|d| d.to_string()),
+        Some("2026-06-30".into())
+    );
+}
+
+#[test]
+fn a_financial_year_starts_on_the_first_of_a_month() {
+    let errs = errors(&with("[financial_year]\nstarts = \"07-15\"\n"));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "\"07-15\"");
+    assert!(errs[0].2.contains("BFL 3 kap. 1 §"), "{}", errs[0].2);
+    assert_eq!(errs[0].3.as_deref(), Some("did you mean `07-01`?"));
+    let errs = errors(&with("[financial_year]\nstarts = \"juli\"\n"));
+    assert!(errs[0].2.contains("MM-DD"), "{}", errs[0].2);
+}
+
+#[test]
+fn a_first_financial_year_of_eighteen_months_sets_the_years_after_it() {
+    let r = ok(&with(
+        "[financial_year]\nfirst = { from = 2024-01-01, to = 2025-06-30 }\n",
+    ));
+    assert_eq!(r.financial_year.start_month, 7);
+    assert_eq!(r.financial_year.irregular.len(), 1);
+}
+
+#[test]
+fn a_first_financial_year_over_eighteen_months_is_an_error_at_its_end() {
+    let errs = errors(&with(
+        "[financial_year]\nfirst = { from = 2024-01-01, to = 2025-07-31 }\n",
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "2025-07-31");
+    assert!(
+        errs[0].2.contains("at most 18 months (BFL 3 kap. 3 §)"),
+        "{}",
+        errs[0].2
+    );
+    assert!(errs[0].2.contains("2025-06-30"), "{}", errs[0].2);
+}
+
+#[test]
+fn a_first_year_must_end_where_the_declared_years_start() {
+    let errs = errors(&with(
+        "[financial_year]\nstarts = \"01-01\"\nfirst = { from = 2024-03-15, to = 2025-06-30 }\n",
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "2025-06-30");
+    assert_eq!(
+        errs[0].3.as_deref().map(|h| h.contains("\"07-01\"")),
+        Some(true)
+    );
+}
+
+#[test]
+fn a_change_of_financial_year_is_the_changed_year_and_must_start_where_a_year_would() {
+    let r = ok(&with(
+        "[financial_year]\n[[financial_year.change]]\nfrom = 2025-01-01\nto = 2025-06-30\n",
+    ));
+    let end = |s: &str| {
+        r.financial_year
+            .end_of_year_containing(s.parse().unwrap())
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(end("2024-09-15"), "2024-12-31");
+    assert_eq!(end("2025-03-01"), "2025-06-30");
+    assert_eq!(end("2025-09-15"), "2026-06-30");
+    // Calendar years start on 1 January, not on 1 February.
+    let errs = errors(&with(
+        "[financial_year]\n[[financial_year.change]]\nfrom = 2025-02-01\nto = 2025-06-30\n",
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "2025-02-01");
+    // Longer than eighteen months.
+    let errs = errors(&with(
+        "[financial_year]\n[[financial_year.change]]\nfrom = 2024-01-01\nto = 2025-08-31\n",
+    ));
+    assert_eq!(errs[0].1, "2025-08-31");
+}
+
+const RETENTION_FOR: &str = r#"
+[[purpose]]
+id = "bookkeeping"
+name = "Bokföring"
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+data_subjects = ["customer"]
+data_categories = ["user.financial", "user.contact"]
+
+[purpose.retention]
+rule = "as required by bokforingslagen"
+
+[[purpose.retention.for]]
+categories = ["user.contact"]
+rule = "två år efter contract_end"
+text = "Kontaktuppgifter sparas i två år."
+"#;
+
+#[test]
+fn a_purpose_may_keep_some_categories_for_a_period_of_their_own() {
+    let r = ok(&with(RETENTION_FOR));
+    let p = r.purposes.iter().find(|p| p.id == "bookkeeping").unwrap();
+    let ret = p.retention.as_ref().unwrap();
+    assert_eq!(ret.rule.to_string(), "as required by bokforingslagen");
+    assert_eq!(ret.overrides.len(), 1);
+    assert_eq!(
+        ret.overrides[0].rule.to_string(),
+        "2 years after contract_end"
+    );
+    let email = ["user.contact.email".to_owned()];
+    let bank = ["user.financial.bank_account".to_owned()];
+    assert_eq!(
+        ret.rule_for(&email, &[]).to_string(),
+        "2 years after contract_end"
+    );
+    assert_eq!(
+        ret.rule_for(&bank, &[]).to_string(),
+        "as required by bokforingslagen"
+    );
+    // A field tagged more broadly may hold either: the later rule decides.
+    let broad = ["user".to_owned()];
+    assert_eq!(
+        ret.rule_for(&broad, &[]).to_string(),
+        "the later of as required by bokforingslagen and 2 years after contract_end"
+    );
+    assert!(ret.describe(crate::text::Lang::Sv, &r).contains("; för "));
+}
+
+#[test]
+fn a_period_for_data_the_purpose_does_not_hold_is_an_error_with_a_suggestion() {
+    let src = with(&RETENTION_FOR.replace(
+        "categories = [\"user.contact\"]",
+        "categories = [\"user.contakt\"]",
+    ));
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "\"user.contakt\"");
+    assert_eq!(errs[0].3.as_deref(), Some("did you mean `user.contact`?"));
+    let src = with(&RETENTION_FOR.replace("categories = [\"user.contact\"]\n", ""));
+    let errs = errors(&src);
+    assert!(
+        errs[0].2.contains("needs `categories` or `subjects`"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_bad_rule_in_a_period_of_its_own_points_into_the_string() {
+    let src = with(&RETENTION_FOR.replace(
+        "två år efter contract_end",
+        "minst två år efter contract_end",
+    ));
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "minst");
+    assert!(errs[0].2.contains("minimum"), "{}", errs[0].2);
+}
+
+#[test]
+fn a_period_for_a_group_of_people_applies_where_the_collection_holds_only_them() {
+    let src = with(
+        r#"
+[[purpose]]
+id = "recruitment"
+name = "Rekrytering"
+legal_basis = "legitimate_interests"
+legitimate_interest = "Att anställa."
+data_subjects = ["job_applicant", "employee"]
+data_categories = ["user.name"]
+
+[purpose.retention]
+rule = "2 years after recruitment_end"
+
+[[purpose.retention.for]]
+subjects = ["job_applicant"]
+rule = "6 months after recruitment_end"
+"#,
+    );
+    let r = ok(&src);
+    let ret = r.purposes[1].retention.as_ref().unwrap();
+    let name = ["user.name".to_owned()];
+    let applicants = ["job_applicant".to_owned()];
+    let both = ["job_applicant".to_owned(), "employee".to_owned()];
+    assert_eq!(
+        ret.rule_for(&name, &applicants).to_string(),
+        "6 months after recruitment_end"
+    );
+    // Employees too, or nobody says whom the collection holds: the longer period may be
+    // meant, so it is kept until both have run out.
+    for subjects in [&both[..], &[]] {
+        assert_eq!(
+            ret.rule_for(&name, subjects).to_string(),
+            "the later of 2 years after recruitment_end and 6 months after recruitment_end"
+        );
+    }
+    assert_eq!(
+        ret.rule_for(&name, &["employee".to_owned()]).to_string(),
+        "2 years after recruitment_end"
+    );
+}
