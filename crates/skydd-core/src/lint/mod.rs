@@ -5,6 +5,7 @@
 //! register; statement rules (`statements.rs`) read the company's own free text for
 //! outdated or unlawful claims, in Swedish and English.
 
+mod processor;
 mod statements;
 mod structure;
 
@@ -171,6 +172,15 @@ rules! {
     "breach-notification-late", E, "The text promises to notify the supervisory authority later than 72 hours after a breach.",
         "GDPR art. 33.1",
         "notify IMY without undue delay and within 72 hours";
+    "subprocessor-transfer-no-mechanism", E, "A sub-processor outside the EU/EEA has no transfer mechanism.",
+        "GDPR art. 28.4, 30.2 c, 44–46",
+        "add `transfer = \"adequacy\" | \"dpf\" | \"scc\" | \"bcr\"` to the `[[subprocessor]]`, or engage one in the EU/EEA";
+    "processing-for-no-security", W, "Processing on behalf of others has no security measures described.",
+        "GDPR art. 28.3 c, 30.2 d, 32",
+        "add `security = […]` to the `[[processing_for]]`, or describe the measures in `[security]`";
+    "subprocessor-undated", W, "A sub-processor has no date it was added, so the list cannot show customers when it changed.",
+        "GDPR art. 28.2",
+        "add `added = YYYY-MM-DD`: the day it was (or will be) engaged, as told to customers";
 }
 
 /// The rule with `id`.
@@ -210,6 +220,7 @@ pub fn run(register: &Register) -> Vec<Diagnostic> {
     let mut f = Findings { out: Vec::new() };
     structure::check(register, &mut f);
     statements::check(register, &mut f);
+    processor::check(register, &mut f);
     f.out.sort_by(|a, b| {
         let key = |d: &Diagnostic| (d.span.map_or(usize::MAX, |s| s.start), d.severity);
         key(a).cmp(&key(b))

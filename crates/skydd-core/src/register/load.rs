@@ -20,6 +20,8 @@ use crate::orgnr::OrgNumber;
 use crate::retention::{self, BUILTIN_EVENT_KEYS};
 use crate::taxonomy::{Kind, taxonomy};
 
+mod processing;
+
 /// A register that loaded.
 pub type Loaded = Register;
 
@@ -290,6 +292,14 @@ impl Validator<'_> {
         let databases = self.databases(&raw.databases, &event_keys, &known_subjects);
         let erasure = raw.erasure.map(|e| self.erasure(e)).unwrap_or_default();
         let state_path = raw.state.and_then(|s| Self::string(&s.path));
+        let subprocessors = self.subprocessors(&raw.subprocessors);
+        let subprocessor_ids: Vec<&str> = subprocessors.iter().map(|s| s.id.as_str()).collect();
+        let processing_for = self.processing_for(
+            &raw.processing_for,
+            &known_categories,
+            &known_subjects,
+            &subprocessor_ids,
+        );
 
         Register {
             databases,
@@ -310,6 +320,8 @@ impl Validator<'_> {
             recipients,
             security,
             cookies,
+            processing_for,
+            subprocessors,
         }
     }
 
