@@ -383,3 +383,123 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::Date;
+
+    use super::*;
+
+    const HOST: &str = r#"
+[controller]
+name = "Värd AB"
+org_number = "556214-1993"
+email = "dataskydd@vard.se"
+
+[dpo]
+email = "dpo@vard.se"
+
+[security]
+measures = [{ sv = "Kryptering", en = "Encryption" }]
+
+[[processing_for]]
+id = "webbhotell"
+controllers = { sv = "Webbhotellkunder", en = "Web hosting customers" }
+controller_list = { sv = "Kundregistret", en = "The customer register" }
+processing = [{ sv = "Lagring av webbplatser", en = "Storage of websites" }, { sv = "E-post", en = "E-mail" }]
+subprocessors = ["dc", "mail", "old", "next"]
+
+[[processing_for.controller]]
+name = "Butik AB"
+email = "info@butik.se"
+
+[[subprocessor]]
+id = "dc"
+name = "Datacenter AB"
+country = "SE"
+activity = { sv = "Serverhallar", en = "Data centres" }
+added = 2024-01-01
+
+[[subprocessor]]
+id = "mail"
+name = "Mail Inc."
+country = "US"
+transfer = "scc"
+added = 2023-05-01
+
+[[subprocessor]]
+id = "old"
+name = "Gammal AB"
+country = "SE"
+added = 2020-01-01
+removed = 2024-06-30
+
+[[subprocessor]]
+id = "next"
+name = "Nästa AB"
+country = "FI"
+added = 2026-03-01
+"#;
+
+    fn record(lang: Lang) -> Ropa {
+        let reg = crate::register::load(HOST).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        build_processor(&reg, lang, Date::constant(2026, 1, 15)).unwrap_or_else(|| panic!("a processor"))
+    }
+
+    #[test]
+    fn the_processor_record_has_imys_fields_in_order() {
+        let r = record(Lang::Sv);
+        assert_eq!(r.headers.len(), PROCESSOR_COLUMNS.len());
+        assert_eq!(r.headers[1], "Personuppgiftsansvarig för vars räkning biträdet agerar");
+        assert_eq!(
+            r.headers[2],
+            "Kategorier av behandling som utförs för den personuppgiftsansvariges räkning"
+        );
+        assert_eq!(r.headers[7], "Överföringar till tredjeland");
+        assert_eq!(record(Lang::En).headers[6], "Sub-processors");
+    }
+
+    #[test]
+    fn one_row_per_processing_names_controllers_processing_transfers_and_security() {
+        let r = record(Lang::Sv);
+        assert_eq!(r.rows.len(), 1);
+        let row = &r.rows[0];
+        assert_eq!(row[0], "webbhotell");
+        assert_eq!(row[1], "Webbhotellkunder (förteckning: Kundregistret); Butik AB, info@butik.se");
+        assert_eq!(row[2], "Lagring av webbplatser; E-post");
+        assert_eq!(row[7], "Mail Inc.: USA");
+        assert!(row[8].starts_with("Mail Inc.: "), "{}", row[8]);
+        assert_eq!(row[9], "Kryptering");
+        assert!(row[10].starts_with("Värd AB, org.nr 556214-1993"), "{}", row[10]);
+        assert_eq!(row[11], "dpo@vard.se");
+    }
+
+    #[test]
+    fn removed_subprocessors_are_left_out_and_planned_ones_marked() {
+        let row = &record(Lang::Sv).rows[0];
+        assert!(!row[6].contains("Gammal AB"), "{}", row[6]);
+        assert!(row[6].contains("Datacenter AB (Serverhallar; Sverige)"), "{}", row[6]);
+        assert!(row[6].contains("Nästa AB (Finland; planerat från 2026-03-01)"), "{}", row[6]);
+    }
+
+    #[test]
+    fn a_controller_category_without_its_list_says_so() {
+        let src = HOST.replacen(
+            "controller_list = { sv = \"Kundregistret\", en = \"The customer register\" }\n",
+            "",
+            1,
+        );
+        let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let r = build_processor(&reg, Lang::En, Date::constant(2026, 1, 15)).unwrap_or_else(|| panic!("a processor"));
+        assert!(r.rows[0][1].starts_with(
+            "Web hosting customers (where the list of them is kept is not stated)"
+        ));
+    }
+
+    #[test]
+    fn a_register_without_processing_for_others_has_no_processor_record() {
+        let reg = crate::register::load("[controller]\nname = \"A AB\"\nemail = \"a@a.se\"\n")
+            .unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        assert!(build_processor(&reg, Lang::Sv, Date::constant(2026, 1, 15)).is_none());
+    }
+}

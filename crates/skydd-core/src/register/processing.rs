@@ -152,3 +152,219 @@ impl Register {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::load;
+
+    const HOST: &str = r#"
+[controller]
+name = "Värd AB"
+org_number = "556214-1993"
+email = "dataskydd@vard.se"
+
+[[processing_for]]
+id = "webbhotell"
+controllers = { sv = "Webbhotellkunder", en = "Web hosting customers" }
+controller_list = { sv = "Kundregistret", en = "The customer register" }
+processing = [{ sv = "Lagring av webbplatser", en = "Storage of websites" }]
+data_subjects = ["customer"]
+data_categories = ["user.contact.email"]
+subprocessors = ["dc", "mail"]
+agreement = "Personuppgiftsbiträdesavtal"
+
+[[processing_for.controller]]
+name = "Butik AB"
+org_number = "556036-0793"
+email = "info@butik.se"
+
+[[subprocessor]]
+id = "dc"
+name = "Datacenter AB"
+country = "SE"
+activity = { sv = "Serverhallar", en = "Data centres" }
+dpa = 2024-01-01
+added = 2024-01-01
+
+[[subprocessor]]
+id = "mail"
+name = "Mail Inc."
+country = "US"
+transfer = "scc"
+added = 2023-05-01
+removed = 2025-02-01
+"#;
+
+    fn ok(src: &str) -> Register {
+        load(src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics))
+    }
+
+    /// (code, the source text the error points at, message, help) for each error.
+    fn errors(src: &str) -> Vec<(String, String, String, Option<String>)> {
+        let Err(e) = load(src) else {
+            panic!("the register should not load")
+        };
+        e.diagnostics
+            .into_iter()
+            .map(|d| {
+                let at = d
+                    .span
+                    .map_or(String::new(), |s| src[s.start..s.end].to_owned());
+                (d.code, at, d.message, d.help)
+            })
+            .collect()
+    }
+
+    fn with(from: &str, to: &str) -> String {
+        assert!(HOST.contains(from), "HOST lacks {from:?}");
+        HOST.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn processing_on_behalf_of_customers_loads_with_its_subprocessors() {
+        let r = ok(HOST);
+        assert!(r.is_processor());
+        let p = &r.processing_for[0];
+        assert_eq!(p.controllers.as_ref().unwrap().get(Lang::En), "Web hosting customers");
+        assert_eq!(p.named_controllers[0].name, "Butik AB");
+        assert_eq!(p.subprocessors, ["dc", "mail"]);
+        let mail = r.subprocessor("mail").unwrap();
+        assert!(mail.is_third_country());
+        assert_eq!(mail.transfer, Some(TransferMechanism::StandardContractualClauses));
+        assert_eq!(mail.removed, Some(Date::constant(2025, 2, 1)));
+        assert!(r.subprocessor("dc").unwrap().dpa.is_some());
+    }
+
+    #[test]
+    fn a_register_without_the_section_is_no_processor() {
+        let r = ok("[controller]\nname = \"A AB\"\nemail = \"a@a.se\"\n");
+        assert!(!r.is_processor());
+        assert!(r.subprocessors.is_empty());
+    }
+
+    #[test]
+    fn the_change_history_is_newest_first_with_removals_kept() {
+        let r = ok(HOST);
+        let changes: Vec<(String, Change, &str)> = r
+            .subprocessor_changes()
+            .into_iter()
+            .map(|(d, c, s)| (d.to_string(), c, s.id.as_str()))
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                ("2025-02-01".to_owned(), Change::Removed, "mail"),
+                ("2024-01-01".to_owned(), Change::Added, "dc"),
+                ("2023-05-01".to_owned(), Change::Added, "mail"),
+            ]
+        );
+    }
+
+    #[test]
+    fn engaged_means_added_on_or_before_the_day_and_not_yet_removed() {
+        let r = ok(HOST);
+        let mail = r.subprocessor("mail").unwrap();
+        assert!(!mail.engaged_on(Date::constant(2023, 4, 30)));
+        assert!(mail.engaged_on(Date::constant(2023, 5, 1)));
+        assert!(mail.engaged_on(Date::constant(2025, 1, 31)));
+        assert!(!mail.engaged_on(Date::constant(2025, 2, 1)));
+    }
+
+    #[test]
+    fn a_misspelt_key_in_processing_for_is_located_with_a_suggestion() {
+        let errs = errors(&with("controller_list =", "controler_list ="));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        let (code, at, message, help) = &errs[0];
+        assert_eq!(code, "schema");
+        assert_eq!(at, "controler_list");
+        assert!(message.starts_with("unknown field `controler_list`"), "{message}");
+        assert_eq!(help.as_deref(), Some("did you mean `controller_list`?"));
+    }
+
+    #[test]
+    fn a_misspelt_key_in_a_subprocessor_is_located_with_a_suggestion() {
+        let errs = errors(&with("activity =", "activty ="));
+        assert_eq!(errs[0].1, "activty");
+        assert_eq!(errs[0].3.as_deref(), Some("did you mean `activity`?"));
+    }
+
+    #[test]
+    fn a_misspelt_table_name_suggests_subprocessor() {
+        let errs = errors(&format!("{HOST}\n[[subprocesor]]\nid = \"x\"\n"));
+        assert_eq!(errs[0].3.as_deref(), Some("did you mean `subprocessor`?"));
+    }
+
+    #[test]
+    fn a_subprocessors_country_and_mechanism_are_checked_like_a_recipients() {
+        let src = with("country = \"US\"\ntransfer = \"scc\"", "country = \"Narnia\"\ntransfer = \"sccs\"");
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].1, "\"Narnia\"");
+        assert!(errs[0].2.contains("unknown country"), "{}", errs[0].2);
+        assert_eq!(errs[1].1, "\"sccs\"");
+        assert_eq!(errs[1].3.as_deref(), Some("did you mean `scc`?"));
+    }
+
+    #[test]
+    fn dates_must_be_plain_dates_and_removal_cannot_precede_addition() {
+        let errs = errors(&with("removed = 2025-02-01", "removed = 2022-01-01"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].1, "2022-01-01");
+        assert!(errs[0].2.contains("removed (2022-01-01) before it was added (2023-05-01)"));
+        let errs = errors(&with("added = 2024-01-01", "added = 2024-01-01T10:00:00"));
+        assert!(errs[0].2.contains("added must be a date without a time"), "{errs:?}");
+        let errs = errors(&with("added = 2024-01-01", "added = \"2024-01-01\""));
+        assert_eq!(errs[0].0, "schema", "{errs:?}");
+        assert_eq!(errs[0].1, "\"2024-01-01\"");
+    }
+
+    #[test]
+    fn an_unknown_subprocessor_reference_suggests_the_closest_id() {
+        let errs = errors(&with("subprocessors = [\"dc\", \"mail\"]", "subprocessors = [\"dc\", \"mial\"]"));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].0, "reference");
+        assert_eq!(errs[0].1, "\"mial\"");
+        assert_eq!(errs[0].3.as_deref(), Some("did you mean `mail`?"));
+    }
+
+    #[test]
+    fn processing_for_needs_a_controller_and_a_category_of_processing() {
+        let src = with(
+            "controllers = { sv = \"Webbhotellkunder\", en = \"Web hosting customers\" }\n",
+            "",
+        )
+        .replacen(
+            "[[processing_for.controller]]\nname = \"Butik AB\"\norg_number = \"556036-0793\"\nemail = \"info@butik.se\"\n",
+            "",
+            1,
+        )
+        .replacen(
+            "processing = [{ sv = \"Lagring av webbplatser\", en = \"Storage of websites\" }]\n",
+            "",
+            1,
+        );
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().all(|e| e.1 == "\"webbhotell\""));
+        assert!(errs[0].2.contains("names no controller"), "{errs:?}");
+        assert!(errs[1].2.contains("names no category of processing"), "{errs:?}");
+    }
+
+    #[test]
+    fn a_named_controllers_organisationsnummer_and_categories_are_checked() {
+        let src = with("org_number = \"556036-0793\"", "org_number = \"556036-0794\"")
+            .replacen("[\"user.contact.email\"]", "[\"user.contact.emial\"]", 1);
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].1, "\"user.contact.emial\"");
+        assert!(errs[1].2.contains("organisationsnummer"), "{errs:?}");
+    }
+
+    #[test]
+    fn duplicate_subprocessor_ids_are_errors() {
+        let src = with("id = \"mail\"", "id = \"dc\"").replacen("\"dc\", \"mail\"", "\"dc\"", 1);
+        let errs = errors(&src);
+        assert!(errs.iter().any(|e| e.0 == "duplicate" && e.2.contains("sub-processor `dc`")), "{errs:?}");
+    }
+}
