@@ -69,7 +69,7 @@ pub enum Command {
 
     /// Write the record of processing activities (GDPR Art. 30.1) as CSV or HTML.
     #[command(
-        after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html"
+        after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html\n  skydd ropa --processor --format html --out ropa-biträde.html"
     )]
     Ropa(RopaArgs),
 
@@ -485,6 +485,11 @@ pub struct RenderArgs {
     /// Refuse to render when the lint finds error-level problems.
     #[arg(long)]
     pub strict: bool,
+    /// Render the sub-processor list customers rely on (Art. 28.2: current, intended and
+    /// removed sub-processors with the date of each change) instead of the notice; in a
+    /// directory as underbitraden.sv.* and subprocessors.en.*.
+    #[arg(long)]
+    pub subprocessors: bool,
 }
 
 #[derive(Debug, Args)]
@@ -526,6 +531,10 @@ pub struct RopaArgs {
     /// A directory whose ropa.html replaces the built-in one.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// The record kept as a processor (personuppgiftsbiträde, Art. 30.2) of the processing
+    /// done on behalf of customers ([[processing_for]]), instead of the controller's record.
+    #[arg(long)]
+    pub processor: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
