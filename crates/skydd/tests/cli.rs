@@ -66,7 +66,7 @@ fn a_clean_register_passes_with_status_0() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("skydd.toml: passes (0 errors, 0 warnings; 44 rules checked)"),
+            .contains("skydd.toml: passes (0 errors, 0 warnings; 47 rules checked)"),
         "{}",
         r.stdout
     );
@@ -120,7 +120,7 @@ fn json_reports_every_finding_with_line_and_column() {
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["errors"], 1);
-    assert_eq!(v["rules"], 44);
+    assert_eq!(v["rules"], 47);
     let f = &v["diagnostics"][0];
     assert_eq!(f["code"], "processor-no-dpa");
     assert_eq!(f["severity"], "error");
@@ -501,7 +501,7 @@ fn rules_and_taxonomy_are_listed() {
     let d = tempfile::tempdir().unwrap();
     let r = skydd(d.path(), &["rules", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 44);
+    assert_eq!(v.as_array().unwrap().len(), 47);
     let r = skydd(d.path(), &["explain", "personnummer-unjustified"]);
     assert!(
         r.stdout.contains("Dataskyddslagen (2018:218) 3 kap. 10 §"),
