@@ -312,7 +312,10 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
                         details.push(place.name(lang));
                     }
                     if let Some(a) = s.added.filter(|a| *a > today) {
-                        details.push(format!("{} {a}", lang.pick("planerat från", "planned from")));
+                        details.push(format!(
+                            "{} {a}",
+                            lang.pick("planerat från", "planned from")
+                        ));
                     }
                     if !details.is_empty() {
                         out = format!("{out} ({})", details.join("; "));
@@ -325,7 +328,10 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
             let transfer_cell = transfers
                 .iter()
                 .map(|s| {
-                    let place = s.country.as_ref().map_or_else(String::new, |c| c.name(lang));
+                    let place = s
+                        .country
+                        .as_ref()
+                        .map_or_else(String::new, |c| c.name(lang));
                     format!("{}: {place}", s.name(lang))
                 })
                 .collect::<Vec<_>>()
@@ -443,14 +449,18 @@ added = 2026-03-01
 
     fn record(lang: Lang) -> Ropa {
         let reg = crate::register::load(HOST).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
-        build_processor(&reg, lang, Date::constant(2026, 1, 15)).unwrap_or_else(|| panic!("a processor"))
+        build_processor(&reg, lang, Date::constant(2026, 1, 15))
+            .unwrap_or_else(|| panic!("a processor"))
     }
 
     #[test]
     fn the_processor_record_has_imys_fields_in_order() {
         let r = record(Lang::Sv);
         assert_eq!(r.headers.len(), PROCESSOR_COLUMNS.len());
-        assert_eq!(r.headers[1], "Personuppgiftsansvarig för vars räkning biträdet agerar");
+        assert_eq!(
+            r.headers[1],
+            "Personuppgiftsansvarig för vars räkning biträdet agerar"
+        );
         assert_eq!(
             r.headers[2],
             "Kategorier av behandling som utförs för den personuppgiftsansvariges räkning"
@@ -465,12 +475,19 @@ added = 2026-03-01
         assert_eq!(r.rows.len(), 1);
         let row = &r.rows[0];
         assert_eq!(row[0], "webbhotell");
-        assert_eq!(row[1], "Webbhotellkunder (förteckning: Kundregistret); Butik AB, info@butik.se");
+        assert_eq!(
+            row[1],
+            "Webbhotellkunder (förteckning: Kundregistret); Butik AB, info@butik.se"
+        );
         assert_eq!(row[2], "Lagring av webbplatser; E-post");
         assert_eq!(row[7], "Mail Inc.: USA");
         assert!(row[8].starts_with("Mail Inc.: "), "{}", row[8]);
         assert_eq!(row[9], "Kryptering");
-        assert!(row[10].starts_with("Värd AB, org.nr 556214-1993"), "{}", row[10]);
+        assert!(
+            row[10].starts_with("Värd AB, org.nr 556214-1993"),
+            "{}",
+            row[10]
+        );
         assert_eq!(row[11], "dpo@vard.se");
     }
 
@@ -478,8 +495,16 @@ added = 2026-03-01
     fn removed_subprocessors_are_left_out_and_planned_ones_marked() {
         let row = &record(Lang::Sv).rows[0];
         assert!(!row[6].contains("Gammal AB"), "{}", row[6]);
-        assert!(row[6].contains("Datacenter AB (Serverhallar; Sverige)"), "{}", row[6]);
-        assert!(row[6].contains("Nästa AB (Finland; planerat från 2026-03-01)"), "{}", row[6]);
+        assert!(
+            row[6].contains("Datacenter AB (Serverhallar; Sverige)"),
+            "{}",
+            row[6]
+        );
+        assert!(
+            row[6].contains("Nästa AB (Finland; planerat från 2026-03-01)"),
+            "{}",
+            row[6]
+        );
     }
 
     #[test]
@@ -490,10 +515,13 @@ added = 2026-03-01
             1,
         );
         let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
-        let r = build_processor(&reg, Lang::En, Date::constant(2026, 1, 15)).unwrap_or_else(|| panic!("a processor"));
-        assert!(r.rows[0][1].starts_with(
-            "Web hosting customers (where the list of them is kept is not stated)"
-        ));
+        let r = build_processor(&reg, Lang::En, Date::constant(2026, 1, 15))
+            .unwrap_or_else(|| panic!("a processor"));
+        assert!(
+            r.rows[0][1].starts_with(
+                "Web hosting customers (where the list of them is kept is not stated)"
+            )
+        );
     }
 
     #[test]

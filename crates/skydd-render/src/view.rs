@@ -823,7 +823,11 @@ impl SubprocessorView {
                     .map_or_else(|| s("sp_country_unknown"), |c| c.name(lang)),
                 activity: get(&sp.activity, lang),
                 transfer,
-                safeguards: if third { get(&sp.safeguards, lang) } else { None },
+                safeguards: if third {
+                    get(&sp.safeguards, lang)
+                } else {
+                    None
+                },
                 website: sp.website.clone(),
                 added: sp.added.map(|d| d.to_string()),
                 removed: sp.removed.map(|d| d.to_string()),

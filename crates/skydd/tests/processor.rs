@@ -157,7 +157,11 @@ fn the_processor_record_of_seed_004_has_imys_columns_and_one_row_for_its_hosting
         "ilait AB (Driftstjänster för servrar, webbplatser, e-postkonton och databaser; Inom EU/EES)"
     );
     assert_eq!(row[7], "", "the seed says nothing leaves the EU");
-    assert!(row[9].contains("SSL/TLS, PGP och hashalgoritmer"), "{}", row[9]);
+    assert!(
+        row[9].contains("SSL/TLS, PGP och hashalgoritmer"),
+        "{}",
+        row[9]
+    );
     assert_eq!(row[10], "Webbplats Nu AB");
 }
 
@@ -169,7 +173,11 @@ fn the_processor_record_is_written_in_english_too() {
     let rows = csv(&r.stdout);
     assert_eq!(rows[0][1], "Controller on whose behalf the processor acts");
     assert_eq!(rows[0][6], "Sub-processors");
-    assert!(rows[1][1].starts_with("Customers who are controllers"), "{:?}", rows[1]);
+    assert!(
+        rows[1][1].starts_with("Customers who are controllers"),
+        "{:?}",
+        rows[1]
+    );
 }
 
 #[test]
@@ -177,15 +185,31 @@ fn the_processor_record_as_html_names_the_processor_and_every_column() {
     let d = dir_with(HOST);
     let r = skydd(
         d.path(),
-        &["ropa", "--processor", "--format", "html", "--out", "ropa-bitrade.html"],
+        &[
+            "ropa",
+            "--processor",
+            "--format",
+            "html",
+            "--out",
+            "ropa-bitrade.html",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let html = std::fs::read_to_string(d.path().join("ropa-bitrade.html")).unwrap();
-    assert!(html.contains("<h1>Register över behandlingar som personuppgiftsbiträde (artikel 30.2)</h1>"));
+    assert!(
+        html.contains(
+            "<h1>Register över behandlingar som personuppgiftsbiträde (artikel 30.2)</h1>"
+        )
+    );
     assert!(html.contains("<strong>Personuppgiftsbiträde och kontaktuppgifter:</strong> Värd AB, org.nr 556214-1993, dataskydd@vard.se"));
-    assert!(html.contains("<th>Kategorier av behandling som utförs för den personuppgiftsansvariges räkning</th>"));
+    assert!(html.contains(
+        "<th>Kategorier av behandling som utförs för den personuppgiftsansvariges räkning</th>"
+    ));
     assert!(html.contains("Webbhotellkunder (förteckning: Kundregistret i vårt kundsystem)"));
-    assert!(html.contains("Datacenter AB (Serverhallar; Sverige)"), "{html}");
+    assert!(
+        html.contains("Datacenter AB (Serverhallar; Sverige)"),
+        "{html}"
+    );
     // Removed on 2025-02-01: no longer in the record; intended: marked as planned.
     assert!(!html.contains("Mail Inc."), "{html}");
     assert!(html.contains("Nästa Oy (Säkerhetskopior; Finland; planerat från 2199-03-01)"));
@@ -197,7 +221,8 @@ fn without_processing_for_others_the_processor_record_is_refused_with_a_hint() {
     let r = skydd(d.path(), &["ropa", "--processor", "--out", "ropa.csv"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("error: `skydd.toml` records no processing on behalf of others"),
+        r.stderr
+            .contains("error: `skydd.toml` records no processing on behalf of others"),
         "{}",
         r.stderr
     );
@@ -212,7 +237,12 @@ fn without_processing_for_others_the_subprocessor_list_is_refused() {
     let d = dir_with_example("003-inmedit");
     let r = skydd(d.path(), &["notice", "--subprocessors", "--out", "sp.md"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("records no processing on behalf of others"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("records no processing on behalf of others"),
+        "{}",
+        r.stderr
+    );
     assert!(!d.path().join("sp.md").exists());
 }
 
@@ -221,14 +251,22 @@ fn the_subprocessor_list_of_seed_004_shows_ilait_without_a_date() {
     let d = dir_with_example("004-webbplats-nu");
     let r = skydd(d.path(), &["notice", "--subprocessors"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stdout.starts_with("# Underbiträden – Webbplats Nu AB\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.starts_with("# Underbiträden – Webbplats Nu AB\n"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("artikel 28.2"), "{}", r.stdout);
     assert!(
         r.stdout.contains("| ilait AB | Inom EU/EES | Driftstjänster för servrar, webbplatser, e-postkonton och databaser | Ingen (inom EU/EES) | datum saknas |"),
         "{}",
         r.stdout
     );
-    assert!(!r.stdout.contains("\n\n\n"), "no runs of blank lines: {}", r.stdout);
+    assert!(
+        !r.stdout.contains("\n\n\n"),
+        "no runs of blank lines: {}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -237,17 +275,37 @@ fn the_subprocessor_list_keeps_removed_ones_and_dates_every_change() {
     let r = skydd(d.path(), &["notice", "--subprocessors", "--lang", "en"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let md = &r.stdout;
-    assert!(md.contains("To object to a change, contact us at dataskydd@vard.se"), "{md}");
+    assert!(
+        md.contains("To object to a change, contact us at dataskydd@vard.se"),
+        "{md}"
+    );
     let current = md.find("## Sub-processors we engage").unwrap();
     let planned = md.find("## Intended changes").unwrap();
     let removed = md.find("## Sub-processors we no longer engage").unwrap();
     let changes = md.find("## Changes to the list").unwrap();
-    assert!(current < planned && planned < removed && removed < changes, "{md}");
-    assert!(md[current..planned].contains("| Datacenter AB | Sweden | Data centres | None (within the EU/EEA) | 2024-01-01 |"), "{md}");
-    assert!(md[planned..removed].contains("| Nästa Oy | Finland |"), "{md}");
+    assert!(
+        current < planned && planned < removed && removed < changes,
+        "{md}"
+    );
+    assert!(
+        md[current..planned].contains(
+            "| Datacenter AB | Sweden | Data centres | None (within the EU/EEA) | 2024-01-01 |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md[planned..removed].contains("| Nästa Oy | Finland |"),
+        "{md}"
+    );
     assert!(md[removed..changes].contains("| Mail Inc. | United States | E-mail | European Commission standard contractual clauses"), "{md}");
-    assert!(md[removed..changes].contains("| 2023-05-01 | 2025-02-01 |"), "{md}");
-    let history: Vec<&str> = md[changes..].lines().filter(|l| l.starts_with("| 2")).collect();
+    assert!(
+        md[removed..changes].contains("| 2023-05-01 | 2025-02-01 |"),
+        "{md}"
+    );
+    let history: Vec<&str> = md[changes..]
+        .lines()
+        .filter(|l| l.starts_with("| 2"))
+        .collect();
     assert_eq!(
         history,
         [
@@ -269,22 +327,35 @@ fn the_subprocessor_list_goes_into_a_directory_in_both_languages_and_formats() {
     let read = |f: &str| std::fs::read_to_string(d.path().join("public").join(f)).unwrap();
     let sv = read("underbitraden.sv.html");
     assert!(sv.contains("<html lang=\"sv\">"));
-    assert!(sv.contains("<h2>Underbiträden vi inte längre anlitar</h2>"), "{sv}");
-    assert!(sv.contains("<td><time datetime=\"2025-02-01\">2025-02-01</time></td>"), "{sv}");
+    assert!(
+        sv.contains("<h2>Underbiträden vi inte längre anlitar</h2>"),
+        "{sv}"
+    );
+    assert!(
+        sv.contains("<td><time datetime=\"2025-02-01\">2025-02-01</time></td>"),
+        "{sv}"
+    );
     assert!(sv.contains("Borttaget"), "{sv}");
     assert!(read("underbitraden.sv.md").contains("## Ändringar av listan"));
     let en = read("subprocessors.en.html");
     assert!(en.contains("<h1>Sub-processors – Värd AB</h1>"), "{en}");
     assert!(en.contains("Added (intended)"), "{en}");
     assert!(read("subprocessors.en.md").contains("## Changes to the list"));
-    assert!(!d.path().join("public/integritetspolicy.sv.html").exists(), "only the list");
+    assert!(
+        !d.path().join("public/integritetspolicy.sv.html").exists(),
+        "only the list"
+    );
 }
 
 #[test]
 fn a_misspelt_key_in_the_processor_section_is_located_with_a_suggestion() {
     let src = HOST.replacen("controller_list =", "controler_list =", 1);
     let d = dir_with(&src);
-    let line = src.lines().position(|l| l.starts_with("controler_list")).unwrap() + 1;
+    let line = src
+        .lines()
+        .position(|l| l.starts_with("controler_list"))
+        .unwrap()
+        + 1;
     let r = skydd(d.path(), &["ropa", "--processor", "--out", "ropa.csv"]);
     assert_eq!(r.code, 2);
     let all = format!("{}{}", r.stdout, r.stderr);
@@ -304,10 +375,17 @@ fn a_bad_country_and_date_of_a_subprocessor_are_all_reported_with_their_places()
     assert_eq!(r.code, 2);
     let all = format!("{}{}", r.stdout, r.stderr);
     let country = src.lines().position(|l| l.contains("Narnia")).unwrap() + 1;
-    let removed = src.lines().position(|l| l.contains("removed = 2022")).unwrap() + 1;
+    let removed = src
+        .lines()
+        .position(|l| l.contains("removed = 2022"))
+        .unwrap()
+        + 1;
     assert!(all.contains("unknown country code `Narnia`"), "{all}");
     assert!(all.contains(&format!("skydd.toml:{country}:11")), "{all}");
-    assert!(all.contains("is removed (2022-02-01) before it was added (2023-05-01)"), "{all}");
+    assert!(
+        all.contains("is removed (2022-02-01) before it was added (2023-05-01)"),
+        "{all}"
+    );
     assert!(all.contains(&format!("skydd.toml:{removed}:11")), "{all}");
 }
 
@@ -315,6 +393,12 @@ fn a_bad_country_and_date_of_a_subprocessor_are_all_reported_with_their_places()
 fn check_warns_of_a_subprocessor_without_a_date() {
     let d = dir_with(&HOST.replacen("added = 2024-01-01\n", "", 1));
     let r = skydd(d.path(), &["check"]);
-    assert!(r.stdout.contains("warning[subprocessor-undated]: sub-processor `Datacenter AB` has no `added` date"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "warning[subprocessor-undated]: sub-processor `Datacenter AB` has no `added` date"
+        ),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("= law: GDPR art. 28.2"), "{}", r.stdout);
 }

@@ -151,7 +151,12 @@ added = 2024-01-01
             "",
         );
         assert!(ids(&src).contains(&"processing-for-no-security".to_owned()));
-        assert!(crate::lint::rule("processing-for-no-security").unwrap().law.contains("30.2 d"));
+        assert!(
+            crate::lint::rule("processing-for-no-security")
+                .unwrap()
+                .law
+                .contains("30.2 d")
+        );
     }
 
     #[test]
@@ -172,6 +177,11 @@ added = 2024-01-01
     fn a_subprocessor_without_an_added_date_is_warned() {
         let src = with("added = 2024-01-01\n", "");
         assert!(ids(&src).contains(&"subprocessor-undated".to_owned()));
-        assert!(crate::lint::rule("subprocessor-undated").unwrap().law.contains("28.2"));
+        assert!(
+            crate::lint::rule("subprocessor-undated")
+                .unwrap()
+                .law
+                .contains("28.2")
+        );
     }
 }

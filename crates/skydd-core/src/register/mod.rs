@@ -819,7 +819,11 @@ impl Register {
             out.push(("security.description".into(), t));
         }
         for p in &self.processing_for {
-            let texts = [("controllers", &p.controllers), ("controller_list", &p.controller_list), ("agreement", &p.agreement)];
+            let texts = [
+                ("controllers", &p.controllers),
+                ("controller_list", &p.controller_list),
+                ("agreement", &p.agreement),
+            ];
             for (k, t) in texts {
                 if let Some(t) = t {
                     out.push((format!("processing_for `{}` {k}", p.id), t));

@@ -226,12 +226,18 @@ removed = 2025-02-01
         let r = ok(HOST);
         assert!(r.is_processor());
         let p = &r.processing_for[0];
-        assert_eq!(p.controllers.as_ref().unwrap().get(Lang::En), "Web hosting customers");
+        assert_eq!(
+            p.controllers.as_ref().unwrap().get(Lang::En),
+            "Web hosting customers"
+        );
         assert_eq!(p.named_controllers[0].name, "Butik AB");
         assert_eq!(p.subprocessors, ["dc", "mail"]);
         let mail = r.subprocessor("mail").unwrap();
         assert!(mail.is_third_country());
-        assert_eq!(mail.transfer, Some(TransferMechanism::StandardContractualClauses));
+        assert_eq!(
+            mail.transfer,
+            Some(TransferMechanism::StandardContractualClauses)
+        );
         assert_eq!(mail.removed, Some(Date::constant(2025, 2, 1)));
         assert!(r.subprocessor("dc").unwrap().dpa.is_some());
     }
@@ -278,7 +284,10 @@ removed = 2025-02-01
         let (code, at, message, help) = &errs[0];
         assert_eq!(code, "schema");
         assert_eq!(at, "controler_list");
-        assert!(message.starts_with("unknown field `controler_list`"), "{message}");
+        assert!(
+            message.starts_with("unknown field `controler_list`"),
+            "{message}"
+        );
         assert_eq!(help.as_deref(), Some("did you mean `controller_list`?"));
     }
 
@@ -297,7 +306,10 @@ removed = 2025-02-01
 
     #[test]
     fn a_subprocessors_country_and_mechanism_are_checked_like_a_recipients() {
-        let src = with("country = \"US\"\ntransfer = \"scc\"", "country = \"Narnia\"\ntransfer = \"sccs\"");
+        let src = with(
+            "country = \"US\"\ntransfer = \"scc\"",
+            "country = \"Narnia\"\ntransfer = \"sccs\"",
+        );
         let errs = errors(&src);
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].1, "\"Narnia\"");
@@ -311,9 +323,16 @@ removed = 2025-02-01
         let errs = errors(&with("removed = 2025-02-01", "removed = 2022-01-01"));
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].1, "2022-01-01");
-        assert!(errs[0].2.contains("removed (2022-01-01) before it was added (2023-05-01)"));
+        assert!(
+            errs[0]
+                .2
+                .contains("removed (2022-01-01) before it was added (2023-05-01)")
+        );
         let errs = errors(&with("added = 2024-01-01", "added = 2024-01-01T10:00:00"));
-        assert!(errs[0].2.contains("added must be a date without a time"), "{errs:?}");
+        assert!(
+            errs[0].2.contains("added must be a date without a time"),
+            "{errs:?}"
+        );
         let errs = errors(&with("added = 2024-01-01", "added = \"2024-01-01\""));
         assert_eq!(errs[0].0, "schema", "{errs:?}");
         assert_eq!(errs[0].1, "\"2024-01-01\"");
@@ -321,7 +340,10 @@ removed = 2025-02-01
 
     #[test]
     fn an_unknown_subprocessor_reference_suggests_the_closest_id() {
-        let errs = errors(&with("subprocessors = [\"dc\", \"mail\"]", "subprocessors = [\"dc\", \"mial\"]"));
+        let errs = errors(&with(
+            "subprocessors = [\"dc\", \"mail\"]",
+            "subprocessors = [\"dc\", \"mial\"]",
+        ));
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].0, "reference");
         assert_eq!(errs[0].1, "\"mial\"");
@@ -348,13 +370,19 @@ removed = 2025-02-01
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().all(|e| e.1 == "\"webbhotell\""));
         assert!(errs[0].2.contains("names no controller"), "{errs:?}");
-        assert!(errs[1].2.contains("names no category of processing"), "{errs:?}");
+        assert!(
+            errs[1].2.contains("names no category of processing"),
+            "{errs:?}"
+        );
     }
 
     #[test]
     fn a_named_controllers_organisationsnummer_and_categories_are_checked() {
-        let src = with("org_number = \"556036-0793\"", "org_number = \"556036-0794\"")
-            .replacen("[\"user.contact.email\"]", "[\"user.contact.emial\"]", 1);
+        let src = with(
+            "org_number = \"556036-0793\"",
+            "org_number = \"556036-0794\"",
+        )
+        .replacen("[\"user.contact.email\"]", "[\"user.contact.emial\"]", 1);
         let errs = errors(&src);
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].1, "\"user.contact.emial\"");
@@ -365,6 +393,10 @@ removed = 2025-02-01
     fn duplicate_subprocessor_ids_are_errors() {
         let src = with("id = \"mail\"", "id = \"dc\"").replacen("\"dc\", \"mail\"", "\"dc\"", 1);
         let errs = errors(&src);
-        assert!(errs.iter().any(|e| e.0 == "duplicate" && e.2.contains("sub-processor `dc`")), "{errs:?}");
+        assert!(
+            errs.iter()
+                .any(|e| e.0 == "duplicate" && e.2.contains("sub-processor `dc`")),
+            "{errs:?}"
+        );
     }
 }

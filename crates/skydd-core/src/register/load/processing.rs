@@ -51,15 +51,17 @@ impl Validator<'_> {
             );
             let added = r.added.as_ref().and_then(|d| self.date(d, "added"));
             let removed = r.removed.as_ref().and_then(|d| self.date(d, "removed"));
-            if let (Some(a), Some(rm), Some(at)) = (added, removed, r.removed.as_ref()) {
-                if rm < a {
-                    self.error(
-                        "value",
-                        format!("sub-processor `{id}` is removed ({rm}) before it was added ({a})"),
-                        span(at),
-                        Some("`removed` is the day it stopped being engaged, on or after `added`".into()),
-                    );
-                }
+            if let (Some(a), Some(rm), Some(at)) = (added, removed, r.removed.as_ref())
+                && rm < a
+            {
+                self.error(
+                    "value",
+                    format!("sub-processor `{id}` is removed ({rm}) before it was added ({a})"),
+                    span(at),
+                    Some(
+                        "`removed` is the day it stopped being engaged, on or after `added`".into(),
+                    ),
+                );
             }
             let Some(rec) = self.recipient(&as_recipient) else {
                 continue;
