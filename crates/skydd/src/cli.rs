@@ -67,7 +67,8 @@ pub enum Command {
     )]
     Notice(NoticeArgs),
 
-    /// Write the record of processing activities (GDPR Art. 30.1) as CSV or HTML.
+    /// Write the record of processing activities (GDPR Art. 30.1) as CSV or HTML; with
+    /// --processor, the record kept as a processor (Art. 30.2).
     #[command(
         after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html\n  skydd ropa --processor --format html --out ropa-biträde.html"
     )]
@@ -479,7 +480,8 @@ pub struct RenderArgs {
     #[arg(short, long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// A directory whose notice.html, notice.md, strings.sv.toml or strings.en.toml replace
-    /// the built-in ones.
+    /// the built-in ones (for --subprocessors: subprocessors.html, subprocessors.md,
+    /// subprocessors.sv.toml, subprocessors.en.toml).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Refuse to render when the lint finds error-level problems.
@@ -528,7 +530,8 @@ pub struct RopaArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// A directory whose ropa.html replaces the built-in one.
+    /// A directory whose ropa.html (with --processor: ropa_processor.html) replaces the
+    /// built-in one.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// The record kept as a processor (personuppgiftsbiträde, Art. 30.2) of the processing

@@ -402,3 +402,46 @@ fn check_warns_of_a_subprocessor_without_a_date() {
     );
     assert!(r.stdout.contains("= law: GDPR art. 28.2"), "{}", r.stdout);
 }
+
+#[test]
+fn the_subprocessor_lists_strings_can_be_overridden_like_the_notices() {
+    let d = dir_with(HOST);
+    std::fs::create_dir(d.path().join("mallar")).unwrap();
+    std::fs::write(
+        d.path().join("mallar/subprocessors.sv.toml"),
+        "sp_title = \"Våra underleverantörer\"\n",
+    )
+    .unwrap();
+    let r = skydd(
+        d.path(),
+        &["notice", "--subprocessors", "--templates", "mallar"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("# Våra underleverantörer – Värd AB\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("## Underbiträden vi anlitar"),
+        "the rest stays: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn a_subprocessor_text_in_one_language_is_a_missing_translation() {
+    let d = dir_with(&HOST.replacen(
+        "activity = { sv = \"Serverhallar\", en = \"Data centres\" }",
+        "activity = \"Serverhallar\"",
+        1,
+    ));
+    let r = skydd(d.path(), &["check"]);
+    assert!(
+        r.stdout.contains(
+            "warning[missing-translation]: subprocessor `dc` activity has no English text"
+        ),
+        "{}",
+        r.stdout
+    );
+}

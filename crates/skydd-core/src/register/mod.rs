@@ -832,6 +832,9 @@ impl Register {
             for (i, t) in p.processing.iter().enumerate() {
                 out.push((format!("processing_for `{}` processing {}", p.id, i + 1), t));
             }
+            for (i, t) in p.security.iter().enumerate() {
+                out.push((format!("processing_for `{}` security {}", p.id, i + 1), t));
+            }
         }
         for s in &self.subprocessors {
             if let Some(t) = &s.activity {
