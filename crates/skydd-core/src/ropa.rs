@@ -192,3 +192,342 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
         rows,
     }
 }
+
+/// The columns of the processor's record, Art. 30(2), in order: (Swedish, English). The
+/// names follow IMY's checklist for personuppgiftsbiträden (the wording of Art. 30(2) in the
+/// Swedish text of the GDPR); the categories of data subjects and personal data, the
+/// agreement and the sub-processors are what Art. 28(3) asks the contract to state.
+pub const PROCESSOR_COLUMNS: [(&str, &str); 13] = [
+    ("Behandling", "Processing activity"),
+    (
+        "Personuppgiftsansvarig för vars räkning biträdet agerar",
+        "Controller on whose behalf the processor acts",
+    ),
+    (
+        "Kategorier av behandling som utförs för den personuppgiftsansvariges räkning",
+        "Categories of processing carried out on behalf of the controller",
+    ),
+    ("Kategorier av registrerade", "Categories of data subjects"),
+    (
+        "Kategorier av personuppgifter",
+        "Categories of personal data",
+    ),
+    ("Personuppgiftsbiträdesavtal", "Data processing agreement"),
+    ("Underbiträden", "Sub-processors"),
+    (
+        "Överföringar till tredjeland",
+        "Transfers to third countries",
+    ),
+    (
+        "Lämpliga skyddsåtgärder vid överföring",
+        "Safeguards for transfers",
+    ),
+    (
+        "Allmän beskrivning av tekniska och organisatoriska säkerhetsåtgärder",
+        "General description of technical and organisational security measures",
+    ),
+    (
+        "Personuppgiftsbiträde och kontaktuppgifter",
+        "Processor and contact details",
+    ),
+    ("Dataskyddsombud", "Data protection officer"),
+    ("Företrädare", "Representative"),
+];
+
+/// The processor's record, Art. 30(2): one row per `[[processing_for]]`, each cell plain
+/// text, or `None` when the register records no processing on behalf of others.
+///
+/// Sub-processors are those engaged on `today`; one whose `added` lies ahead is listed as
+/// planned (an intended change, Art. 28(2)), and one removed on or before `today` is left
+/// out (the sub-processor list keeps its history).
+pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> Option<Ropa> {
+    if !reg.is_processor() {
+        return None;
+    }
+    let c = &reg.controller;
+    let org = |o: &Option<crate::orgnr::OrgNumber>| {
+        o.as_ref()
+            .map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no.")))
+    };
+    let company = contact_line(&[
+        Some(c.name.as_str()),
+        org(&c.org_number).as_deref(),
+        c.address.as_deref(),
+        c.email.as_deref(),
+        c.phone.as_deref(),
+    ]);
+    let contact = |x: &Option<crate::register::Contact>| {
+        x.as_ref().map_or_else(String::new, |d| {
+            contact_line(&[
+                d.name.as_deref(),
+                d.address.as_deref(),
+                d.email.as_deref(),
+                d.phone.as_deref(),
+            ])
+        })
+    };
+    let (dpo, rep) = (contact(&reg.dpo), contact(&reg.representative));
+    let rows = reg
+        .processing_for
+        .iter()
+        .map(|p| {
+            let mut controllers: Vec<String> = Vec::new();
+            if let Some(kind) = &p.controllers {
+                let list = p.controller_list.as_ref().map_or_else(
+                    || {
+                        lang.pick(
+                            "var förteckningen över dem finns anges inte",
+                            "where the list of them is kept is not stated",
+                        )
+                        .to_owned()
+                    },
+                    |l| format!("{}: {}", lang.pick("förteckning", "list"), l.get(lang)),
+                );
+                controllers.push(format!("{} ({list})", kind.get(lang)));
+            }
+            for n in &p.named_controllers {
+                controllers.push(contact_line(&[
+                    Some(n.name.as_str()),
+                    org(&n.org_number).as_deref(),
+                    n.address.as_deref(),
+                    n.email.as_deref(),
+                    n.phone.as_deref(),
+                ]));
+            }
+            let subs: Vec<_> = p
+                .subprocessors
+                .iter()
+                .filter_map(|id| reg.subprocessor(id))
+                .filter(|s| s.engaged_on(today) || s.added.is_some_and(|a| a > today))
+                .collect();
+            let sub_cell = subs
+                .iter()
+                .map(|s| {
+                    let mut out = s.name(lang).to_owned();
+                    let mut details: Vec<String> = Vec::new();
+                    if let Some(a) = &s.activity {
+                        details.push(a.get(lang).to_owned());
+                    }
+                    if let Some(place) = &s.country {
+                        details.push(place.name(lang));
+                    }
+                    if let Some(a) = s.added.filter(|a| *a > today) {
+                        details.push(format!(
+                            "{} {a}",
+                            lang.pick("planerat från", "planned from")
+                        ));
+                    }
+                    if !details.is_empty() {
+                        out = format!("{out} ({})", details.join("; "));
+                    }
+                    out
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let transfers: Vec<_> = subs.iter().filter(|s| s.is_third_country()).collect();
+            let transfer_cell = transfers
+                .iter()
+                .map(|s| {
+                    let place = s
+                        .country
+                        .as_ref()
+                        .map_or_else(String::new, |c| c.name(lang));
+                    format!("{}: {place}", s.name(lang))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let safeguards_cell = transfers
+                .iter()
+                .map(|s| {
+                    let m = s
+                        .transfer
+                        .map_or(lang.pick("saknas", "none"), |m| m.name(lang));
+                    match &s.safeguards {
+                        Some(g) => format!("{}: {m} ({})", s.name(lang), g.get(lang)),
+                        None => format!("{}: {m}", s.name(lang)),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                p.id.clone(),
+                controllers.join("; "),
+                p.processing
+                    .iter()
+                    .map(|t| t.get(lang))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                p.data_subjects
+                    .iter()
+                    .map(|k| reg.subject_name(k, lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.data_categories
+                    .iter()
+                    .map(|k| reg.category_name(k, lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                p.agreement
+                    .as_ref()
+                    .map_or_else(String::new, |t| t.get(lang).to_owned()),
+                sub_cell,
+                transfer_cell,
+                safeguards_cell,
+                reg.processing_security(p, lang).join("; "),
+                company.clone(),
+                dpo.clone(),
+                rep.clone(),
+            ]
+        })
+        .collect();
+    Some(Ropa {
+        lang,
+        headers: PROCESSOR_COLUMNS
+            .iter()
+            .map(|(sv, en)| lang.pick(*sv, *en))
+            .collect(),
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::Date;
+
+    use super::*;
+
+    const HOST: &str = r#"
+[controller]
+name = "Värd AB"
+org_number = "556214-1993"
+email = "dataskydd@vard.se"
+
+[dpo]
+email = "dpo@vard.se"
+
+[security]
+measures = [{ sv = "Kryptering", en = "Encryption" }]
+
+[[processing_for]]
+id = "webbhotell"
+controllers = { sv = "Webbhotellkunder", en = "Web hosting customers" }
+controller_list = { sv = "Kundregistret", en = "The customer register" }
+processing = [{ sv = "Lagring av webbplatser", en = "Storage of websites" }, { sv = "E-post", en = "E-mail" }]
+subprocessors = ["dc", "mail", "old", "next"]
+
+[[processing_for.controller]]
+name = "Butik AB"
+email = "info@butik.se"
+
+[[subprocessor]]
+id = "dc"
+name = "Datacenter AB"
+country = "SE"
+activity = { sv = "Serverhallar", en = "Data centres" }
+added = 2024-01-01
+
+[[subprocessor]]
+id = "mail"
+name = "Mail Inc."
+country = "US"
+transfer = "scc"
+added = 2023-05-01
+
+[[subprocessor]]
+id = "old"
+name = "Gammal AB"
+country = "SE"
+added = 2020-01-01
+removed = 2024-06-30
+
+[[subprocessor]]
+id = "next"
+name = "Nästa AB"
+country = "FI"
+added = 2026-03-01
+"#;
+
+    fn record(lang: Lang) -> Ropa {
+        let reg = crate::register::load(HOST).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        build_processor(&reg, lang, Date::constant(2026, 1, 15))
+            .unwrap_or_else(|| panic!("a processor"))
+    }
+
+    #[test]
+    fn the_processor_record_has_imys_fields_in_order() {
+        let r = record(Lang::Sv);
+        assert_eq!(r.headers.len(), PROCESSOR_COLUMNS.len());
+        assert_eq!(
+            r.headers[1],
+            "Personuppgiftsansvarig för vars räkning biträdet agerar"
+        );
+        assert_eq!(
+            r.headers[2],
+            "Kategorier av behandling som utförs för den personuppgiftsansvariges räkning"
+        );
+        assert_eq!(r.headers[7], "Överföringar till tredjeland");
+        assert_eq!(record(Lang::En).headers[6], "Sub-processors");
+    }
+
+    #[test]
+    fn one_row_per_processing_names_controllers_processing_transfers_and_security() {
+        let r = record(Lang::Sv);
+        assert_eq!(r.rows.len(), 1);
+        let row = &r.rows[0];
+        assert_eq!(row[0], "webbhotell");
+        assert_eq!(
+            row[1],
+            "Webbhotellkunder (förteckning: Kundregistret); Butik AB, info@butik.se"
+        );
+        assert_eq!(row[2], "Lagring av webbplatser; E-post");
+        assert_eq!(row[7], "Mail Inc.: USA");
+        assert!(row[8].starts_with("Mail Inc.: "), "{}", row[8]);
+        assert_eq!(row[9], "Kryptering");
+        assert!(
+            row[10].starts_with("Värd AB, org.nr 556214-1993"),
+            "{}",
+            row[10]
+        );
+        assert_eq!(row[11], "dpo@vard.se");
+    }
+
+    #[test]
+    fn removed_subprocessors_are_left_out_and_planned_ones_marked() {
+        let row = &record(Lang::Sv).rows[0];
+        assert!(!row[6].contains("Gammal AB"), "{}", row[6]);
+        assert!(
+            row[6].contains("Datacenter AB (Serverhallar; Sverige)"),
+            "{}",
+            row[6]
+        );
+        assert!(
+            row[6].contains("Nästa AB (Finland; planerat från 2026-03-01)"),
+            "{}",
+            row[6]
+        );
+    }
+
+    #[test]
+    fn a_controller_category_without_its_list_says_so() {
+        let src = HOST.replacen(
+            "controller_list = { sv = \"Kundregistret\", en = \"The customer register\" }\n",
+            "",
+            1,
+        );
+        let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let r = build_processor(&reg, Lang::En, Date::constant(2026, 1, 15))
+            .unwrap_or_else(|| panic!("a processor"));
+        assert!(
+            r.rows[0][1].starts_with(
+                "Web hosting customers (where the list of them is kept is not stated)"
+            )
+        );
+    }
+
+    #[test]
+    fn a_register_without_processing_for_others_has_no_processor_record() {
+        let reg = crate::register::load("[controller]\nname = \"A AB\"\nemail = \"a@a.se\"\n")
+            .unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        assert!(build_processor(&reg, Lang::Sv, Date::constant(2026, 1, 15)).is_none());
+    }
+}

@@ -65,15 +65,20 @@ pub enum RenderError {
 }
 
 /// Names of the files a company may override.
-pub const OVERRIDABLE: [&str; 5] = [
+pub const OVERRIDABLE: [&str; 10] = [
     "notice.html",
     "notice.md",
     "ropa.html",
     "strings.sv.toml",
     "strings.en.toml",
+    "ropa_processor.html",
+    "subprocessors.html",
+    "subprocessors.md",
+    "subprocessors.sv.toml",
+    "subprocessors.en.toml",
 ];
 
-const EMBEDDED: [(&str, &str); 6] = [
+const EMBEDDED: [(&str, &str); 11] = [
     ("notice.html", include_str!("../templates/notice.html")),
     ("notice.md", include_str!("../templates/notice.md")),
     ("ropa.html", include_str!("../templates/ropa.html")),
@@ -85,6 +90,26 @@ const EMBEDDED: [(&str, &str); 6] = [
     (
         "strings.en.toml",
         include_str!("../templates/strings.en.toml"),
+    ),
+    (
+        "ropa_processor.html",
+        include_str!("../templates/ropa_processor.html"),
+    ),
+    (
+        "subprocessors.html",
+        include_str!("../templates/subprocessors.html"),
+    ),
+    (
+        "subprocessors.md",
+        include_str!("../templates/subprocessors.md"),
+    ),
+    (
+        "subprocessors.sv.toml",
+        include_str!("../templates/subprocessors.sv.toml"),
+    ),
+    (
+        "subprocessors.en.toml",
+        include_str!("../templates/subprocessors.en.toml"),
     ),
 ];
 
@@ -184,28 +209,35 @@ impl Renderer {
         }
         let mut strings = BTreeMap::new();
         for lang in Lang::ALL {
-            let name = format!("strings.{}.toml", lang.code());
-            let parse = |text: &str| {
-                toml::from_str::<StringsFile>(text).map_err(|source| RenderError::Strings {
-                    name: name.clone(),
-                    source,
-                })
-            };
-            let embedded = parse(&files[&name])?;
-            let company = string_overrides
-                .get(&name)
-                .map(|o| parse(o))
-                .transpose()?
-                .unwrap_or_default();
-            // The company's strings win over skydd's in either voice: a sentence the company
-            // rewrote in the plural is not replaced by skydd's singular of the old sentence.
-            let mut plural = embedded.plural.clone();
-            plural.extend(company.plural.clone());
-            let mut singular = embedded.plural;
-            singular.extend(embedded.singular);
-            singular.extend(company.plural);
-            singular.extend(company.singular);
-            strings.insert(lang, [plural, singular]);
+            // The notice's strings, then the sub-processor list's (keys `sp_…`) from files of
+            // their own; each may be overridden by the company.
+            let mut voices: [BTreeMap<String, String>; 2] = Default::default();
+            for stem in ["strings", "subprocessors"] {
+                let name = format!("{stem}.{}.toml", lang.code());
+                let parse = |text: &str| {
+                    toml::from_str::<StringsFile>(text).map_err(|source| RenderError::Strings {
+                        name: name.clone(),
+                        source,
+                    })
+                };
+                let embedded = parse(&files[&name])?;
+                let company = string_overrides
+                    .get(&name)
+                    .map(|o| parse(o))
+                    .transpose()?
+                    .unwrap_or_default();
+                // The company's strings win over skydd's in either voice: a sentence the
+                // company rewrote in the plural is not replaced by skydd's singular of the old
+                // sentence.
+                let [plural, singular] = &mut voices;
+                plural.extend(embedded.plural.clone());
+                plural.extend(company.plural.clone());
+                singular.extend(embedded.plural);
+                singular.extend(embedded.singular);
+                singular.extend(company.plural);
+                singular.extend(company.singular);
+            }
+            strings.insert(lang, voices);
         }
         Ok(Renderer { env, strings })
     }
@@ -305,6 +337,90 @@ impl Renderer {
         let view = view::AccessView::build(reg, package, lang);
         self.render("access.html", minijinja::context! { t => t, ..minijinja::Value::from(minijinja::value::Serde(&view)) })
     }
+}
+
+impl Renderer {
+    /// The processor's record (Art. 30(2)) of `reg` as an HTML page, as of `today`; `None`
+    /// when the register records no processing on behalf of others.
+    pub fn ropa_processor_html(
+        &self,
+        reg: &Register,
+        lang: Lang,
+        today: jiff::civil::Date,
+    ) -> Result<Option<String>, RenderError> {
+        let Some(record) = ropa::build_processor(reg, lang, today) else {
+            return Ok(None);
+        };
+        let first = record.rows.first().cloned();
+        let pick = |i: usize| first.as_ref().map(|r| r[i].clone()).unwrap_or_default();
+        let processor = first
+            .as_ref()
+            .map_or_else(|| reg.controller.name.clone(), |r| r[10].clone());
+        self.render(
+            "ropa_processor.html",
+            context! {
+                lang => lang.code(),
+                title => lang.pick(
+                    "Register över behandlingar som personuppgiftsbiträde (artikel 30.2)",
+                    "Record of processing activities as a processor (Article 30(2))",
+                ),
+                subtitle => lang.pick(
+                    "Förteckning enligt artikel 30.2 i dataskyddsförordningen över alla kategorier av behandling som utförs för personuppgiftsansvarigas räkning, med de uppgifter IMY:s checklista för personuppgiftsbiträden efterfrågar.",
+                    "Record kept under Article 30(2) GDPR of all categories of processing carried out on behalf of controllers, with the fields of IMY's checklist for processors.",
+                ),
+                generated => lang.pick("Skapad med skydd.", "Generated with skydd."),
+                headers => record.headers,
+                rows => record.rows,
+                processor => processor,
+                dpo => pick(11),
+                representative => pick(12),
+                content_hash => reg.content_hash(),
+            },
+        )
+        .map(Some)
+    }
+
+    /// The sub-processor list customers rely on (Art. 28(2)) in `lang` and `format`, as of
+    /// `today`: current, intended and removed sub-processors and the dated changes.
+    pub fn subprocessors(
+        &self,
+        reg: &Register,
+        lang: Lang,
+        format: Format,
+        today: jiff::civil::Date,
+    ) -> Result<String, RenderError> {
+        let t = self.strings(reg, lang);
+        let view = view::SubprocessorView::build(reg, lang, today, t);
+        let name = format!("subprocessors.{}", format.extension());
+        let mut out = self.render(
+            &name,
+            minijinja::Value::from(minijinja::value::Serde(&view)),
+        )?;
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        Ok(out)
+    }
+}
+
+/// The processor's record (Art. 30(2)) of `reg` as CSV (UTF-8, comma-separated, header row
+/// first), as of `today`; `None` when the register records no processing on behalf of others.
+pub fn ropa_processor_csv(
+    reg: &Register,
+    lang: Lang,
+    today: jiff::civil::Date,
+) -> Result<Option<Vec<u8>>, RenderError> {
+    let Some(record) = ropa::build_processor(reg, lang, today) else {
+        return Ok(None);
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(&record.headers)?;
+    for row in &record.rows {
+        w.write_record(row)?;
+    }
+    w.into_inner()
+        .map(Some)
+        .map_err(|e| RenderError::Csv(e.into_error().into()))
 }
 
 /// The Art. 30 record of `reg` as CSV (UTF-8, comma-separated, header row first).

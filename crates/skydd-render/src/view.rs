@@ -832,3 +832,136 @@ fn request_kind(kind: &str, lang: Lang) -> String {
     };
     lang.pick(sv, en).to_owned()
 }
+
+/// One sub-processor on the published list.
+#[derive(Debug, Serialize)]
+pub struct SubprocessorRow {
+    name: String,
+    country: String,
+    activity: Option<String>,
+    /// The transfer mechanism with its article, "none" outside the EU/EEA without one, or
+    /// that there is no transfer.
+    transfer: String,
+    safeguards: Option<String>,
+    website: Option<String>,
+    added: Option<String>,
+    removed: Option<String>,
+}
+
+/// One dated change of the sub-processor list.
+#[derive(Debug, Serialize)]
+pub struct SubprocessorChangeRow {
+    date: String,
+    change: &'static str,
+    name: String,
+    /// The change lies ahead: an intended change customers may object to (Art. 28(2)).
+    planned: bool,
+}
+
+/// The sub-processor list a processor publishes for its customers (Art. 28(2)): who is
+/// engaged, who will be, who no longer is, and the dated history of changes.
+#[derive(Debug, Serialize)]
+pub struct SubprocessorView {
+    lang: &'static str,
+    t: BTreeMap<String, String>,
+    company: ContactView,
+    /// How to object to a change, when the register says where customers write.
+    object: Option<String>,
+    /// The date of the latest change on or before today.
+    updated: Option<String>,
+    current: Vec<SubprocessorRow>,
+    planned: Vec<SubprocessorRow>,
+    removed: Vec<SubprocessorRow>,
+    changes: Vec<SubprocessorChangeRow>,
+    content_hash: String,
+}
+
+impl SubprocessorView {
+    /// The list of `reg`'s sub-processors in `lang` as of `today`. `t` holds the fixed
+    /// strings; `{company}` and `{contact}` in them are filled in here.
+    pub fn build(
+        reg: &Register,
+        lang: Lang,
+        today: jiff::civil::Date,
+        t: BTreeMap<String, String>,
+    ) -> SubprocessorView {
+        let contact = reg.rights_contact().unwrap_or("").to_owned();
+        let t: BTreeMap<String, String> = t
+            .into_iter()
+            .map(|(k, v)| {
+                let v = v
+                    .replace("{company}", &reg.controller.name)
+                    .replace("{contact}", &contact);
+                (k, v)
+            })
+            .collect();
+        let s = |k: &str| t.get(k).cloned().unwrap_or_default();
+        let row = |sp: &skydd_core::register::Subprocessor| {
+            let third = sp.is_third_country();
+            let transfer = match (&sp.country, third, sp.transfer) {
+                (_, true, Some(m)) => format!("{} ({})", m.name(lang), m.article()),
+                (_, true, None) => s("sp_transfer_none"),
+                (Some(_), false, _) => s("sp_no_transfer"),
+                (None, false, _) => s("sp_country_unknown"),
+            };
+            SubprocessorRow {
+                name: sp.name(lang).to_owned(),
+                country: sp
+                    .country
+                    .as_ref()
+                    .map_or_else(|| s("sp_country_unknown"), |c| c.name(lang)),
+                activity: get(&sp.activity, lang),
+                transfer,
+                safeguards: if third {
+                    get(&sp.safeguards, lang)
+                } else {
+                    None
+                },
+                website: sp.website.clone(),
+                added: sp.added.map(|d| d.to_string()),
+                removed: sp.removed.map(|d| d.to_string()),
+            }
+        };
+        let mut current = Vec::new();
+        let mut planned = Vec::new();
+        let mut removed = Vec::new();
+        for sp in &reg.subprocessors {
+            if sp.removed.is_some_and(|r| r <= today) {
+                removed.push(row(sp));
+            } else if sp.added.is_some_and(|a| a > today) {
+                planned.push(row(sp));
+            } else {
+                current.push(row(sp));
+            }
+        }
+        let changes: Vec<SubprocessorChangeRow> = reg
+            .subprocessor_changes()
+            .into_iter()
+            .map(|(date, change, sp)| SubprocessorChangeRow {
+                date: date.to_string(),
+                change: change.name(lang),
+                name: sp.name(lang).to_owned(),
+                planned: date > today,
+            })
+            .collect();
+        let updated = reg
+            .subprocessor_changes()
+            .into_iter()
+            .map(|(d, _, _)| d)
+            .find(|d| *d <= today)
+            .map(|d| d.to_string());
+        let object = (!contact.is_empty()).then(|| s("sp_object"));
+        SubprocessorView {
+            lang: lang.code(),
+            t,
+            company: ContactView::controller(&reg.controller),
+            object,
+            updated,
+            current,
+            planned,
+            removed,
+            changes,
+            content_hash: reg.content_hash(),
+        }
+    }
+}

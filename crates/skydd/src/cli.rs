@@ -67,9 +67,10 @@ pub enum Command {
     )]
     Notice(NoticeArgs),
 
-    /// Write the record of processing activities (GDPR Art. 30.1) as CSV or HTML.
+    /// Write the record of processing activities (GDPR Art. 30.1) as CSV or HTML; with
+    /// --processor, the record kept as a processor (Art. 30.2).
     #[command(
-        after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html"
+        after_help = "Examples:\n  skydd ropa > registerforteckning.csv\n  skydd ropa --format html --out ropa.html\n  skydd ropa --processor --format html --out ropa-biträde.html"
     )]
     Ropa(RopaArgs),
 
@@ -508,12 +509,18 @@ pub struct RenderArgs {
     #[arg(short, long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// A directory whose notice.html, notice.md, strings.sv.toml or strings.en.toml replace
-    /// the built-in ones.
+    /// the built-in ones (for --subprocessors: subprocessors.html, subprocessors.md,
+    /// subprocessors.sv.toml, subprocessors.en.toml).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Refuse to render when the lint finds error-level problems.
     #[arg(long)]
     pub strict: bool,
+    /// Render the sub-processor list customers rely on (Art. 28.2: current, intended and
+    /// removed sub-processors with the date of each change) instead of the notice; in a
+    /// directory as underbitraden.sv.* and subprocessors.en.*.
+    #[arg(long)]
+    pub subprocessors: bool,
 }
 
 #[derive(Debug, Args)]
@@ -552,9 +559,14 @@ pub struct RopaArgs {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// A directory whose ropa.html replaces the built-in one.
+    /// A directory whose ropa.html (with --processor: ropa_processor.html) replaces the
+    /// built-in one.
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// The record kept as a processor (personuppgiftsbiträde, Art. 30.2) of the processing
+    /// done on behalf of customers ([[processing_for]]), instead of the controller's record.
+    #[arg(long)]
+    pub processor: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 //! register; statement rules (`statements.rs`) read the company's own free text for
 //! outdated or unlawful claims, in Swedish and English.
 
+mod processor;
 mod statements;
 mod structure;
 
@@ -198,6 +199,15 @@ rules! {
     "reference-unresolved", W, "A text refers to a section or a cookie policy that nothing in the register carries.",
         "GDPR art. 12.1, 13",
         "give the section a `[[notice.section]]` whose title carries the number, describe the cookies with `[[cookie]]`, or rewrite the text without the reference";
+    "subprocessor-transfer-no-mechanism", E, "A sub-processor outside the EU/EEA has no transfer mechanism.",
+        "GDPR art. 28.4, 30.2 c, 44–46",
+        "add `transfer = \"adequacy\" | \"dpf\" | \"scc\" | \"bcr\"` to the `[[subprocessor]]`, or engage one in the EU/EEA";
+    "processing-for-no-security", W, "Processing on behalf of others has no security measures described.",
+        "GDPR art. 28.3 c, 30.2 d, 32",
+        "add `security = […]` to the `[[processing_for]]`, or describe the measures in `[security]`";
+    "subprocessor-undated", W, "A sub-processor has no date it was added, so the list cannot show customers when it changed.",
+        "GDPR art. 28.2",
+        "add `added = YYYY-MM-DD`: the day it was (or will be) engaged, as told to customers";
 }
 
 /// The rule with `id`.
@@ -237,6 +247,7 @@ pub fn run(register: &Register) -> Vec<Diagnostic> {
     let mut f = Findings { out: Vec::new() };
     structure::check(register, &mut f);
     statements::check(register, &mut f);
+    processor::check(register, &mut f);
     f.out.sort_by(|a, b| {
         let key = |d: &Diagnostic| (d.span.map_or(usize::MAX, |s| s.start), d.severity);
         key(a).cmp(&key(b))

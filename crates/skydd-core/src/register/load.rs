@@ -19,6 +19,8 @@ use crate::orgnr::OrgNumber;
 use crate::retention::{self, BUILTIN_EVENT_KEYS};
 use crate::taxonomy::{Kind, taxonomy};
 
+mod processing;
+
 /// A register that loaded.
 pub type Loaded = Register;
 
@@ -313,6 +315,14 @@ impl Validator<'_> {
             .as_ref()
             .map(|f| self.financial_year(f))
             .unwrap_or_default();
+        let subprocessors = self.subprocessors(&raw.subprocessors);
+        let subprocessor_ids: Vec<&str> = subprocessors.iter().map(|s| s.id.as_str()).collect();
+        let processing_for = self.processing_for(
+            &raw.processing_for,
+            &known_categories,
+            &known_subjects,
+            &subprocessor_ids,
+        );
 
         Register {
             financial_year,
@@ -334,6 +344,8 @@ impl Validator<'_> {
             recipients,
             security,
             cookies,
+            processing_for,
+            subprocessors,
         }
     }
 

@@ -7,6 +7,7 @@
 //! [`load`]; every reference in it (category keys, recipients, events) has been resolved.
 
 mod load;
+mod processing;
 mod raw;
 pub mod reference;
 #[cfg(test)]
@@ -17,6 +18,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use load::{LoadError, Loaded, load};
+pub use processing::{Change, ProcessingFor, Subprocessor};
 
 use crate::law::{
     Art9Condition, Authority, CookieCategory, LegalBasis, RecipientRole, Requirement, Source,
@@ -86,6 +88,10 @@ pub struct Register {
     /// The company's financial years (`[financial_year]`; the calendar year by default), from
     /// which the end of the financial year of a bound date is derived.
     pub financial_year: crate::retention::FinancialYears,
+    /// Processing carried out on behalf of customers, as their processor (Art. 28, 30.2).
+    pub processing_for: Vec<ProcessingFor>,
+    /// Sub-processors engaged for that processing, current and removed (Art. 28.2, 28.4).
+    pub subprocessors: Vec<Subprocessor>,
 }
 
 /// Which database product a source is.
@@ -995,6 +1001,29 @@ impl Register {
         }
         if let Some(t) = &self.security.description {
             out.push(("security.description".into(), t));
+        }
+        for p in &self.processing_for {
+            let texts = [
+                ("controllers", &p.controllers),
+                ("controller_list", &p.controller_list),
+                ("agreement", &p.agreement),
+            ];
+            for (k, t) in texts {
+                if let Some(t) = t {
+                    out.push((format!("processing_for `{}` {k}", p.id), t));
+                }
+            }
+            for (i, t) in p.processing.iter().enumerate() {
+                out.push((format!("processing_for `{}` processing {}", p.id, i + 1), t));
+            }
+            for (i, t) in p.security.iter().enumerate() {
+                out.push((format!("processing_for `{}` security {}", p.id, i + 1), t));
+            }
+        }
+        for s in &self.subprocessors {
+            if let Some(t) = &s.activity {
+                out.push((format!("subprocessor `{}` activity", s.id), t));
+            }
         }
         out
     }

@@ -321,6 +321,14 @@ pub struct RawRegister {
     pub state: Option<RawState>,
     /// The company's financial years (räkenskapsår): when they start, a first year and changes.
     pub financial_year: Option<Spanned<RawFinancialYear>>,
+    /// Processing the company carries out as a processor (personuppgiftsbiträde) on behalf of
+    /// its customers: one `[[processing_for]]` per kind of service (GDPR Art. 28, 30.2).
+    #[serde(default, rename = "processing_for")]
+    pub processing_for: Vec<Spanned<RawProcessingFor>>,
+    /// The sub-processors (underbiträden) the company engages for that processing, current
+    /// and removed, with the date of each change (GDPR Art. 28.2, 28.4).
+    #[serde(default, rename = "subprocessor")]
+    pub subprocessors: Vec<Spanned<RawSubprocessor>>,
 }
 
 /// `[financial_year]`: the company's financial years (Bokföringslagen 3 kap.).
@@ -827,4 +835,72 @@ pub struct RawCookie {
     pub purpose: Option<S>,
     /// What it does, in words.
     pub description: Option<T>,
+}
+
+/// One kind of processing done on behalf of controllers (`[[processing_for]]`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawProcessingFor {
+    /// Stable identifier of this processing (lower-case letters, digits, `-`, `_`).
+    #[schemars(with = "TableKey")]
+    pub id: S,
+    /// The kind of controllers processed for, e.g. "Webbhotellkunder" (Art. 30.2 a).
+    pub controllers: Option<T>,
+    /// Where the list of those controllers with their contact details is kept (Art. 30.2 a).
+    pub controller_list: Option<T>,
+    /// Controllers named one by one, each with contact details (Art. 30.2 a).
+    #[serde(default, rename = "controller")]
+    pub named_controllers: Vec<Spanned<RawController>>,
+    /// The categories of processing carried out for them, e.g. "Lagring av webbplatser" (Art. 30.2 b).
+    #[serde(default)]
+    pub processing: Vec<T>,
+    /// Whose personal data it is (data-subject keys), when known (Art. 28.3).
+    #[serde(default)]
+    #[schemars(with = "Vec<SubjectKey>")]
+    pub data_subjects: Vec<S>,
+    /// Which personal data it is (data-category keys), when known (Art. 28.3).
+    #[serde(default)]
+    #[schemars(with = "Vec<CategoryKey>")]
+    pub data_categories: Vec<S>,
+    /// Ids of the `[[subprocessor]]` entries engaged for this processing (Art. 28.2, 28.4).
+    #[serde(default)]
+    pub subprocessors: Vec<S>,
+    /// The contract that governs the processing, e.g. "Personuppgiftsbiträdesavtal" (Art. 28.3).
+    pub agreement: Option<T>,
+    /// Security measures of this processing (Art. 30.2 d, 32); without them `[security]` applies.
+    #[serde(default)]
+    pub security: Vec<T>,
+}
+
+/// A sub-processor (`[[subprocessor]]`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubprocessor {
+    /// Stable identifier, referred to by `processing_for.subprocessors`.
+    pub id: S,
+    /// The sub-processor's name.
+    pub name: T,
+    /// Where it processes the data: ISO 3166-1 code, `EEA` or `third-country` (Art. 30.2 c).
+    #[schemars(with = "Option<Country>")]
+    pub country: Option<S>,
+    /// What it does for the processing, e.g. "Drift av servrar" (Art. 28.2).
+    pub activity: Option<T>,
+    /// Transfer mechanism when outside the EU/EEA, as for a `[[recipient]]` (Art. 44–46).
+    #[schemars(with = "Option<Kw<TransferMechanism>>")]
+    pub transfer: Option<S>,
+    /// Where a copy of the transfer safeguards can be had (Art. 46).
+    pub safeguards: Option<T>,
+    /// The date the sub-processing agreement was signed, or `true` (Art. 28.4).
+    pub dpa: Option<Spanned<RawDpa>>,
+    /// The day it was engaged, or will be (the date customers were told of, Art. 28.2).
+    #[schemars(with = "Option<Date>")]
+    pub added: Option<Spanned<Datetime>>,
+    /// The day it stopped being engaged, or will; it stays on the list as removed (Art. 28.2).
+    #[schemars(with = "Option<Date>")]
+    pub removed: Option<Spanned<Datetime>>,
+    /// Its web site (http:// or https://).
+    pub website: Option<S>,
+    /// Certified under the EU–US Data Privacy Framework: `true`, or the date its entry on the
+    /// DPF list was last checked (needed with `transfer = "dpf"`).
+    pub dpf_certified: Option<Spanned<RawDpf>>,
 }

@@ -1,4 +1,5 @@
-//! `skydd notice`: render the privacy notice; `skydd notice diff`: compare two registers.
+//! `skydd notice`: render the privacy notice, or with `--subprocessors` the sub-processor
+//! list a processor publishes for its customers; `skydd notice diff`: compare two registers.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -33,6 +34,15 @@ pub fn file_name(lang: Lang, format: Format) -> String {
     let base = match lang {
         Lang::Sv => "integritetspolicy",
         Lang::En => "privacy-notice",
+    };
+    format!("{base}.{}.{}", lang.code(), format.extension())
+}
+
+/// The name of a sub-processor list in a directory, as [`file_name`] names notices.
+pub fn subprocessors_file_name(lang: Lang, format: Format) -> String {
+    let base = match lang {
+        Lang::Sv => "underbitraden",
+        Lang::En => "subprocessors",
     };
     format!("{base}.{}.{}", lang.code(), format.extension())
 }
@@ -95,6 +105,9 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let renderer = renderer(args.templates.as_deref())?;
     let (_, register) = report::load_register(path, false)?;
+    if args.subprocessors && !register.is_processor() {
+        return Err(super::ropa::not_a_processor(path));
+    }
     let (errors, _) = report::counts(&lint::run(&register));
     if errors > 0 {
         let color = report::stderr_color();
@@ -113,12 +126,23 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         );
     }
     // Every document is rendered before anything is written: a template error writes nothing.
+    let today = super::dsr::today();
     let mut docs = Vec::new();
     for lang in &langs {
         for format in &formats {
-            docs.push((*lang, *format, renderer.notice(&register, *lang, *format)?));
+            let doc = if args.subprocessors {
+                renderer.subprocessors(&register, *lang, *format, today)?
+            } else {
+                renderer.notice(&register, *lang, *format)?
+            };
+            docs.push((*lang, *format, doc));
         }
     }
+    let name = if args.subprocessors {
+        subprocessors_file_name
+    } else {
+        file_name
+    };
     match target {
         Target::Stdout => {
             for (_, _, doc) in &docs {
@@ -135,7 +159,7 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
             std::fs::create_dir_all(out)
                 .with_context(|| format!("cannot create directory `{}`", out.display()))?;
             for (lang, format, doc) in &docs {
-                let file = out.join(file_name(*lang, *format));
+                let file = out.join(name(*lang, *format));
                 fsio::write_atomic(&file, doc.as_bytes(), fsio::Visibility::Public)?;
                 eprintln!("wrote {}", file.display());
             }
