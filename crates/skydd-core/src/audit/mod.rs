@@ -25,6 +25,8 @@ use crate::lint::statements::{self, Facts, quote, sentences};
 use crate::lint::{self, Rule};
 use crate::text::LineIndex;
 
+pub use crate::lint::statements::RULE_IDS as STATEMENT_RULES;
+
 /// How a policy file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -157,6 +157,26 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     ),
 });
 
+/// The rules this module reports (on a register's texts and on a published policy).
+pub const RULE_IDS: &[&str] = &[
+    "outdated-authority-name",
+    "outdated-law-pul",
+    "outdated-lek-2003",
+    "access-once-per-year",
+    "access-signed-request",
+    "access-fee-first-copy",
+    "policy-acceptance-as-consent",
+    "browser-settings-as-cookie-consent",
+    "child-consent-age-16",
+    "restriction-described-as-portability",
+    "breach-notification-late",
+    "processor-responsibility-disclaimed",
+    "complaint-right-diminished",
+    "access-request-discouraged",
+    "cookies-called-anonymous",
+    "transfer-denied-but-third-country",
+];
+
 /// The portability pattern, for the document reader's check of mislabelled headings.
 pub(crate) fn portability() -> &'static Regex {
     &P.portability
@@ -519,6 +539,13 @@ mod tests {
     #[test]
     fn patterns_compile() {
         let _ = &*P;
+    }
+
+    #[test]
+    fn every_statement_rule_id_is_a_lint_rule() {
+        for id in RULE_IDS {
+            assert!(super::super::rule(id).is_some(), "{id}");
+        }
     }
 
     #[test]
