@@ -280,8 +280,10 @@ struct Patterns {
     retention: Regex,
     period: Regex,
     not_retention: Regex,
+    how_long: Regex,
     as_long_as: Regex,
     frame: Regex,
+    strict_frame: Regex,
     access: Regex,
     rectification: Regex,
     erasure: Regex,
@@ -296,6 +298,7 @@ struct Patterns {
     authority: Regex,
     complaint: Regex,
     from_others: Regex,
+    obtain: Regex,
     source_named: Regex,
     automated: Regex,
     automated_use: Regex,
@@ -357,13 +360,15 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)lagringstid|\bspara[rs]?\b|\blagra[rs]?\b|behåll|bevara|radera[rs]?\b|tas\s+bort|gallr|retention|\bretain|\bkept\b|\bkeep\b|\bstored?\b|\bdelete",
     ),
     period: re(
-        r"(?i)\b\d+\s*(?:dag|dagar|vecka|veckor|månad|månader|år|days?|weeks?|months?|years?)\b|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|arton|tjugofyra|trettiosex|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|thirty-six)\s+(?:dag|dagar|vecka|veckor|månad|månader|år|days?|weeks?|months?|years?)\b",
+        r"(?i)\d+\s*(?:dag|dagar|vecka|veckor|månad|månader|år|days?|weeks?|months?|years?)\b|\b(?:en|ett|två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|arton|tjugofyra|trettiosex|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|thirty-six)\s+(?:dag|dagar|vecka|veckor|månad|månader|år|days?|weeks?|months?|years?)\b",
     ),
     // Periods that are not retention: notice of changes, answer times, breach notification.
     not_retention: re(r"(?i)varsel|notice|besvar|\bsvar|answer|respond|underrätt|notif"),
+    how_long: re(r"(?i)lagringstid|\bperiod|hur\s+länge|how\s+long|retention"),
     as_long_as: re(r"(?i)så\s+länge|as\s+long\s+as|only\s+for\s+as\s+long"),
     // A sentence that grants something: a right, a request, what the person can do.
     frame: re(r"(?i)\brätt|\bbegär|\brequest|\bright|\bkan\b|\bcan\b|\bmay\b|\bfår\b|:\s*$"),
+    strict_frame: re(r"(?i)\brätt|\bbegär|\brequest|\bright|\bask\b"),
     access: re(
         r"(?i)registerutdrag|rätt(?:en)?\s+(?:till|att\s+(?:begära|få))\s+(?:\w+\s+){0,2}tillgång|tillgång\s+till\s+(?:\w+\s+){0,3}(?:personuppgifter|uppgifter)|få\s+ut\s+(?:\w+\s+){0,3}(?:information|uppgifter|personuppgifter)|kopia\s+av\s+(?:\w+\s+){0,3}(?:personuppgifter|uppgifter)|right\s+(?:of|to)\s+access|access\s+(?:to\s+)?(?:\w+\s+){0,2}(?:data|information)|copy\s+of\s+(?:\w+\s+){0,3}data|subject\s+access",
     ),
@@ -373,7 +378,11 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     erasure: re(
         r"(?i)radering|\braderas\b|\bradera\b|ta\s+bort|tas\s+bort|utplån|erasure|\berase|\bdelet|right\s+to\s+be\s+forgotten|bortglömd",
     ),
-    restriction: re(r"(?i)begränsning|begränsa|restrict"),
+    // Restriction of *processing*: "kan begränsas" of a web site's functions and
+    // "nätbegränsning" are not the right.
+    restriction: re(
+        r"(?i)\bbegränsning\b|begränsa\s+(?:\w+\s+){0,3}behandling|behandling\w*\s+(?:\w+\s+){0,6}begränsas|\brestrict(?:ion)?\s+(?:of\s+)?(?:the\s+|your\s+)?processing|right\s+to\s+restrict|\brestriction\b",
+    ),
     portability: re(
         r"(?i)portabilitet|portability|maskinläsbar|machine.readable|överföra\s+(?:\w+\s+){0,4}till\s+en\s+annan|transmit\s+(?:\w+\s+){0,4}to\s+another",
     ),
@@ -397,6 +406,9 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     complaint: re(r"(?i)klag|anmäl|complain|lodge|\breport|vända\s+dig\s+till"),
     from_others: re(
         r"(?i)\b(?:från|ur|via|from|through)\s+(?:\w+\s+){0,2}(?:andra\s+källor|externa\s+källor|tredje\s+(?:part|man)|other\s+sources|external\s+sources|third\s+part(?:y|ies)|offentliga\s+register|public\s+(?:registers?|sources))",
+    ),
+    obtain: re(
+        r"(?i)hämta|erhåll|samla\w*\s+in|\bfå\b|\bfår\b|köp|komplettera|uppdatera|\bobtain|\breceiv|\bcollect|\bget\b|\bbuy",
     ),
     source_named: re(
         r"(?i:kreditupplys|Bolagsverket|\bSPAR\b|folkbokför|Skatteverket|\bUC\b|credit\s+(?:reference|rating|agenc|bureau)|sociala\s+medier|social\s+media|arbetsgivare|employer|adressregister)|[\s(]\p{Lu}\p{Ll}{2,}",
@@ -457,6 +469,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
         hits.push(statements::Hit {
             rule: "restriction-described-as-portability",
             span: body,
+            with_sentence: false,
             detail: Some(format!(
                 "under the heading {} (line {}) the text describes data portability",
                 quote(&text[heading.start..heading.end]),
@@ -582,7 +595,16 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
         .iter()
         .any(|s| p.period.is_match(s.text) && !p.not_retention.is_match(s.text));
     if !has_period {
+        // Point at the vaguest sentence: "so long as", else one about periods (not a
+        // one-word heading), else any about keeping data.
         let vague = sentence(&|t| p.retention.is_match(t) && p.as_long_as.is_match(t))
+            .or_else(|| {
+                sentence(&|t| {
+                    p.how_long.is_match(t)
+                        && p.retention.is_match(t)
+                        && t.split_whitespace().count() > 3
+                })
+            })
             .or_else(|| sentence(&|t| p.retention.is_match(t)));
         match vague {
             Some(s) => missing("audit-retention-period", Some(at(s)), None),
@@ -607,7 +629,12 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     if !right(&p.rectification) {
         missing("audit-right-rectification", None, None);
     }
-    if !right(&p.erasure) {
+    // Policies describe their own deletion routines ("raderas löpande"); the right needs a
+    // right or a request in the sentence.
+    if !sents
+        .iter()
+        .any(|s| p.erasure.is_match(s.text) && p.strict_frame.is_match(s.text))
+    {
         missing("audit-right-erasure", None, None);
     }
     if !right(&p.restriction) {
@@ -638,7 +665,23 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
         missing("audit-complaint-authority", None, None);
     }
     // Sources (Art. 14.2 f).
-    if let Some(s) = sentence(&|t| p.from_others.is_match(t) && !p.source_named.is_match(t)) {
+    // The line and the next decide whether a source is named: "från andra källor – t.ex.
+    // från kreditupplysningsföretag" is two sentences to the splitter, and a heading
+    // ("Information från andra källor") is followed by the text that names them.
+    let line_and_next = |s: &statements::Sentence<'_>| {
+        let after = s.start + s.text.len();
+        let next = text[after..]
+            .split('\n')
+            .skip(1)
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        format!("{}\n{next}", s.line)
+    };
+    if let Some(s) = sents.iter().find(|s| {
+        p.from_others.is_match(s.text)
+            && p.obtain.is_match(s.text)
+            && !p.source_named.is_match(&line_and_next(s))
+    }) {
         missing("audit-source-unnamed", Some(at(s)), None);
     }
     // Automated decisions (Art. 13.2 f).

@@ -224,6 +224,8 @@ pub struct Hit {
     pub span: Span,
     /// What in it is wrong, when more than the sentence itself must be said.
     pub detail: Option<String>,
+    /// Whether a message should quote the sentence before the detail.
+    pub with_sentence: bool,
 }
 
 /// A sentence of a text, with where it stands and the line (paragraph) it stands in.
@@ -337,9 +339,12 @@ fn report_text(what: &str, text: &Text, facts: &Facts, f: &mut Findings) {
                 continue;
             }
             fired.push(hit.rule);
-            let msg = hit
-                .detail
-                .unwrap_or_else(|| quote(&t[hit.span.start..hit.span.end]));
+            let sentence = quote(&t[hit.span.start..hit.span.end]);
+            let msg = match hit.detail {
+                Some(d) if hit.with_sentence => format!("{sentence}: {d}"),
+                Some(d) => d,
+                None => sentence,
+            };
             f.report(hit.rule, format!("{what}: {msg}"), text.span);
         }
     }
@@ -357,7 +362,18 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
         let t = s.text;
         let span = Span::new(s.start, s.start + t.len());
         let mut hit = |rule: &'static str, detail: Option<String>| {
-            out.push(Hit { rule, span, detail });
+            // The three "names/cites" details say all; the others explain the sentence.
+            let with_sentence = detail.is_some()
+                && !matches!(
+                    rule,
+                    "outdated-authority-name" | "outdated-law-pul" | "outdated-lek-2003"
+                );
+            out.push(Hit {
+                rule,
+                span,
+                detail,
+                with_sentence,
+            });
         };
         if let Some(m) = p.datainspektionen.find(t) {
             hit(
@@ -423,20 +439,14 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
             if authority && p.company_first.is_match(t) {
                 hit(
                     "complaint-right-diminished",
-                    Some(format!(
-                        "{}: the complaint to the supervisory authority is made to wait for the company's own answer",
-                        quote(t)
-                    )),
+                    Some("the complaint to the supervisory authority is made to wait for the company's own answer".to_owned()),
                 );
             } else if !authority
                 && (p.only_to_us.is_match(t) || (p.contact_us.is_match(t) && !authority_anywhere))
             {
                 hit(
                     "complaint-right-diminished",
-                    Some(format!(
-                        "{}: complaints go to the company, and the text names no supervisory authority (IMY)",
-                        quote(t)
-                    )),
+                    Some("complaints go to the company, and the text names no supervisory authority (IMY)".to_owned()),
                 );
             }
         }
@@ -471,10 +481,7 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
                 None
             };
             if let Some(why) = why {
-                hit(
-                    "access-request-discouraged",
-                    Some(format!("{}: {why}", quote(t))),
-                );
+                hit("access-request-discouraged", Some(why.to_owned()));
             }
         }
         // A cookie identifier is personal data (CJEU C-582/14 Breyer; recital 30); calling
@@ -486,8 +493,7 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
             hit(
                 "cookies-called-anonymous",
                 Some(format!(
-                    "{}: but {tracking} is an analytics or advertising cookie with an identifier",
-                    quote(t)
+                    "but {tracking} is an analytics or advertising cookie with an identifier"
                 )),
             );
         }
@@ -496,10 +502,7 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
         {
             hit(
                 "transfer-denied-but-third-country",
-                Some(format!(
-                    "{}: but {recipient} is outside the EU/EEA",
-                    quote(t)
-                )),
+                Some(format!("but {recipient} is outside the EU/EEA")),
             );
         }
     }

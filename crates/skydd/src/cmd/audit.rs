@@ -85,7 +85,10 @@ fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
     let bytes = match crate::fsio::read_limited(path, LIMIT) {
         Ok(b) => b,
         Err(e) if !path.exists() => {
-            bail!("cannot read policy `{}`: no such file ({e})", path.display())
+            bail!(
+                "cannot read policy `{}`: no such file ({e})",
+                path.display()
+            )
         }
         Err(e) => return Err(e.context(format!("cannot read policy `{}`", path.display()))),
     };
@@ -135,7 +138,11 @@ fn human(name: &str, findings: &[Finding], color: bool) -> String {
             out += &format!("{pad} {} {l}\n", paint("= looked for:", Style::Bold, color));
         }
         out += &format!("{pad} {} {}\n", paint("= help:", Style::Bold, color), f.fix);
-        out += &format!("{pad} {} {}\n\n", paint("= law:", Style::Bold, color), f.law);
+        out += &format!(
+            "{pad} {} {}\n\n",
+            paint("= law:", Style::Bold, color),
+            f.law
+        );
     }
     out
 }
