@@ -182,7 +182,7 @@ pub enum Command {
     /// Status 1 when there are error-level findings, 2 when the file cannot be read.
     #[command(after_help = "Examples:
   skydd audit integritetspolicy.txt
-  skydd audit https-saved-page.html --json
+  skydd audit saved-policy.html --json
   curl -s https://example.se/integritetspolicy | skydd audit -
   skydd audit policy.md --deny-warnings")]
     Audit(AuditArgs),

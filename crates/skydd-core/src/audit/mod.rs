@@ -338,7 +338,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     phone: re(r"(?i)\b(?:tel(?:efon)?|phone|tfn|mobil)\.?\s*:?\s*\+?\d[\d\s-]{5,}\d"),
     dpo: re(r"(?i)dataskyddsombud|data\s+protection\s+officer|\bDPO\b"),
     purposes: re(
-        r"(?i)ändamål|\bsyfte|purpose|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to",
+        r"(?i)ändamål|\bsyfte|purpose|behandla\w*\s+(?:[\w-]+\s+){0,6}för\s+att|\bprocess\w*\s+(?:[\w-]+\s+){0,6}(?:to|for)\b|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to",
     ),
     legal_basis: re(
         r"(?i)rättslig(?:a)?\s+grund|laglig(?:a)?\s+grund|intresseavvägning|berättigat?\s+intresse|berättigade\s+intresse|fullgöra\s+(?:\w+\s+)?avtal|fullgörande\s+av\s+avtal|fullföljande\s+av\s+avtal|rättslig(?:a)?\s+förpliktelse|samtycke|legal\s+basis|lawful\s+basis|legitimate\s+interest|performance\s+of\s+(?:a\s+|the\s+)?contract|legal\s+obligation|\bconsent",
@@ -411,7 +411,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)hämta|erhåll|samla\w*\s+in|\bfå\b|\bfår\b|köp|komplettera|uppdatera|\bobtain|\breceiv|\bcollect|\bget\b|\bbuy",
     ),
     source_named: re(
-        r"(?i:kreditupplys|Bolagsverket|\bSPAR\b|folkbokför|Skatteverket|\bUC\b|credit\s+(?:reference|rating|agenc|bureau)|sociala\s+medier|social\s+media|arbetsgivare|employer|adressregister)|[\s(]\p{Lu}\p{Ll}{2,}",
+        r"(?i:kreditupplys|Bolagsverket|\bSPAR\b|folkbokför|Skatteverket|\bUC\b|credit\s+(?:reference|rating|agenc|bureau)|sociala\s+medier|social\s+media|arbetsgivare|employer|adressregister)|[\p{Ll},:;–-][ \t]+\p{Lu}\p{Ll}{2,}|\(\p{Lu}\p{Ll}{2,}",
     ),
     automated: re(
         r"(?i)automatiserat\s+beslutsfattande|automatiserade?\s+(?:individuella\s+)?beslut|automatiska\s+(?:individuella\s+)?beslut|profilering|automated\s+(?:individual\s+)?decision|profiling",

@@ -342,3 +342,31 @@ fn formats_are_known_by_extension() {
     assert_eq!(Format::sniff("  <html>"), Format::Html);
     assert_eq!(Format::sniff("Integritetspolicy"), Format::Text);
 }
+
+#[test]
+fn a_source_named_on_the_same_line_or_the_next_is_enough() {
+    for extra in [
+        "Vi kan även hämta data från andra källor – t.ex. från kreditupplysningsföretag.\n",
+        "Information som vi samlar in från andra källor\nVi får adressuppgifter från Bolagsverket.\n",
+        "Kunduppgifter kan kompletteras från tredje part via vårt ekonomisystem Visma.\n",
+    ] {
+        let got = ids(&without("Mottagare\n", &format!("{extra}Mottagare\n")));
+        assert!(!got.contains(&"audit-source-unnamed"), "{extra}: {got:?}");
+    }
+}
+
+#[test]
+fn linked_sites_from_third_parties_are_not_a_source_of_data() {
+    let got = ids(&without(
+        "Mottagare\n",
+        "Webbplatser från tredje part\nVissa sidor länkar till webbplatser från tredje part.\nMottagare\n",
+    ));
+    assert!(!got.contains(&"audit-source-unnamed"), "{got:?}");
+}
+
+#[test]
+fn processing_in_order_to_states_a_purpose() {
+    let text = without("Ändamål och rättslig grund\n", "Rättslig grund\n");
+    assert!(!ids(&text).contains(&"audit-purposes"));
+    assert!(!ids("We process your e-mail address to send the newsletter.").contains(&"audit-purposes"));
+}
