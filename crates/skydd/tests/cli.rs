@@ -66,7 +66,7 @@ fn a_clean_register_passes_with_status_0() {
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("skydd.toml: passes (0 errors, 0 warnings; 44 rules checked)"),
+            .contains("skydd.toml: passes (0 errors, 0 warnings; 49 rules checked)"),
         "{}",
         r.stdout
     );
