@@ -120,7 +120,7 @@ fn json_reports_every_finding_with_line_and_column() {
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["errors"], 1);
-    assert_eq!(v["rules"], 44);
+    assert_eq!(v["rules"], 49);
     let f = &v["diagnostics"][0];
     assert_eq!(f["code"], "processor-no-dpa");
     assert_eq!(f["severity"], "error");
@@ -501,7 +501,7 @@ fn rules_and_taxonomy_are_listed() {
     let d = tempfile::tempdir().unwrap();
     let r = skydd(d.path(), &["rules", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 44);
+    assert_eq!(v.as_array().unwrap().len(), 49);
     let r = skydd(d.path(), &["explain", "personnummer-unjustified"]);
     assert!(
         r.stdout.contains("Dataskyddslagen (2018:218) 3 kap. 10 §"),
