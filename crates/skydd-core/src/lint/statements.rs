@@ -141,7 +141,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)(?:endast|bara|enbart|only|solely)\s+(?:\w+\s+){0,4}(?:per\s+post|via\s+post|med\s+post|per\s+brev|med\s+brev|\bbrev\b|skriftligen|by\s+post|by\s+(?:regular\s+)?mail|by\s+letter|in\s+writing|postal)|(?:per\s+post|per\s+brev|by\s+post|by\s+letter|in\s+writing)\s+only\b",
     ),
     id_document: re(
-        r"(?i)\bpass\b|passkopia|legitimation|id-handling|id-kort|körkort|identifikation|identitetshandling|vidimera|bestyrk|passport|identity\s+(?:document|card)|\bid\s+card|proof\s+of\s+identity|\bidentification\b|certified\s+copy|notari[sz]ed",
+        r"(?i)\bpass\b|passkopia|legitimation|id-handling|id-kort|körkort|identifikation|identitetshandling|personbevis|styrka\s+din\s+identitet|legitimera\s+dig|vidimera|bestyrk|passport|identity\s+(?:document|card)|\bid\s+card|proof\s+of\s+identity|\bidentification\b|certified\s+copy|notari[sz]ed",
     ),
     id_demand: re(
         r"(?i)förutsättning|\bkrav\b|\bkräver|\bkrävs|\bmåste|\bbifoga|\bskicka\s+(?:\w+\s+)?(?:med|in)\b|\bmust\b|\brequired?\b|\brequires\b|\bneed\s+to\s+(?:send|provide|submit|enclose)|\battach|\benclose|precondition|condition\s+for",
@@ -653,6 +653,8 @@ mod tests {
             "Access requests are accepted by post only.",
             "You must enclose a certified copy of your passport with every request.",
             "We will answer your request within 3 months.",
+            "För att dina rättigheter ska kunna tillgodoses måste du kunna styrka din identitet.",
+            "Till en skriftlig begäran ska ett personbevis alltid bifogas.",
         ] {
             assert!(fires("access-request-discouraged", t, &none()), "{t}");
         }
