@@ -368,5 +368,7 @@ fn linked_sites_from_third_parties_are_not_a_source_of_data() {
 fn processing_in_order_to_states_a_purpose() {
     let text = without("Ändamål och rättslig grund\n", "Rättslig grund\n");
     assert!(!ids(&text).contains(&"audit-purposes"));
-    assert!(!ids("We process your e-mail address to send the newsletter.").contains(&"audit-purposes"));
+    assert!(
+        !ids("We process your e-mail address to send the newsletter.").contains(&"audit-purposes")
+    );
 }
