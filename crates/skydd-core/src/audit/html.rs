@@ -36,9 +36,7 @@ pub(crate) fn to_text(src: &str) -> (String, Vec<usize>) {
                 && !tag.starts_with("</")
             {
                 // Skip to the closing tag.
-                let close = format!("</{name}");
-                let lower_rest = rest.to_ascii_lowercase();
-                let skip = lower_rest.find(&close).unwrap_or(rest.len());
+                let skip = find_close(rest, &name).unwrap_or(rest.len());
                 src_line += rest[..skip].matches('\n').count();
                 rest = &rest[skip..];
                 continue;
@@ -68,6 +66,24 @@ pub(crate) fn to_text(src: &str) -> (String, Vec<usize>) {
         }
     }
     (out, lines)
+}
+
+/// Where `</name` starts in `s`, in any case.
+fn find_close(s: &str, name: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find("</") {
+        let at = from + i;
+        let end = at + 2 + name.len();
+        if bytes
+            .get(at + 2..end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        {
+            return Some(at);
+        }
+        from = at + 2;
+    }
+    None
 }
 
 fn newline(out: &mut String, lines: &mut Vec<usize>, src_line: usize) {
@@ -270,6 +286,28 @@ mod tests {
     fn mailto_addresses_are_kept() {
         let (t, _) = to_text("<a href=\"mailto:dataskydd@exempel.se\">skriv till oss</a>");
         assert!(t.contains("dataskydd@exempel.se"), "{t}");
+    }
+
+    #[test]
+    fn broken_markup_never_panics() {
+        for src in [
+            "<",
+            "&",
+            "<!--",
+            "<!-- open",
+            "<script>never closed",
+            "<a href=\"x",
+            "&#xZZ;",
+            "&#99999999;",
+            "&;",
+            "å&å;<å>",
+            "<SCRIPT>x</ScRiPt>Text",
+            "a\r\nb",
+        ] {
+            let (t, lines) = to_text(src);
+            assert_eq!(t.split('\n').count(), lines.len(), "{src:?}");
+        }
+        assert_eq!(to_text("<SCRIPT>x</ScRiPt>Text").0.trim(), "Text");
     }
 
     #[test]
