@@ -8,6 +8,7 @@
 //! reads files, prints, and decides exit codes.
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod datamap;
 pub mod deadline;
 pub mod diagnostic;

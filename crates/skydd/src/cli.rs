@@ -169,6 +169,32 @@ pub enum Command {
   skydd demo --keep demo/
   skydd demo --generate --customers 1000000 --target postgres://postgres@127.0.0.1/bench")]
     Demo(DemoArgs),
+
+    /// Read the privacy policy you publish today and find what is outdated, unlawful or
+    /// missing; no register needed. The first thing to run.
+    ///
+    /// Reads a .txt, .md or .html file (HTML as published: tags, scripts, styles and
+    /// comments are skipped, entities decoded, line numbers kept), or standard input with
+    /// `-`. Swedish and English policies.
+    ///
+    /// Finds (1) every statement the lint's statement rules know to be wrong — Datainspektionen,
+    /// PUL, a register extract once a year or only on a signed request, consent by accepting the
+    /// policy, cookies refused in the browser, processors disclaimed, a complaint right less
+    /// than a complaint to IMY, discouraged requests, "anonymous" analytics cookies, "nothing
+    /// leaves the EU" beside a US company — each with its sentence and line; and (2) every
+    /// element GDPR Art. 13/14 require that is missing: controller identity and contact,
+    /// DPO contact, purposes, legal bases, recipients, transfers and their safeguards,
+    /// retention periods, each right, withdrawal of consent, the complaint to IMY, sources,
+    /// automated decisions — each saying what was looked for. Every finding names its law and
+    /// a fix. Text patterns find words, not meaning: read each finding; none is a certificate.
+    ///
+    /// Status 1 when there are error-level findings, 2 when the file cannot be read.
+    #[command(after_help = "Examples:
+  skydd audit integritetspolicy.txt
+  skydd audit saved-policy.html --json
+  curl -s https://example.se/integritetspolicy | skydd audit -
+  skydd audit policy.md --deny-warnings")]
+    Audit(AuditArgs),
 }
 
 /// Who a request is about. At least one identity is required.
@@ -640,4 +666,18 @@ pub struct TaxonomyArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The policy: a .txt, .md or .html file, or `-` for standard input (HTML when it
+    /// starts with a tag).
+    #[arg(value_name = "POLICY")]
+    pub policy: PathBuf,
+    /// Print a JSON report on standard output instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Treat warnings as errors (exit status 1 when there are any).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }

@@ -148,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Requests(a) => block_on(cmd::rights::requests(&register, &a)),
         Command::State(StateCommand::Init) => block_on(cmd::rights::state_init(&register)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
+        Command::Audit(a) => cmd::audit::run(&a),
     }
 }
 

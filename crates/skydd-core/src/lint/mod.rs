@@ -6,7 +6,7 @@
 //! outdated or unlawful claims, in Swedish and English.
 
 mod processor;
-mod statements;
+pub(crate) mod statements;
 mod structure;
 
 use serde::Serialize;
@@ -208,6 +208,21 @@ rules! {
     "subprocessor-undated", W, "A sub-processor has no date it was added, so the list cannot show customers when it changed.",
         "GDPR art. 28.2",
         "add `added = YYYY-MM-DD`: the day it was (or will be) engaged, as told to customers";
+    "processor-responsibility-disclaimed", E, "The text disclaims responsibility for the company's processors or the third parties it shares data with.",
+        "GDPR art. 5.2, 24, 28.1, 82.4",
+        "remove the disclaimer: the controller answers for the processors it chose (with a processor agreement) and for what it discloses";
+    "complaint-right-diminished", W, "The right to complain is worded as something less than a complaint to IMY (to the company only, or only after its answer).",
+        "GDPR art. 13.2 d, 77",
+        "say the person may complain to Integritetsskyddsmyndigheten (IMY) at any time; contacting the company first is an option, not a condition";
+    "access-request-discouraged", E, "The text discourages requests: it asks for reasons, accepts only post, demands identity papers, or promises an answer after one month.",
+        "GDPR art. 12.2, 12.3, 12.6, 15",
+        "accept requests by any means without reasons, answer within one month, and ask for identity only when in reasonable doubt";
+    "cookies-called-anonymous", E, "The text calls cookies anonymous while analytics or advertising cookies with identifiers are set.",
+        "GDPR art. 4.1, skäl 30; EU-domstolen C-582/14 Breyer; Lag (2022:482) om elektronisk kommunikation 9 kap. 28 §",
+        "say what the cookies record and that a cookie identifier is personal data; ask for consent";
+    "transfer-denied-but-third-country", E, "The text says nothing leaves the EU/EEA while a recipient is in a third country.",
+        "GDPR art. 5.1 a, 13.1 f, 44–46",
+        "name the recipients outside the EU/EEA, their countries and the safeguard (adequacy, DPF, SCC), or stop the transfer";
 }
 
 /// The rule with `id`.

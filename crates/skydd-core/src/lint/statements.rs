@@ -1,14 +1,22 @@
 //! Rules over the company's own words: outdated names and laws, PUL-era access rules,
-//! consent by acceptance, cookie refusal by browser settings, and other statements that
-//! are wrong under the GDPR and Swedish law. Swedish and English are both read.
+//! consent by acceptance, cookie refusal by browser settings, disclaimed responsibility for
+//! processors, a diminished complaint right, discouraged access requests, and words that
+//! contradict what the company does. Swedish and English are both read.
+//!
+//! One implementation serves two readers: [`scan`] reads any text — a free text of the
+//! register (`skydd check`) or a whole published policy (`skydd audit`) — and returns every
+//! offending sentence with its byte range. What a text is checked *against* (is a recipient
+//! in a third country? is an analytics or advertising cookie set?) comes in [`Facts`]: from
+//! the register for `check`, from the policy's own words for `audit`.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::Findings;
+use crate::law::CookieCategory;
 use crate::register::Register;
-use crate::text::Text;
+use crate::text::{Span, Text};
 
 struct Patterns {
     datainspektionen: Regex,
@@ -30,6 +38,24 @@ struct Patterns {
     portability: Regex,
     authority: Regex,
     within: Regex,
+    disclaim: Regex,
+    processors: Regex,
+    web_sites: Regex,
+    complaint: Regex,
+    company_first: Regex,
+    only_to_us: Regex,
+    contact_us: Regex,
+    request_context: Regex,
+    reasons: Regex,
+    answer_verb: Regex,
+    answer_time: Regex,
+    extension: Regex,
+    post_only: Regex,
+    id_document: Regex,
+    id_demand: Regex,
+    id_doubt: Regex,
+    anonymous: Regex,
+    no_transfer: Regex,
 }
 
 fn re(p: &str) -> Regex {
@@ -71,37 +97,188 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     consent_or_child: re(r"(?i)samtyck|consent|\bbarn|\bchild|minderårig|\bminor"),
     portability: re(r"(?i)maskinläsbar|machine.readable|portab|strukturerat|\böverföra\b"),
     authority: re(
-        r"(?i)integritetsskyddsmyndigheten|\bIMY\b|datainspektionen|tillsynsmyndighet|supervisory authority",
+        r"(?i)integritetsskyddsmyndigheten|\bIMY\b|datainspektionen|tillsynsmyndighet|supervisory authority|data protection authority",
     ),
     within: re(
         r"(?i)\b(?:inom|within)\s+(\d+)\s*(timmar|timmars|hours|dagar|days|arbetsdagar|working days)\b",
     ),
+    // "vi ansvarar inte för", "är inte ansvarig", "inget ansvar", "not responsible/liable".
+    disclaim: re(
+        r"(?i)\bansvarar\s+(?:\w+\s+){0,2}(?:inte|ej|aldrig)\b|\b(?:inte|ej|aldrig)\s+(?:\w+\s+){0,2}ansvar(?:ig|iga|igt|et)?\b|\b(?:inget|något|allt)\s+ansvar\b|\bfriskriver\b|\bfrånsäger\b|\bnot\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\b|\bno\s+(?:responsibility|liability)\b|\bdisclaim|\b(?:accept|assume|take)s?\s+no\s+(?:responsibility|liability)\b",
+    ),
+    processors: re(
+        r"(?i)leverantör|biträde|samarbetspartner|\bpartner|tredje\s+(?:part|man)|molntjänst|webbhotell|\bsupplier|\bvendor|\bprocessor|sub-?processor|service\s+provider|third\s+part",
+    ),
+    // Linked web sites are separate controllers; disclaiming them is not disclaiming a processor.
+    web_sites: re(r"(?i)webbplats|webbsid|hemsid|\blänk|web\s*site|\blink|\bsites?\b"),
+    complaint: re(
+        r"(?i)klagomål|\bklaga\b|\banmäl|missnöjd|\b(?:inte|ej)\s+(?:är\s+)?nöjd|complain|unhappy|dissatisfied|not\s+(?:satisfied|happy)",
+    ),
+    // The complaint to the authority made to wait for the company's own handling.
+    company_first: re(
+        r"(?i)\bförst\b|\bfirst\b|(?:inte|ej)\s+(?:är\s+)?nöjd\s+med\s+(?:det\s+|vårt\s+|vår\s+)?(?:svar|svaret|besked|beslut|hantering)|not\s+(?:satisfied|happy)\s+with\s+(?:our|the)\s+(?:answer|response|reply|decision|handling)|efter\s+att\s+(?:du\s+)?(?:ha\s+)?kontakta|after\s+(?:contacting|you\s+have\s+contacted)\s+us|om\s+vi\s+inte\s+(?:kan\s+)?(?:lös|hjälp)|if\s+we\s+(?:cannot|can't|do\s+not)\s+(?:resolve|help)",
+    ),
+    only_to_us: re(
+        r"(?i)(?:endast|bara|enbart)\s+(?:\w+\s+){0,3}(?:till\s+oss|hos\s+oss|av\s+oss)|(?:only|solely|exclusively)\s+(?:\w+\s+){0,3}(?:to|with|by)\s+us\b",
+    ),
+    contact_us: re(
+        r"(?i)kontakta\s+oss|vänd\s+dig\s+till\s+oss|skriv\s+till\s+oss|höra\s+av\s+dig\s+till\s+oss|contact\s+us|write\s+to\s+us|get\s+in\s+touch\s+with\s+us|kundtjänst|customer\s+service",
+    ),
+    request_context: re(
+        r"(?i)registerutdrag|begäran|förfrågan|\bbegär|rättighet|\brätt\s+(?:till|att)|\bregistrerad\b|\brequest|\baccess\b|\bright",
+    ),
+    reasons: re(
+        r"(?i)(?:ange|uppge|motivera|förklara|redogöra\s+för)\w*\s+(?:\w+\s+){0,3}(?:skäl|skälet|anledning|anledningen|varför|syfte)|motivera\w*\s+(?:din|er)\s+(?:begäran|förfrågan)|\b(?:state|give|explain|provide)\s+(?:\w+\s+){0,2}(?:reason|reasons|why)\b|justify\s+(?:your|the)\s+request",
+    ),
+    answer_verb: re(
+        r"(?i)besvara|\bsvar|hantera|handlägg|behandla\w*\s+(?:din|er)\s+(?:begäran|förfrågan)|\banswer|\brespond|\breply|\bhandl|\bprocess",
+    ),
+    answer_time: re(
+        r"(?i)\b(\d+)\s*(dagar|dagars|days|arbetsdagar|working\s+days|veckor|veckors|weeks|månader|månaders|months)\b",
+    ),
+    extension: re(r"(?i)förläng|\bextend|ytterligare\s+två|further\s+two|komplex|complex"),
+    post_only: re(
+        r"(?i)(?:endast|bara|enbart|only|solely)\s+(?:\w+\s+){0,4}(?:per\s+post|via\s+post|med\s+post|per\s+brev|med\s+brev|\bbrev\b|skriftligen|by\s+post|by\s+(?:regular\s+)?mail|by\s+letter|in\s+writing|postal)|(?:per\s+post|per\s+brev|by\s+post|by\s+letter|in\s+writing)\s+only\b",
+    ),
+    id_document: re(
+        r"(?i)\bpass\b|passkopia|legitimation|id-handling|id-kort|körkort|identifikation|identitetshandling|personbevis|styrka\s+din\s+identitet|legitimera\s+dig|vidimera|bestyrk|passport|identity\s+(?:document|card)|\bid\s+card|proof\s+of\s+identity|\bidentification\b|certified\s+copy|notari[sz]ed",
+    ),
+    id_demand: re(
+        r"(?i)förutsättning|\bkrav\b|\bkräver|\bkrävs|\bmåste|\bbifoga|\bskicka\s+(?:\w+\s+)?(?:med|in)\b|\bmust\b|\brequired?\b|\brequires\b|\bneed\s+to\s+(?:send|provide|submit|enclose)|\battach|\benclose|precondition|condition\s+for",
+    ),
+    id_doubt: re(
+        r"(?i)tvivel|osäker|rimliga\s+skäl|befogad|om\s+det\s+behövs|vid\s+behov|om\s+vi\s+behöver|reasonable\s+doubt|\bdoubts?\b|if\s+(?:we\s+need|necessary|needed)|when\s+needed|where\s+necessary",
+    ),
+    anonymous: re(
+        r"(?i)\banonym\w*|\b(?:inte|ej)\s+(?:heller\s+)?(?:\w+\s+){0,2}identifierande|\bidentifierar\s+(?:dig\s+)?(?:inte|ej)\b|\b(?:inga|ingen\s+form\s+av|någon\s+form\s+av)\s+personuppgifter|\binte\s+(?:\w+\s+){0,2}personuppgifter\b|\bno\s+personal\s+(?:data|information)|\bnot\s+personal\s+data|\bnon-?identifying|\b(?:do|does|cannot|can't|will\s+not)\s+(?:\w+\s+)?identify\s+you",
+    ),
+    no_transfer: re(
+        r"(?i)\b(?:inte|inga|inget|ingen|ej|aldrig|never|not|no|don't|won't)\b[^.]{0,60}?(?:utanför|outside(?:\s+(?:of\s+)?the)?)\s+(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|(?:endast|bara|enbart|only|solely|exclusively)\s+(?:\w+\s+){0,4}(?:inom|within|in)\s+(?:the\s+)?(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|\bnever\s+leaves?\s+the\s+(?:EU|EEA)|\b(?:stannar|stays|remains?)\s+(?:\w+\s+){0,2}(?:inom|within|in)\s+(?:the\s+)?(?:EU|EES|EEA)",
+    ),
 });
 
+/// The rules this module reports (on a register's texts and on a published policy).
+pub const RULE_IDS: &[&str] = &[
+    "outdated-authority-name",
+    "outdated-law-pul",
+    "outdated-lek-2003",
+    "access-once-per-year",
+    "access-signed-request",
+    "access-fee-first-copy",
+    "policy-acceptance-as-consent",
+    "browser-settings-as-cookie-consent",
+    "child-consent-age-16",
+    "restriction-described-as-portability",
+    "breach-notification-late",
+    "processor-responsibility-disclaimed",
+    "complaint-right-diminished",
+    "access-request-discouraged",
+    "cookies-called-anonymous",
+    "transfer-denied-but-third-country",
+];
+
+/// The portability pattern, for the document reader's check of mislabelled headings.
+pub(crate) fn portability() -> &'static Regex {
+    &P.portability
+}
+
+/// What the company's words are checked against.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// A recipient outside the EU/EEA, by name.
+    pub third_country_recipient: Option<String>,
+    /// An analytics or advertising cookie (or the tool that sets one), by name.
+    pub tracking_cookie: Option<String>,
+}
+
+impl Facts {
+    /// What the register says of its recipients and cookies.
+    pub fn of_register(reg: &Register) -> Self {
+        Facts {
+            third_country_recipient: reg.recipients.iter().find(|r| r.is_third_country()).map(
+                |r| {
+                    let country = r.country.as_ref().and_then(|c| c.code()).unwrap_or("?");
+                    format!("recipient `{}` ({country})", r.id)
+                },
+            ),
+            tracking_cookie: reg
+                .cookies
+                .iter()
+                .find(|c| {
+                    matches!(
+                        c.category,
+                        CookieCategory::Statistics | CookieCategory::Marketing
+                    )
+                })
+                .map(|c| format!("cookie `{}`", c.name)),
+        }
+    }
+}
+
+/// One offending sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The rule it breaks.
+    pub rule: &'static str,
+    /// The sentence, as a byte range of the scanned text.
+    pub span: Span,
+    /// What in it is wrong, when more than the sentence itself must be said.
+    pub detail: Option<String>,
+    /// Whether a message should quote the sentence before the detail.
+    pub with_sentence: bool,
+}
+
+/// A sentence of a text, with where it stands and the line (paragraph) it stands in.
+pub(crate) struct Sentence<'a> {
+    pub start: usize,
+    pub text: &'a str,
+    pub line: &'a str,
+}
+
 /// Splits text into sentences (at `.`, `!`, `?` before white space, and at line breaks).
-fn sentences(text: &str) -> Vec<&str> {
+pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
+    fn push<'a>(
+        text: &'a str,
+        from: usize,
+        to: usize,
+        line_start: usize,
+        out: &mut Vec<Sentence<'a>>,
+    ) {
+        let raw = &text[from..to];
+        let s = raw.trim();
+        if s.is_empty() {
+            return;
+        }
+        let lead = raw.len() - raw.trim_start().len();
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        out.push(Sentence {
+            start: from + lead,
+            text: s,
+            line: &text[line_start..line_end],
+        });
+    }
     let mut out = Vec::new();
+    let mut line_start = 0;
     let mut start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
         if c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space) {
             let end = i + c.len_utf8();
-            let s = text[start..end].trim();
-            if !s.is_empty() {
-                out.push(s);
-            }
+            push(text, start, end, line_start, &mut out);
             start = end;
+            if c == '\n' {
+                line_start = end;
+            }
         }
     }
-    let s = text[start..].trim();
-    if !s.is_empty() {
-        out.push(s);
-    }
+    push(text, start, text.len(), line_start, &mut out);
     out
 }
 
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     const MAX: usize = 90;
     let s = s.trim();
     if s.chars().count() <= MAX {
@@ -114,8 +291,9 @@ fn quote(s: &str) -> String {
 
 pub(super) fn check(reg: &Register, f: &mut Findings) {
     let p = &*P;
+    let facts = Facts::of_register(reg);
     for (what, text) in reg.free_texts() {
-        scan(&what, text, f);
+        report_text(&what, text, &facts, f);
     }
     if let Some(restriction) = &reg.rights.statements.restriction {
         for (_, t) in restriction.variants() {
@@ -151,78 +329,215 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
     }
 }
 
-fn scan(what: &str, text: &Text, f: &mut Findings) {
-    let p = &*P;
-    // One finding per rule and text, at the first offending sentence.
+/// Reports the hits in one free text of the register: one finding per rule and text, at the
+/// text, for its first offending sentence.
+fn report_text(what: &str, text: &Text, facts: &Facts, f: &mut Findings) {
     let mut fired: Vec<&'static str> = Vec::new();
-    let mut report = |id: &'static str, msg: String, f: &mut Findings| {
-        if !fired.contains(&id) {
-            fired.push(id);
-            f.report(id, format!("{what}: {msg}"), text.span);
-        }
-    };
     for (_, t) in text.variants() {
+        for hit in scan(t, facts) {
+            if fired.contains(&hit.rule) {
+                continue;
+            }
+            fired.push(hit.rule);
+            let sentence = quote(&t[hit.span.start..hit.span.end]);
+            let msg = match hit.detail {
+                Some(d) if hit.with_sentence => format!("{sentence}: {d}"),
+                Some(d) => d,
+                None => sentence,
+            };
+            f.report(hit.rule, format!("{what}: {msg}"), text.span);
+        }
+    }
+}
+
+/// Every offending sentence of `text`, in order. The same code reads a register's free
+/// texts and a whole published policy.
+pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
+    let p = &*P;
+    let mut out = Vec::new();
+    // Facts a text may contradict: the whole text counts (a claim of "anonymous" cookies is
+    // checked against the cookies the register or the same policy declares).
+    let authority_anywhere = p.authority.is_match(text);
+    for s in sentences(text) {
+        let t = s.text;
+        let span = Span::new(s.start, s.start + t.len());
+        let mut hit = |rule: &'static str, detail: Option<String>| {
+            // The three "names/cites" details say all; the others explain the sentence.
+            let with_sentence = detail.is_some()
+                && !matches!(
+                    rule,
+                    "outdated-authority-name" | "outdated-law-pul" | "outdated-lek-2003"
+                );
+            out.push(Hit {
+                rule,
+                span,
+                detail,
+                with_sentence,
+            });
+        };
         if let Some(m) = p.datainspektionen.find(t) {
-            report(
+            hit(
                 "outdated-authority-name",
-                format!("names “{}”", m.as_str()),
-                f,
+                Some(format!("names “{}”", m.as_str())),
             );
         }
         if let Some(m) = p.pul.find(t) {
-            report("outdated-law-pul", format!("cites “{}”", m.as_str()), f);
+            hit("outdated-law-pul", Some(format!("cites “{}”", m.as_str())));
         }
         if let Some(m) = p.lek2003.find(t) {
-            report("outdated-lek-2003", format!("cites “{}”", m.as_str()), f);
+            hit("outdated-lek-2003", Some(format!("cites “{}”", m.as_str())));
         }
-        for s in sentences(t) {
-            if p.once_per_year.is_match(s) && p.access_context.is_match(s) {
-                report("access-once-per-year", quote(s), f);
+        if p.once_per_year.is_match(t) && p.access_context.is_match(t) {
+            hit("access-once-per-year", None);
+        }
+        if p.signed.is_match(t) {
+            hit("access-signed-request", None);
+        }
+        // "free of charge" names no fee.
+        let without_free = p.free_of_charge.replace_all(t, "");
+        let fee = p.fee.is_match(&without_free);
+        if fee
+            && (p.access_context.is_match(t) || t.to_lowercase().contains("vid begäran"))
+            && !p.further_copies.is_match(t)
+        {
+            hit("access-fee-first-copy", None);
+        }
+        if let Some(a) = p.acceptance.find(t)
+            && p.consent_words.find_at(t, a.end()).is_some()
+        {
+            hit("policy-acceptance-as-consent", None);
+        }
+        if p.cookie.is_match(t) && p.browser.is_match(t) && p.refuse.is_match(t) {
+            hit("browser-settings-as-cookie-consent", None);
+        }
+        if p.age16.is_match(t) && p.consent_or_child.is_match(t) {
+            hit("child-consent-age-16", None);
+        }
+        if p.authority.is_match(t)
+            && let Some(c) = p.within.captures(t)
+        {
+            let n: u64 = c[1].parse().unwrap_or(0);
+            let unit = c[2].to_lowercase();
+            let hours = if unit.starts_with("tim") || unit == "hours" {
+                n
+            } else {
+                n * 24
+            };
+            if hours > 72 {
+                hit("breach-notification-late", None);
             }
-            if p.signed.is_match(s) {
-                report("access-signed-request", quote(s), f);
-            }
-            // "free of charge" names no fee.
-            let without_free = p.free_of_charge.replace_all(s, "");
-            let fee = p.fee.is_match(&without_free);
-            if fee
-                && (p.access_context.is_match(s) || s.to_lowercase().contains("vid begäran"))
-                && !p.further_copies.is_match(s)
+        }
+        // GDPR art. 24, 28.1, 82.4: the controller answers for the processors it chose and
+        // for what it discloses; it cannot contract or write that responsibility away.
+        if p.disclaim.is_match(t) && p.processors.is_match(t) && !p.web_sites.is_match(t) {
+            hit("processor-responsibility-disclaimed", None);
+        }
+        // GDPR art. 77: the complaint to IMY is a right of its own, "without prejudice to any
+        // other remedy"; it neither waits for nor goes through the company.
+        if p.complaint.is_match(t) {
+            let authority = p.authority.is_match(t);
+            if authority && p.company_first.is_match(t) {
+                hit(
+                    "complaint-right-diminished",
+                    Some("the complaint to the supervisory authority is made to wait for the company's own answer".to_owned()),
+                );
+            } else if !authority
+                && (p.only_to_us.is_match(t) || (p.contact_us.is_match(t) && !authority_anywhere))
             {
-                report("access-fee-first-copy", quote(s), f);
+                hit(
+                    "complaint-right-diminished",
+                    Some("complaints go to the company, and the text names no supervisory authority (IMY)".to_owned()),
+                );
             }
-            if let Some(a) = p.acceptance.find(s)
-                && p.consent_words.find_at(s, a.end()).is_some()
+        }
+        // GDPR art. 12.2 (facilitate the exercise of rights), 12.3 (one month, extendable by
+        // two only when necessary), 12.6 (identity asked for only on reasonable doubt).
+        if p.request_context.is_match(s.line) || p.request_context.is_match(t) {
+            let long_answer = p.answer_verb.is_match(t)
+                && !p.extension.is_match(t)
+                && p.answer_time.captures_iter(t).any(|c| {
+                    let n: u64 = c[1].parse().unwrap_or(0);
+                    let unit = c[2].to_lowercase();
+                    if unit.starts_with("dag") || unit.contains("day") {
+                        n > 31
+                    } else if unit.starts_with("veck") || unit.starts_with("week") {
+                        n > 4
+                    } else {
+                        n > 1
+                    }
+                });
+            let why = if p.reasons.is_match(t) {
+                Some("asks the person to give reasons for the request")
+            } else if p.post_only.is_match(t) {
+                Some("accepts requests only by post or in writing")
+            } else if p.id_document.is_match(t)
+                && p.id_demand.is_match(t)
+                && !p.id_doubt.is_match(t)
             {
-                report("policy-acceptance-as-consent", quote(s), f);
+                Some("demands identity documents for every request, not only on reasonable doubt")
+            } else if long_answer {
+                Some("promises an answer later than one month")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                hit("access-request-discouraged", Some(why.to_owned()));
             }
-            if p.cookie.is_match(s) && p.browser.is_match(s) && p.refuse.is_match(s) {
-                report("browser-settings-as-cookie-consent", quote(s), f);
-            }
-            if p.age16.is_match(s) && p.consent_or_child.is_match(s) {
-                report("child-consent-age-16", quote(s), f);
-            }
-            if p.authority.is_match(s)
-                && let Some(c) = p.within.captures(s)
-            {
-                let n: u64 = c[1].parse().unwrap_or(0);
-                let unit = c[2].to_lowercase();
-                let hours = if unit.starts_with("tim") || unit == "hours" {
-                    n
-                } else {
-                    n * 24
-                };
-                if hours > 72 {
-                    report("breach-notification-late", quote(s), f);
-                }
-            }
+        }
+        // A cookie identifier is personal data (CJEU C-582/14 Breyer; recital 30); calling
+        // analytics or advertising cookies anonymous contradicts what is set.
+        if let Some(tracking) = &facts.tracking_cookie
+            && (p.cookie.is_match(t) || p.cookie.is_match(s.line))
+            && p.anonymous.is_match(t)
+        {
+            hit(
+                "cookies-called-anonymous",
+                Some(format!(
+                    "but {tracking} is an analytics or advertising cookie with an identifier"
+                )),
+            );
+        }
+        if let Some(recipient) = &facts.third_country_recipient
+            && p.no_transfer.is_match(t)
+        {
+            hit(
+                "transfer-denied-but-third-country",
+                Some(format!("but {recipient} is outside the EU/EEA")),
+            );
         }
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rules(text: &str, facts: &Facts) -> Vec<&'static str> {
+        scan(text, facts).into_iter().map(|h| h.rule).collect()
+    }
+
+    fn fires(rule: &str, text: &str, facts: &Facts) -> bool {
+        rules(text, facts).contains(&rule)
+    }
+
+    fn none() -> Facts {
+        Facts::default()
+    }
+
+    fn us_recipient() -> Facts {
+        Facts {
+            third_country_recipient: Some("Google".into()),
+            ..Facts::default()
+        }
+    }
+
+    fn analytics_cookie() -> Facts {
+        Facts {
+            tracking_cookie: Some("Google Analytics".into()),
+            ..Facts::default()
+        }
+    }
 
     #[test]
     fn patterns_compile() {
@@ -230,8 +545,184 @@ mod tests {
     }
 
     #[test]
+    fn every_statement_rule_id_is_a_lint_rule() {
+        for id in RULE_IDS {
+            assert!(super::super::rule(id).is_some(), "{id}");
+        }
+    }
+
+    #[test]
     fn sentences_split_at_stops_and_line_breaks() {
-        assert_eq!(sentences("A b. C d!\nE f"), ["A b.", "C d!", "E f"]);
-        assert_eq!(sentences("www.imy.se är IMY."), ["www.imy.se är IMY."]);
+        let got: Vec<&str> = sentences("A b. C d!\nE f").iter().map(|s| s.text).collect();
+        assert_eq!(got, ["A b.", "C d!", "E f"]);
+        let got: Vec<&str> = sentences("www.imy.se är IMY.")
+            .iter()
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(got, ["www.imy.se är IMY."]);
+    }
+
+    #[test]
+    fn sentences_know_where_they_stand_and_their_line() {
+        let text = "Rubrik\n  Första meningen. Andra.\n";
+        let s = sentences(text);
+        assert_eq!(s[1].text, "Första meningen.");
+        assert_eq!(
+            &text[s[1].start..s[1].start + s[1].text.len()],
+            "Första meningen."
+        );
+        assert_eq!(s[2].line, "  Första meningen. Andra.");
+    }
+
+    #[test]
+    fn hits_point_at_the_offending_sentence() {
+        let text = "Hej.\nKlaga hos Datainspektionen. Tack.";
+        let h = scan(text, &none());
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            &text[h[0].span.start..h[0].span.end],
+            "Klaga hos Datainspektionen."
+        );
+    }
+
+    #[test]
+    fn disclaiming_responsibility_for_processors_is_flagged_in_swedish_and_english() {
+        for t in [
+            "Vi ansvarar inte för hur våra leverantörer behandlar dina personuppgifter.",
+            "Vi tar inget ansvar för underbiträdens hantering av uppgifterna.",
+            "We are not responsible for how our service providers process your data.",
+            "We accept no liability for third parties we share your data with.",
+        ] {
+            assert!(
+                fires("processor-responsibility-disclaimed", t, &none()),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn disclaiming_linked_web_sites_or_owning_processors_is_not_flagged() {
+        for t in [
+            "Dessa webbplatser har egna integritetspolicyer och vi är inte ansvariga för deras verksamhet.",
+            "We are not responsible for the content of third-party websites we link to.",
+            "Vi ansvarar för att våra leverantörer behandlar uppgifterna enligt avtal.",
+        ] {
+            assert!(
+                !fires("processor-responsibility-disclaimed", t, &none()),
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_complaint_right_less_than_a_complaint_to_imy_is_flagged() {
+        for t in [
+            "Är du inte nöjd med det svar du fått av oss har du rätt att klaga hos Integritetsskyddsmyndigheten (IMY).",
+            "Kontakta oss först om du vill klaga; därefter kan du vända dig till IMY.",
+            "Om du är missnöjd, kontakta oss.",
+            "Klagomål tas endast emot av oss.",
+            "If you are unhappy, please contact us.",
+            "If you are not satisfied with our response you may complain to the supervisory authority.",
+        ] {
+            assert!(fires("complaint-right-diminished", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_complaint_right_that_offers_imy_directly_is_not_flagged() {
+        for t in [
+            "Du har rätt att lämna klagomål till Integritetsskyddsmyndigheten (IMY).",
+            "Om du anser att vi har behandlat dina uppgifter felaktigt får du gärna kontakta oss eller lämna in ett klagomål till IMY.",
+            "You may complain to the supervisory authority, IMY, at any time.",
+            // Naming IMY elsewhere in the same text: "contact us" is then an extra way.
+            "Om du är missnöjd, kontakta oss. Du kan också klaga hos IMY.",
+        ] {
+            assert!(!fires("complaint-right-diminished", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn statements_that_discourage_access_requests_are_flagged() {
+        for t in [
+            "Ange skälet till din begäran om registerutdrag.",
+            "Vi besvarar begäran om registerutdrag endast per post.",
+            "Till din begäran ska du bifoga en vidimerad kopia av ditt pass.",
+            "En förutsättning för att vi ska kunna utföra din begäran är att vi erhåller fullgoda underlag för identifikation.",
+            "Vi besvarar din begäran inom 90 dagar.",
+            "Please state the reason for your request.",
+            "Access requests are accepted by post only.",
+            "You must enclose a certified copy of your passport with every request.",
+            "We will answer your request within 3 months.",
+            "För att dina rättigheter ska kunna tillgodoses måste du kunna styrka din identitet.",
+            "Till en skriftlig begäran ska ett personbevis alltid bifogas.",
+        ] {
+            assert!(fires("access-request-discouraged", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn asking_for_identity_on_doubt_or_answering_within_a_month_is_not_discouraging() {
+        for t in [
+            "Om vi har rimliga skäl att tvivla på din identitet kan vi begära att du styrker den.",
+            "Vi besvarar din begäran inom 30 dagar, eller inom en månad.",
+            "Skicka din begäran per post eller e-post.",
+            "If we have reasonable doubts about your identity we may ask for identification with your request.",
+            "We answer your request within one month; for complex requests we may extend this by two further months.",
+        ] {
+            assert!(!fires("access-request-discouraged", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn cookies_called_anonymous_contradict_an_analytics_cookie() {
+        for t in [
+            "Vi använder kakor. Insamlingen är helt anonym.",
+            "Dessa cookies innehåller inte heller identifierande information.",
+            "Our cookies are anonymous.",
+            "The cookies we use collect no personal data.",
+        ] {
+            assert!(
+                fires("cookies-called-anonymous", t, &analytics_cookie()),
+                "{t}"
+            );
+            assert!(
+                !fires("cookies-called-anonymous", t, &none()),
+                "{t} without analytics"
+            );
+        }
+        assert!(!fires(
+            "cookies-called-anonymous",
+            "Svaren från enkäten är anonyma.",
+            &analytics_cookie()
+        ));
+    }
+
+    #[test]
+    fn denying_transfers_contradicts_a_recipient_in_a_third_country() {
+        for t in [
+            "Vi delar inga uppgifter med företag utanför EU.",
+            "Vi överför aldrig personuppgifter utanför EU/EES.",
+            "Dina uppgifter behandlas endast inom EU/EES.",
+            "We do not transfer personal data outside the EEA.",
+            "Your data never leaves the EU.",
+        ] {
+            assert!(
+                fires("transfer-denied-but-third-country", t, &us_recipient()),
+                "{t}"
+            );
+            assert!(
+                !fires("transfer-denied-but-third-country", t, &none()),
+                "{t} without one"
+            );
+        }
+        for t in [
+            "Vi strävar efter att behandla uppgifterna inom EU/EES.",
+            "Uppgifter kan överföras utanför EU/EES med standardavtalsklausuler.",
+        ] {
+            assert!(
+                !fires("transfer-denied-but-third-country", t, &us_recipient()),
+                "{t}"
+            );
+        }
     }
 }

@@ -401,6 +401,33 @@ fn cases() -> Vec<(&'static str, String)> {
             "reference-unresolved",
             section("Läs mer under punkt 4 nedan."),
         ),
+        (
+            "processor-responsibility-disclaimed",
+            section("Vi ansvarar inte för hur våra leverantörer behandlar dina uppgifter."),
+        ),
+        (
+            "complaint-right-diminished",
+            statement("complaint", "Om du är missnöjd, kontakta oss."),
+        ),
+        (
+            "access-request-discouraged",
+            statement("access", "Ange skälet till din begäran om registerutdrag."),
+        ),
+        (
+            "cookies-called-anonymous",
+            section("Våra kakor är helt anonyma."),
+        ),
+        (
+            "transfer-denied-but-third-country",
+            replace(
+                "country = \"SE\"",
+                "country = \"US\"\ntransfer = \"dpf\"",
+            )
+            .replace(
+                "change_notice_days = 30",
+                "change_notice_days = 30\n[[notice.section]]\ntitle = { sv = \"Om\", en = \"About\" }\nbody = { sv = \"Vi överför aldrig uppgifter utanför EU/EES.\", en = \"-\" }",
+            ),
+        ),
     ]
 }
 

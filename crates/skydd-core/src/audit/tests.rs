@@ -1,0 +1,374 @@
+//! The audit, specified by a complete policy that has no findings; each case changes it in
+//! one way and must produce its finding (and a meta-test checks that no element is left
+//! without a case).
+
+use super::*;
+
+const COMPLETE_SV: &str = "\
+Integritetspolicy för Exempel AB
+
+Exempel AB, org.nr 556214-1993, Storgatan 1, 111 11 Stockholm, dataskydd@exempel.se, är personuppgiftsansvarig.
+Vårt dataskyddsombud nås på dpo@exempel.se.
+
+Ändamål och rättslig grund
+Vi behandlar namn och e-post för att fullgöra avtalet med dig (rättslig grund: avtal).
+Nyhetsbrev skickar vi med ditt samtycke. Du kan när som helst återkalla ditt samtycke genom länken i nyhetsbrevet.
+Du kan alltid invända mot direktmarknadsföring och avregistrera dig från nyhetsbrevet.
+
+Mottagare
+Vi delar uppgifter med vårt webbhotell, som är personuppgiftsbiträde. Inga uppgifter överförs utanför EU/EES.
+
+Lagringstid
+Kunduppgifter sparas i 2 år efter avslutat kundförhållande; bokföring i 7 år enligt bokföringslagen.
+
+Dina rättigheter
+Du har rätt att begära registerutdrag, rättelse, radering och begränsning av behandlingen.
+Du har rätt till dataportabilitet.
+Du har rätt att invända mot behandling som grundar sig på en intresseavvägning.
+Du har rätt att lämna klagomål till Integritetsskyddsmyndigheten (IMY).
+Vi fattar inga automatiserade beslut och använder ingen profilering.
+";
+
+const COMPLETE_EN: &str = "\
+Privacy notice of Example Ltd
+
+Example Ltd, company number 556214-1993, dataprotection@example.com, is the controller.
+
+We use your name and e-mail to perform our contract with you (legal basis: contract).
+We send newsletters with your consent; you may withdraw your consent at any time.
+You can unsubscribe from marketing at any time.
+We share data with our hosting provider, a processor. No data is transferred outside the EEA.
+Customer data is kept for 2 years after the end of the contract.
+You have the right of access to your data, to rectification, to erasure and to restriction of processing.
+You have the right to data portability.
+You have the right to object to processing based on legitimate interests.
+You have the right to lodge a complaint with the supervisory authority, IMY.
+We make no automated decisions and do no profiling.
+";
+
+fn run(text: &str) -> Vec<Finding> {
+    audit(&Document::new(text, Format::Text))
+}
+
+fn ids(text: &str) -> Vec<&'static str> {
+    run(text).into_iter().map(|f| f.rule).collect()
+}
+
+fn without(from: &str, to: &str) -> String {
+    assert!(
+        COMPLETE_SV.contains(from),
+        "the complete policy lacks {from:?}"
+    );
+    COMPLETE_SV.replacen(from, to, 1)
+}
+
+#[test]
+fn patterns_compile() {
+    let _ = &*P;
+}
+
+#[test]
+fn a_complete_policy_has_no_findings_in_swedish_or_english() {
+    assert_eq!(run(COMPLETE_SV), vec![], "sv");
+    assert_eq!(run(COMPLETE_EN), vec![], "en");
+}
+
+/// (element, a policy that lacks it).
+fn cases() -> Vec<(&'static str, String)> {
+    vec![
+        (
+            "audit-controller-identity",
+            without("Exempel AB, org.nr 556214-1993,", "Vi, ")
+                .replace("Integritetspolicy för Exempel AB", "Integritetspolicy"),
+        ),
+        (
+            "audit-controller-orgnr",
+            without("org.nr 556214-1993, ", ""),
+        ),
+        (
+            "audit-controller-contact",
+            without(" Storgatan 1, 111 11 Stockholm, dataskydd@exempel.se,", "")
+                .replace("dpo@exempel.se", "vår webbplats"),
+        ),
+        (
+            "audit-dpo-contact",
+            without("nås på dpo@exempel.se", "svarar på frågor"),
+        ),
+        (
+            "audit-purposes",
+            without(
+                "för att fullgöra avtalet med dig (rättslig grund: avtal)",
+                "(rättslig grund: avtal)",
+            )
+            .replace("Ändamål och rättslig grund", "Rättslig grund"),
+        ),
+        (
+            "audit-legal-basis",
+            without(
+                "för att fullgöra avtalet med dig (rättslig grund: avtal)",
+                "för att leverera varor",
+            )
+            .replace("Ändamål och rättslig grund", "Ändamål")
+            .replace("med ditt samtycke", "varje månad")
+            .replace(
+                " Du kan när som helst återkalla ditt samtycke genom länken i nyhetsbrevet.",
+                "",
+            )
+            .replace(" som grundar sig på en intresseavvägning", ""),
+        ),
+        (
+            "audit-recipients",
+            without(
+                "Vi delar uppgifter med vårt webbhotell, som är personuppgiftsbiträde. ",
+                "",
+            )
+            .replace("Mottagare\n", ""),
+        ),
+        (
+            "audit-transfers",
+            without(" Inga uppgifter överförs utanför EU/EES.", ""),
+        ),
+        (
+            "audit-transfer-safeguards",
+            without(
+                "Inga uppgifter överförs utanför EU/EES.",
+                "Uppgifter kan överföras till land utanför EU/EES.",
+            ),
+        ),
+        (
+            "audit-retention-period",
+            without(
+                "i 2 år efter avslutat kundförhållande; bokföring i 7 år enligt bokföringslagen",
+                "så länge det är nödvändigt",
+            ),
+        ),
+        ("audit-right-access", without("registerutdrag, ", "")),
+        ("audit-right-rectification", without("rättelse, ", "")),
+        ("audit-right-erasure", without("radering och ", "")),
+        (
+            "audit-right-restriction",
+            without(" och begränsning av behandlingen", ""),
+        ),
+        (
+            "audit-right-portability",
+            without("Du har rätt till dataportabilitet.\n", ""),
+        ),
+        (
+            "audit-right-object",
+            without(
+                "Du har rätt att invända mot behandling som grundar sig på en intresseavvägning.\n",
+                "",
+            ),
+        ),
+        (
+            "audit-right-object-marketing",
+            without(
+                "Du kan alltid invända mot direktmarknadsföring och avregistrera dig från nyhetsbrevet.\n",
+                "",
+            ),
+        ),
+        (
+            "audit-withdraw-consent",
+            without(
+                " Du kan när som helst återkalla ditt samtycke genom länken i nyhetsbrevet.",
+                "",
+            ),
+        ),
+        (
+            "audit-complaint-authority",
+            without(
+                "Du har rätt att lämna klagomål till Integritetsskyddsmyndigheten (IMY).\n",
+                "",
+            ),
+        ),
+        (
+            "audit-source-unnamed",
+            without(
+                "Mottagare\n",
+                "Vi hämtar även uppgifter från andra källor.\nMottagare\n",
+            ),
+        ),
+        (
+            "audit-automated-decisions",
+            without(
+                "Vi fattar inga automatiserade beslut och använder ingen profilering.\n",
+                "",
+            ),
+        ),
+        (
+            "audit-automated-decision-logic",
+            without(
+                "Vi fattar inga automatiserade beslut och använder ingen profilering.",
+                "Vi kan använda automatiserat beslutsfattande.",
+            ),
+        ),
+        (
+            "audit-personnummer-justification",
+            without("namn och e-post", "namn, e-post och personnummer"),
+        ),
+    ]
+}
+
+#[test]
+fn each_missing_element_is_found() {
+    for (id, text) in cases() {
+        let got = ids(&text);
+        assert!(got.contains(&id), "{id}: got {got:?}");
+    }
+}
+
+#[test]
+fn every_element_has_a_case_and_cites_the_law() {
+    let covered: Vec<&str> = cases().iter().map(|(id, _)| *id).collect();
+    for r in ELEMENTS {
+        assert!(covered.contains(&r.id), "element {} has no case", r.id);
+        assert!(r.id.starts_with("audit-"), "{}", r.id);
+        assert!(!r.law.is_empty() && !r.fix.is_empty() && r.summary.ends_with('.'));
+        assert!(LOOKED_FOR.iter().any(|(i, l)| *i == r.id && !l.is_empty()));
+        assert!(lint::rule(r.id).is_none(), "{} is also a lint rule", r.id);
+    }
+}
+
+#[test]
+fn a_missing_element_says_what_was_looked_for() {
+    let f = run(&without("Du har rätt till dataportabilitet.\n", ""));
+    let f = f
+        .iter()
+        .find(|f| f.rule == "audit-right-portability")
+        .unwrap();
+    assert_eq!(f.line, None);
+    assert!(f.looked_for.unwrap().contains("maskinläsbart"));
+    assert_eq!(f.law, "GDPR art. 13.2 b, 14.2 c, 20");
+}
+
+#[test]
+fn statements_are_found_with_their_sentence_and_line_once_per_rule() {
+    let text = format!(
+        "{COMPLETE_SV}\nKlagomål kan även skickas till Datainspektionen.\nDatainspektionen heter nu något annat.\n"
+    );
+    let found = run(&text);
+    let f: Vec<_> = found
+        .iter()
+        .filter(|f| f.rule == "outdated-authority-name")
+        .collect();
+    assert_eq!(f.len(), 1, "{found:#?}");
+    let first = text
+        .lines()
+        .position(|l| l.contains("Datainspektionen"))
+        .unwrap()
+        + 1;
+    assert_eq!(f[0].line, Some(first));
+    assert_eq!(f[0].also_on_lines, vec![first + 1]);
+    assert_eq!(
+        f[0].sentence.as_deref(),
+        Some("Klagomål kan även skickas till Datainspektionen.")
+    );
+}
+
+#[test]
+fn the_policy_s_own_words_are_checked_against_what_it_names() {
+    let text = without(
+        "Inga uppgifter överförs utanför EU/EES.",
+        "Vi delar inga uppgifter med företag utanför EU. Google får analysdata via tredjepartscookie för marknadsföring. Kakorna är helt anonyma.",
+    );
+    let got = ids(&text);
+    assert!(
+        got.contains(&"transfer-denied-but-third-country"),
+        "{got:?}"
+    );
+    assert!(got.contains(&"cookies-called-anonymous"), "{got:?}");
+}
+
+#[test]
+fn a_heading_that_names_restriction_over_portability_is_flagged() {
+    let text = without(" och begränsning av behandlingen", "").replace(
+        "Du har rätt till dataportabilitet.\n",
+        "Begränsning:\n\nDu har rätt att få ut dina uppgifter i ett maskinläsbart format.\n",
+    );
+    let found = run(&text);
+    let got: Vec<_> = found.iter().map(|f| f.rule).collect();
+    assert!(
+        got.contains(&"restriction-described-as-portability"),
+        "{got:?}"
+    );
+    assert!(got.contains(&"audit-right-restriction"), "{got:?}");
+    assert!(!got.contains(&"audit-right-portability"), "{got:?}");
+}
+
+#[test]
+fn html_findings_carry_the_line_of_the_source_file() {
+    let html = format!(
+        "<!doctype html>\n<html>\n<head><title>Policy</title>\n<style>\nbody {{}}\n</style></head>\n<body>\n{}\n<p>Du kan kostnadsfritt få ett registerutdrag en gång per år.</p>\n</body></html>",
+        COMPLETE_SV
+            .lines()
+            .map(|l| format!("<p>{l}</p>"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let want = html
+        .lines()
+        .position(|l| l.contains("en gång per år"))
+        .unwrap()
+        + 1;
+    let found = audit(&Document::new(&html, Format::Html));
+    let f = found
+        .iter()
+        .find(|f| f.rule == "access-once-per-year")
+        .unwrap();
+    assert_eq!(f.line, Some(want));
+    assert!(
+        found.iter().all(|f| f.rule == "access-once-per-year"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn markdown_emphasis_does_not_hide_a_statement() {
+    let md = "# Policy\n\nVi **ansvarar inte** för hur våra *leverantörer* hanterar uppgifterna.\n";
+    let found = audit(&Document::new(md, Format::Markdown));
+    let f = found
+        .iter()
+        .find(|f| f.rule == "processor-responsibility-disclaimed")
+        .unwrap();
+    assert_eq!(f.line, Some(3));
+}
+
+#[test]
+fn formats_are_known_by_extension() {
+    assert_eq!(Format::from_extension("HTML"), Some(Format::Html));
+    assert_eq!(Format::from_extension("md"), Some(Format::Markdown));
+    assert_eq!(Format::from_extension("txt"), Some(Format::Text));
+    assert_eq!(Format::from_extension("pdf"), None);
+    assert_eq!(Format::sniff("  <html>"), Format::Html);
+    assert_eq!(Format::sniff("Integritetspolicy"), Format::Text);
+}
+
+#[test]
+fn a_source_named_on_the_same_line_or_the_next_is_enough() {
+    for extra in [
+        "Vi kan även hämta data från andra källor – t.ex. från kreditupplysningsföretag.\n",
+        "Information som vi samlar in från andra källor\nVi får adressuppgifter från Bolagsverket.\n",
+        "Kunduppgifter kan kompletteras från tredje part via vårt ekonomisystem Visma.\n",
+    ] {
+        let got = ids(&without("Mottagare\n", &format!("{extra}Mottagare\n")));
+        assert!(!got.contains(&"audit-source-unnamed"), "{extra}: {got:?}");
+    }
+}
+
+#[test]
+fn linked_sites_from_third_parties_are_not_a_source_of_data() {
+    let got = ids(&without(
+        "Mottagare\n",
+        "Webbplatser från tredje part\nVissa sidor länkar till webbplatser från tredje part.\nMottagare\n",
+    ));
+    assert!(!got.contains(&"audit-source-unnamed"), "{got:?}");
+}
+
+#[test]
+fn processing_in_order_to_states_a_purpose() {
+    let text = without("Ändamål och rättslig grund\n", "Rättslig grund\n");
+    assert!(!ids(&text).contains(&"audit-purposes"));
+    assert!(
+        !ids("We process your e-mail address to send the newsletter.").contains(&"audit-purposes")
+    );
+}
