@@ -468,6 +468,10 @@ impl TransferMechanism {
     }
 
     /// The judgment that struck the mechanism down, for mechanisms that are no longer valid.
+    // Dates checked: C-311/18 on 16 July 2020 and C-362/14 on 6 October 2015
+    // (https://digitalpolicyalert.org/event/3208-invalidation-of-us-eu-safe-harbor-mechanism-in-cjeu-schrems-i-decision,
+    // https://clearygottlieb.com/news-and-insights/publication-listing/schrems-ii-the-cjeu-declares-eu-us-privacy-shield-invalid);
+    // Decision (EU) 2023/1795 of 10 July 2023 (https://www.data-privacy-framework.com/Commission_Implementing_Decision_EU_2023_1795.html).
     pub fn invalidated(self) -> Option<Invalidation> {
         match self {
             TransferMechanism::PrivacyShield => Some(Invalidation {
