@@ -377,7 +377,7 @@ pub enum TransferMechanism {
     /// An adequacy decision by the Commission (Art. 45).
     Adequacy,
     /// The EU–US Data Privacy Framework, an adequacy decision for certified US organisations
-    /// (Commission Implementing Decision (EU) 2023/1795).
+    /// (Commission Implementing Decision (EU) 2023/1795 of 10 July 2023).
     DataPrivacyFramework,
     /// Standard contractual clauses (Art. 46(2)(c); Decision (EU) 2021/914).
     StandardContractualClauses,
@@ -468,6 +468,10 @@ impl TransferMechanism {
     }
 
     /// The judgment that struck the mechanism down, for mechanisms that are no longer valid.
+    // Dates checked: C-311/18 on 16 July 2020 and C-362/14 on 6 October 2015
+    // (https://digitalpolicyalert.org/event/3208-invalidation-of-us-eu-safe-harbor-mechanism-in-cjeu-schrems-i-decision,
+    // https://clearygottlieb.com/news-and-insights/publication-listing/schrems-ii-the-cjeu-declares-eu-us-privacy-shield-invalid);
+    // Decision (EU) 2023/1795 of 10 July 2023 (https://www.data-privacy-framework.com/Commission_Implementing_Decision_EU_2023_1795.html).
     pub fn invalidated(self) -> Option<Invalidation> {
         match self {
             TransferMechanism::PrivacyShield => Some(Invalidation {
@@ -801,6 +805,12 @@ pub fn statutes() -> Vec<Statute> {
             ),
             // "till och med det sjunde året efter utgången av det kalenderår då
             // räkenskapsåret avslutades": the end of that calendar year plus seven years.
+            // Checked against secondary sources quoting the text (BFN's vägledning
+            // https://www.srfredovisning.se/bokforingsnamnden-bfn/bfnar-20132-lagregler-allmant-rad-och-kommentarer/kapitel-8-arkivering-av-rakenskapsinformation/,
+            // https://www.faronline.se/dokument/rattserien/redovisa-ratt/a/rr_arkivering/).
+            // Chapter 7 was reworded from 1 July 2024 (SFS after prop. 2023/24:78: originals
+            // may be destroyed once digitised); the seven-year "bevarandetid" stayed. The
+            // paragraph number after that change is not verified against the SFS text.
             minimum: years_after(7, Anchor::EndOfCalendarYear(Event::FinancialYearEnd)),
             kind: StatuteKind::Obligation,
             maximum: None,
@@ -812,18 +822,25 @@ pub fn statutes() -> Vec<Statute> {
             key: "penningtvattslagen",
             citation: "Lagen (2017:630) om åtgärder mot penningtvätt och finansiering av terrorism 5 kap. 3 §",
             summary: (
-                "Handlingar och uppgifter om åtgärder för kundkännedom ska bevaras i fem år efter att affärsförbindelsen avslutades (eller den enstaka transaktionen genomfördes); finns särskilda skäl får de bevaras längre, dock högst tio år.",
-                "Customer due diligence records must be kept for five years after the business relationship ended (or the occasional transaction was carried out); where there are special reasons they may be kept longer, but for at most ten years.",
+                "Handlingar och uppgifter om åtgärder för kundkännedom ska bevaras i minst fem år efter att affärsförbindelsen upphörde (eller den enstaka transaktionen genomfördes) och aldrig längre än tio år.",
+                "Customer due diligence records must be kept for at least five years after the business relationship ended (or the occasional transaction was carried out), and never longer than ten years.",
             ),
-            // Five years is what the law requires; Directive (EU) 2015/849 art. 40.1 lets
-            // Member States allow at most five more, which Sweden did ("högst tio år").
+            // Not verified against the SFS text (no copy of 5 kap. 3 § was reachable); from
+            // Directive (EU) 2015/849 art. 40.1, which the paragraph implements: records are
+            // kept five years after the business relationship ended or the occasional
+            // transaction was carried out, and a Member State may allow or require keeping
+            // them for at most five further years. So: minimum five years (an obligation, the
+            // company must not erase earlier) and maximum ten, the longest the directive
+            // allows; a maximum read this way is never shorter than the law permits.
+            // The period runs from the end of the relationship; for an occasional transaction
+            // that is the transaction itself, which comes no later, so the rule is safe.
             minimum: years_after(5, Anchor::Event(Event::ContractEnd)),
             kind: StatuteKind::Obligation,
             maximum: Some(years_after(10, Anchor::Event(Event::ContractEnd))),
             disclosure_to: None,
             note: Some((
-                "Längre tid än fem år kräver särskilda skäl som ska kunna visas.",
-                "Keeping the records longer than five years needs special reasons that can be shown.",
+                "Att bevara handlingarna längre än fem år måste ha stöd i lagen och kunna motiveras; tio år är den yttre gränsen (direktiv (EU) 2015/849 art. 40.1).",
+                "Keeping the records longer than five years must have support in the Act and be justified; ten years is the outer limit (Directive (EU) 2015/849 art. 40(1)).",
             )),
             aliases: &["ptl", "penningtvatt", "lag_2017_630"],
         },
@@ -834,6 +851,9 @@ pub fn statutes() -> Vec<Statute> {
                 "En patientjournal ska bevaras minst tio år efter det att den sista uppgiften fördes in i journalen.",
                 "A patient record must be kept for at least ten years after the last entry was made in it.",
             ),
+            // "minst tio år efter det att den sista uppgiften fördes in i journalen": checked
+            // against secondary sources citing 3 kap. 17 § (https://tryggleg.se/fragor/hur-lange-maste-journaler-sparas-inom-enskild-och-allman-vardverksamhet/,
+            // https://flexident.se/faq/hur-lange-bevaras-personuppgifter/), not the SFS text.
             // The period runs from the last entry in the record, an event no built-in event
             // is (not the patient's last activity, nor the end of a contract): a custom event
             // the register declares.
@@ -849,13 +869,30 @@ pub fn statutes() -> Vec<Statute> {
         },
         Statute {
             key: "skatteforfarandelagen",
-            citation: "Skatteförfarandelagen (2011:1244) 39 kap. 3 §; lag (2009:194) om förfarandet vid skattereduktion för hushållsarbete 8–9 §§",
+            citation: "Skatteförfarandelagen (2011:1244) 39 kap. 3 §; lag (2009:194) om förfarandet vid skattereduktion för hushållsarbete 8, 9 och 9 a §§",
             summary: (
-                "Den som begär utbetalning för rut- eller rotarbete lämnar Skatteverket köparens namn och personnummer, arbetets art, pris och vad köparen betalat; underlaget ska bevaras i sju år efter utgången av det kalenderår då beskattningsåret gick ut.",
-                "A business claiming payment for RUT or ROT work gives the Swedish Tax Agency the buyer's name and personal identity number, the kind of work, its price and what the buyer paid; the records must be kept for seven years after the end of the calendar year in which the tax year ended.",
+                "Den som begär utbetalning för rut- eller rotarbete lämnar elektroniskt, senast den 31 januari året efter det år då köparen betalade, Skatteverket uppgifter om köparen (personnummer), arbetet, arbetskostnaden och vad köparen betalat, för rotarbete även bostadens beteckning; underlaget ska bevaras i sju år efter utgången av det kalenderår då beskattningsåret gick ut.",
+                "A business claiming payment for RUT or ROT work gives the Swedish Tax Agency, electronically and by 31 January of the year after the buyer paid, the buyer's personal identity number, the work, the labour cost and what the buyer paid, and for ROT work the designation of the home; the records must be kept for seven years after the end of the calendar year in which the tax year ended.",
             ),
-            // A business's tax year is its financial year (inkomstskattelagen 1 kap. 13–14 §§),
-            // so the period runs like bokföringslagen's.
+            // Lag (2009:194): 6 § lets the performer ask for payment "enligt 8 §"; 8 § says
+            // when (after the work is done and paid) and that the request, made
+            // electronically, must reach Skatteverket by 31 January of the year after the tax
+            // year in which the buyer paid; 9 § lists what the request contains and 9 a § adds
+            // the home's designation for ROT work (and the housing co-operative's
+            // organisationsnummer for a tenant-owned flat). From Skatteverket's rättslig
+            // vägledning (https://www4.skatteverket.se/rattsligvagledning/edition/2015.12/339102.html)
+            // and SFS 2009:539 (9 a §); the full list in 9 § is not verified against the SFS
+            // text, so the summary names only what those sources state.
+            // SFL 39 kap. 3 § (generell dokumentationsskyldighet, confirmed by
+            // https://www4.skatteverket.se/rattsligvagledning/edition/2023.15/331199.html) binds
+            // whoever must file under SFL 15–35 kap., so it reaches the performer's own
+            // records behind its returns; the invoices and payments are räkenskapsinformation
+            // under bokföringslagen 7 kap. 2 § in any case. The seven years after the end of
+            // the calendar year in which the tax year ended are from a secondary source
+            // (https://www.entreprenor.se/experten/hur-lange-ska-deklarationsunderlag-sparas_660188.html),
+            // not the SFS text; they end on the same day as bokföringslagen's period, so the
+            // company cannot erase earlier than either allows. A business's tax year is its
+            // financial year (inkomstskattelagen 1 kap. 13–14 §§).
             minimum: years_after(7, Anchor::EndOfCalendarYear(Event::FinancialYearEnd)),
             kind: StatuteKind::Obligation,
             maximum: None,
@@ -878,29 +915,48 @@ pub fn statutes() -> Vec<Statute> {
             key: "diskrimineringslagen",
             citation: "Diskrimineringslagen (2008:567) 6 kap. 3–5 §§; lagen (1976:580) om medbestämmande i arbetslivet 64–66 §§",
             summary: (
-                "En arbetssökande som anser sig diskriminerad måste påkalla förhandling eller väcka talan senast två år efter beslutet; ansökningshandlingar får därför sparas så länge för att kunna bemöta ett sådant anspråk.",
-                "A job applicant who claims discrimination must call for negotiation or bring an action at the latest two years after the decision; application documents may therefore be kept that long to answer such a claim.",
+                "En arbetssökande som anser sig diskriminerad måste påkalla förhandling (eller, utan facklig organisation, väcka talan) inom fyra månader från det att hen fick kännedom om beslutet och senast två år efter beslutet; ansökningshandlingar får därför sparas så länge för att kunna bemöta ett sådant anspråk.",
+                "A job applicant who claims discrimination must call for negotiation (or, without a trade union, bring an action) within four months of learning of the decision and at the latest two years after it; application documents may therefore be kept that long to answer such a claim.",
             ),
-            // Conservative reading: the outer two-year limit counted from the end of the
-            // recruitment (the decision); the shorter four-month limits from knowledge are
-            // ignored, since an applicant's knowledge cannot be known.
+            // Diskrimineringslagen 6 kap. 3 § applies the time limits of MBL 64–66 §§ to claims
+            // in working life (the DL text itself is not verified against the SFS; the MBL
+            // text is, at https://lagstiftning.codeberg.page/medbestammandelagen/2021:1114/section-64
+            // and https://666a.se/labour-law/codetermination-act/2021:1114/section-65 and
+            // section-66, which reproduce riksdagen.se): MBL 64 § negotiation within four
+            // months of learning of the circumstance and at the latest two years after it
+            // occurred (a central negotiation within two months of the local one); 65 § the
+            // action within three months of the end of the negotiation; 66 § third paragraph,
+            // for someone no organisation can represent, the action within four months of
+            // learning and at the latest two years after. Conservative reading: the outer
+            // two-year limit counted from the end of the recruitment (the decision); the
+            // four-month limits from knowledge are ignored, since an applicant's knowledge
+            // cannot be known. What can run past two years (65 §, 66 § first paragraph, the
+            // Equality Ombudsman's interruption in DL 6 kap. 5 §) is in the note.
             minimum: years_after(2, Anchor::Event(Event::RecruitmentEnd)),
             kind: StatuteKind::ClaimsPeriod,
             maximum: None,
             disclosure_to: None,
             note: Some((
-                "En talan kan väckas upp till fyra månader efter en förhandling som påkallats inom två år, och Diskrimineringsombudsmannen kan avbryta preskriptionen (6 kap. 5 §): bevara uppgifter längre bara om ett anspråk framställts.",
-                "An action may be brought up to four months after a negotiation called within the two years, and the Equality Ombudsman can interrupt the limitation period (ch. 6 s. 5): keep data longer only where a claim has been made.",
+                "Har förhandling påkallats inom två år kan talan väckas inom tre månader efter att förhandlingen avslutats (MBL 65 §), och Diskrimineringsombudsmannen kan avbryta preskriptionen (diskrimineringslagen 6 kap. 5 §): bevara uppgifter längre bara om ett anspråk framställts.",
+                "Where negotiation was called within the two years, an action may be brought within three months of its end (Co-Determination Act s. 65), and the Equality Ombudsman can interrupt the limitation period (Discrimination Act ch. 6 s. 5): keep data longer only where a claim has been made.",
             )),
             aliases: &["diskl", "dl"],
         },
         Statute {
             key: "bostadsrattslagen",
-            citation: "Bostadsrättslagen (1991:614) 9 kap. 8–10 §§",
+            citation: "Bostadsrättslagen (1991:614) 9 kap. 8–11 §§",
             summary: (
-                "Styrelsen ska föra en medlemsförteckning och en lägenhetsförteckning med bostadsrättshavarens namn, lägenheten och anteckningar om pantsättning, så länge bostadsrätten innehas.",
-                "The board must keep a register of members and a register of flats with the holder's name, the flat and notes of pledges, for as long as the tenant-ownership is held.",
+                "Styrelsen ska föra en medlemsförteckning (medlemmens namn, postadress och bostadsrätt) och en lägenhetsförteckning (lägenheten, bostadsrättshavarens namn och anteckningar om pantsättning), så länge bostadsrätten innehas.",
+                "The board must keep a register of members (the member's name, postal address and flat) and a register of flats (the flat, the holder's name and notes of pledges), for as long as the tenant-ownership is held.",
             ),
+            // 9 kap. 8–11 §§: the member register (8–9 §§, open to anyone who asks) and the
+            // register of flats with pledges (10–11 §§). Not verified against the SFS text;
+            // from secondary sources describing the registers (e.g.
+            // https://www.skytten3.se/boende/medlems-och-lagenhetsforteckning/). The previous
+            // citation "8–10 §§" left out 11 §; citing the whole group cannot omit the rule
+            // that applies. How long an entry must stay after the membership ends is not
+            // verified; the minimum is read as lasting until then, and the note sends the
+            // fees' records to bokföringslagen.
             minimum: RetentionRule::Until {
                 event: Event::Custom(MEMBERSHIP_END.into()),
             },
@@ -920,7 +976,10 @@ pub fn statutes() -> Vec<Statute> {
                 "Myndigheters allmänna handlingar ska bevaras; de får gallras bara enligt föreskrifter eller beslut om gallring.",
                 "Public authorities' official documents must be preserved; they may be erased only under regulations or decisions on disposal.",
             ),
-            // No period: preservation is the rule and disposal a decision. Private companies
+            // No period: preservation is the rule (3 §, cited for that by
+            // https://tryggleg.se/fragor/hur-lange-maste-journaler-sparas-inom-enskild-och-allman-vardverksamhet/)
+            // and disposal (gallring) needs a regulation or decision (10 §); the exact wording
+            // of both is not verified against the SFS text. Private companies
             // are not bound (only authorities and the bodies listed in the annex to
             // offentlighets- och sekretesslagen (2009:400)), so this is a note.
             minimum: RetentionRule::AsLongAsNecessary {
@@ -1000,8 +1059,13 @@ pub struct AdequacyDecision {
     pub scope: Option<&'static str>,
 }
 
-/// The adequacy decisions skydd knows, as in force at the end of 2025. A decision adopted
-/// later is not listed: the `transfer-adequacy-unrecognised` lint is a warning, not an error.
+/// The adequacy decisions for countries and territories skydd knows, as in force at the end
+/// of 2025 (the Commission's list at
+/// https://commission.europa.eu/law/law-topic/data-protection/international-dimension-data-protection/adequacy-decisions_en;
+/// the eleven pre-GDPR decisions were confirmed by the Commission's review of 15 January
+/// 2024). A decision adopted later is not listed: the `transfer-adequacy-unrecognised` lint
+/// is a warning, not an error. The one decision for an international organisation is in
+/// [`ADEQUACY_DECISIONS_INTERNATIONAL_ORGANISATIONS`].
 pub const ADEQUACY_DECISIONS: &[AdequacyDecision] = &[
     AdequacyDecision {
         country: "AD",
@@ -1030,7 +1094,11 @@ pub const ADEQUACY_DECISIONS: &[AdequacyDecision] = &[
     },
     AdequacyDecision {
         country: "GB",
-        reference: "Implementing Decision (EU) 2021/1772",
+        // Adopted 28 June 2021 for four years, extended to 27 December 2025 (June 2025) and
+        // renewed on 19 December 2025 until 27 December 2031
+        // (https://www.dpocentre.com/news/eu-renews-uk-personal-data-adequacy-decisions).
+        // The numbers of the 2025 extending and renewing decisions are not verified here.
+        reference: "Implementing Decision (EU) 2021/1772, renewed on 19 December 2025 until 27 December 2031",
         scope: None,
     },
     AdequacyDecision {
@@ -1056,12 +1124,16 @@ pub const ADEQUACY_DECISIONS: &[AdequacyDecision] = &[
     AdequacyDecision {
         country: "JP",
         reference: "Implementing Decision (EU) 2019/419",
-        scope: None,
+        scope: Some("business operators handling personal information under the APPI"),
     },
     AdequacyDecision {
         country: "KR",
+        // Adopted 17 December 2021. It covers processing under the Personal Information
+        // Protection Act; it leaves out personal credit information processed by bodies the
+        // Financial Services Commission supervises and processing by religious
+        // organisations and political parties for their own activities.
         reference: "Implementing Decision (EU) 2022/254",
-        scope: None,
+        scope: Some("processing subject to the Personal Information Protection Act (PIPA)"),
     },
     AdequacyDecision {
         country: "NZ",
@@ -1079,6 +1151,24 @@ pub const ADEQUACY_DECISIONS: &[AdequacyDecision] = &[
         scope: None,
     },
 ];
+
+/// An adequacy decision for an international organisation (Art. 45(1) and (3) allow one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct OrganisationAdequacy {
+    /// The organisation.
+    pub organisation: &'static str,
+    /// The decision.
+    pub reference: &'static str,
+}
+
+/// Adequacy decisions for international organisations, as in force at the end of 2025: the
+/// first one, for the European Patent Organisation, adopted on 15 July 2025 and in force
+/// since 18 July 2025 (OJ L 2025/1382; https://epo.org/en/news-events/news/epo-welcomes-european-commissions-adequacy-decision-safe-data-flows).
+pub const ADEQUACY_DECISIONS_INTERNATIONAL_ORGANISATIONS: &[OrganisationAdequacy] =
+    &[OrganisationAdequacy {
+        organisation: "European Patent Organisation (EPO)",
+        reference: "Implementing Decision (EU) 2025/1382",
+    }];
 
 /// The adequacy decision for `country`, if one is known.
 pub fn adequacy(country: &str) -> Option<&'static AdequacyDecision> {
@@ -1189,6 +1279,51 @@ mod tests {
         assert!(adequacy("JP").is_some());
         assert!(adequacy("IN").is_none());
         assert!(adequacy("US").unwrap().scope.is_some());
+    }
+
+    #[test]
+    fn every_current_adequacy_decision_is_listed_with_the_uk_renewal_and_the_epo() {
+        let mut codes: Vec<_> = ADEQUACY_DECISIONS.iter().map(|d| d.country).collect();
+        codes.sort_unstable();
+        assert_eq!(
+            codes,
+            [
+                "AD", "AR", "CA", "CH", "FO", "GB", "GG", "IL", "IM", "JE", "JP", "KR", "NZ", "US",
+                "UY"
+            ]
+        );
+        let gb = adequacy("GB").unwrap();
+        assert!(
+            gb.reference
+                .starts_with("Implementing Decision (EU) 2021/1772")
+        );
+        assert!(
+            gb.reference.contains("27 December 2031"),
+            "{}",
+            gb.reference
+        );
+        assert_eq!(
+            adequacy("KR").unwrap().reference,
+            "Implementing Decision (EU) 2022/254"
+        );
+        assert!(adequacy("KR").unwrap().scope.is_some());
+        assert!(adequacy("JP").unwrap().scope.unwrap().contains("APPI"));
+        assert!(adequacy("US").unwrap().reference.contains("2023/1795"));
+        let [epo] = ADEQUACY_DECISIONS_INTERNATIONAL_ORGANISATIONS else {
+            panic!("one decision for an international organisation");
+        };
+        assert!(epo.organisation.starts_with("European Patent Organisation"));
+        assert_eq!(epo.reference, "Implementing Decision (EU) 2025/1382");
+    }
+
+    #[test]
+    fn the_dpf_cites_the_decision_of_10_july_2023() {
+        assert!(
+            TransferMechanism::DataPrivacyFramework
+                .article()
+                .ends_with("(EU) 2023/1795")
+        );
+        assert_eq!(TransferMechanism::DataPrivacyFramework.invalidated(), None);
     }
 
     #[test]
@@ -1379,6 +1514,19 @@ mod tests {
         let max = ptl.maximum.unwrap();
         assert_eq!(due(&max, 2025, 3, 31), jiff::civil::date(2035, 4, 1));
         assert_eq!(ptl.minimum.event(), max.event());
+        assert!(ptl.summary.0.contains("minst fem år"));
+        assert!(ptl.summary.1.contains("at least five years"));
+    }
+
+    #[test]
+    fn every_statute_maximum_is_never_shorter_than_its_minimum() {
+        for s in statutes() {
+            if let Some(max) = &s.maximum {
+                for (y, m, d) in [(2025, 1, 1), (2025, 2, 28), (2024, 2, 29), (2025, 12, 31)] {
+                    assert!(due(max, y, m, d) >= due(&s.minimum, y, m, d), "{}", s.key);
+                }
+            }
+        }
     }
 
     #[test]
@@ -1403,6 +1551,13 @@ mod tests {
         assert_eq!(sfl.disclosure_to, Some("Skatteverket"));
         assert!(sfl.citation.contains("(2011:1244) 39 kap. 3 §"));
         assert!(sfl.citation.contains("lag (2009:194)"));
+        assert!(
+            sfl.citation.ends_with("8, 9 och 9 a §§"),
+            "{}",
+            sfl.citation
+        );
+        assert!(sfl.summary.0.contains("31 januari"));
+        assert!(sfl.summary.1.contains("31 January"));
         assert_eq!(sfl.minimum, statute("bokforingslagen").unwrap().minimum);
     }
 
@@ -1414,17 +1569,26 @@ mod tests {
             dl.citation
                 .starts_with("Diskrimineringslagen (2008:567) 6 kap.")
         );
+        assert!(
+            dl.citation
+                .contains("(1976:580) om medbestämmande i arbetslivet 64–66 §§")
+        );
         assert_eq!(dl.minimum.event(), Some(&Event::RecruitmentEnd));
         assert_eq!(due(&dl.minimum, 2025, 6, 30), jiff::civil::date(2027, 7, 1));
+        let note = dl.note.unwrap();
+        assert!(
+            note.0.contains("tre månader") && note.0.contains("MBL 65 §"),
+            "{}",
+            note.0
+        );
+        assert!(note.1.contains("three months"), "{}", note.1);
+        assert!(dl.summary.0.contains("fyra månader") && dl.summary.0.contains("två år"));
     }
 
     #[test]
     fn housing_cooperatives_and_archives_are_in_the_table() {
         let brl = statute("bostadsrättslagen").unwrap();
-        assert!(
-            brl.citation
-                .starts_with("Bostadsrättslagen (1991:614) 9 kap.")
-        );
+        assert_eq!(brl.citation, "Bostadsrättslagen (1991:614) 9 kap. 8–11 §§");
         assert_eq!(
             brl.minimum,
             RetentionRule::Until {
