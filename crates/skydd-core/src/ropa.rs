@@ -66,8 +66,9 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
         .org_number
         .as_ref()
         .map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no.")));
+    let name = c.display_name();
     let controller = contact_line(&[
-        Some(c.name.as_str()),
+        Some(name.as_str()),
         org.as_deref(),
         c.address.as_deref(),
         c.email.as_deref(),
@@ -249,8 +250,9 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
         o.as_ref()
             .map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no.")))
     };
+    let name = c.display_name();
     let company = contact_line(&[
-        Some(c.name.as_str()),
+        Some(name.as_str()),
         org(&c.org_number).as_deref(),
         c.address.as_deref(),
         c.email.as_deref(),
@@ -522,6 +524,38 @@ added = 2026-03-01
                 "Web hosting customers (where the list of them is kept is not stated)"
             )
         );
+    }
+
+    #[test]
+    fn both_records_name_a_branded_controller_with_its_legal_name_and_org_number() {
+        let src = HOST.replacen(
+            "name = \"Värd AB\"\n",
+            "name = \"Värd\"\nlegal_name = \"Värd Sverige AB\"\n",
+            1,
+        );
+        let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        for lang in [Lang::Sv, Lang::En] {
+            let p = build_processor(&reg, lang, Date::constant(2026, 1, 15))
+                .unwrap_or_else(|| panic!("a processor"));
+            let org = lang.pick("org.nr", "reg. no.");
+            let want = format!("Värd (Värd Sverige AB), {org} 556214-1993");
+            assert!(p.rows[0][10].starts_with(&want), "{}", p.rows[0][10]);
+        }
+        let agency = include_str!("../../skydd/starters/web-agency.toml").replacen(
+            "name = \"Exempel AB\"\n",
+            "name = \"Exempel\"\nlegal_name = \"Exempel Sverige AB\"\n",
+            1,
+        );
+        let reg = crate::register::load(&agency).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let rows = build(&reg, Lang::Sv).rows;
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert!(
+                row[10].starts_with("Exempel (Exempel Sverige AB), org.nr 556214-1993"),
+                "{}",
+                row[10]
+            );
+        }
     }
 
     #[test]

@@ -882,3 +882,43 @@ fn a_misspelt_voice_is_a_located_error_with_a_suggestion() {
     let at = d.span.unwrap();
     assert_eq!(&src[at.start..at.end], "\"singuler\"");
 }
+
+/// A register whose controller is a brand with a registered legal name beside it.
+fn branded() -> Register {
+    load(&STARTER.replacen(
+        "name = \"Exempel AB\"\n",
+        "name = \"Exempel\"\nlegal_name = \"Exempel Sverige AB\"\n",
+        1,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_notice_names_a_branded_controller_by_its_legal_name_in_both_languages_and_formats() {
+    let reg = branded();
+    for lang in [Lang::Sv, Lang::En] {
+        for format in [Format::Html, Format::Markdown] {
+            let n = unescape(&notice(&reg, lang, format));
+            let want = lang.pick(
+                "Exempel (Exempel Sverige AB) är personuppgiftsansvarig",
+                "Exempel (Exempel Sverige AB) is the controller",
+            );
+            assert!(n.contains(want), "{lang:?} {format:?}: {n}");
+            assert!(n.contains("556214-1993"));
+        }
+    }
+}
+
+#[test]
+fn the_record_of_processing_names_a_branded_controller_by_its_legal_name() {
+    let html = unescape(
+        &Renderer::new()
+            .unwrap()
+            .ropa_html(&branded(), Lang::Sv)
+            .unwrap(),
+    );
+    assert!(
+        html.contains("Exempel (Exempel Sverige AB), org.nr 556214-1993"),
+        "{html}"
+    );
+}
