@@ -665,12 +665,12 @@ mod tests {
 
     #[test]
     fn withdrawing_the_no_automated_decisions_declaration_is_material() {
-        let none = with("[rights]\n", "[rights]\nautomated_decisions = \"none\"\n");
-        let c = change(&none, BASE, "automated-decisions-declaration-withdrawn")
+        let silent = with("automated_decisions = \"none\"\n", "");
+        let c = change(BASE, &silent, "automated-decisions-declaration-withdrawn")
             .unwrap_or_else(|| panic!("reported"));
         assert!(c.material);
         assert!(c.sv.contains("automatiserade beslut"));
-        let c = change(BASE, &none, "automated-decisions-none-declared")
+        let c = change(&silent, BASE, "automated-decisions-none-declared")
             .unwrap_or_else(|| panic!("reported"));
         assert!(!c.material);
     }
