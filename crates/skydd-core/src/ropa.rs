@@ -59,6 +59,28 @@ fn contact_line(parts: &[Option<&str>]) -> String {
         .join(", ")
 }
 
+/// Joins a description and a list of measures into one cell: items are separated by "; ",
+/// but an item that ends a sentence (".", "!", "?") is followed by a space only, so a
+/// description written as sentences never gives ".;".
+fn join_clauses<S: AsRef<str>>(parts: &[S]) -> String {
+    let mut out = String::new();
+    for part in parts
+        .iter()
+        .map(|p| p.as_ref().trim())
+        .filter(|p| !p.is_empty())
+    {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(['.', '!', '?']) {
+                " "
+            } else {
+                "; "
+            });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// Builds the record from a register.
 pub fn build(reg: &Register, lang: Lang) -> Ropa {
     let c = &reg.controller;
@@ -93,7 +115,7 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
             .map(|t| t.get(lang))
             .collect();
         parts.extend(reg.security.measures.iter().map(|m| m.get(lang)));
-        parts.join("; ")
+        join_clauses(&parts)
     };
     let rows = reg
         .purposes
@@ -375,7 +397,7 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
                 sub_cell,
                 transfer_cell,
                 safeguards_cell,
-                reg.processing_security(p, lang).join("; "),
+                join_clauses(&reg.processing_security(p, lang)),
                 company.clone(),
                 dpo.clone(),
                 rep.clone(),
@@ -556,6 +578,30 @@ added = 2026-03-01
                 row[10]
             );
         }
+    }
+
+    #[test]
+    fn a_security_description_in_sentences_is_joined_to_the_measures_without_a_stray_semicolon() {
+        let src = HOST.replacen(
+            "[security]\n",
+            "[security]\ndescription = { sv = \"Vi skyddar uppgifterna. Åtkomst loggas.\", en = \"We protect the data. Access is logged.\" }\n",
+            1,
+        );
+        let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let p = build_processor(&reg, Lang::Sv, Date::constant(2026, 1, 15))
+            .unwrap_or_else(|| panic!("a processor"));
+        assert_eq!(
+            p.rows[0][9],
+            "Vi skyddar uppgifterna. Åtkomst loggas. Kryptering"
+        );
+        assert_eq!(
+            join_clauses(&["Kryptering", "Behörighetsstyrning"]),
+            "Kryptering; Behörighetsstyrning"
+        );
+        assert_eq!(
+            join_clauses(&["Skyddat!", "", "Kryptering"]),
+            "Skyddat! Kryptering"
+        );
     }
 
     #[test]
