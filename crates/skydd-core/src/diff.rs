@@ -571,14 +571,16 @@ fn subprocessors(old: &Register, new: &Register, out: &mut Out) {
                 true,
                 "subprocessor-added",
                 format!(
-                    "New sub-processor: {} ({}); customers must be told in advance and may object (Article 28(2)).",
+                    "New sub-processor: {} ({}{}); customers must be told in advance and may object (Article 28(2)).",
                     s.name(Lang::En),
-                    place(s, Lang::En)
+                    place(s, Lang::En),
+                    s.added.map_or_else(String::new, |d| format!(", from {d}"))
                 ),
                 format!(
-                    "Nytt underbiträde: {} ({}); kunderna ska informeras i förväg och kan invända (artikel 28.2).",
+                    "Nytt underbiträde: {} ({}{}); kunderna ska informeras i förväg och kan invända (artikel 28.2).",
                     s.name(Lang::Sv),
-                    place(s, Lang::Sv)
+                    place(s, Lang::Sv),
+                    s.added.map_or_else(String::new, |d| format!(", från {d}"))
                 ),
             );
             continue;
@@ -748,7 +750,11 @@ mod tests {
         );
         let c = change(&one, &two, "subprocessor-added").unwrap_or_else(|| panic!("reported"));
         assert!(c.material);
-        assert!(c.en.contains("Mail Inc. (United States)"), "{}", c.en);
+        assert!(
+            c.en.contains("Mail Inc. (United States, from 2026-03-01)"),
+            "{}",
+            c.en
+        );
         assert!(c.sv.contains("artikel 28.2"), "{}", c.sv);
         let c = change(&two, &one, "subprocessor-removed").unwrap_or_else(|| panic!("reported"));
         assert!(!c.material);
