@@ -361,6 +361,14 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
             );
         }
     }
+    controller_identity(old, new, &mut out);
+    automated_and_profiling(old, new, &mut out);
+    recipient_transfers(old, new, &mut out);
+    subprocessors(old, new, &mut out);
+    // `[notice] voice` (we or I) is left out on purpose: switching between "vi" and "jag"
+    // rewords the notice but changes nothing about what is processed, why, by whom or for
+    // how long, so it is not a change people must be told of in advance (WP260 rev.01,
+    // para. 29–31: only changes to the processing or its conditions are material).
     let mut changes = out.0;
     changes.sort_by_key(|c| !c.material);
     let material = changes.iter().any(|c| c.material);
@@ -378,5 +386,405 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
         announce_by,
         version_unchanged: material && old.notice.version == new.notice.version,
         changes,
+    }
+}
+
+/// The registered legal name beside a brand (Art. 13(1)(a), 14(1)(a)). A different legal
+/// name is a different controller, which is material; stating or dropping it while the
+/// brand and organisationsnummer stay the same only rewords the notice.
+fn controller_identity(old: &Register, new: &Register, out: &mut Out) {
+    let (o, n) = (&old.controller, &new.controller);
+    if o.name != n.name || o.org_number != n.org_number || o.legal_name == n.legal_name {
+        return; // `controller-changed` already says it, or nothing changed.
+    }
+    let (od, nd) = (o.display_name(), n.display_name());
+    match (&o.legal_name, &n.legal_name) {
+        (Some(_), Some(_)) => out.push(
+            true,
+            "legal-name-changed",
+            format!("The controller is now {nd} (was {od})."),
+            format!("Personuppgiftsansvarig är nu {nd} (tidigare {od})."),
+        ),
+        _ => out.push(
+            false,
+            "legal-name-stated",
+            format!("The controller is now named {nd} (was {od})."),
+            format!("Personuppgiftsansvarig anges nu som {nd} (tidigare {od})."),
+        ),
+    }
+}
+
+/// Automated decisions (Art. 22, Art. 13(2)(f)) and profiling that is not such a decision.
+/// Withdrawing the declaration that no Art. 22 decisions are made is material: people were
+/// told there are none and can no longer rely on it. Profiling added to a purpose is
+/// material: it is processing people may object to (Art. 21(1)) and must be told of.
+fn automated_and_profiling(old: &Register, new: &Register, out: &mut Out) {
+    match (
+        old.rights.no_automated_decisions,
+        new.rights.no_automated_decisions,
+    ) {
+        (true, false) => out.push(
+            true,
+            "automated-decisions-declaration-withdrawn",
+            "The notice no longer states that no automated decisions (Article 22) are made."
+                .to_owned(),
+            "Informationen anger inte längre att inga automatiserade beslut (artikel 22) fattas."
+                .to_owned(),
+        ),
+        (false, true) => out.push(
+            false,
+            "automated-decisions-none-declared",
+            "The notice now states that no automated decisions (Article 22) are made.".to_owned(),
+            "Informationen anger nu att inga automatiserade beslut (artikel 22) fattas.".to_owned(),
+        ),
+        _ => {}
+    }
+    for p in &new.purposes {
+        let Some(o) = old.purpose(&p.id) else {
+            continue; // `purpose-added` covers everything a new purpose does.
+        };
+        let name = |l: Lang| p.name.get(l).to_owned();
+        if o.automated_decision.is_some() && p.automated_decision.is_none() {
+            out.push(
+                false,
+                "automated-decision-removed",
+                format!(
+                    "{}: no longer involves automated decisions.",
+                    name(Lang::En)
+                ),
+                format!(
+                    "{}: innefattar inte längre automatiserade beslut.",
+                    name(Lang::Sv)
+                ),
+            );
+        }
+        match (&o.profiling, &p.profiling) {
+            (None, Some(_)) => out.push(
+                true,
+                "profiling-added",
+                format!("{}: now involves profiling.", name(Lang::En)),
+                format!("{}: innefattar nu profilering.", name(Lang::Sv)),
+            ),
+            (Some(_), None) => out.push(
+                false,
+                "profiling-removed",
+                format!("{}: no longer involves profiling.", name(Lang::En)),
+                format!("{}: innefattar inte längre profilering.", name(Lang::Sv)),
+            ),
+            (Some(a), Some(b)) if a != b => out.push(
+                false,
+                "profiling-reworded",
+                format!("{}: the description of profiling reworded.", name(Lang::En)),
+                format!(
+                    "{}: beskrivningen av profileringen omformulerad.",
+                    name(Lang::Sv)
+                ),
+            ),
+            _ => {}
+        }
+    }
+}
+
+/// A third-country recipient's certification under the EU–US Data Privacy Framework
+/// (Commission Implementing Decision (EU) 2023/1795) is what its transfer rests on; a change
+/// either way changes the safeguard people are told of (Art. 13(1)(f)). A recipient that
+/// moves into the EU/EEA ends a transfer, which is good news and not material.
+fn recipient_transfers(old: &Register, new: &Register, out: &mut Out) {
+    for r in &new.recipients {
+        let Some(o) = old.recipient(&r.id) else {
+            continue;
+        };
+        let certified =
+            |d: Option<crate::register::DpfCertification>| d.is_some_and(|d| d.certified);
+        let (was, is) = (certified(o.dpf_certified), certified(r.dpf_certified));
+        if r.is_third_country() && o.is_third_country() && o.country == r.country && was != is {
+            if is {
+                out.push(
+                    true,
+                    "dpf-certification-added",
+                    format!(
+                        "The transfer to {} now relies on its certification under the EU–US Data Privacy Framework.",
+                        r.name(Lang::En)
+                    ),
+                    format!(
+                        "Överföringen till {} bygger nu på dess certifiering enligt EU–US Data Privacy Framework.",
+                        r.name(Lang::Sv)
+                    ),
+                );
+            } else {
+                out.push(
+                    true,
+                    "dpf-certification-removed",
+                    format!(
+                        "{} is no longer stated to be certified under the EU–US Data Privacy Framework.",
+                        r.name(Lang::En)
+                    ),
+                    format!(
+                        "{} anges inte längre vara certifierad enligt EU–US Data Privacy Framework.",
+                        r.name(Lang::Sv)
+                    ),
+                );
+            }
+        }
+        if o.is_third_country() && !r.is_third_country() && r.country.is_some() {
+            out.push(
+                false,
+                "transfer-removed",
+                format!(
+                    "{} no longer processes data outside the EU/EEA.",
+                    r.name(Lang::En)
+                ),
+                format!(
+                    "{} behandlar inte längre uppgifter utanför EU/EES.",
+                    r.name(Lang::Sv)
+                ),
+            );
+        }
+    }
+}
+
+/// Sub-processors engaged for customers (Art. 28(2)): the processor must inform the
+/// controllers in advance of any intended addition or replacement so that they can object,
+/// so an added sub-processor, or one that moves to another country or changes the safeguard
+/// of its transfer, is material. One that stops (removed, or given a `removed` date) is not
+/// an addition or replacement and is listed as minor; a replacement shows as one removed
+/// and one added.
+fn subprocessors(old: &Register, new: &Register, out: &mut Out) {
+    let engaged =
+        |r: &Register, id: &str| r.subprocessor(id).filter(|s| s.removed.is_none()).is_some();
+    let place = |s: &crate::register::Subprocessor, l: Lang| {
+        s.country.as_ref().map_or_else(
+            || l.pick("land ej angivet", "country not stated").to_owned(),
+            |c| c.name(l),
+        )
+    };
+    let mech = |s: &crate::register::Subprocessor, l: Lang| {
+        s.transfer
+            .map_or(l.pick("ingen skyddsåtgärd", "no safeguard"), |m| {
+                m.name(l)
+            })
+            .to_owned()
+    };
+    for s in new.subprocessors.iter().filter(|s| s.removed.is_none()) {
+        let Some(o) = old.subprocessor(&s.id).filter(|_| engaged(old, &s.id)) else {
+            out.push(
+                true,
+                "subprocessor-added",
+                format!(
+                    "New sub-processor: {} ({}{}); customers must be told in advance and may object (Article 28(2)).",
+                    s.name(Lang::En),
+                    place(s, Lang::En),
+                    s.added.map_or_else(String::new, |d| format!(", from {d}"))
+                ),
+                format!(
+                    "Nytt underbiträde: {} ({}{}); kunderna ska informeras i förväg och kan invända (artikel 28.2).",
+                    s.name(Lang::Sv),
+                    place(s, Lang::Sv),
+                    s.added.map_or_else(String::new, |d| format!(", från {d}"))
+                ),
+            );
+            continue;
+        };
+        if o.country != s.country {
+            out.push(
+                true,
+                "subprocessor-country-changed",
+                format!(
+                    "The sub-processor {} now processes data in {} (was {}); customers must be told in advance (Article 28(2)).",
+                    s.name(Lang::En),
+                    place(s, Lang::En),
+                    place(o, Lang::En)
+                ),
+                format!(
+                    "Underbiträdet {} behandlar nu uppgifter i {} (tidigare {}); kunderna ska informeras i förväg (artikel 28.2).",
+                    s.name(Lang::Sv),
+                    place(s, Lang::Sv),
+                    place(o, Lang::Sv)
+                ),
+            );
+        } else if s.is_third_country() && o.transfer != s.transfer {
+            out.push(
+                true,
+                "subprocessor-transfer-changed",
+                format!(
+                    "The transfer to the sub-processor {} now relies on {}.",
+                    s.name(Lang::En),
+                    mech(s, Lang::En)
+                ),
+                format!(
+                    "Överföringen till underbiträdet {} bygger nu på {}.",
+                    s.name(Lang::Sv),
+                    mech(s, Lang::Sv)
+                ),
+            );
+        }
+    }
+    for o in old.subprocessors.iter().filter(|o| o.removed.is_none()) {
+        if !engaged(new, &o.id) {
+            out.push(
+                false,
+                "subprocessor-removed",
+                format!("{} is no longer a sub-processor.", o.name(Lang::En)),
+                format!("{} är inte längre underbiträde.", o.name(Lang::Sv)),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = include_str!("../../skydd/starters/web-agency.toml");
+
+    fn load(src: &str) -> Register {
+        crate::register::load(src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics))
+    }
+
+    /// The change of `kind` between BASE changed by `old` and by `new`.
+    fn change(old: &str, new: &str, kind: &str) -> Option<Change> {
+        diff(&load(old), &load(new))
+            .changes
+            .into_iter()
+            .find(|c| c.kind == kind)
+    }
+
+    fn with(from: &str, to: &str) -> String {
+        assert!(BASE.contains(from), "{from}");
+        BASE.replacen(from, to, 1)
+    }
+
+    const VENDOR: &str = "[[recipient]]\nid = \"cloud\"\nname = \"Moln Inc.\"\nrole = \"processor\"\ncountry = \"US\"\ndpa = 2025-01-01\ntransfer = \"dpf\"\n";
+
+    const SUB: &str = "[[processing_for]]\nid = \"drift\"\ncontrollers = { sv = \"Kunder\", en = \"Customers\" }\nprocessing = [{ sv = \"Drift\", en = \"Operations\" }]\nsubprocessors = [\"dc\"]\n\n[[subprocessor]]\nid = \"dc\"\nname = \"Datacenter AB\"\ncountry = \"SE\"\nadded = 2024-01-01\n";
+
+    #[test]
+    fn the_voice_of_the_notice_is_no_change_people_must_be_told_of() {
+        let sing = with("[notice]\n", "[notice]\nvoice = \"singular\"\n");
+        let d = diff(&load(BASE), &load(&sing));
+        assert!(!d.has_material(), "{:?}", d.changes);
+    }
+
+    #[test]
+    fn withdrawing_the_no_automated_decisions_declaration_is_material() {
+        let silent = with("automated_decisions = \"none\"\n", "");
+        let c = change(BASE, &silent, "automated-decisions-declaration-withdrawn")
+            .unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
+        assert!(c.sv.contains("automatiserade beslut"));
+        let c = change(&silent, BASE, "automated-decisions-none-declared")
+            .unwrap_or_else(|| panic!("reported"));
+        assert!(!c.material);
+    }
+
+    #[test]
+    fn profiling_added_to_a_purpose_is_material_and_removed_is_not() {
+        let prof = with(
+            "retention = \"1 year after request_closed\"\n",
+            "retention = \"1 year after request_closed\"\nprofiling = { sv = \"Vi delar in frågor efter bransch.\", en = \"We sort enquiries by industry.\" }\n",
+        );
+        let c = change(BASE, &prof, "profiling-added").unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
+        assert_eq!(
+            c.sv,
+            "Besvara frågor och offertförfrågningar: innefattar nu profilering."
+        );
+        let c = change(&prof, BASE, "profiling-removed").unwrap_or_else(|| panic!("reported"));
+        assert!(!c.material);
+    }
+
+    #[test]
+    fn another_legal_name_is_another_controller_and_stating_it_is_minor() {
+        let named = |l: &str| {
+            with(
+                "name = \"Exempel AB\"\n",
+                &format!("name = \"Exempel AB\"\nlegal_name = \"{l}\"\n"),
+            )
+        };
+        let c = change(
+            &named("Exempel Sverige AB"),
+            &named("Exempel Norden AB"),
+            "legal-name-changed",
+        )
+        .unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
+        assert_eq!(
+            c.en,
+            "The controller is now Exempel AB (Exempel Norden AB) (was Exempel AB (Exempel Sverige AB))."
+        );
+        let c = change(BASE, &named("Exempel Sverige AB"), "legal-name-stated")
+            .unwrap_or_else(|| panic!("reported"));
+        assert!(!c.material);
+    }
+
+    #[test]
+    fn a_recipient_losing_its_dpf_certification_is_material() {
+        let certified = format!("{BASE}\n{VENDOR}dpf_certified = true\n");
+        let uncertified = format!("{BASE}\n{VENDOR}");
+        let c = change(&certified, &uncertified, "dpf-certification-removed")
+            .unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
+        assert!(c.sv.starts_with("Moln Inc. anges inte längre"), "{}", c.sv);
+        assert!(
+            change(&uncertified, &certified, "dpf-certification-added").is_some_and(|c| c.material)
+        );
+    }
+
+    #[test]
+    fn a_recipient_moving_into_the_eea_ends_a_transfer_and_is_minor() {
+        let us = format!("{BASE}\n{VENDOR}");
+        let se = us.replacen(
+            "country = \"US\"\ndpa = 2025-01-01\ntransfer = \"dpf\"\n",
+            "country = \"SE\"\ndpa = 2025-01-01\n",
+            1,
+        );
+        let c = change(&us, &se, "transfer-removed").unwrap_or_else(|| panic!("reported"));
+        assert!(!c.material);
+    }
+
+    #[test]
+    fn a_new_sub_processor_must_be_announced_to_customers_in_advance() {
+        let one = format!("{BASE}\n{SUB}");
+        let two = format!(
+            "{one}\n[[subprocessor]]\nid = \"mail\"\nname = \"Mail Inc.\"\ncountry = \"US\"\ntransfer = \"scc\"\nadded = 2026-03-01\n"
+        );
+        let c = change(&one, &two, "subprocessor-added").unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
+        assert!(
+            c.en.contains("Mail Inc. (United States, from 2026-03-01)"),
+            "{}",
+            c.en
+        );
+        assert!(c.sv.contains("artikel 28.2"), "{}", c.sv);
+        let c = change(&two, &one, "subprocessor-removed").unwrap_or_else(|| panic!("reported"));
+        assert!(!c.material);
+    }
+
+    #[test]
+    fn a_sub_processor_given_a_removed_date_is_reported_as_removed() {
+        let one = format!("{BASE}\n{SUB}");
+        let gone = format!("{one}removed = 2026-06-30\n");
+        let c = change(&one, &gone, "subprocessor-removed").unwrap_or_else(|| panic!("reported"));
+        assert_eq!(c.en, "Datacenter AB is no longer a sub-processor.");
+    }
+
+    #[test]
+    fn a_sub_processor_moving_country_or_changing_safeguard_is_material() {
+        let one = format!("{BASE}\n{SUB}");
+        let fi = one.replacen("country = \"SE\"\nadded", "country = \"FI\"\nadded", 1);
+        let c =
+            change(&one, &fi, "subprocessor-country-changed").unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
+        assert!(c.sv.contains("i Finland (tidigare Sverige)"), "{}", c.sv);
+        let us = |m: &str| {
+            one.replacen(
+                "country = \"SE\"\nadded",
+                &format!("country = \"US\"\ntransfer = \"{m}\"\nadded"),
+                1,
+            )
+        };
+        let c = change(&us("scc"), &us("bcr"), "subprocessor-transfer-changed")
+            .unwrap_or_else(|| panic!("reported"));
+        assert!(c.material);
     }
 }

@@ -59,6 +59,28 @@ fn contact_line(parts: &[Option<&str>]) -> String {
         .join(", ")
 }
 
+/// Joins a description and a list of measures into one cell: items are separated by "; ",
+/// but an item that ends a sentence (".", "!", "?") is followed by a space only, so a
+/// description written as sentences never gives ".;".
+fn join_clauses<S: AsRef<str>>(parts: &[S]) -> String {
+    let mut out = String::new();
+    for part in parts
+        .iter()
+        .map(|p| p.as_ref().trim())
+        .filter(|p| !p.is_empty())
+    {
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(['.', '!', '?']) {
+                " "
+            } else {
+                "; "
+            });
+        }
+        out.push_str(part);
+    }
+    out
+}
+
 /// Builds the record from a register.
 pub fn build(reg: &Register, lang: Lang) -> Ropa {
     let c = &reg.controller;
@@ -66,8 +88,9 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
         .org_number
         .as_ref()
         .map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no.")));
+    let name = c.display_name();
     let controller = contact_line(&[
-        Some(c.name.as_str()),
+        Some(name.as_str()),
         org.as_deref(),
         c.address.as_deref(),
         c.email.as_deref(),
@@ -92,7 +115,7 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
             .map(|t| t.get(lang))
             .collect();
         parts.extend(reg.security.measures.iter().map(|m| m.get(lang)));
-        parts.join("; ")
+        join_clauses(&parts)
     };
     let rows = reg
         .purposes
@@ -249,8 +272,9 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
         o.as_ref()
             .map(|o| format!("{} {o}", lang.pick("org.nr", "reg. no.")))
     };
+    let name = c.display_name();
     let company = contact_line(&[
-        Some(c.name.as_str()),
+        Some(name.as_str()),
         org(&c.org_number).as_deref(),
         c.address.as_deref(),
         c.email.as_deref(),
@@ -373,7 +397,7 @@ pub fn build_processor(reg: &Register, lang: Lang, today: jiff::civil::Date) -> 
                 sub_cell,
                 transfer_cell,
                 safeguards_cell,
-                reg.processing_security(p, lang).join("; "),
+                join_clauses(&reg.processing_security(p, lang)),
                 company.clone(),
                 dpo.clone(),
                 rep.clone(),
@@ -521,6 +545,62 @@ added = 2026-03-01
             r.rows[0][1].starts_with(
                 "Web hosting customers (where the list of them is kept is not stated)"
             )
+        );
+    }
+
+    #[test]
+    fn both_records_name_a_branded_controller_with_its_legal_name_and_org_number() {
+        let src = HOST.replacen(
+            "name = \"Värd AB\"\n",
+            "name = \"Värd\"\nlegal_name = \"Värd Sverige AB\"\n",
+            1,
+        );
+        let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        for lang in [Lang::Sv, Lang::En] {
+            let p = build_processor(&reg, lang, Date::constant(2026, 1, 15))
+                .unwrap_or_else(|| panic!("a processor"));
+            let org = lang.pick("org.nr", "reg. no.");
+            let want = format!("Värd (Värd Sverige AB), {org} 556214-1993");
+            assert!(p.rows[0][10].starts_with(&want), "{}", p.rows[0][10]);
+        }
+        let agency = include_str!("../../skydd/starters/web-agency.toml").replacen(
+            "name = \"Exempel AB\"\n",
+            "name = \"Exempel\"\nlegal_name = \"Exempel Sverige AB\"\n",
+            1,
+        );
+        let reg = crate::register::load(&agency).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let rows = build(&reg, Lang::Sv).rows;
+        assert!(!rows.is_empty());
+        for row in rows {
+            assert!(
+                row[10].starts_with("Exempel (Exempel Sverige AB), org.nr 556214-1993"),
+                "{}",
+                row[10]
+            );
+        }
+    }
+
+    #[test]
+    fn a_security_description_in_sentences_is_joined_to_the_measures_without_a_stray_semicolon() {
+        let src = HOST.replacen(
+            "[security]\n",
+            "[security]\ndescription = { sv = \"Vi skyddar uppgifterna. Åtkomst loggas.\", en = \"We protect the data. Access is logged.\" }\n",
+            1,
+        );
+        let reg = crate::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let p = build_processor(&reg, Lang::Sv, Date::constant(2026, 1, 15))
+            .unwrap_or_else(|| panic!("a processor"));
+        assert_eq!(
+            p.rows[0][9],
+            "Vi skyddar uppgifterna. Åtkomst loggas. Kryptering"
+        );
+        assert_eq!(
+            join_clauses(&["Kryptering", "Behörighetsstyrning"]),
+            "Kryptering; Behörighetsstyrning"
+        );
+        assert_eq!(
+            join_clauses(&["Skyddat!", "", "Kryptering"]),
+            "Skyddat! Kryptering"
         );
     }
 

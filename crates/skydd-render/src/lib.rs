@@ -297,7 +297,7 @@ impl Renderer {
         let pick = |i: usize| first.as_ref().map(|r| r[i].clone()).unwrap_or_default();
         let controller = first
             .as_ref()
-            .map_or_else(|| reg.controller.name.clone(), |r| r[10].clone());
+            .map_or_else(|| reg.controller.display_name(), |r| r[10].clone());
         self.render(
             "ropa.html",
             context! {
@@ -329,7 +329,7 @@ impl Renderer {
         let t: BTreeMap<String, String> = t
             .into_iter()
             .map(|(k, v)| {
-                let v = v.replace("{controller}", &reg.controller.name);
+                let v = v.replace("{controller}", &reg.controller.display_name());
                 let v = v.replace("{contact}", reg.rights_contact().unwrap_or(""));
                 (k, v)
             })
@@ -355,7 +355,7 @@ impl Renderer {
         let pick = |i: usize| first.as_ref().map(|r| r[i].clone()).unwrap_or_default();
         let processor = first
             .as_ref()
-            .map_or_else(|| reg.controller.name.clone(), |r| r[10].clone());
+            .map_or_else(|| reg.controller.display_name(), |r| r[10].clone());
         self.render(
             "ropa_processor.html",
             context! {

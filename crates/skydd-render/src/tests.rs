@@ -10,13 +10,25 @@ fn starter() -> Register {
     load(STARTER).unwrap()
 }
 
-/// The starter with `[rights] automated_decisions = "none"`.
+/// The declaration the starter makes: no Art. 22 decisions.
+const NONE_DECLARED: &str = "automated_decisions = \"none\"\n";
+
+/// The starter without `[rights] automated_decisions = "none"`: silent on Art. 22.
+fn silent_source() -> String {
+    assert!(STARTER.contains(NONE_DECLARED));
+    STARTER.replacen(NONE_DECLARED, "", 1)
+}
+
+fn silent() -> Register {
+    load(&silent_source()).unwrap()
+}
+
+/// `src` with `[rights] automated_decisions = "none"` (the starter already declares it).
 fn declare_no_automated_decisions(src: &str) -> String {
-    src.replacen(
-        "[rights]\n",
-        "[rights]\nautomated_decisions = \"none\"\n",
-        1,
-    )
+    if src.contains(NONE_DECLARED) {
+        return src.to_owned();
+    }
+    src.replacen("[rights]\n", &format!("[rights]\n{NONE_DECLARED}"), 1)
 }
 
 fn notice(reg: &Register, lang: Lang, format: Format) -> String {
@@ -82,7 +94,7 @@ fn the_swedish_notice_has_every_element_articles_13_and_14_require() {
             // 12.3: the time to answer
             "senast inom en månad",
             // 14.2 f: sources
-            "Skapas när du använder våra tjänster",
+            "Samlas in automatiskt när du använder webbplatsen",
             // 28: every processor's agreement is recorded, so the notice may say so
             "med ett personuppgiftsbiträdesavtal (artikel 28)",
             // metadata
@@ -389,7 +401,7 @@ fn a_third_country_recipient_is_named_with_its_mechanism_beside_an_unknown_one()
 
 #[test]
 fn absence_of_automated_decisions_is_stated_only_when_the_register_declares_it() {
-    let silent = starter();
+    let silent = silent();
     for (lang, format, n) in every_notice(&silent) {
         assert!(!n.contains("Vi fattar inga beslut"), "{lang:?} {format:?}");
         assert!(!n.contains("We make no decisions"), "{lang:?} {format:?}");
@@ -410,8 +422,8 @@ fn absence_of_automated_decisions_is_stated_only_when_the_register_declares_it()
 #[test]
 fn declaring_no_automated_decisions_beside_one_is_an_input_error() {
     let src = declare_no_automated_decisions(STARTER).replacen(
-        "source = \"observed\"\n",
-        "source = \"observed\"\nautomated_decision = { logic = \"Poäng\", significance = \"Nekas\" }\n",
+        "source = \"automatic\"\n",
+        "source = \"automatic\"\nautomated_decision = { logic = \"Poäng\", significance = \"Nekas\" }\n",
         1,
     );
     let e = load(&src).err().unwrap();
@@ -422,9 +434,13 @@ fn declaring_no_automated_decisions_beside_one_is_an_input_error() {
         "{:?}",
         e.diagnostics
     );
-    let e = load(&STARTER.replacen("[rights]\n", "[rights]\nautomated_decisions = \"nne\"\n", 1))
-        .err()
-        .unwrap();
+    let e = load(&silent_source().replacen(
+        "[rights]\n",
+        "[rights]\nautomated_decisions = \"nne\"\n",
+        1,
+    ))
+    .err()
+    .unwrap();
     let d = &e.diagnostics[0];
     assert!(
         d.message.contains("unknown automated_decisions `nne`"),
@@ -469,7 +485,7 @@ fn profiling_is_described_under_its_purpose_with_the_objection_that_applies() {
 fn automatically_collected_data_does_not_come_from_you() {
     // A purpose without `source`: device data is collected automatically, the rest is given.
     let src = STARTER
-        .replacen("source = \"observed\"\n", "", 2)
+        .replacen("source = \"automatic\"\n", "", 2)
         .replacen(
             "data_categories = [\"user.name\", \"user.contact.email\", \"user.contact.phone_number\", \"user.content.private\"]",
             "data_categories = [\"user.name\", \"user.contact.email\", \"user.contact.phone_number\", \"user.content.private\", \"user.device.ip_address\"]",
@@ -514,7 +530,7 @@ fn automatically_collected_data_does_not_come_from_you() {
             .sources
             .contains(&Source::Automatic)
     );
-    let sv_key = STARTER.replacen("source = \"observed\"", "source = \"automatiskt\"", 1);
+    let sv_key = STARTER.replacen("source = \"automatic\"", "source = \"automatiskt\"", 1);
     assert_eq!(
         load(&sv_key)
             .unwrap()
@@ -863,7 +879,7 @@ fn a_transfer_without_a_mechanism_is_shown_as_not_stated_and_no_copy_is_offered(
 #[test]
 fn the_declarations_the_notice_rests_on_are_part_of_the_content_hash() {
     let declared = load(&declare_no_automated_decisions(STARTER)).unwrap();
-    assert_ne!(starter().content_hash(), declared.content_hash());
+    assert_ne!(silent().content_hash(), declared.content_hash());
     let singular = load(&STARTER.replacen("[notice]\n", "[notice]\nvoice = \"jag\"\n", 1)).unwrap();
     assert_eq!(singular.notice.voice, skydd_core::register::Voice::Singular);
     assert_ne!(starter().content_hash(), singular.content_hash());
@@ -881,4 +897,68 @@ fn a_misspelt_voice_is_a_located_error_with_a_suggestion() {
     );
     let at = d.span.unwrap();
     assert_eq!(&src[at.start..at.end], "\"singuler\"");
+}
+
+/// A register whose controller is a brand with a registered legal name beside it.
+fn branded() -> Register {
+    load(&STARTER.replacen(
+        "name = \"Exempel AB\"\n",
+        "name = \"Exempel\"\nlegal_name = \"Exempel Sverige AB\"\n",
+        1,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_notice_names_a_branded_controller_by_its_legal_name_in_both_languages_and_formats() {
+    let reg = branded();
+    for lang in [Lang::Sv, Lang::En] {
+        for format in [Format::Html, Format::Markdown] {
+            let n = unescape(&notice(&reg, lang, format));
+            let want = lang.pick(
+                "Exempel (Exempel Sverige AB) är personuppgiftsansvarig",
+                "Exempel (Exempel Sverige AB) is the controller",
+            );
+            assert!(n.contains(want), "{lang:?} {format:?}: {n}");
+            assert!(n.contains("556214-1993"));
+        }
+    }
+}
+
+#[test]
+fn the_record_of_processing_names_a_branded_controller_by_its_legal_name() {
+    let html = unescape(
+        &Renderer::new()
+            .unwrap()
+            .ropa_html(&branded(), Lang::Sv)
+            .unwrap(),
+    );
+    assert!(
+        html.contains("Exempel (Exempel Sverige AB), org.nr 556214-1993"),
+        "{html}"
+    );
+}
+
+#[test]
+fn the_starters_collect_device_data_automatically_and_declare_no_automated_decisions() {
+    use skydd_core::law::Source;
+    let hosting = load(include_str!("../../skydd/starters/hosting.toml")).unwrap();
+    for (reg, ids) in [
+        (starter(), &["web-statistics", "security-logs"][..]),
+        (hosting, &["access-logs"][..]),
+    ] {
+        assert!(reg.rights.no_automated_decisions);
+        for id in ids {
+            assert_eq!(
+                reg.purpose(id).unwrap().sources,
+                [Source::Automatic],
+                "{id}"
+            );
+        }
+        let sv = notice(&reg, Lang::Sv, Format::Markdown);
+        assert!(sv.contains("Samlas in automatiskt när du använder webbplatsen"));
+        assert!(
+            sv.contains("Vi fattar inga beslut som enbart grundas på automatiserad behandling")
+        );
+    }
 }

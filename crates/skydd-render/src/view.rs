@@ -23,7 +23,7 @@ pub struct ContactView {
 impl ContactView {
     fn controller(c: &skydd_core::register::Controller) -> Self {
         ContactView {
-            name: Some(c.name.clone()),
+            name: Some(c.display_name()),
             org_number: c.org_number.as_ref().map(ToString::to_string),
             address: c.address.clone(),
             email: c.email.clone(),
@@ -506,7 +506,7 @@ impl NoticeView {
         let t = t
             .into_iter()
             .map(|(k, v)| {
-                let v = fill(&v, "controller", &c.name);
+                let v = fill(&v, "controller", &c.display_name());
                 let v = fill(&v, "contact", reg.rights_contact().unwrap_or(""));
                 let v = fill(
                     &v,
@@ -890,7 +890,7 @@ impl SubprocessorView {
             .into_iter()
             .map(|(k, v)| {
                 let v = v
-                    .replace("{company}", &reg.controller.name)
+                    .replace("{company}", &reg.controller.display_name())
                     .replace("{contact}", &contact);
                 (k, v)
             })

@@ -80,10 +80,10 @@ pub enum Command {
     )]
     Init(InitArgs),
 
-    /// List the lint rules.
+    /// List the lint rules, and the policy elements `skydd audit` looks for (`audit-…`).
     Rules(JsonArgs),
 
-    /// Explain one lint rule: what it checks, the law it rests on, how to fix it.
+    /// Explain one lint rule or `audit-…` element: what it checks, the law it rests on, how to fix it.
     Explain(ExplainArgs),
 
     /// List the data categories, data subjects and data uses a register may use.

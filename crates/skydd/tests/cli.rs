@@ -499,11 +499,62 @@ fn init_writes_a_register_that_passes_and_never_overwrites_by_accident() {
 }
 
 #[test]
+fn rules_and_explain_know_the_policy_elements_skydd_audit_looks_for() {
+    let d = tempfile::tempdir().unwrap();
+    let r = skydd(d.path(), &["explain", "audit-controller-identity"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("GDPR art. 13.1 a, 14.1 a"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("organisationsnummer (NNNNNN-NNNN)"),
+        "{}",
+        r.stdout
+    );
+    let r = skydd(d.path(), &["explain", "audit-controller-identty"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("did you mean `audit-controller-identity`?"),
+        "{}",
+        r.stderr
+    );
+    let r = skydd(d.path(), &["rules"]);
+    let (lint, audit) = r
+        .stdout
+        .split_once("Policy elements (`skydd audit`")
+        .unwrap_or_else(|| panic!("a section of its own: {}", r.stdout));
+    assert!(lint.contains("consent-no-withdrawal") && !lint.contains("audit-controller-identity"));
+    assert!(
+        audit.contains("audit-controller-identity") && !audit.contains("consent-no-withdrawal")
+    );
+    let r = skydd(d.path(), &["rules", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let audit: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "audit")
+        .collect();
+    assert_eq!(audit.len(), skydd_core::audit::ELEMENTS.len());
+    assert!(audit.iter().all(|r| r["id"].as_str().unwrap().starts_with("audit-")
+        && r["looked_for"].is_string()));
+}
+
+#[test]
 fn rules_and_taxonomy_are_listed() {
     let d = tempfile::tempdir().unwrap();
     let r = skydd(d.path(), &["rules", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), skydd_core::lint::RULES.len());
+    let lint = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "lint")
+        .count();
+    assert_eq!(lint, skydd_core::lint::RULES.len());
     let r = skydd(d.path(), &["explain", "personnummer-unjustified"]);
     assert!(
         r.stdout.contains("Dataskyddslagen (2018:218) 3 kap. 10 §"),

@@ -251,6 +251,12 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
         .or_else(|| lint::rule(id))
 }
 
+/// What `skydd audit` looks for in a policy's text to find the element `id` present, when
+/// `id` is one of [`ELEMENTS`].
+pub fn looked_for(id: &str) -> Option<&'static str> {
+    LOOKED_FOR.iter().find(|(i, _)| *i == id).map(|(_, l)| *l)
+}
+
 fn re(p: &str) -> Regex {
     // The patterns are constants; `patterns_compile` in the tests builds every one.
     #[allow(clippy::expect_used)]

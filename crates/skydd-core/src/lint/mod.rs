@@ -223,6 +223,9 @@ rules! {
     "transfer-denied-but-third-country", E, "The text says nothing leaves the EU/EEA while a recipient is in a third country.",
         "GDPR art. 5.1 a, 13.1 f, 44–46",
         "name the recipients outside the EU/EEA, their countries and the safeguard (adequacy, DPF, SCC), or stop the transfer";
+    "automated-decisions-unstated", W, "The register neither declares that no automated decisions are made nor describes any, so the notice cannot say whether they exist.",
+        "GDPR art. 13.2 f, 14.2 g, 22",
+        "add `automated_decisions = \"none\"` under `[rights]` if no decision is based solely on automated processing, or describe each with `automated_decision = { … }` on its purpose";
 }
 
 /// The rule with `id`.

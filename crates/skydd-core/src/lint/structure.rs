@@ -24,6 +24,7 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
     marketing(reg, f);
     tax_deductions(reg, f);
     references(reg, f);
+    automated_decisions(reg, f);
 }
 
 fn controller(reg: &Register, f: &mut Findings) {
@@ -830,5 +831,22 @@ fn references(reg: &Register, f: &mut Findings) {
                 t.span,
             );
         }
+    }
+}
+
+/// GDPR Art. 13(2)(f) and 14(2)(g): the notice must say whether decisions based solely on
+/// automated processing (Art. 22) are made. The notice says so only from the register (it
+/// never claims there are none unless told), so a register that neither declares
+/// `[rights] automated_decisions = "none"` nor describes an `automated_decision` leaves the
+/// element out. The company's own free text (`[rights.statements] automated_decisions`) does
+/// not count: it is exactly the unverified claim the declaration replaces.
+fn automated_decisions(reg: &Register, f: &mut Findings) {
+    let described = reg.purposes.iter().any(|p| p.automated_decision.is_some());
+    if !reg.rights.no_automated_decisions && !described {
+        f.report(
+            "automated-decisions-unstated",
+            "the register does not say whether decisions based solely on automated processing (Art. 22) are made",
+            None,
+        );
     }
 }

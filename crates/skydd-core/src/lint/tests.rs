@@ -21,6 +21,7 @@ email = "dataskydd@exempel.se"
 email = "dpo@exempel.se"
 
 [rights]
+automated_decisions = "none"
 withdraw_consent = { sv = "Klicka på länken i nyhetsbrevet.", en = "Click the link in the newsletter." }
 object_direct_marketing = { sv = "Du kan alltid invända mot direktmarknadsföring.", en = "You can always object to direct marketing." }
 
@@ -256,7 +257,8 @@ fn cases() -> Vec<(&'static str, String)> {
             replace(
                 "legal_basis = \"contract\"",
                 "legal_basis = \"contract\"\nautomated_decision = { significance = \"Kreditbeslut\" }",
-            ),
+            )
+            .replace("automated_decisions = \"none\"\n", ""),
         ),
         (
             "direct-marketing-no-objection",
@@ -416,6 +418,10 @@ fn cases() -> Vec<(&'static str, String)> {
         (
             "cookies-called-anonymous",
             section("Våra kakor är helt anonyma."),
+        ),
+        (
+            "automated-decisions-unstated",
+            replace("automated_decisions = \"none\"\n", ""),
         ),
         (
             "transfer-denied-but-third-country",
@@ -832,4 +838,27 @@ fn a_patient_record_is_checked_against_ten_years_after_its_last_entry() {
         &journal("10 years after contract_end"),
         "retention-obligation-uncomparable"
     ));
+}
+
+#[test]
+fn automated_decisions_are_stated_by_declaring_none_or_by_describing_one() {
+    let rule = "automated-decisions-unstated";
+    assert!(!has(CLEAN, rule), "declared none");
+    let described = replace("automated_decisions = \"none\"\n", "").replacen(
+        "legal_basis = \"contract\"\n",
+        "legal_basis = \"contract\"\nautomated_decision = { logic = \"Poäng\", significance = \"Kredit\" }\n",
+        1,
+    );
+    assert!(!has(&described, rule), "{:?}", ids(&described));
+    let statement_only = replace("automated_decisions = \"none\"\n", "").replacen(
+        "[security]",
+        "[rights.statements]\nautomated_decisions = \"Vi fattar inga automatiserade beslut.\"\n\n[security]",
+        1,
+    );
+    assert!(has(&statement_only, rule), "free text is no declaration");
+    let d = findings(&replace("automated_decisions = \"none\"\n", ""))
+        .into_iter()
+        .find(|d| d.code == rule)
+        .unwrap();
+    assert_eq!(d.severity, Severity::Warning);
 }

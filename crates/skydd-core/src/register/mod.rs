@@ -360,6 +360,20 @@ pub struct Controller {
     pub span: Option<Span>,
 }
 
+impl Controller {
+    /// The controller as people must be able to identify it (GDPR Art. 13(1)(a), 14(1)(a)):
+    /// the brand followed by the registered legal name in brackets when they differ,
+    /// "Exempel (Exempel Sverige AB)"; the name alone otherwise.
+    pub fn display_name(&self) -> String {
+        match self.legal_name.as_deref().map(str::trim) {
+            Some(l) if !l.is_empty() && !l.eq_ignore_ascii_case(self.name.trim()) => {
+                format!("{} ({l})", self.name)
+            }
+            _ => self.name.clone(),
+        }
+    }
+}
+
 /// Contact details of a person or body.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Contact {
