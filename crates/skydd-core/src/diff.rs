@@ -3,8 +3,9 @@
 //!
 //! Material, following the EDPB's guidelines on transparency (WP260 rev.01, p. 29–33) and
 //! GDPR Art. 13(3): a purpose added or removed, a legal basis changed, a retention period
-//! changed, new data or people concerned, a new recipient or transfer, a new source, new
-//! automated decisions, a new controller.
+//! changed (a category's own period, or the financial year a period runs from, too), new
+//! data or people concerned, a new recipient or transfer, a new source, new automated
+//! decisions, a new controller.
 
 use std::collections::BTreeSet;
 
@@ -13,6 +14,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::register::{Purpose, Register};
+use crate::retention::{Event, FinancialYears, RetentionRule};
 use crate::text::Lang;
 
 /// One change.
@@ -105,8 +107,111 @@ fn bases(p: &Purpose, lang: Lang) -> String {
 fn retention(p: &Purpose, reg: &Register, lang: Lang) -> String {
     p.retention.as_ref().map_or_else(
         || lang.pick("ingen angiven", "none stated").to_owned(),
-        |r| r.rule.describe(lang, reg),
+        |r| r.describe(lang, reg),
     )
+}
+
+/// What decides how long a purpose keeps data: its rule and each category's or group's own.
+type RetentionKey<'a> = Option<(
+    &'a RetentionRule,
+    Vec<(&'a [String], &'a [String], &'a RetentionRule)>,
+)>;
+
+fn retention_key(p: &Purpose) -> RetentionKey<'_> {
+    p.retention.as_ref().map(|r| {
+        (
+            &r.rule,
+            r.overrides
+                .iter()
+                .map(|o| (&o.categories[..], &o.subjects[..], &o.rule))
+                .collect(),
+        )
+    })
+}
+
+/// True when a purpose of `reg` keeps data from the end of a financial year.
+fn runs_from_financial_year(reg: &Register) -> bool {
+    reg.purposes.iter().any(|p| {
+        p.retention
+            .as_ref()
+            .is_some_and(|r| r.events().contains(&&Event::FinancialYearEnd))
+    })
+}
+
+/// The company's financial years in words: "1 juli–30 juni", "kalenderåret", with any year
+/// that was not twelve months and the years that follow it.
+fn financial_years(y: &FinancialYears, lang: Lang) -> String {
+    let mut s = twelve_months(y.start_month, lang);
+    let mut month = y.start_month;
+    let mut odd: Vec<String> = Vec::new();
+    for (from, to) in &y.irregular {
+        odd.push(format!("{from}–{to}"));
+        let next = to.tomorrow().map_or(month, |d| d.month());
+        if next != month {
+            month = next;
+            odd.push(format!(
+                "{} {}",
+                lang.pick("därefter", "then"),
+                twelve_months(month, lang)
+            ));
+        }
+    }
+    if !odd.is_empty() {
+        s.push_str(&format!(
+            " ({} {})",
+            lang.pick(
+                "räkenskapsår som inte är tolv månader:",
+                "financial years other than twelve months:"
+            ),
+            odd.join(", ")
+        ));
+    }
+    s
+}
+
+/// Financial years starting on the first of `month` (1–12): "1 juli–30 juni".
+fn twelve_months(month: i8, lang: Lang) -> String {
+    const SV: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const LAST_DAY: [u8; 12] = [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if month <= 1 {
+        return lang.pick("kalenderåret", "the calendar year").to_owned();
+    }
+    let m = usize::try_from(month - 1).unwrap_or(0).min(11);
+    let before = m - 1;
+    let end = if before == 1 {
+        lang.pick("sista februari", "the last day of February")
+            .to_owned()
+    } else {
+        format!("{} {}", LAST_DAY[before], lang.pick(SV[before], EN[before]))
+    };
+    format!("1 {}–{end}", lang.pick(SV[m], EN[m]))
 }
 
 /// Compares two versions of a register.
@@ -169,7 +274,7 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
                 ),
             );
         }
-        if o.retention.as_ref().map(|r| &r.rule) != p.retention.as_ref().map(|r| &r.rule) {
+        if retention_key(o) != retention_key(p) {
             out.push(
                 true,
                 "retention-changed",
@@ -295,6 +400,25 @@ pub fn diff(old: &Register, new: &Register) -> NoticeDiff {
                 format!("{}: namn eller beskrivning omformulerad.", name(Lang::Sv)),
             );
         }
+    }
+    if old.financial_year != new.financial_year {
+        // Data kept from the end of a financial year is then erased on other days, even
+        // where the notice's words stay the same.
+        let material = runs_from_financial_year(old) || runs_from_financial_year(new);
+        out.push(
+            material,
+            "financial-year-changed",
+            format!(
+                "The financial year is now {} (was {}); data kept from the end of a financial year is kept until other dates.",
+                financial_years(&new.financial_year, Lang::En),
+                financial_years(&old.financial_year, Lang::En)
+            ),
+            format!(
+                "Räkenskapsåret är nu {} (tidigare {}); uppgifter som sparas från räkenskapsårets slut sparas till andra datum.",
+                financial_years(&new.financial_year, Lang::Sv),
+                financial_years(&old.financial_year, Lang::Sv)
+            ),
+        );
     }
     for o in &old.purposes {
         if new.purpose(&o.id).is_none() {
@@ -786,5 +910,128 @@ mod tests {
         let c = change(&us("scc"), &us("bcr"), "subprocessor-transfer-changed")
             .unwrap_or_else(|| panic!("reported"));
         assert!(c.material);
+    }
+}
+
+/// The retention and financial-year changes.
+#[cfg(test)]
+mod retention_tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[notice]
+version = "1.0"
+
+[controller]
+name = "Butik AB"
+email = "info@butik.se"
+
+[[purpose]]
+id = "customers"
+name = { sv = "Kundförhållandet", en = "The customer relationship" }
+legal_basis = "contract"
+data_subjects = ["customer"]
+data_categories = ["user.name", "user.contact"]
+
+[purpose.retention]
+rule = "2 years after contract_end"
+
+[[purpose.retention.for]]
+categories = ["user.contact"]
+rule = "1 year after contract_end"
+
+[[purpose]]
+id = "bookkeeping"
+name = { sv = "Bokföring", en = "Bookkeeping" }
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+data_subjects = ["customer"]
+data_categories = ["user.name"]
+retention = "as required by bokforingslagen"
+"#;
+
+    fn reg(src: &str) -> Register {
+        crate::register::load(src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics))
+    }
+
+    fn changes(old: &str, new: &str) -> Vec<Change> {
+        diff(&reg(old), &reg(new)).changes
+    }
+
+    #[test]
+    fn a_changed_period_for_some_categories_is_a_material_retention_change() {
+        let new = BASE.replace(
+            "\"1 year after contract_end\"",
+            "\"3 years after contract_end\"",
+        );
+        let c = changes(BASE, &new);
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert!(c[0].material);
+        assert_eq!(c[0].kind, "retention-changed");
+        assert_eq!(
+            c[0].sv,
+            "Kundförhållandet: lagringstiden ändrad från ”Så länge kundförhållandet varar och två år därefter; för kontaktuppgifter: så länge kundförhållandet varar och ett år därefter” till ”Så länge kundförhållandet varar och två år därefter; för kontaktuppgifter: så länge kundförhållandet varar och tre år därefter”."
+        );
+        assert_eq!(
+            c[0].en,
+            "The customer relationship: retention changed from “As long as the customer relationship lasts and two years after that; for contact details: as long as the customer relationship lasts and one year after that” to “As long as the customer relationship lasts and two years after that; for contact details: as long as the customer relationship lasts and three years after that”."
+        );
+        // Added or removed, or moved to other data, it changes too.
+        let none = BASE.replace(
+            "\n[[purpose.retention.for]]\ncategories = [\"user.contact\"]\nrule = \"1 year after contract_end\"\n",
+            "",
+        );
+        assert_eq!(changes(BASE, &none)[0].kind, "retention-changed");
+        let names = BASE.replace(
+            "categories = [\"user.contact\"]",
+            "categories = [\"user.name\"]",
+        );
+        assert_eq!(changes(BASE, &names)[0].kind, "retention-changed");
+        // The same rule is no change.
+        assert_eq!(changes(BASE, BASE), vec![]);
+    }
+
+    #[test]
+    fn a_changed_financial_year_is_material_when_a_period_runs_from_its_end() {
+        let broken = format!("[financial_year]\nstarts = \"07-01\"\n{BASE}");
+        let c = changes(BASE, &broken);
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert!(c[0].material);
+        assert_eq!(c[0].kind, "financial-year-changed");
+        assert_eq!(
+            c[0].sv,
+            "Räkenskapsåret är nu 1 juli–30 juni (tidigare kalenderåret); uppgifter som sparas från räkenskapsårets slut sparas till andra datum."
+        );
+        assert_eq!(
+            c[0].en,
+            "The financial year is now 1 July–30 June (was the calendar year); data kept from the end of a financial year is kept until other dates."
+        );
+        // A changed year (omläggning) is named with its days.
+        let changed = broken.replacen(
+            "starts = \"07-01\"\n",
+            "starts = \"07-01\"\n\n[[financial_year.change]]\nfrom = 2025-07-01\nto = 2026-12-31\n",
+            1,
+        );
+        let c = changes(&broken, &changed);
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert!(
+            c[0].sv.contains("Räkenskapsåret är nu 1 juli–30 juni (räkenskapsår som inte är tolv månader: 2025-07-01–2026-12-31, därefter kalenderåret) (tidigare 1 juli–30 juni)"),
+            "{}",
+            c[0].sv
+        );
+        // Nothing runs from a financial year's end: people need not be told in advance.
+        let no_books = |s: &str| {
+            s.replace(
+                "retention = \"as required by bokforingslagen\"",
+                "retention = \"2 years after contract_end\"",
+            )
+            .replace(
+                "legal_basis = \"legal_obligation\"\nstatute = \"bokforingslagen\"",
+                "legal_basis = \"contract\"",
+            )
+        };
+        let c = changes(&no_books(BASE), &no_books(&broken));
+        assert_eq!(c.len(), 1, "{c:#?}");
+        assert!(!c[0].material);
     }
 }

@@ -201,14 +201,10 @@ fn builtin_events() -> [EventWords; 9] {
         EventWords {
             event: Event::LastActivity,
             key: "last_activity",
-            noun: (
-                "din senaste aktivitet hos oss",
-                "your last activity with us",
-            ),
-            clause: (
-                "du senast var aktiv hos oss",
-                "you were last active with us",
-            ),
+            // Words for the built-in events name no one but "you": the notice speaks as
+            // "vi" or "jag" (`[notice] voice`), and the same words go into the record.
+            noun: ("din senaste aktivitet", "your last activity"),
+            clause: ("du senast var aktiv", "you were last active"),
             lasting: None,
         },
         EventWords {
@@ -233,8 +229,8 @@ fn builtin_events() -> [EventWords; 9] {
             noun: ("att kontot avslutats", "the account is closed"),
             clause: ("kontot avslutades", "the account was closed"),
             lasting: Some((
-                "så länge du har ett konto hos oss",
-                "as long as you have an account with us",
+                "så länge du har ett konto",
+                "as long as you have an account",
             )),
         },
         EventWords {
@@ -877,7 +873,8 @@ fn both_due(a: &DueWhen, b: &DueWhen) -> DueWhen {
     out
 }
 
-fn capitalise(s: &str) -> String {
+/// The first letter in upper case.
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
@@ -1696,13 +1693,13 @@ mod tests {
             ),
             (
                 "2 years after last_activity",
-                "Två år efter din senaste aktivitet hos oss",
-                "Two years after your last activity with us",
+                "Två år efter din senaste aktivitet",
+                "Two years after your last activity",
             ),
             (
                 "1 year after account_closed",
-                "Så länge du har ett konto hos oss och ett år därefter",
-                "As long as you have an account with us and one year after that",
+                "Så länge du har ett konto och ett år därefter",
+                "As long as you have an account and one year after that",
             ),
             (
                 "7 years after end of calendar year of financial_year_end",
@@ -2176,13 +2173,13 @@ mod tests {
         let cases = [
             (
                 "2 years after last_activity, but at least as required by bokforingslagen",
-                "Två år efter din senaste aktivitet hos oss, men minst så länge lagen kräver (Bokföringslagen (1999:1078) 7 kap. 2 §): sju år efter utgången av det kalenderår då räkenskapsåret avslutades",
-                "Two years after your last activity with us, but at least as long as the law requires (Bokföringslagen (1999:1078) 7 kap. 2 §): seven years after the end of the calendar year in which the financial year ended",
+                "Två år efter din senaste aktivitet, men minst så länge lagen kräver (Bokföringslagen (1999:1078) 7 kap. 2 §): sju år efter utgången av det kalenderår då räkenskapsåret avslutades",
+                "Two years after your last activity, but at least as long as the law requires (Bokföringslagen (1999:1078) 7 kap. 2 §): seven years after the end of the calendar year in which the financial year ended",
             ),
             (
                 "until consent_withdrawn, but at most 2 years after last_activity",
-                "Tills du återkallar ditt samtycke, men högst två år efter din senaste aktivitet hos oss",
-                "Until you withdraw your consent, but at most two years after your last activity with us",
+                "Tills du återkallar ditt samtycke, men högst två år efter din senaste aktivitet",
+                "Until you withdraw your consent, but at most two years after your last activity",
             ),
         ];
         for (r, sv, en) in cases {
@@ -2240,6 +2237,50 @@ mod tests {
                     b = b.checked_add(17.days()).unwrap();
                 }
                 a = a.checked_add(13.days()).unwrap();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod voice_tests {
+    use super::*;
+
+    /// The words of the first person plural, which a one-person business never says.
+    const WE: [&str; 9] = [
+        "vi", "oss", "vår", "vårt", "våra", "we", "us", "our", "ours",
+    ];
+
+    #[test]
+    fn built_in_events_speak_only_of_you_so_they_fit_either_voice() {
+        for key in BUILTIN_EVENT_KEYS {
+            let e = Event::builtin(key).unwrap_or_else(|| panic!("{key}"));
+            let rules = [
+                RetentionRule::Until { event: e.clone() },
+                RetentionRule::After {
+                    period: Period {
+                        amount: 1,
+                        unit: Unit::Year,
+                    },
+                    anchor: Anchor::Event(e.clone()),
+                },
+                RetentionRule::After {
+                    period: Period {
+                        amount: 1,
+                        unit: Unit::Year,
+                    },
+                    anchor: Anchor::EndOfCalendarYear(e.clone()),
+                },
+            ];
+            for rule in rules {
+                for lang in [Lang::Sv, Lang::En] {
+                    let text = rule.describe(lang, &NoCustomEvents);
+                    let we: Vec<&str> = text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .filter(|w| WE.contains(&w.to_lowercase().as_str()))
+                        .collect();
+                    assert!(we.is_empty(), "{key}: {text:?} says {we:?}");
+                }
             }
         }
     }

@@ -176,7 +176,7 @@ pub fn build(reg: &Register, lang: Lang) -> Ropa {
                     .collect(),
             );
             let retention = p.retention.as_ref().map_or_else(String::new, |r| {
-                let mut s = r.rule.describe(lang, reg);
+                let mut s = r.describe(lang, reg);
                 if let Some(st) = &p.statute {
                     s = format!("{s} ({})", st.citation());
                 }
@@ -609,5 +609,55 @@ added = 2026-03-01
         let reg = crate::register::load("[controller]\nname = \"A AB\"\nemail = \"a@a.se\"\n")
             .unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
         assert!(build_processor(&reg, Lang::Sv, Date::constant(2026, 1, 15)).is_none());
+    }
+
+    #[test]
+    fn the_record_states_each_categorys_own_retention_period() {
+        let reg = crate::register::load(
+            r#"
+[controller]
+name = "Butik AB"
+email = "info@butik.se"
+
+[[purpose]]
+id = "bookkeeping"
+name = { sv = "Bokföring", en = "Bookkeeping" }
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+data_subjects = ["customer"]
+data_categories = ["user.financial", "user.contact"]
+
+[purpose.retention]
+rule = "as required by bokforingslagen"
+
+[[purpose.retention.for]]
+categories = ["user.contact"]
+rule = "två år efter contract_end"
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+        let cell = |lang: Lang| {
+            let r = build(&reg, lang);
+            let col = r
+                .headers
+                .iter()
+                .position(|h| h.contains(lang.pick("radering", "erasure")))
+                .unwrap_or_else(|| panic!("{:?}", r.headers));
+            r.rows[0][col].clone()
+        };
+        let sv = cell(Lang::Sv);
+        assert!(
+            sv.contains(
+                "; för kontaktuppgifter: så länge kundförhållandet varar och två år därefter"
+            ),
+            "{sv}"
+        );
+        let en = cell(Lang::En);
+        assert!(
+            en.contains(
+                "; for contact details: as long as the customer relationship lasts and two years after that"
+            ),
+            "{en}"
+        );
     }
 }

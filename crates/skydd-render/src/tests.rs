@@ -962,3 +962,89 @@ fn the_starters_collect_device_data_automatically_and_declare_no_automated_decis
         );
     }
 }
+
+#[test]
+fn retention_running_from_your_activity_or_account_is_worded_in_the_singular_voice_too() {
+    let src = SOLO
+        .replacen(
+            "retention = \"2 years after contract_end\"",
+            "retention = \"2 years after last_activity\"",
+            2,
+        )
+        .replacen(
+            "retention = \"13 months after collected\"",
+            "retention = \"the later of 1 year after account_closed and 13 months after last_activity\"",
+            1,
+        );
+    let solo = load(&src).unwrap();
+    for (lang, format, n) in every_notice(&solo) {
+        let left: Vec<String> = words(&n)
+            .into_iter()
+            .filter(|w| PLURAL.contains(&w.as_str()))
+            .collect();
+        assert!(left.is_empty(), "{lang:?} {format:?} says {left:?}:\n{n}");
+        let (activity, account) = lang.pick(
+            (
+                "Två år efter din senaste aktivitet",
+                "Så länge du har ett konto och ett år därefter",
+            ),
+            (
+                "Two years after your last activity",
+                "As long as you have an account and one year after that",
+            ),
+        );
+        assert!(
+            n.contains(activity) && n.contains(account),
+            "{lang:?} {format:?}:\n{n}"
+        );
+    }
+}
+
+/// The bookkeeping of a shop, whose contact details are kept for a period of their own.
+const PER_CATEGORY: &str = r#"
+[controller]
+name = "Butik AB"
+org_number = "556214-1993"
+email = "info@butik.se"
+
+[[purpose]]
+id = "bookkeeping"
+name = { sv = "Bokföring", en = "Bookkeeping" }
+legal_basis = "legal_obligation"
+statute = "bokforingslagen"
+requirement = "statutory"
+data_subjects = ["customer"]
+data_categories = ["user.financial", "user.contact"]
+
+[purpose.retention]
+rule = "as required by bokforingslagen"
+text = { sv = "Fakturor sparas i sju år.", en = "Invoices are kept for seven years." }
+
+[[purpose.retention.for]]
+categories = ["user.contact"]
+rule = "två år efter contract_end"
+text = { sv = "Två år efter sista köpet.", en = "Two years after the last purchase." }
+"#;
+
+#[test]
+fn a_categorys_own_retention_period_reaches_the_notice_in_both_languages() {
+    let reg = load(PER_CATEGORY).unwrap();
+    for (lang, format, n) in every_notice(&reg) {
+        let n = match format {
+            Format::Html => unescape(&n),
+            _ => n,
+        };
+        let (period, note) = lang.pick(
+            (
+                "; för kontaktuppgifter: så länge kundförhållandet varar och två år därefter",
+                "Fakturor sparas i sju år. Kontaktuppgifter: Två år efter sista köpet.",
+            ),
+            (
+                "; for contact details: as long as the customer relationship lasts and two years after that",
+                "Invoices are kept for seven years. Contact details: Two years after the last purchase.",
+            ),
+        );
+        assert!(n.contains(period), "{lang:?} {format:?}:\n{n}");
+        assert!(n.contains(note), "{lang:?} {format:?}:\n{n}");
+    }
+}

@@ -308,8 +308,13 @@ impl NoticeView {
                     .iter()
                     .map(|k| reg.category_name(k, lang))
                     .collect(),
-                retention: p.retention.as_ref().map(|r| r.rule.describe(lang, reg)),
-                retention_note: p.retention.as_ref().and_then(|r| get(&r.text, lang)),
+                retention: p.retention.as_ref().map(|r| r.describe(lang, reg)),
+                retention_note: p
+                    .retention
+                    .as_ref()
+                    .and_then(|r| r.note(lang, reg))
+                    .map(|n| one_line(&n))
+                    .filter(|n| !n.is_empty()),
                 sources: p.sources.iter().map(|s| source(*s)).collect(),
                 source_detail: get(&p.source_detail, lang),
                 requirement: p.requirement.map(|r| {

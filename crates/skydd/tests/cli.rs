@@ -75,6 +75,22 @@ fn a_clean_register_passes_with_status_0() {
 }
 
 #[test]
+fn the_starters_broken_financial_year_loads_once_uncommented() {
+    // The starter says what `financial_year_end` is bound to and how to declare a broken year.
+    assert!(STARTER.contains("any date within the financial year"));
+    let src = STARTER
+        .replacen("# [financial_year] ", "[financial_year]   ", 1)
+        .replacen("# starts = \"07-01\" ", "starts = \"07-01\"   ", 1);
+    assert_ne!(src, STARTER);
+    assert!(src.contains("\n[financial_year]   ") && src.contains("\nstarts = \"07-01\""));
+    let reg = skydd_core::register::load(&src).unwrap_or_else(|e| panic!("{:#?}", e.diagnostics));
+    assert_eq!(reg.financial_year.start_month, 7);
+    let (d, _) = dir_with(&src);
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
 fn lint_errors_give_status_1_with_rule_location_fix_and_law() {
     let src = STARTER.replacen("legal_basis = \"contract\"\n", "", 1);
     let (d, _) = dir_with(&src);

@@ -175,6 +175,44 @@ async fn retention_anchored_on_an_event_bound_to_no_column_is_a_warning() {
 }
 
 #[tokio::test]
+async fn an_event_used_by_a_second_criterion_or_a_category_period_is_used() {
+    let (_t, dir) = company(&[]).await;
+    edit(
+        &dir,
+        "skydd.toml",
+        "request_closed = \"support_ticket.closed_on\"\n",
+        "request_closed = \"support_ticket.closed_on\"\nlast_activity = \"customer.last_login_at\"\n",
+    );
+    let unused = "event `last_activity` is bound to `customer.last_login_at`, but no purpose's retention rule runs from it";
+    let (_, found) = check(&dir, &[]);
+    assert!(found.iter().any(|f| f.contains(unused)), "{found:#?}");
+    // The second of two criteria runs from it.
+    edit(
+        &dir,
+        "skydd.toml",
+        "rule = \"2 years after contract_end\"",
+        "rule = \"the later of 2 years after contract_end and 3 years after last_activity\"",
+    );
+    let (_, found) = check(&dir, &[]);
+    assert!(!found.iter().any(|f| f.contains(unused)), "{found:#?}");
+    // A period of its own for some of the purpose's categories runs from it.
+    edit(
+        &dir,
+        "skydd.toml",
+        "retention = { rule = \"the later of 2 years after contract_end and 3 years after last_activity\", text = { sv = \"Så länge du är kund och två år därefter.\", en = \"As long as you are a customer and two years after.\" } }\n",
+        "",
+    );
+    edit(
+        &dir,
+        "skydd.toml",
+        "recipients = [\"ilait\", \"nameisp\"]\n",
+        "recipients = [\"ilait\", \"nameisp\"]\n\n[purpose.retention]\nrule = \"2 years after contract_end\"\n\n[[purpose.retention.for]]\ncategories = [\"user.contact\"]\nrule = \"the later of 2 years after contract_end and 3 years after last_activity\"\n",
+    );
+    let (_, found) = check(&dir, &[]);
+    assert!(!found.iter().any(|f| f.contains(unused)), "{found:#?}");
+}
+
+#[tokio::test]
 async fn a_collection_found_from_two_people_is_shared() {
     let (_t, dir) = company(&[
         "CREATE TABLE message (id BIGINT PRIMARY KEY, sender_id BIGINT REFERENCES customer (id), recipient_id BIGINT REFERENCES customer (id), sent_at TIMESTAMP)",

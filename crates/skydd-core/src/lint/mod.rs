@@ -79,9 +79,9 @@ rules! {
     "retention-missing", E, "A purpose has no retention rule.",
         "GDPR art. 5.1 e, 13.2 a, 30.1 f",
         "add `retention = \"2 years after contract_end\"` (or another rule)";
-    "retention-not-enforceable", W, "A retention rule is a criterion (\"as long as necessary\") that cannot be enforced.",
+    "retention-not-enforceable", W, "A retention rule is a criterion (\"as long as necessary\") that cannot be enforced, alone or as \"but at least\" beside a period.",
         "GDPR art. 5.1 e, 13.2 a",
-        "anchor it on an event: `N days|months|years after <event>` or `until <event>`";
+        "anchor it on an event: `N days|months|years after <event>` or `until <event>`, or bound it: `as long as necessary for …, but at most N years after <event>`";
     "retention-shorter-than-obligation", E, "A purpose keeps data for less time than the statute it serves requires.",
         "The statute named by the purpose (e.g. bokföringslagen 7 kap. 2 §)",
         "lengthen the rule to at least the statutory minimum";

@@ -223,27 +223,50 @@ fn retention(p: &crate::register::Purpose, f: &mut Findings) {
         );
         return;
     };
-    if let RetentionRule::AsLongAsNecessary { .. } = r.rule {
+    retention_rule(p, "data".to_owned(), &r.rule, r.span, f);
+    // A period of its own for some categories or subjects answers to the same statute: the
+    // obligation to keep (and the limit on keeping) covers all of the purpose's data.
+    for o in &r.overrides {
+        let who: Vec<&str> = o
+            .categories
+            .iter()
+            .chain(&o.subjects)
+            .map(String::as_str)
+            .collect();
+        let what = format!("its {} data", who.join(", "));
+        retention_rule(p, what, &o.rule, o.span.or(r.span), f);
+    }
+}
+
+/// One of a purpose's retention rules (`what` says whose data it keeps) against what can be
+/// enforced and against the statute the purpose serves.
+fn retention_rule(
+    p: &crate::register::Purpose,
+    what: String,
+    rule: &RetentionRule,
+    at: Option<crate::text::Span>,
+    f: &mut Findings,
+) {
+    let id = &p.id;
+    // "The later of" needs both sides enforceable; "the earlier of" (a maximum) either.
+    if !rule.is_enforceable() {
         f.report(
             "retention-not-enforceable",
-            format!(
-                "purpose `{id}` keeps data `{}`, which no machine can enforce",
-                r.rule
-            ),
-            r.span,
+            format!("purpose `{id}` keeps {what} `{rule}`, which no machine can enforce"),
+            at,
         );
     }
     if let Some(StatuteRef::Known(statute)) = &p.statute {
         if let Some(max) = &statute.maximum
-            && max.at_least(&r.rule) == Some(false)
+            && max.at_least(rule) == Some(false)
         {
             f.report(
                 "retention-longer-than-statute-allows",
                 format!(
-                    "purpose `{id}` keeps data `{}`, longer than {} allows (`{max}`)",
-                    r.rule, statute.citation
+                    "purpose `{id}` keeps {what} `{rule}`, longer than {} allows (`{max}`)",
+                    statute.citation
                 ),
-                r.span,
+                at,
             );
         }
         // Only an obligation sets a minimum the company must keep to; a claims period
@@ -251,22 +274,22 @@ fn retention(p: &crate::register::Purpose, f: &mut Findings) {
         if statute.kind != law::StatuteKind::Obligation {
             return;
         }
-        match r.rule.at_least(&statute.minimum) {
+        match rule.at_least(&statute.minimum) {
             Some(false) => f.report(
                 "retention-shorter-than-obligation",
                 format!(
-                    "purpose `{id}` keeps data `{}`, shorter than {} requires (`{}`)",
-                    r.rule, statute.citation, statute.minimum
+                    "purpose `{id}` keeps {what} `{rule}`, shorter than {} requires (`{}`)",
+                    statute.citation, statute.minimum
                 ),
-                r.span,
+                at,
             ),
-            None if r.rule.is_enforceable() => f.report(
+            None if rule.is_enforceable() => f.report(
                 "retention-obligation-uncomparable",
                 format!(
-                    "purpose `{id}` keeps data `{}` but {} requires `{}`",
-                    r.rule, statute.citation, statute.minimum
+                    "purpose `{id}` keeps {what} `{rule}` but {} requires `{}`",
+                    statute.citation, statute.minimum
                 ),
-                r.span,
+                at,
             ),
             _ => {}
         }

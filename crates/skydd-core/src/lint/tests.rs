@@ -862,3 +862,84 @@ fn automated_decisions_are_stated_by_declaring_none_or_by_describing_one() {
         .unwrap();
     assert_eq!(d.severity, Severity::Warning);
 }
+
+#[test]
+fn a_criterion_that_only_lengthens_a_period_cannot_be_enforced_but_one_that_bounds_it_can() {
+    let rule = "retention-not-enforceable";
+    let customers =
+        |retention: &str| replace("\"2 years after contract_end\"", &format!("{retention:?}"));
+    // Kept until both have run out: the criterion never runs out for a machine.
+    let at_least =
+        customers("as long as necessary for support, but at least 2 years after contract_end");
+    assert!(has(&at_least, rule));
+    let d = findings(&at_least)
+        .into_iter()
+        .find(|d| d.code == rule)
+        .unwrap();
+    assert_eq!(
+        d.message,
+        "purpose `customers` keeps data `as long as necessary for support, but at least 2 years after contract_end`, which no machine can enforce"
+    );
+    assert!(has(
+        &customers("the later of as long as necessary and 2 years after contract_end"),
+        rule
+    ));
+    // Due as soon as either has run out: the period is a maximum skydd enforces.
+    assert_eq!(
+        ids(&customers(
+            "as long as necessary for support, but at most 2 years after contract_end"
+        )),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        ids(&customers(
+            "the earlier of as long as necessary and 2 years after contract_end"
+        )),
+        Vec::<String>::new()
+    );
+}
+
+/// The clean register with the bookkeeping purpose's contact data kept by a rule of its own.
+fn bookkeeping_for(rule: &str) -> String {
+    replace(
+        "data_categories = [\"user.name\", \"user.financial\"]\nretention = \"7 years after end of calendar year of financial_year_end\"\n",
+        &format!(
+            "data_categories = [\"user.name\", \"user.financial\"]\n\n[purpose.retention]\nrule = \"7 years after end of calendar year of financial_year_end\"\n\n[[purpose.retention.for]]\ncategories = [\"user.financial\"]\nrule = {rule:?}\n"
+        ),
+    )
+}
+
+#[test]
+fn a_category_period_answers_to_the_purposes_statute_and_must_be_enforceable() {
+    assert_eq!(
+        ids(&bookkeeping_for(
+            "10 years after end of calendar year of financial_year_end"
+        )),
+        Vec::<String>::new()
+    );
+    let short = bookkeeping_for("7 years after financial_year_end");
+    assert_eq!(ids(&short), vec!["retention-shorter-than-obligation"]);
+    let d = findings(&short).pop().unwrap();
+    assert_eq!(
+        d.message,
+        "purpose `bookkeeping` keeps its user.financial data `7 years after financial_year_end`, shorter than Bokföringslagen (1999:1078) 7 kap. 2 § requires (`7 years after end of calendar year of financial_year_end`)"
+    );
+    // Located at the `[[purpose.retention.for]]`, not at the purpose's own rule.
+    let src = short.clone();
+    let at = d.span.unwrap();
+    assert_eq!(&src[at.start..at.end], "[[purpose.retention.for]]");
+    assert_eq!(
+        ids(&bookkeeping_for("as long as necessary")),
+        vec!["retention-not-enforceable"]
+    );
+    assert_eq!(
+        ids(&bookkeeping_for("10 years after contract_end")),
+        vec!["retention-obligation-uncomparable"]
+    );
+    // The statute's maximum binds a category's period too.
+    let aml_for = aml("6 years after contract_end").replace(
+        "retention = \"6 years after contract_end\"\n",
+        "\n[purpose.retention]\nrule = \"6 years after contract_end\"\n\n[[purpose.retention.for]]\ncategories = [\"user.name\"]\nrule = \"11 years after contract_end\"\n",
+    );
+    assert_eq!(ids(&aml_for), vec!["retention-longer-than-statute-allows"]);
+}

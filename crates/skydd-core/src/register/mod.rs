@@ -607,28 +607,85 @@ impl Retention {
         out
     }
 
-    /// The retention in words, overrides included: "Två år efter …; för bankuppgifter: …".
+    /// The retention in words, overrides included: "Två år efter …; för kontaktuppgifter: …".
     pub fn describe(&self, lang: Lang, reg: &Register) -> String {
         let mut s = self.rule.describe(lang, reg);
         for o in &self.overrides {
-            let mut who: Vec<String> = o
-                .categories
-                .iter()
-                .map(|c| reg.category_name(c, lang).to_lowercase())
-                .collect();
-            who.extend(
-                o.subjects
-                    .iter()
-                    .map(|x| reg.subject_name(x, lang).to_lowercase()),
-            );
             s.push_str(&format!(
                 "; {} {}: {}",
                 lang.pick("för", "for"),
-                who.join(", "),
+                o.whose(lang, reg),
                 o.rule.phrase(lang, reg)
             ));
         }
         s
+    }
+
+    /// The company's own wording, with that of each override after the data it is for
+    /// ("Kontaktuppgifter: …"); `None` when none has any.
+    pub fn note(&self, lang: Lang, reg: &Register) -> Option<String> {
+        let mut notes: Vec<String> = self.text.iter().map(|t| t.get(lang).to_owned()).collect();
+        for o in &self.overrides {
+            let Some(t) = &o.text else { continue };
+            let text = t.get(lang);
+            let whose = crate::retention::capitalise(&o.whose(lang, reg));
+            // "Kontaktuppgifter sparas i två år." already says whose.
+            let says_whose = text.to_lowercase().starts_with(&whose.to_lowercase());
+            notes.push(if says_whose {
+                text.to_owned()
+            } else {
+                format!("{whose}: {text}")
+            });
+        }
+        notes.retain(|n| !n.trim().is_empty());
+        (!notes.is_empty()).then(|| notes.join(" "))
+    }
+}
+
+impl RetentionOverride {
+    /// Whose data it keeps, to follow "för"/"for": "kontaktuppgifter", "uppgifter om
+    /// arbetssökande", "kontaktuppgifter om kunder".
+    pub fn whose(&self, lang: Lang, reg: &Register) -> String {
+        let cats = and_list(
+            self.categories
+                .iter()
+                .map(|c| lower_first(&reg.category_name(c, lang)))
+                .collect(),
+            lang,
+        );
+        let subjects = and_list(
+            self.subjects
+                .iter()
+                .map(|x| lower_first(&reg.subject_name(x, lang)))
+                .collect(),
+            lang,
+        );
+        match (cats.is_empty(), subjects.is_empty()) {
+            (_, true) => cats,
+            (true, false) => format!("{} {subjects}", lang.pick("uppgifter om", "data about")),
+            (false, false) => format!("{cats} {} {subjects}", lang.pick("om", "about")),
+        }
+    }
+}
+
+/// "a, b och c" / "a, b and c".
+fn and_list(mut items: Vec<String>, lang: Lang) -> String {
+    match items.pop() {
+        None => String::new(),
+        Some(last) if items.is_empty() => last,
+        Some(last) => format!("{} {} {last}", items.join(", "), lang.pick("och", "and")),
+    }
+}
+
+/// A name in running text: "Kontaktuppgifter" → "kontaktuppgifter", but "IP-adress" and
+/// "BankID" keep their capitals.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(f), Some(g)) if f.is_uppercase() && !g.is_uppercase() => {
+            f.to_lowercase().chain(s.chars().skip(1)).collect()
+        }
+        _ => s.to_owned(),
     }
 }
 

@@ -328,25 +328,55 @@ impl JsonSchema for RetentionRule {
         "RetentionRule".into()
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let events: Vec<String> = BUILTIN_EVENT_KEYS
-            .iter()
-            .map(|e| format!("`{e}`"))
-            .collect();
         json_schema!({
             "title": "retention rule",
-            "description": format!(
-                "How long data is kept, counted from an event. Forms: `<period> after <event>`, where a period is a number and `days`, `weeks`, `months` or `years`; `<period> after end of calendar year of <event>`; `until <event>`; and `as long as necessary for …` (stated in the notice, not enforced). Built-in events: {}; declare your own with [[event]]. Months and years are counted by lag (1930:173) om beräkning av lagstadgad tid.",
-                events.join(", ")
-            ),
+            "description": retention_grammar(),
             "type": "string",
-            "examples": [
-                "2 years after contract_end",
-                "45 days after collected",
-                "7 years after end of calendar year of financial_year_end",
-                "until consent_withdrawn"
-            ]
+            "examples": RETENTION_EXAMPLES
         })
     }
+}
+
+/// Rules the reference shows, one of each form (a test parses each).
+pub(crate) const RETENTION_EXAMPLES: [&str; 10] = [
+    "2 years after contract_end",
+    "45 days after collected",
+    "7 years after end of calendar year of financial_year_end",
+    "until consent_withdrawn",
+    "as required by bokforingslagen",
+    "the later of 2 years after last_activity and as required by bokforingslagen",
+    "as long as necessary for support, but at most 1 year after request_closed",
+    "the earlier of until consent_withdrawn and 2 years after last_activity",
+    "två år efter avslutat kundförhållande",
+    "12 månader efter insamlingen, men minst 6 månader efter request_closed",
+];
+
+/// The retention language, as the reference explains it: every form `retention::parse`
+/// accepts.
+fn retention_grammar() -> String {
+    let events: Vec<String> = BUILTIN_EVENT_KEYS
+        .iter()
+        .map(|e| format!("`{e}`"))
+        .collect();
+    let statutes: Vec<String> = statutes().iter().map(|s| format!("`{}`", s.key)).collect();
+    format!(
+        "How long data is kept, counted from an event. Forms: \
+         `<period> after <event>`, where a period is a number (in digits or words) and `days`, `weeks`, `months` or `years`; \
+         `<period> after end of calendar year of <event>`; \
+         `until <event>`; \
+         `as required by <statute>`, the statute's own minimum, which skydd knows ({}; their citations under `statute`); \
+         `as long as necessary for …` (stated in the notice, not enforced). \
+         Two criteria: `the later of <rule> and <rule>`, also written `<rule>, but at least <rule>`, keeps the data until both have run out; \
+         `the earlier of <rule> and <rule>`, also written `<rule>, but at most <rule>`, erases it when either has (\"as long as necessary for …, but at most 2 years after …\" can be enforced). \
+         `at least <period>` alone is refused: a minimum is not an end (write the period you keep the data, or `as required by <statute>`), and so is \"as long as the law requires\" without naming the statute. \
+         Built-in events: {}; declare your own with [[event]]. \
+         `financial_year_end` may be bound to any date within the financial year (an invoice's date): skydd derives the year's end from `[financial_year]`, so a broken financial year (`starts = \"07-01\"`) is counted right. \
+         Swedish is read too, with the English form the canonical one: numbers in words (`två`, `tolv`), `dagar`, `veckor`, `månader`, `år`, `efter`, `tills`, `efter utgången av kalenderåret för <event>`, `som krävs enligt <statute>`, `så länge det är nödvändigt för …`, `det senare av A och B` or `A, men minst B`, `det tidigare av A och B` or `A, men högst B`, and event phrases such as `insamlingen`, `din senaste aktivitet`, `avslutat kundförhållande`, `avslutat konto`, `återkallat samtycke`, `räkenskapsårets slut`, `avslutad rekrytering`, `avslutat ärende`, `avslutad prenumeration`. \
+         Some of a purpose's data categories or data subjects may keep a period of their own: `[[purpose.retention.for]]`. \
+         Months and years are counted by lag (1930:173) om beräkning av lagstadgad tid.",
+        statutes.join(", "),
+        events.join(", ")
+    )
 }
 
 /// The placements of a notice section, from [`super::Placement::ALL`].
@@ -481,10 +511,7 @@ impl JsonSchema for Statute {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let all = statutes();
         let keys: Vec<&str> = all.iter().map(|s| s.key).collect();
-        let known: Vec<String> = all
-            .iter()
-            .map(|s| format!("`{}` ({})", s.key, s.citation))
-            .collect();
+        let known: Vec<String> = all.iter().map(|s| format!("`{}`", s.key)).collect();
         json_schema!({
             "title": "statute",
             "description": format!(
@@ -840,3 +867,49 @@ fn slug(s: &str) -> String {
 #[cfg(test)]
 #[path = "reference_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+mod retention_reference_tests {
+    use super::*;
+
+    #[test]
+    fn every_retention_example_in_the_reference_parses() {
+        for e in RETENTION_EXAMPLES {
+            if let Err(err) = crate::retention::parse(e, &[]) {
+                panic!("{e}: {}", err.message);
+            }
+        }
+    }
+
+    #[test]
+    fn the_retention_reference_names_every_form_the_parser_reads() {
+        let text = retention_grammar();
+        for form in [
+            "after end of calendar year of",
+            "until <event>",
+            "as required by <statute>",
+            "as long as necessary for",
+            "the later of <rule> and <rule>",
+            "but at least",
+            "the earlier of <rule> and <rule>",
+            "but at most",
+            "`at least <period>` alone is refused",
+            "[financial_year]",
+            "`dagar`, `veckor`, `månader`, `år`, `efter`",
+            "som krävs enligt",
+            "det senare av",
+            "men minst",
+            "det tidigare av",
+            "men högst",
+            "[[purpose.retention.for]]",
+        ] {
+            assert!(text.contains(form), "the reference lacks {form:?}");
+        }
+        for s in statutes() {
+            assert!(text.contains(&format!("`{}`", s.key)), "{}", s.key);
+        }
+        for e in BUILTIN_EVENT_KEYS {
+            assert!(text.contains(&format!("`{e}`")), "{e}");
+        }
+    }
+}

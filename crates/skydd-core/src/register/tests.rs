@@ -733,6 +733,44 @@ fn a_purpose_may_keep_some_categories_for_a_period_of_their_own() {
 }
 
 #[test]
+fn a_period_of_its_own_is_described_with_whose_data_it_keeps() {
+    use crate::text::Lang;
+    let r = ok(&with(RETENTION_FOR));
+    let p = r.purposes.iter().find(|p| p.id == "bookkeeping").unwrap();
+    let ret = p.retention.as_ref().unwrap();
+    assert!(
+        ret.describe(Lang::Sv, &r).ends_with(
+            "; för kontaktuppgifter: så länge kundförhållandet varar och två år därefter"
+        ),
+        "{}",
+        ret.describe(Lang::Sv, &r)
+    );
+    // The company's wording already says whose: it is not said twice.
+    assert_eq!(
+        ret.note(Lang::Sv, &r).as_deref(),
+        Some("Kontaktuppgifter sparas i två år.")
+    );
+    let src = with(&RETENTION_FOR.replace(
+        "categories = [\"user.contact\"]",
+        "categories = [\"user.contact\"]\nsubjects = [\"customer\"]",
+    ));
+    let r = ok(&src.replace("Kontaktuppgifter sparas i två år.", "Två år."));
+    let ret = r.purposes[1].retention.as_ref().unwrap();
+    assert_eq!(
+        ret.overrides[0].whose(Lang::Sv, &r),
+        "kontaktuppgifter om kunder"
+    );
+    assert_eq!(
+        ret.overrides[0].whose(Lang::En, &r),
+        "contact details about customers"
+    );
+    assert_eq!(
+        ret.note(Lang::Sv, &r).as_deref(),
+        Some("Kontaktuppgifter om kunder: Två år.")
+    );
+}
+
+#[test]
 fn a_period_for_data_the_purpose_does_not_hold_is_an_error_with_a_suggestion() {
     let src = with(&RETENTION_FOR.replace(
         "categories = [\"user.contact\"]",

@@ -583,7 +583,8 @@ fn retention(
         .register
         .purposes
         .iter()
-        .filter_map(|p| p.retention.as_ref()?.rule.event())
+        .filter_map(|p| p.retention.as_ref())
+        .flat_map(|r| r.events())
         .collect();
     for db in &ctx.register.databases {
         if !ctx.dataset_of.contains_key(&db.name) {
