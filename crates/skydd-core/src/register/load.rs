@@ -1,7 +1,9 @@
 //! Loading a register: TOML text → [`Register`], or every input error at once.
 //!
-//! Stage one is serde over located raw structs (syntax and schema: unknown keys, wrong
-//! types); it stops at the first error, which is all TOML can give. Stage two resolves
+//! Stage one is the shape: syntax, then every unknown key, wrong TOML type and missing
+//! required key at once (`keys`, which walks the document against the register's JSON
+//! Schema), then serde over located raw structs (which stops at its first error, so it only
+//! speaks for what the shape pass cannot see, such as a negative count). Stage two resolves
 //! meaning (keywords, references, retention rules, organisationsnummer) and reports every
 //! problem it finds, each with its location and, for typos, a suggestion.
 
@@ -19,6 +21,7 @@ use crate::orgnr::OrgNumber;
 use crate::retention::{self, BUILTIN_EVENT_KEYS};
 use crate::taxonomy::{Kind, taxonomy};
 
+mod keys;
 mod processing;
 
 /// A register that loaded.
@@ -38,6 +41,11 @@ pub fn load(src: &str) -> Result<Register, LoadError> {
         return Err(LoadError {
             diagnostics: vec![toml_error("syntax", &e)],
         });
+    }
+    // Every unknown key and wrong type at once, before serde stops at the first.
+    let shape = keys::check(src);
+    if !shape.is_empty() {
+        return Err(LoadError { diagnostics: shape });
     }
     let raw: RawRegister = toml::from_str(src).map_err(|e| LoadError {
         diagnostics: vec![toml_error("schema", &e)],
@@ -1491,3 +1499,7 @@ fn default_sources(categories: &[String], custom: &[CustomKey]) -> Vec<Source> {
 #[cfg(test)]
 #[path = "load_every_error_tests.rs"]
 mod every_error_tests;
+
+#[cfg(test)]
+#[path = "keys_tests.rs"]
+mod keys_tests;

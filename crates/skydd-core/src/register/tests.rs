@@ -560,11 +560,14 @@ fn a_recipient_states_its_data_privacy_framework_certification_as_a_flag_or_the_
         Some(jiff::civil::date(2025, 6, 1))
     );
     let e = load(&with("\"yes\"")).expect_err("a string is neither a flag nor a date");
+    let d = &e.diagnostics[0];
     assert!(
-        e.diagnostics[0].message.contains("Data Privacy Framework"),
+        d.message.contains("must be true, false or a date"),
         "{}",
-        e.diagnostics[0].message
+        d.message
     );
+    let help = d.help.as_deref().unwrap_or_default();
+    assert!(help.contains("Data Privacy Framework"), "{help}");
 }
 
 #[test]
