@@ -231,6 +231,54 @@ fn bad_input_gives_status_2_with_its_location_and_writes_nothing() {
 }
 
 #[test]
+fn every_misspelt_key_and_wrong_type_is_reported_in_one_run_each_located() {
+    let src = STARTER
+        .replacen("change_notice_days = 30", "change_notice_days = \"30\"", 1)
+        .replacen("org_number = ", "org_nummer = ", 1)
+        .replacen("legal_basis = \"contract\"", "legal_bassis = \"contract\"", 1)
+        .replacen("role = \"processor\"", "rol = \"processor\"", 1);
+    let (d, _) = dir_with(&src);
+    let r = skydd(d.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    for (at, message, help) in [
+        (
+            "change_notice_days = \"30\"",
+            "`change_notice_days` in [notice] must be an integer, not a string",
+            "`change_notice_days`: How many days ahead",
+        ),
+        (
+            "org_nummer",
+            "unknown field `org_nummer` in [controller]",
+            "did you mean `org_number`?",
+        ),
+        (
+            "legal_bassis",
+            "unknown field `legal_bassis` in [[purpose]]",
+            "did you mean `legal_basis`?",
+        ),
+        (
+            "rol = ",
+            "unknown field `rol` in [[recipient]]",
+            "did you mean `role`?",
+        ),
+    ] {
+        let line = line_of(&src, at);
+        assert!(r.stderr.contains(message), "{message}: {}", r.stderr);
+        assert!(r.stderr.contains(help), "{help}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("skydd.toml:{line}:")),
+            "{message} should point at line {line}: {}",
+            r.stderr
+        );
+    }
+    assert!(
+        !r.stderr.contains("missing field `role`"),
+        "a typo is not also reported as a missing key: {}",
+        r.stderr
+    );
+}
+
+#[test]
 fn a_missing_register_is_status_2_with_a_hint() {
     let d = tempfile::tempdir().unwrap();
     let r = skydd(d.path(), &["check"]);
