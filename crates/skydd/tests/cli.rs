@@ -235,7 +235,11 @@ fn every_misspelt_key_and_wrong_type_is_reported_in_one_run_each_located() {
     let src = STARTER
         .replacen("change_notice_days = 30", "change_notice_days = \"30\"", 1)
         .replacen("org_number = ", "org_nummer = ", 1)
-        .replacen("legal_basis = \"contract\"", "legal_bassis = \"contract\"", 1)
+        .replacen(
+            "legal_basis = \"contract\"",
+            "legal_bassis = \"contract\"",
+            1,
+        )
         .replacen("role = \"processor\"", "rol = \"processor\"", 1);
     let (d, _) = dir_with(&src);
     let r = skydd(d.path(), &["check"]);
