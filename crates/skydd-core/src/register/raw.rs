@@ -201,33 +201,16 @@ impl JsonSchema for RawDpa {
         "Dpa".into()
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let date = generator.subschema_for::<Date>();
-        json_schema!({
-            "title": "date or true",
-            "examples": ["2024-03-01", true],
-            "anyOf": [date, { "type": "boolean" }]
-        })
+        date_or_flag_schema(generator, "date or true", "2024-03-01")
     }
 }
 
 impl<'de> Deserialize<'de> for RawDpa {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawDpa;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(
-                    "the date the data processing agreement was signed (e.g. 2024-03-01), or true",
-                )
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawDpa, E> {
-                Ok(RawDpa::Flag(v))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDpa, A::Error> {
-                Datetime::deserialize(de::value::MapAccessDeserializer::new(m)).map(RawDpa::Date)
-            }
-        }
-        d.deserialize_any(V)
+        date_or_flag(
+            d,
+            "the date the data processing agreement was signed (e.g. 2024-03-01), or true",
+        )
     }
 }
 
@@ -243,33 +226,52 @@ impl JsonSchema for RawDpf {
         "DpfCertified".into()
     }
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        let date = generator.subschema_for::<Date>();
-        json_schema!({
-            "title": "true, false or the date the DPF list was checked",
-            "examples": ["2025-06-01", true],
-            "anyOf": [date, { "type": "boolean" }]
-        })
+        date_or_flag_schema(
+            generator,
+            "true, false or the date the DPF list was checked",
+            "2025-06-01",
+        )
     }
 }
 
 impl<'de> Deserialize<'de> for RawDpf {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawDpf;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("true, false, or the date the Data Privacy Framework list was checked (e.g. 2025-06-01)")
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawDpf, E> {
-                Ok(RawDpf(RawDpa::Flag(v)))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDpf, A::Error> {
-                Datetime::deserialize(de::value::MapAccessDeserializer::new(m))
-                    .map(|d| RawDpf(RawDpa::Date(d)))
-            }
-        }
-        d.deserialize_any(V)
+        date_or_flag(
+            d,
+            "true, false, or the date the Data Privacy Framework list was checked (e.g. 2025-06-01)",
+        )
+        .map(RawDpf)
     }
+}
+
+/// A TOML date or a boolean, with `expecting` as the message for anything else.
+fn date_or_flag<'de, D: Deserializer<'de>>(
+    d: D,
+    expecting: &'static str,
+) -> Result<RawDpa, D::Error> {
+    struct V(&'static str);
+    impl<'de> Visitor<'de> for V {
+        type Value = RawDpa;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<RawDpa, E> {
+            Ok(RawDpa::Flag(v))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, m: A) -> Result<RawDpa, A::Error> {
+            Datetime::deserialize(de::value::MapAccessDeserializer::new(m)).map(RawDpa::Date)
+        }
+    }
+    d.deserialize_any(V(expecting))
+}
+
+fn date_or_flag_schema(generator: &mut SchemaGenerator, title: &str, example: &str) -> Schema {
+    let date = generator.subschema_for::<Date>();
+    json_schema!({
+        "title": title,
+        "examples": [example, true],
+        "anyOf": [date, { "type": "boolean" }]
+    })
 }
 
 /// The register of processing (registerförteckning), `skydd.toml`: what GDPR Art. 30(1) asks a controller to record and Art. 13 and 14 ask it to tell people.
