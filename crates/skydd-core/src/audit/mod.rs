@@ -313,7 +313,7 @@ struct Patterns {
 /// Consent in plain words, without "samtycke"/"consent": "efter att du aktivt har tillåtit
 /// oss", "ditt godkännande", "om du godkänner", "when you opt in". GDPR art. 4.11 asks for a
 /// freely given, specific, informed and unambiguous indication of wishes, whatever it is called.
-const CONSENT_PLAIN: &str = r"|(?:har|har\s+du)\s+(?:\w+\s+){0,2}tillåtit\s+oss|du\s+(?:\w+\s+){0,2}tillåter\s+oss|(?:ditt|dina|ert)\s+(?:\w+\s+)?(?:godkännande|tillstånd|medgivande)|om\s+du\s+(?:\w+\s+)?godkänner|godkänner\s+du\s+att|opt(?:s|ed|ing)?[\s-]in|you\s+(?:have\s+)?(?:expressly\s+|explicitly\s+)?(?:allowed|permitted)\s+us|your\s+(?:\w+\s+)?(?:permission|approval)|if\s+you\s+(?:\w+\s+)?(?:agree|allow\s+us)";
+const CONSENT_PLAIN: &str = r"|(?:har|har\s+du)\s+(?:\w+\s+){0,2}tillåtit\s+oss|\bdu\s+(?:\w+\s+){0,2}tillåter\s+oss|\b(?:ditt|dina|ert)\s+(?:\w+\s+)?(?:godkännande|tillstånd|medgivande)|\bom\s+du\s+(?:\w+\s+)?godkänner|\bgodkänner\s+du\s+att|\bopt(?:s|ed|ing)?[\s-]in\b|\byou\s+(?:have\s+)?(?:expressly\s+|explicitly\s+)?(?:allowed|permitted)\s+us|\byour\s+(?:\w+\s+)?(?:permission|approval)\b|\bif\s+you\s+(?:\w+\s+)?(?:agree|allow\s+us)";
 
 static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     // US companies whose services send data to the United States even when an EU
@@ -445,9 +445,9 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?:(?i:tandläkare|tandhygienist|läkare|psykolog|psykoterapeut|fysioterapeut|sjukgymnast|naprapat|kiropraktor|dietist|barnmorska|sjuksköterska|veterinär|advokat|jurist|revisor|redovisningskonsult|fotograf|frisör|terapeut|massör|arkitekt|innehavare|ägare|dentist|hygienist|physician|psychologist|physiotherapist|lawyer|accountant|photographer|owner|proprietor)\.?\s+)(?:(?i:leg)\.?\s+)?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\b",
     ),
     // "vi och vår kund kan ta del av": someone other than the person may see the data. The
-    // word before the verb is captured so that "du kan ta del av" (access) is told apart.
+    // words around the verb tell "du kan ta del av" (access) apart.
     others_may_see: re(
-        r"(?i)(\w+)\s+(?:(\w+)\s+)?(?:kan|får|behöver|ska|måste)\s+(?:(\w+)\s+)?ta\s+del\s+av|(\w+)\s+(?:can|may|will)\s+(?:also\s+)?(?:have\s+)?access\s+(?:to\s+)?(?:\w+\s+){0,2}(?:data|information)",
+        r"(?i)\w+\s+(?:\w+\s+)?(?:kan|får|behöver|ska|måste)\s+(?:\w+\s+){0,3}ta\s+del\s+av|\w+\s+(?:can|may|will)\s+(?:also\s+)?(?:have\s+)?access\s+(?:to\s+)?(?:\w+\s+){0,2}(?:data|information)",
     ),
     // A reason that makes personnummer clearly justified (dataskyddslagen 3 kap. 10 §) in
     // the same or the next sentence: a tax reduction claimed from Skatteverket, whose
@@ -617,10 +617,10 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     }
     // "vår kund kan ta del av": someone other than the person sees the data; "du kan ta del
     // av" is the right of access, not a recipient.
-    let others_may_see = p.others_may_see.captures_iter(text).any(|c| {
-        !c.iter().skip(1).flatten().any(|w| {
+    let others_may_see = p.others_may_see.find_iter(text).any(|m| {
+        !m.as_str().split_whitespace().any(|w| {
             matches!(
-                w.as_str().to_lowercase().as_str(),
+                w.to_lowercase().as_str(),
                 "du" | "ni" | "you" | "rätt" | "right"
             )
         })

@@ -775,4 +775,71 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn a_mention_of_pul_as_history_is_not_a_citation_in_swedish_or_english() {
+        for t in [
+            "Sedan maj 2018 har dataskyddsförordningen ersatt personuppgiftslagen (PUL).",
+            "PUL upphävdes när GDPR började gälla.",
+            "GDPR took the place of, and replaced, the old Swedish Personal Data Act.",
+            "The former Swedish law PUL no longer applies.",
+        ] {
+            assert!(!fires("outdated-law-pul", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn citing_pul_as_in_force_is_still_flagged_beside_a_historical_word() {
+        for t in [
+            "Vi hanterar dina uppgifter enligt personuppgiftslagen (PUL).",
+            "We process your data in line with the Personal Data Act.",
+            // history far from the citation does not excuse it
+            "Vår verksamhet har funnits sedan 1990 och har tidigare haft ett annat namn, och vi behandlar alla kunduppgifter enligt PUL.",
+        ] {
+            assert!(fires("outdated-law-pul", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn agreeing_to_processing_under_the_policy_is_acceptance_as_consent() {
+        for t in [
+            "Before we register anyone we ask whether they agree to their data being handled in accordance with this privacy notice.",
+            "By using the app you agree to this policy.",
+            "Kunden godkänner att uppgifterna hanteras i enlighet med denna integritetspolicy.",
+        ] {
+            assert!(fires("policy-acceptance-as-consent", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn processing_under_the_policy_without_agreement_is_not_acceptance_as_consent() {
+        for t in [
+            "We handle your data in accordance with this privacy notice.",
+            "If you agree to receive our newsletter, tick the box.",
+            "Vi behandlar uppgifterna i enlighet med denna integritetspolicy.",
+        ] {
+            assert!(!fires("policy-acceptance-as-consent", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_complaint_to_imy_offered_as_comments_beside_the_company_is_diminished() {
+        for t in [
+            "Har du synpunkter på hur vi hanterar dina uppgifter kan du vända dig till oss alternativt till IMY.",
+            "You may send comments on our handling of your data to us or to the supervisory authority.",
+        ] {
+            assert!(fires("complaint-right-diminished", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn comments_without_the_authority_or_beside_a_real_complaint_are_not_diminished() {
+        for t in [
+            "Har du synpunkter på denna policy tar vi gärna emot dem. Du har rätt att klaga hos IMY.",
+            "Du har rätt att lämna klagomål till IMY, eller till oss om du har synpunkter.",
+            "We welcome feedback. You may lodge a complaint with IMY.",
+        ] {
+            assert!(!fires("complaint-right-diminished", t, &none()), "{t}");
+        }
+    }
 }
