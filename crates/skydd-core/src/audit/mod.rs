@@ -308,12 +308,14 @@ struct Patterns {
     person_named: Regex,
     others_may_see: Regex,
     personnummer_reason: Regex,
+    consent_plain: Regex,
+    consent_hypothetical: Regex,
 }
 
 /// Consent in plain words, without "samtycke"/"consent": "efter att du aktivt har tillåtit
 /// oss", "ditt godkännande", "om du godkänner", "when you opt in". GDPR art. 4.11 asks for a
 /// freely given, specific, informed and unambiguous indication of wishes, whatever it is called.
-const CONSENT_PLAIN: &str = r"|(?:har|har\s+du)\s+(?:\w+\s+){0,2}tillåtit\s+oss|\bdu\s+(?:\w+\s+){0,2}tillåter\s+oss|\b(?:ditt|dina|ert)\s+(?:\w+\s+)?(?:godkännande|tillstånd|medgivande)|\bom\s+du\s+(?:\w+\s+)?godkänner|\bgodkänner\s+du\s+att|\bopt(?:s|ed|ing)?[\s-]in\b|\byou\s+(?:have\s+)?(?:expressly\s+|explicitly\s+)?(?:allowed|permitted)\s+us|\byour\s+(?:\w+\s+)?(?:permission|approval)\b|\bif\s+you\s+(?:\w+\s+)?(?:agree|allow\s+us)";
+const CONSENT_PLAIN: &str = r"(?:har|har\s+du)\s+(?:\w+\s+){0,2}tillåtit\s+oss|\bdu\s+(?:\w+\s+){0,2}tillåter\s+oss|\b(?:ditt|dina|ert)\s+(?:\w+\s+)?(?:godkännande|tillstånd|medgivande)|\bom\s+du\s+(?:\w+\s+)?godkänner|\bgodkänner\s+du\s+att|\bopt(?:s|ed|ing)?[\s-]in\b|\byou\s+(?:have\s+)?(?:expressly\s+|explicitly\s+)?(?:allowed|permitted)\s+us|\byour\s+(?:\w+\s+)?(?:permission|approval)\b|\bif\s+you\s+(?:\w+\s+)?(?:agree|allow\s+us)";
 
 static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     // US companies whose services send data to the United States even when an EU
@@ -348,11 +350,9 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     purposes: re(
         r"(?i)ändamål|\bsyfte|purpose|behandla\w*\s+(?:[\w-]+\s+){0,6}för\s+att|\bprocess\w*\s+(?:[\w-]+\s+){0,6}(?:to|for)\b|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to|so\s+(?:that\s+)?we\s+can|i\s+syfte\s+att|(?:gör|behandla|registrera|samla|spara|lagra|använd|hantera|förvara)\w*\s+(?:[\w-]+\s+){0,8}för\s+att\s+kunna|för\s+att\s+(?:[\w-]+\s+){0,10}(?:behöver|måste)\s+(?:vi|jag)\s+(?:samla|registrera|behandla|spara|lagra|få|ha)|(?:collect|store|keep|need)\w*\s+(?:[\w-]+\s+){0,6}(?:to|so\s+that)\s+(?:we\s+can\s+)?\w+",
     ),
-    legal_basis: re(&[
+    legal_basis: re(
         r"(?i)rättslig(?:a)?\s+grund|laglig(?:a)?\s+grund|intresseavvägning|berättigat?\s+intresse|berättigade\s+intresse|fullgöra\s+(?:\w+\s+)?avtal|fullgörande\s+av\s+avtal|fullföljande\s+av\s+avtal|rättslig(?:a)?\s+förpliktelse|samtycke|legal\s+basis|lawful\s+basis|legitimate\s+interest|performance\s+of\s+(?:a\s+|the\s+)?contract|legal\s+obligation|\bconsent",
-        CONSENT_PLAIN,
-    ]
-    .concat()),
+    ),
     recipients: re(
         r"(?i)mottagare|lämna[rs]?\s+(?:\w+\s+){0,3}ut|lämnas\s+ut|\bdelar\s+(?:\w+\s+){0,3}med|dela\s+med|personuppgiftsbiträde|underbiträde|leverantör|samarbetspartner|recipient|disclose|\bshare|processor|service\s+provider|third\s+part|delas\s+(?:\w+\s+){0,2}med|vidarebefordra|överlämna|rapportera\w*\s+(?:in\s+)?till|(?:ansökan|ansöka|söka|begär\w*|anmäl\w*|uppgifter\w*|lämna\w*|skicka\w*|överför\w*|redovisa\w*)\s+(?:[\w-]+\s+){0,4}(?:hos|till)\s+(?:Skatteverket|Försäkringskassan|Socialstyrelsen|Kronofogden|Polisen|Migrationsverket|Arbetsförmedlingen|CSN|IVO|Inspektionen\s+för\s+vård\s+och\s+omsorg|smittskydd\w*|myndighet)|pass(?:ed|es)?\s+on\s+to|report(?:ed|s)?\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}(?:authorit|agency|agencies)|transferred\s+to",
     ),
@@ -408,7 +408,13 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     stop: re(
         r"(?i)invänd|motsätt|avregistrer|avanmäl|avsluta|säga\s+upp|tacka\s+nej|inte\s+(?:vill|önskar)|slippa|\bobject|opt.?out|unsubscribe|stop\s+receiving|do\s+not\s+(?:want|wish)|no\s+longer\s+(?:want|wish)",
     ),
-    consent: re(&[r"(?i)samtyck|\bconsent", CONSENT_PLAIN].concat()),
+    consent: re(r"(?i)samtyck|\bconsent"),
+    consent_plain: re(&["(?i)", CONSENT_PLAIN].concat()),
+    // A promise not to do something without permission ("vi säljer inte uppgifterna om vi
+    // inte har ditt tillstånd") bases nothing on consent.
+    consent_hypothetical: re(
+        r"(?i)\butan\s+(?:\w+\s+)?(?:ditt|dina|ert)\b|\bom\s+(?:vi\s+|du\s+)?(?:inte|ej)\s+(?:\w+\s+){0,3}(?:ditt|dina|ert|godkänner|tillåter)\b|\bunless\b|\bwithout\s+(?:\w+\s+)?your\b",
+    ),
     withdraw: re(
         r"(?i)återkall|återta|ta\s+tillbaka|dra\s+tillbaka|drar\s+tillbaka|withdraw|revoke",
     ),
@@ -612,7 +618,10 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     if !any(&p.purposes) {
         missing("audit-purposes", None, None);
     }
-    if !any(&p.legal_basis) {
+    // Consent in plain words, in a sentence that bases processing on it.
+    let plain_consent =
+        has(&|t| p.consent_plain.is_match(t) && !p.consent_hypothetical.is_match(t));
+    if !any(&p.legal_basis) && !plain_consent {
         missing("audit-legal-basis", None, None);
     }
     // "vår kund kan ta del av": someone other than the person sees the data; "du kan ta del
@@ -707,7 +716,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     {
         missing("audit-right-object-marketing", None, None);
     }
-    if any(&p.consent) && !any(&p.withdraw) {
+    if (any(&p.consent) || plain_consent) && !any(&p.withdraw) {
         missing("audit-withdraw-consent", None, None);
     }
     if !text

@@ -378,7 +378,8 @@ fn ids_without(from: &str, to: &str) -> Vec<&'static str> {
     ids(&without(from, to))
 }
 
-const RIGHTS_SV: &str = "Du har rätt att begära registerutdrag, rättelse, radering och begränsning av behandlingen.";
+const RIGHTS_SV: &str =
+    "Du har rätt att begära registerutdrag, rättelse, radering och begränsning av behandlingen.";
 
 #[test]
 fn access_in_plain_swedish_and_english_is_the_right_of_access() {
@@ -388,7 +389,13 @@ fn access_in_plain_swedish_and_english_is_the_right_of_access() {
         "Du har rätt att få information om vilka personuppgifter vi behandlar.",
         "You may ask to find out what personal data we hold about you.",
     ] {
-        let got = ids_without(RIGHTS_SV, &format!("{t} {}", "Du har rätt till rättelse, radering och begränsning av behandlingen."));
+        let got = ids_without(
+            RIGHTS_SV,
+            &format!(
+                "{t} {}",
+                "Du har rätt till rättelse, radering och begränsning av behandlingen."
+            ),
+        );
         assert!(!got.contains(&"audit-right-access"), "{t}: {got:?}");
     }
 }
@@ -405,14 +412,35 @@ fn someone_else_seeing_the_data_is_not_the_right_of_access() {
 #[test]
 fn inflected_verbs_state_erasure_rectification_and_restriction() {
     for (t, id) in [
-        ("Du kan begära att vi tar bort dina uppgifter.", "audit-right-erasure"),
-        ("Du kan begära att vi raderar dina uppgifter.", "audit-right-erasure"),
-        ("Vill du få en uppgift i journalen borttagen vänder du dig till IVO.", "audit-right-erasure"),
-        ("Du kan begära att vi rättar felaktiga uppgifter.", "audit-right-rectification"),
-        ("Du kan begära att vi begränsar behandlingen av dina uppgifter.", "audit-right-restriction"),
-        ("You may request that the company restricts processing of your data.", "audit-right-restriction"),
+        (
+            "Du kan begära att vi tar bort dina uppgifter.",
+            "audit-right-erasure",
+        ),
+        (
+            "Du kan begära att vi raderar dina uppgifter.",
+            "audit-right-erasure",
+        ),
+        (
+            "Vill du få en uppgift i journalen borttagen vänder du dig till IVO.",
+            "audit-right-erasure",
+        ),
+        (
+            "Du kan begära att vi rättar felaktiga uppgifter.",
+            "audit-right-rectification",
+        ),
+        (
+            "Du kan begära att vi begränsar behandlingen av dina uppgifter.",
+            "audit-right-restriction",
+        ),
+        (
+            "You may request that the company restricts processing of your data.",
+            "audit-right-restriction",
+        ),
     ] {
-        let got = ids_without(RIGHTS_SV, &format!("Du har rätt att begära registerutdrag. {t}"));
+        let got = ids_without(
+            RIGHTS_SV,
+            &format!("Du har rätt att begära registerutdrag. {t}"),
+        );
         assert!(!got.contains(&id), "{t}: {got:?}");
     }
 }
@@ -429,8 +457,11 @@ fn a_company_s_own_deletion_routine_is_not_the_right_to_erasure() {
 #[test]
 fn an_authority_reported_to_or_another_party_who_may_see_the_data_is_a_recipient() {
     let none = |t: &str| {
-        without("Vi delar uppgifter med vårt webbhotell, som är personuppgiftsbiträde. ", t)
-            .replace("Mottagare\n", "")
+        without(
+            "Vi delar uppgifter med vårt webbhotell, som är personuppgiftsbiträde. ",
+            t,
+        )
+        .replace("Mottagare\n", "")
     };
     for t in [
         "Vissa uppgifter måste rapporteras in till Försäkringskassan. ",
@@ -477,8 +508,14 @@ fn a_reason_beside_the_personnummer_justifies_it() {
         "Vi registrerar ditt personnummer. Det krävs för att föra din patientjournal.",
         "We ask for your personal identity number for secure identification when you sign.",
     ] {
-        let got = ids_without("namn och e-post", &format!("namn och e-post. {t} Vi använder dem"));
-        assert!(!got.contains(&"audit-personnummer-justification"), "{t}: {got:?}");
+        let got = ids_without(
+            "namn och e-post",
+            &format!("namn och e-post. {t} Vi använder dem"),
+        );
+        assert!(
+            !got.contains(&"audit-personnummer-justification"),
+            "{t}: {got:?}"
+        );
     }
 }
 
@@ -508,7 +545,9 @@ fn purposes_worded_as_in_order_to_are_purposes() {
         assert!(!got.contains(&"audit-purposes"), "{t}: {got:?}");
     }
     // A right exercised "för att" is no purpose of processing.
-    let got = ids(&format!("{base}Kontakta oss för att utöva dina rättigheter.\n"));
+    let got = ids(&format!(
+        "{base}Kontakta oss för att utöva dina rättigheter.\n"
+    ));
     assert!(got.contains(&"audit-purposes"), "{got:?}");
 }
 
@@ -529,9 +568,28 @@ fn a_sole_practitioner_named_by_name_is_identified_and_asked_for_the_orgnr() {
         let got: Vec<_> = found.iter().map(|f| f.rule).collect();
         assert!(!got.contains(&"audit-controller-identity"), "{t}: {got:?}");
         let orgnr = found.iter().find(|f| f.rule == "audit-controller-orgnr");
-        assert!(orgnr.is_some_and(|f| f.message.contains("enskild firma")), "{t}: {found:#?}");
+        assert!(
+            orgnr.is_some_and(|f| f.message.contains("enskild firma")),
+            "{t}: {found:#?}"
+        );
     }
     // A brand of two capitalised words is not a person.
     let got = ids(&format!("{base}Personuppgiftsansvarig är Städ Proffsen.\n"));
     assert!(got.contains(&"audit-controller-identity"), "{got:?}");
+}
+
+#[test]
+fn a_promise_not_to_act_without_permission_bases_nothing_on_consent() {
+    for t in [
+        "Vi säljer aldrig uppgifter om vi inte har ditt tillstånd.",
+        "We never pass data on without your permission.",
+    ] {
+        let got = ids(&without(
+            " Du kan när som helst återkalla ditt samtycke genom länken i nyhetsbrevet.",
+            "",
+        )
+        .replace("med ditt samtycke", "varje månad")
+        .replace("Mottagare\n", &format!("{t}\nMottagare\n")));
+        assert!(!got.contains(&"audit-withdraw-consent"), "{t}: {got:?}");
+    }
 }

@@ -417,7 +417,11 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
             );
         }
         // A mention that puts PUL in the past ("GDPR ersatte PUL") is history, not a citation.
-        if let Some(m) = p.pul.find_iter(t).find(|m| !pul_in_the_past(t, m.start(), m.end())) {
+        if let Some(m) = p
+            .pul
+            .find_iter(t)
+            .find(|m| !pul_in_the_past(t, m.start(), m.end()))
+        {
             hit("outdated-law-pul", Some(format!("cites “{}”", m.as_str())));
         }
         if let Some(m) = p.lek2003.find(t) {
