@@ -168,7 +168,7 @@ elements! {
     "audit-purposes", E, "The policy states no purposes of processing.",
         "GDPR art. 13.1 c, 14.1 c",
         "say for each purpose what data is used and why",
-        "words for purposes: ändamål, syfte, “används för”, purpose, “we use … to”";
+        "words for purposes: ändamål, syfte, “används för”, “för att kunna”, purpose, “we use … to”";
     "audit-legal-basis", E, "The policy names no legal basis for processing.",
         "GDPR art. 6.1, 13.1 c, 14.1 c",
         "give each purpose its legal basis: avtal, rättslig förpliktelse, berättigat intresse (intresseavvägning) or samtycke",
@@ -176,7 +176,7 @@ elements! {
     "audit-recipients", E, "The policy says nothing of recipients or categories of recipients.",
         "GDPR art. 13.1 e, 14.1 e",
         "name the recipients or their categories (IT suppliers, payment providers, authorities …)",
-        "recipients: mottagare, lämnar ut, delar med, leverantör, personuppgiftsbiträde, recipient, share, disclose, processor";
+        "recipients: mottagare, lämnar ut, delar med, leverantör, personuppgiftsbiträde, “rapporteras till” or an application to an authority, “X kan ta del av”, recipient, share, disclose, processor";
     "audit-transfers", W, "The policy says nothing of transfers outside the EU/EEA, not even that there are none.",
         "GDPR art. 13.1 f, 14.1 f, 44",
         "say whether data leave the EU/EEA; if so, to which countries and under which safeguard",
@@ -192,7 +192,7 @@ elements! {
     "audit-right-access", E, "The right of access (registerutdrag) is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 15",
         "say the person may have a copy of their data and information about the processing, free of charge",
-        "registerutdrag, “rätt till tillgång”, “tillgång till dina personuppgifter”, right of access, copy of your data";
+        "registerutdrag, “rätt till tillgång”, “tillgång till dina personuppgifter”, “ta del av”, “få en kopia”, “få veta vilka uppgifter”, right of access, copy of your data";
     "audit-right-rectification", E, "The right to rectification is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 16",
         "say the person may have inaccurate data corrected and incomplete data completed",
@@ -200,7 +200,7 @@ elements! {
     "audit-right-erasure", E, "The right to erasure is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 17",
         "say the person may request erasure (and when the company must keep data anyway)",
-        "radering, “ta bort”, erasure, deletion — with “rätt”, “begära”, right or request";
+        "radering, “ta bort”/“tar bort”, raderar, erasure, deletion — with “rätt”, “begära”, right or request";
     "audit-right-restriction", E, "The right to restriction of processing is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 18",
         "say the person may have processing restricted (data only stored) while accuracy or an objection is checked",
