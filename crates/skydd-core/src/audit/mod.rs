@@ -168,7 +168,7 @@ elements! {
     "audit-purposes", E, "The policy states no purposes of processing.",
         "GDPR art. 13.1 c, 14.1 c",
         "say for each purpose what data is used and why",
-        "words for purposes: ändamål, syfte, “används för”, purpose, “we use … to”";
+        "words for purposes: ändamål, syfte, “används för”, “för att kunna”, purpose, “we use … to”";
     "audit-legal-basis", E, "The policy names no legal basis for processing.",
         "GDPR art. 6.1, 13.1 c, 14.1 c",
         "give each purpose its legal basis: avtal, rättslig förpliktelse, berättigat intresse (intresseavvägning) or samtycke",
@@ -176,7 +176,7 @@ elements! {
     "audit-recipients", E, "The policy says nothing of recipients or categories of recipients.",
         "GDPR art. 13.1 e, 14.1 e",
         "name the recipients or their categories (IT suppliers, payment providers, authorities …)",
-        "recipients: mottagare, lämnar ut, delar med, leverantör, personuppgiftsbiträde, recipient, share, disclose, processor";
+        "recipients: mottagare, lämnar ut, delar med, leverantör, personuppgiftsbiträde, “rapporteras till” or an application to an authority, “X kan ta del av”, recipient, share, disclose, processor";
     "audit-transfers", W, "The policy says nothing of transfers outside the EU/EEA, not even that there are none.",
         "GDPR art. 13.1 f, 14.1 f, 44",
         "say whether data leave the EU/EEA; if so, to which countries and under which safeguard",
@@ -192,7 +192,7 @@ elements! {
     "audit-right-access", E, "The right of access (registerutdrag) is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 15",
         "say the person may have a copy of their data and information about the processing, free of charge",
-        "registerutdrag, “rätt till tillgång”, “tillgång till dina personuppgifter”, right of access, copy of your data";
+        "registerutdrag, “rätt till tillgång”, “tillgång till dina personuppgifter”, “ta del av”, “få en kopia”, “få veta vilka uppgifter”, right of access, copy of your data";
     "audit-right-rectification", E, "The right to rectification is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 16",
         "say the person may have inaccurate data corrected and incomplete data completed",
@@ -200,7 +200,7 @@ elements! {
     "audit-right-erasure", E, "The right to erasure is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 17",
         "say the person may request erasure (and when the company must keep data anyway)",
-        "radering, “ta bort”, erasure, deletion — with “rätt”, “begära”, right or request";
+        "radering, “ta bort”/“tar bort”, raderar, erasure, deletion — with “rätt”, “begära”, right or request";
     "audit-right-restriction", E, "The right to restriction of processing is not stated.",
         "GDPR art. 13.2 b, 14.2 c, 18",
         "say the person may have processing restricted (data only stored) while accuracy or an objection is checked",
@@ -311,7 +311,17 @@ struct Patterns {
     logic: Regex,
     personnummer: Regex,
     justified: Regex,
+    person_named: Regex,
+    others_may_see: Regex,
+    personnummer_reason: Regex,
+    consent_plain: Regex,
+    consent_hypothetical: Regex,
 }
+
+/// Consent in plain words, without "samtycke"/"consent": "efter att du aktivt har tillåtit
+/// oss", "ditt godkännande", "om du godkänner", "when you opt in". GDPR art. 4.11 asks for a
+/// freely given, specific, informed and unambiguous indication of wishes, whatever it is called.
+const CONSENT_PLAIN: &str = r"(?:har|har\s+du)\s+(?:\w+\s+){0,2}tillåtit\s+oss|\bdu\s+(?:\w+\s+){0,2}tillåter\s+oss|\b(?:ditt|dina|ert)\s+(?:\w+\s+)?(?:godkännande|tillstånd|medgivande)|\bom\s+du\s+(?:\w+\s+)?godkänner|\bgodkänner\s+du\s+att|\bopt(?:s|ed|ing)?[\s-]in\b|\byou\s+(?:have\s+)?(?:expressly\s+|explicitly\s+)?(?:allowed|permitted)\s+us|\byour\s+(?:\w+\s+)?(?:permission|approval)\b|\bif\s+you\s+(?:\w+\s+)?(?:agree|allow\s+us)";
 
 static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     // US companies whose services send data to the United States even when an EU
@@ -344,13 +354,13 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     phone: re(r"(?i)\b(?:tel(?:efon)?|phone|tfn|mobil)\.?\s*:?\s*\+?\d[\d\s-]{5,}\d"),
     dpo: re(r"(?i)dataskyddsombud|data\s+protection\s+officer|\bDPO\b"),
     purposes: re(
-        r"(?i)ändamål|\bsyfte|purpose|behandla\w*\s+(?:[\w-]+\s+){0,6}för\s+att|\bprocess\w*\s+(?:[\w-]+\s+){0,6}(?:to|for)\b|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to",
+        r"(?i)ändamål|\bsyfte|purpose|behandla\w*\s+(?:[\w-]+\s+){0,6}för\s+att|\bprocess\w*\s+(?:[\w-]+\s+){0,6}(?:to|for)\b|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to|so\s+(?:that\s+)?we\s+can|i\s+syfte\s+att|(?:gör|behandla|registrera|samla|spara|lagra|använd|hantera|förvara)\w*\s+(?:[\w-]+\s+){0,8}för\s+att\s+kunna|för\s+att\s+(?:[\w-]+\s+){0,10}(?:behöver|måste)\s+(?:vi|jag)\s+(?:samla|registrera|behandla|spara|lagra|få|ha)|(?:collect|store|keep|need)\w*\s+(?:[\w-]+\s+){0,6}(?:to|so\s+that)\s+(?:we\s+can\s+)?\w+",
     ),
     legal_basis: re(
         r"(?i)rättslig(?:a)?\s+grund|laglig(?:a)?\s+grund|intresseavvägning|berättigat?\s+intresse|berättigade\s+intresse|fullgöra\s+(?:\w+\s+)?avtal|fullgörande\s+av\s+avtal|fullföljande\s+av\s+avtal|rättslig(?:a)?\s+förpliktelse|samtycke|legal\s+basis|lawful\s+basis|legitimate\s+interest|performance\s+of\s+(?:a\s+|the\s+)?contract|legal\s+obligation|\bconsent",
     ),
     recipients: re(
-        r"(?i)mottagare|lämna[rs]?\s+(?:\w+\s+){0,3}ut|lämnas\s+ut|\bdelar\s+(?:\w+\s+){0,3}med|dela\s+med|personuppgiftsbiträde|underbiträde|leverantör|samarbetspartner|recipient|disclose|\bshare|processor|service\s+provider|third\s+part",
+        r"(?i)mottagare|lämna[rs]?\s+(?:\w+\s+){0,3}ut|lämnas\s+ut|\bdelar\s+(?:\w+\s+){0,3}med|dela\s+med|personuppgiftsbiträde|underbiträde|leverantör|samarbetspartner|recipient|disclose|\bshare|processor|service\s+provider|third\s+part|delas\s+(?:\w+\s+){0,2}med|vidarebefordra|överlämna|rapportera\w*\s+(?:in\s+)?till|(?:ansökan|ansöka|söka|begär\w*|anmäl\w*|uppgifter\w*|lämna\w*|skicka\w*|överför\w*|redovisa\w*)\s+(?:[\w-]+\s+){0,4}(?:hos|till)\s+(?:Skatteverket|Försäkringskassan|Socialstyrelsen|Kronofogden|Polisen|Migrationsverket|Arbetsförmedlingen|CSN|IVO|Inspektionen\s+för\s+vård\s+och\s+omsorg|smittskydd\w*|myndighet)|pass(?:ed|es)?\s+on\s+to|report(?:ed|s)?\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}(?:authorit|agency|agencies)|transferred\s+to",
     ),
     transfer_mention: re(
         r"(?i)(?:utanför|inom|outside(?:\s+(?:of\s+)?the)?|within(?:\s+the)?)\s+(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|tredje\s?land|third\s+countr|(?:servrar|server|servers|datacenter|serverhall|lagras|lagrar|behandlar|processed|stored|hosted)[^.\n]{0,60}\b(?:i|in)\s+(?:Sverige|Sweden)\b",
@@ -374,20 +384,22 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     as_long_as: re(r"(?i)så\s+länge|as\s+long\s+as|only\s+for\s+as\s+long"),
     // A sentence that grants something: a right, a request, what the person can do.
     frame: re(r"(?i)\brätt|\bbegär|\brequest|\bright|\bkan\b|\bcan\b|\bmay\b|\bfår\b|:\s*$"),
-    strict_frame: re(r"(?i)\brätt|\bbegär|\brequest|\bright|\bask\b"),
+    strict_frame: re(
+        r"(?i)\brätt|\bbegär|\brequest|\bright|\bask\b|\bvill\s+du\b|\bom\s+du\s+vill\b|\bif\s+you\s+(?:want|wish)",
+    ),
     access: re(
-        r"(?i)registerutdrag|rätt(?:en)?\s+(?:till|att\s+(?:begära|få))\s+(?:\w+\s+){0,2}tillgång|tillgång\s+till\s+(?:\w+\s+){0,3}(?:personuppgifter|uppgifter)|få\s+ut\s+(?:\w+\s+){0,3}(?:information|uppgifter|personuppgifter)|kopia\s+av\s+(?:\w+\s+){0,3}(?:personuppgifter|uppgifter)|right\s+(?:of|to)\s+access|access\s+(?:to\s+)?(?:\w+\s+){0,2}(?:data|information)|copy\s+of\s+(?:\w+\s+){0,3}data|subject\s+access",
+        r"(?i)registerutdrag|rätt(?:en)?\s+(?:till|att\s+(?:begära|få))\s+(?:\w+\s+){0,2}tillgång|tillgång\s+till\s+(?:\w+\s+){0,3}(?:personuppgifter|uppgifter)|få\s+ut\s+(?:\w+\s+){0,3}(?:information|uppgifter|personuppgifter)|kopia\s+av\s+(?:\w+\s+){0,3}(?:personuppgifter|uppgifter)|right\s+(?:of|to)\s+access|access\s+(?:to\s+)?(?:\w+\s+){0,2}(?:data|information)|copy\s+of\s+(?:\w+\s+){0,3}data|subject\s+access|(?:rätt\s+att|begära\s+att|du\s+kan|du\s+får)\s+(?:\w+\s+){0,2}ta\s+del\s+av\s+(?:\w+\s+){0,3}(?:\w*uppgift|\w*journal|information|data|register)|få\s+(?:en\s+)?kopia\s+(?:av|på|över)\s+(?:\w+\s+){0,5}(?:\w*uppgift|\w*journal|information|data|register)|(?:begära\s+)?kopia\s+(?:av|på)\s+(?:\w+\s+){0,3}(?:\w*uppgift|\w*journal)|få\s+veta\s+(?:\w+\s+){0,2}(?:vilka|vilken|vilket|vad|om)\s+(?:\w+\s+){0,5}(?:\w*uppgift|information|data|register)|information\s+om\s+(?:vilka|vilken|vilket|vad)\s+(?:\w+\s+){0,2}(?:\w*uppgift|information|data)|(?:know|find\s+out|learn|be\s+told|informed\s+of)\s+(?:\w+\s+){0,2}(?:what|which)\s+(?:\w+\s+){0,3}(?:data|information)|(?:a\s+)?copy\s+of\s+(?:\w+\s+){0,3}(?:information|records)",
     ),
     rectification: re(
-        r"(?i)rättelse|\brätta\s+(?:\w+\s+){0,3}(?:uppgift|personuppgift)|\brättas\b|korriger|ändra\s+(?:\w+\s+){0,2}(?:uppgifter|personuppgifter)|rectif|correct\s+(?:\w+\s+){0,3}(?:data|information)|update\s+your\s+(?:personal\s+)?(?:data|information|details)",
+        r"(?i)rättelse|\brätta[rd]?e?\s+(?:\w+\s+){0,3}(?:uppgift|personuppgift|felaktig|information)|\brättas\b|\b(?:uppgifter|information)\s+(?:\w+\s+){0,2}rättade?\b|ändrar\s+(?:\w+\s+){0,2}(?:uppgifter|personuppgifter|felaktig)|uppdaterar\s+(?:\w+\s+){0,2}(?:uppgifter|personuppgifter)|korriger|ändra\s+(?:\w+\s+){0,2}(?:uppgifter|personuppgifter)|rectif|correct\s+(?:\w+\s+){0,3}(?:data|information)|update\s+your\s+(?:personal\s+)?(?:data|information|details)",
     ),
     erasure: re(
-        r"(?i)radering|\braderas\b|\bradera\b|ta\s+bort|tas\s+bort|utplån|erasure|\berase|\bdelet|right\s+to\s+be\s+forgotten|bortglömd",
+        r"(?i)radering|\braderas\b|\bradera[rd]?e?\b|ta\s+bort|tar\s+bort|tas\s+bort|borttag(?:en|et|na|ning)|utplån|förstör|erasure|\berase|\bdelet|right\s+to\s+be\s+forgotten|bortglömd",
     ),
     // Restriction of *processing*: "kan begränsas" of a web site's functions and
     // "nätbegränsning" are not the right.
     restriction: re(
-        r"(?i)\bbegränsning\b|begränsa\s+(?:\w+\s+){0,3}behandling|behandling\w*\s+(?:\w+\s+){0,6}begränsas|\brestrict(?:ion)?\s+(?:of\s+)?(?:the\s+|your\s+)?processing|right\s+to\s+restrict|\brestriction\b",
+        r"(?i)\bbegränsning\b|begränsa[rs]?\s+(?:\w+\s+){0,3}behandling|begränsad\s+behandling|behandling\w*\s+(?:\w+\s+){0,6}begränsas|\brestrict(?:ion|s)?\s+(?:of\s+)?(?:the\s+|your\s+)?processing|right\s+to\s+restrict|\brestriction\b",
     ),
     portability: re(
         r"(?i)portabilitet|portability|maskinläsbar|machine.readable|överföra\s+(?:\w+\s+){0,4}till\s+en\s+annan|transmit\s+(?:\w+\s+){0,4}to\s+another",
@@ -403,6 +415,12 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)invänd|motsätt|avregistrer|avanmäl|avsluta|säga\s+upp|tacka\s+nej|inte\s+(?:vill|önskar)|slippa|\bobject|opt.?out|unsubscribe|stop\s+receiving|do\s+not\s+(?:want|wish)|no\s+longer\s+(?:want|wish)",
     ),
     consent: re(r"(?i)samtyck|\bconsent"),
+    consent_plain: re(&["(?i)", CONSENT_PLAIN].concat()),
+    // A promise not to do something without permission ("vi säljer inte uppgifterna om vi
+    // inte har ditt tillstånd") bases nothing on consent.
+    consent_hypothetical: re(
+        r"(?i)\butan\s+(?:\w+\s+)?(?:ditt|dina|ert)\b|\bom\s+(?:vi\s+|du\s+)?(?:inte|ej)\s+(?:\w+\s+){0,3}(?:ditt|dina|ert|godkänner|tillåter)\b|\bunless\b|\bwithout\s+(?:\w+\s+)?your\b",
+    ),
     withdraw: re(
         r"(?i)återkall|återta|ta\s+tillbaka|dra\s+tillbaka|drar\s+tillbaka|withdraw|revoke",
     ),
@@ -431,6 +449,25 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     ),
     justified: re(
         r"(?i)säker\s+identifiering|säkert\s+identifiera|identifiera\s+dig\s+säkert|klart\s+motiverat|beaktansvärt\s+skäl|secure\s+identification|identify\s+you\s+(?:securely|reliably)|clearly\s+justified",
+    ),
+    // A natural person named as the controller: a profession or "innehavare" before a
+    // first and a last name ("Tandläkare Anna Berg"). Case-sensitive for the name. (A bare
+    // "personuppgiftsansvarig är Två Ord" is not enough: brands look the same.)
+    person_named: re(
+        r"(?:(?i:tandläkare|tandhygienist|läkare|psykolog|psykoterapeut|fysioterapeut|sjukgymnast|naprapat|kiropraktor|dietist|barnmorska|sjuksköterska|veterinär|advokat|jurist|revisor|redovisningskonsult|fotograf|frisör|terapeut|massör|arkitekt|innehavare|ägare|dentist|hygienist|physician|psychologist|physiotherapist|lawyer|accountant|photographer|owner|proprietor)\.?\s+)(?:(?i:leg)\.?\s+)?\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\s+\p{Lu}\p{Ll}+(?:-\p{Lu}\p{Ll}+)?\b",
+    ),
+    // "vi och vår kund kan ta del av": someone other than the person may see the data. The
+    // words around the verb tell "du kan ta del av" (access) apart.
+    others_may_see: re(
+        r"(?i)\w+\s+(?:\w+\s+)?(?:kan|får|behöver|ska|måste)\s+(?:\w+\s+){0,3}ta\s+del\s+av|\w+\s+(?:can|may|will)\s+(?:also\s+)?(?:have\s+)?access\s+(?:to\s+)?(?:\w+\s+){0,2}(?:data|information)",
+    ),
+    // A reason that makes personnummer clearly justified (dataskyddslagen 3 kap. 10 §) in
+    // the same or the next sentence: a tax reduction claimed from Skatteverket, whose
+    // request must carry the buyer's personnummer (lag (2009:194) 8–9 §§); a patient
+    // record, which must identify the patient (patientdatalagen (2008:355) 3 kap. 6 §);
+    // a credit check; a duty under law; secure identification.
+    personnummer_reason: re(
+        r"(?i)\b(?:rot|rut|hus)[\s-]?avdrag|skattereduktion|skatteverket|\w*journal|patientdatalag|\w*vård\b|kreditupplys|kreditprövning|kreditkontroll|enligt\s+lag|lagkrav|krävs\s+(?:\w+\s+){0,2}lag|lagen\s+kräver|identifiera\s+dig|identifiering|tax\s+(?:deduction|reduction)|patient\s+record|credit\s+check|required\s+by\s+law|legal\s+requirement|identify\s+you|identification",
     ),
 });
 
@@ -539,11 +576,22 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     let has = |pred: &dyn Fn(&str) -> bool| sentence(pred).is_some();
 
     // Controller (Art. 13.1 a).
+    // A sole practitioner named by profession and name ("Tandläkare Anna Berg") is identified:
+    // Art. 13.1 a asks for the controller's identity, and a natural person's name is one. Whether
+    // the practice is an enskild firma (and its organisationsnummer, which e-handelslagen 8 §
+    // asks of a web shop) cannot be read from the name, so the orgnr warning stays and says so.
     let orgnr = any(&p.orgnr);
-    if !orgnr && !any(&p.legal_name) {
+    let person = p.person_named.find(text).map(|m| m.as_str().to_owned());
+    if !orgnr && !any(&p.legal_name) && person.is_none() {
         missing("audit-controller-identity", None, None);
     } else if !orgnr {
-        missing("audit-controller-orgnr", None, None);
+        missing(
+            "audit-controller-orgnr",
+            None,
+            person.map(|n| {
+                format!("a person, {n}, is named; if this is an enskild firma, say so and give its organisationsnummer")
+            }),
+        );
     }
     if !any(&p.email) && !any(&p.postal) && !any(&p.phone) {
         missing("audit-controller-contact", None, None);
@@ -576,10 +624,23 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     if !any(&p.purposes) {
         missing("audit-purposes", None, None);
     }
-    if !any(&p.legal_basis) {
+    // Consent in plain words, in a sentence that bases processing on it.
+    let plain_consent =
+        has(&|t| p.consent_plain.is_match(t) && !p.consent_hypothetical.is_match(t));
+    if !any(&p.legal_basis) && !plain_consent {
         missing("audit-legal-basis", None, None);
     }
-    if !any(&p.recipients) {
+    // "vår kund kan ta del av": someone other than the person sees the data; "du kan ta del
+    // av" is the right of access, not a recipient.
+    let others_may_see = p.others_may_see.find_iter(text).any(|m| {
+        !m.as_str().split_whitespace().any(|w| {
+            matches!(
+                w.to_lowercase().as_str(),
+                "du" | "ni" | "you" | "rätt" | "right"
+            )
+        })
+    });
+    if !any(&p.recipients) && !others_may_see {
         missing("audit-recipients", None, None);
     }
     // Transfers (Art. 13.1 f).
@@ -661,7 +722,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     {
         missing("audit-right-object-marketing", None, None);
     }
-    if any(&p.consent) && !any(&p.withdraw) {
+    if (any(&p.consent) || plain_consent) && !any(&p.withdraw) {
         missing("audit-withdraw-consent", None, None);
     }
     if !text
@@ -700,8 +761,19 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
         missing("audit-automated-decision-logic", Some(at(s)), None);
     }
     // Personnummer (dataskyddslagen 3 kap. 10 §).
+    // A reason in the same sentence or the next ("för att söka ROT-avdrag … måste vi
+    // registrera personnummer") justifies that mention; the first unjustified one is reported.
+    let reason_near = |i: usize| {
+        sents[i..sents.len().min(i + 2)]
+            .iter()
+            .any(|s| p.personnummer_reason.is_match(s.text))
+    };
     if !any(&p.justified)
-        && let Some(s) = sentence(&|t| p.personnummer.is_match(t))
+        && let Some(s) = sents
+            .iter()
+            .enumerate()
+            .find(|(i, s)| p.personnummer.is_match(s.text) && !reason_near(*i))
+            .map(|(_, s)| s)
     {
         missing("audit-personnummer-justification", Some(at(s)), None);
     }

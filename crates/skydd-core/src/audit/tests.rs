@@ -372,3 +372,224 @@ fn processing_in_order_to_states_a_purpose() {
         !ids("We process your e-mail address to send the newsletter.").contains(&"audit-purposes")
     );
 }
+
+/// The complete Swedish policy with `from` replaced: the elements it then reports.
+fn ids_without(from: &str, to: &str) -> Vec<&'static str> {
+    ids(&without(from, to))
+}
+
+const RIGHTS_SV: &str =
+    "Du har rätt att begära registerutdrag, rättelse, radering och begränsning av behandlingen.";
+
+#[test]
+fn access_in_plain_swedish_and_english_is_the_right_of_access() {
+    for t in [
+        "Du har rätt att ta del av uppgifterna i din kundjournal och att få en kopia av dem.",
+        "Du kan när som helst begära att få veta vilka uppgifter vi sparar om dig.",
+        "Du har rätt att få information om vilka personuppgifter vi behandlar.",
+        "You may ask to find out what personal data we hold about you.",
+    ] {
+        let got = ids_without(
+            RIGHTS_SV,
+            &format!(
+                "{t} {}",
+                "Du har rätt till rättelse, radering och begränsning av behandlingen."
+            ),
+        );
+        assert!(!got.contains(&"audit-right-access"), "{t}: {got:?}");
+    }
+}
+
+#[test]
+fn someone_else_seeing_the_data_is_not_the_right_of_access() {
+    let got = ids_without(
+        RIGHTS_SV,
+        "Vår revisor kan ta del av dina uppgifter. Du har rätt till rättelse, radering och begränsning av behandlingen.",
+    );
+    assert!(got.contains(&"audit-right-access"), "{got:?}");
+}
+
+#[test]
+fn inflected_verbs_state_erasure_rectification_and_restriction() {
+    for (t, id) in [
+        (
+            "Du kan begära att vi tar bort dina uppgifter.",
+            "audit-right-erasure",
+        ),
+        (
+            "Du kan begära att vi raderar dina uppgifter.",
+            "audit-right-erasure",
+        ),
+        (
+            "Vill du få en uppgift i journalen borttagen vänder du dig till IVO.",
+            "audit-right-erasure",
+        ),
+        (
+            "Du kan begära att vi rättar felaktiga uppgifter.",
+            "audit-right-rectification",
+        ),
+        (
+            "Du kan begära att vi begränsar behandlingen av dina uppgifter.",
+            "audit-right-restriction",
+        ),
+        (
+            "You may request that the company restricts processing of your data.",
+            "audit-right-restriction",
+        ),
+    ] {
+        let got = ids_without(
+            RIGHTS_SV,
+            &format!("Du har rätt att begära registerutdrag. {t}"),
+        );
+        assert!(!got.contains(&id), "{t}: {got:?}");
+    }
+}
+
+#[test]
+fn a_company_s_own_deletion_routine_is_not_the_right_to_erasure() {
+    let got = ids_without(
+        RIGHTS_SV,
+        "Du har rätt att begära registerutdrag, rättelse och begränsning av behandlingen. Vi raderar gamla uppgifter varje år.",
+    );
+    assert!(got.contains(&"audit-right-erasure"), "{got:?}");
+}
+
+#[test]
+fn an_authority_reported_to_or_another_party_who_may_see_the_data_is_a_recipient() {
+    let none = |t: &str| {
+        without(
+            "Vi delar uppgifter med vårt webbhotell, som är personuppgiftsbiträde. ",
+            t,
+        )
+        .replace("Mottagare\n", "")
+    };
+    for t in [
+        "Vissa uppgifter måste rapporteras in till Försäkringskassan. ",
+        "Vi skickar en ROT-ansökan hos Skatteverket. ",
+        "Utöver oss kan även din arbetsgivare ta del av uppgifterna. ",
+        "Uppgifterna lämnas ut till vår revisor. ",
+        "Kontaktuppgifterna delas med vår bokningstjänst. ",
+        "Your details are passed on to the courier. ",
+    ] {
+        let got = ids(&none(t));
+        assert!(!got.contains(&"audit-recipients"), "{t}: {got:?}");
+    }
+    // The person seeing their own data is access, not a recipient.
+    let got = ids(&none("Du kan ta del av dina uppgifter. "));
+    assert!(got.contains(&"audit-recipients"), "{got:?}");
+}
+
+#[test]
+fn consent_in_plain_words_is_a_legal_basis_and_asks_for_withdrawal() {
+    let base = cases()
+        .into_iter()
+        .find(|(id, _)| *id == "audit-legal-basis")
+        .map(|(_, t)| t)
+        .unwrap();
+    for t in [
+        "Vi sparar ditt CV först när du uttryckligen har tillåtit oss det.",
+        "Vi kontaktar dina referenser bara efter ditt godkännande.",
+        "We add you to the list only when you opt in.",
+    ] {
+        let got = ids(&format!("{base}{t}\n"));
+        assert!(!got.contains(&"audit-legal-basis"), "{t}: {got:?}");
+        assert!(got.contains(&"audit-withdraw-consent"), "{t}: {got:?}");
+    }
+    // Approval of something other than processing ("godkänd leverantör") is not consent.
+    let got = ids(&format!("{base}Vi anlitar endast godkända leverantörer.\n"));
+    assert!(got.contains(&"audit-legal-basis"), "{got:?}");
+    assert!(!got.contains(&"audit-withdraw-consent"), "{got:?}");
+}
+
+#[test]
+fn a_reason_beside_the_personnummer_justifies_it() {
+    for t in [
+        "För att vi ska kunna begära RUT-avdrag hos Skatteverket behöver vi ditt personnummer.",
+        "Vi registrerar ditt personnummer. Det krävs för att föra din patientjournal.",
+        "We ask for your personal identity number for secure identification when you sign.",
+    ] {
+        let got = ids_without(
+            "namn och e-post",
+            &format!("namn och e-post. {t} Vi använder dem"),
+        );
+        assert!(
+            !got.contains(&"audit-personnummer-justification"),
+            "{t}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn a_reason_elsewhere_in_the_policy_does_not_justify_personnummer_for_invoices() {
+    let got = ids_without(
+        "namn och e-post",
+        "namn, e-post och personnummer på fakturan. Trevlig helg. Vi hjälper dig med ROT-avdrag om du vill. Vi använder dem",
+    );
+    assert!(got.contains(&"audit-personnummer-justification"), "{got:?}");
+}
+
+#[test]
+fn purposes_worded_as_in_order_to_are_purposes() {
+    let base = cases()
+        .into_iter()
+        .find(|(id, _)| *id == "audit-purposes")
+        .map(|(_, t)| t)
+        .unwrap();
+    assert!(ids(&base).contains(&"audit-purposes"));
+    for t in [
+        "Detta gör vi för att kunna leverera din beställning.",
+        "Uppgifterna används i syfte att hantera din bokning.",
+        "We collect your address to deliver the goods.",
+    ] {
+        let got = ids(&format!("{base}{t}\n"));
+        assert!(!got.contains(&"audit-purposes"), "{t}: {got:?}");
+    }
+    // A right exercised "för att" is no purpose of processing.
+    let got = ids(&format!(
+        "{base}Kontakta oss för att utöva dina rättigheter.\n"
+    ));
+    assert!(got.contains(&"audit-purposes"), "{got:?}");
+}
+
+/// A sole practitioner named by profession and name is identified (Art. 13.1 a asks for
+/// identity, not a company form); whether it is an enskild firma and its number stay a warning.
+#[test]
+fn a_sole_practitioner_named_by_name_is_identified_and_asked_for_the_orgnr() {
+    let base = cases()
+        .into_iter()
+        .find(|(id, _)| *id == "audit-controller-identity")
+        .map(|(_, t)| t)
+        .unwrap();
+    for t in [
+        "Personuppgiftsansvarig är leg. Psykolog Eva Lund.",
+        "The controller is Physiotherapist Tom Berg.",
+    ] {
+        let found = run(&format!("{base}{t}\n"));
+        let got: Vec<_> = found.iter().map(|f| f.rule).collect();
+        assert!(!got.contains(&"audit-controller-identity"), "{t}: {got:?}");
+        let orgnr = found.iter().find(|f| f.rule == "audit-controller-orgnr");
+        assert!(
+            orgnr.is_some_and(|f| f.message.contains("enskild firma")),
+            "{t}: {found:#?}"
+        );
+    }
+    // A brand of two capitalised words is not a person.
+    let got = ids(&format!("{base}Personuppgiftsansvarig är Städ Proffsen.\n"));
+    assert!(got.contains(&"audit-controller-identity"), "{got:?}");
+}
+
+#[test]
+fn a_promise_not_to_act_without_permission_bases_nothing_on_consent() {
+    for t in [
+        "Vi säljer aldrig uppgifter om vi inte har ditt tillstånd.",
+        "We never pass data on without your permission.",
+    ] {
+        let got = ids(&without(
+            " Du kan när som helst återkalla ditt samtycke genom länken i nyhetsbrevet.",
+            "",
+        )
+        .replace("med ditt samtycke", "varje månad")
+        .replace("Mottagare\n", &format!("{t}\nMottagare\n")));
+        assert!(!got.contains(&"audit-withdraw-consent"), "{t}: {got:?}");
+    }
+}

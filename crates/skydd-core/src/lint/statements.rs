@@ -21,6 +21,7 @@ use crate::text::{Span, Text};
 struct Patterns {
     datainspektionen: Regex,
     pul: Regex,
+    pul_historical: Regex,
     lek2003: Regex,
     once_per_year: Regex,
     access_context: Regex,
@@ -56,6 +57,9 @@ struct Patterns {
     id_doubt: Regex,
     anonymous: Regex,
     no_transfer: Regex,
+    policy_agreement: Regex,
+    views: Regex,
+    alternatively: Regex,
 }
 
 fn re(p: &str) -> Regex {
@@ -68,6 +72,11 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     datainspektionen: re(r"(?i)\bdatainspektionen\b|\bdata inspection board\b"),
     pul: re(
         r"\bPU[lL]\b|\bPuL\b|(?i:\bpersonuppgiftslag(?:en)?\b|\bpersonal data act\b|\b1998:204\b)",
+    ),
+    // Words that put PUL in the past: "GDPR ersatte personuppgiftslagen (PUL)", "the former
+    // law PUL", "PUL upphävdes 2018". Read within a few words of each mention.
+    pul_historical: re(
+        r"(?i)\bersatt\w*|\bersätt\w*|\bupphäv\w*|\bupphör\w*|\btidigare\b|\bförr\b|\bföre\s+(?:den\s+)?25\s+maj|\bfram\s+till\b|\bgällde\b|\bavskaffa\w*|\bhistori\w*|\breplac\w*|\bsupersed\w*|\bformer(?:ly)?\b|\bprevious(?:ly)?\b|\brepeal\w*|\buntil\s+(?:25\s+)?may\s+2018|\bno\s+longer\b|\bold\b|\bgamla\b",
     ),
     lek2003: re(r"(?i)\b2003:389\b|\b6\s*kap\.?\s*18\s*§"),
     once_per_year: re(
@@ -151,6 +160,18 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     ),
     anonymous: re(
         r"(?i)\banonym\w*|\b(?:inte|ej)\s+(?:heller\s+)?(?:\w+\s+){0,2}identifierande|\bidentifierar\s+(?:dig\s+)?(?:inte|ej)\b|\b(?:inga|ingen\s+form\s+av|någon\s+form\s+av)\s+personuppgifter|\binte\s+(?:\w+\s+){0,2}personuppgifter\b|\bno\s+personal\s+(?:data|information)|\bnot\s+personal\s+data|\bnon-?identifying|\b(?:do|does|cannot|can't|will\s+not)\s+(?:\w+\s+)?identify\s+you",
+    ),
+    // Consent by agreeing to the policy as a whole, without "by using": "asked whether they
+    // agree to their data being processed in accordance with the privacy policy",
+    // "godkänner att uppgifterna behandlas enligt denna integritetspolicy".
+    policy_agreement: re(
+        r"(?i)\bagree(?:s|d|ing)?\s+(?:to\s+)?(?:[\w’'-]+\s+){0,8}(?:in\s+accordance\s+with|according\s+to|under|as\s+(?:set\s+out|described)\s+in)\s+(?:the|this|our)\s+(?:privacy\s+|data\s+protection\s+)?(?:policy|notice|statement)|\bagree(?:s|d|ing)?\s+to\s+(?:the|this|our)\s+(?:privacy\s+|data\s+protection\s+)?(?:policy|notice|statement)|\b(?:godkänner|godkänna|accepterar|acceptera|godtar|samtycker\s+till)\s+(?:\w+\s+){0,8}(?:i\s+enlighet\s+med|enligt)\s+(?:denna|vår|den\s+här)\s+(?:integritetspolicy|personuppgiftspolicy|dataskyddspolicy|policy)",
+    ),
+    // A complaint to the authority called "views" or "comments" and offered as an alternative
+    // to the company: "framföra synpunkter till oss alternativt till IMY".
+    views: re(r"(?i)\bsynpunkt\w*|\bcomments?\b|\bfeedback\b|\bviews\b|\bopinions?\b"),
+    alternatively: re(
+        r"(?i)\balternativt\b|\beller\s+(?:till|hos)\b|\balternatively\b|\bor\s+(?:to|with)\b|\bändå\b",
     ),
     no_transfer: re(
         r"(?i)\b(?:inte|inga|inget|ingen|ej|aldrig|never|not|no|don't|won't)\b[^.]{0,60}?(?:utanför|outside(?:\s+(?:of\s+)?the)?)\s+(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|(?:endast|bara|enbart|only|solely|exclusively)\s+(?:\w+\s+){0,4}(?:inom|within|in)\s+(?:the\s+)?(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|\bnever\s+leaves?\s+the\s+(?:EU|EEA)|\b(?:stannar|stays|remains?)\s+(?:\w+\s+){0,2}(?:inom|within|in)\s+(?:the\s+)?(?:EU|EES|EEA)",
@@ -278,6 +299,20 @@ pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
     out
 }
 
+/// Whether the mention of PUL at `start..end` of `t` is put in the past by a word within
+/// about 60 bytes before it or 40 after it.
+fn pul_in_the_past(t: &str, start: usize, end: usize) -> bool {
+    let mut from = start.saturating_sub(60);
+    while !t.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (end + 40).min(t.len());
+    while !t.is_char_boundary(to) {
+        to += 1;
+    }
+    P.pul_historical.is_match(&t[from..to])
+}
+
 pub(crate) fn quote(s: &str) -> String {
     const MAX: usize = 90;
     let s = s.trim();
@@ -381,7 +416,12 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
                 Some(format!("names “{}”", m.as_str())),
             );
         }
-        if let Some(m) = p.pul.find(t) {
+        // A mention that puts PUL in the past ("GDPR ersatte PUL") is history, not a citation.
+        if let Some(m) = p
+            .pul
+            .find_iter(t)
+            .find(|m| !pul_in_the_past(t, m.start(), m.end()))
+        {
             hit("outdated-law-pul", Some(format!("cites “{}”", m.as_str())));
         }
         if let Some(m) = p.lek2003.find(t) {
@@ -402,8 +442,10 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
         {
             hit("access-fee-first-copy", None);
         }
-        if let Some(a) = p.acceptance.find(t)
-            && p.consent_words.find_at(t, a.end()).is_some()
+        if p.acceptance
+            .find(t)
+            .is_some_and(|a| p.consent_words.find_at(t, a.end()).is_some())
+            || p.policy_agreement.is_match(t)
         {
             hit("policy-acceptance-as-consent", None);
         }
@@ -434,6 +476,18 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
         }
         // GDPR art. 77: the complaint to IMY is a right of its own, "without prejudice to any
         // other remedy"; it neither waits for nor goes through the company.
+        // "framföra synpunkter … till oss alternativt till IMY": the right to lodge a complaint
+        // (art. 77) offered as comments, and as an alternative to the company.
+        if !p.complaint.is_match(t)
+            && p.views.is_match(t)
+            && p.authority.is_match(t)
+            && p.alternatively.is_match(t)
+        {
+            hit(
+                "complaint-right-diminished",
+                Some("the complaint to the supervisory authority is offered as comments (synpunkter), an alternative to the company, not as a right to lodge a complaint".to_owned()),
+            );
+        }
         if p.complaint.is_match(t) {
             let authority = p.authority.is_match(t);
             if authority && p.company_first.is_match(t) {
@@ -723,6 +777,73 @@ mod tests {
                 !fires("transfer-denied-but-third-country", t, &us_recipient()),
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn a_mention_of_pul_as_history_is_not_a_citation_in_swedish_or_english() {
+        for t in [
+            "Sedan maj 2018 har dataskyddsförordningen ersatt personuppgiftslagen (PUL).",
+            "PUL upphävdes när GDPR började gälla.",
+            "GDPR took the place of, and replaced, the old Swedish Personal Data Act.",
+            "The former Swedish law PUL no longer applies.",
+        ] {
+            assert!(!fires("outdated-law-pul", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn citing_pul_as_in_force_is_still_flagged_beside_a_historical_word() {
+        for t in [
+            "Vi hanterar dina uppgifter enligt personuppgiftslagen (PUL).",
+            "We process your data in line with the Personal Data Act.",
+            // history far from the citation does not excuse it
+            "Vår verksamhet har funnits sedan 1990 och har tidigare haft ett annat namn, och vi behandlar alla kunduppgifter enligt PUL.",
+        ] {
+            assert!(fires("outdated-law-pul", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn agreeing_to_processing_under_the_policy_is_acceptance_as_consent() {
+        for t in [
+            "Before we register anyone we ask whether they agree to their data being handled in accordance with this privacy notice.",
+            "By using the app you agree to this policy.",
+            "Kunden godkänner att uppgifterna hanteras i enlighet med denna integritetspolicy.",
+        ] {
+            assert!(fires("policy-acceptance-as-consent", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn processing_under_the_policy_without_agreement_is_not_acceptance_as_consent() {
+        for t in [
+            "We handle your data in accordance with this privacy notice.",
+            "If you agree to receive our newsletter, tick the box.",
+            "Vi behandlar uppgifterna i enlighet med denna integritetspolicy.",
+        ] {
+            assert!(!fires("policy-acceptance-as-consent", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn a_complaint_to_imy_offered_as_comments_beside_the_company_is_diminished() {
+        for t in [
+            "Har du synpunkter på hur vi hanterar dina uppgifter kan du vända dig till oss alternativt till IMY.",
+            "You may send comments on our handling of your data to us or to the supervisory authority.",
+        ] {
+            assert!(fires("complaint-right-diminished", t, &none()), "{t}");
+        }
+    }
+
+    #[test]
+    fn comments_without_the_authority_or_beside_a_real_complaint_are_not_diminished() {
+        for t in [
+            "Har du synpunkter på denna policy tar vi gärna emot dem. Du har rätt att klaga hos IMY.",
+            "Du har rätt att lämna klagomål till IMY, eller till oss om du har synpunkter.",
+            "We welcome feedback. You may lodge a complaint with IMY.",
+        ] {
+            assert!(!fires("complaint-right-diminished", t, &none()), "{t}");
         }
     }
 }
