@@ -310,6 +310,7 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             }
         }
     }
+    automated_decisions_denied_but_declared(reg, f);
     let a = &reg.authority;
     if reg.authority_declared.is_some()
         && (p.datainspektionen.is_match(&a.name)
@@ -326,6 +327,42 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             ),
             reg.authority_declared,
         );
+    }
+}
+
+/// A text that says no automated decisions are made, while a purpose declares one
+/// (`automated_decision = { … }`): the notice would say both (GDPR art. 5.1 a, 13.2 f, 22).
+/// A sentence stating the Art. 22 right ("rätt att inte bli föremål för…", "right not to
+/// be subject to…") is not a denial.
+fn automated_decisions_denied_but_declared(reg: &Register, f: &mut Findings) {
+    static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:inga|inget|ingen|inte|ej|aldrig)\b[^.]{0,40}?automatiser\w*\s+(?:individuell\w*\s+)?beslut|\b(?:no|not|never|don't|doesn't)\b[^.]{0,40}?automated\s+(?:individual\s+)?decision",
+        )
+    });
+    static RIGHT: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)rätt\w*\s+att\s+(?:inte|slippa)|right\s+not\s+to|rätt\w*\s+till\s+att\s+inte")
+    });
+    let Some(declared) = reg.purposes.iter().find(|p| p.automated_decision.is_some()) else {
+        return;
+    };
+    for (what, text) in reg.free_texts() {
+        let denial = text.variants().find_map(|(_, t)| {
+            sentences(t)
+                .into_iter()
+                .find(|s| DENIAL.is_match(s.text) && !RIGHT.is_match(s.text))
+                .map(|s| quote(s.text))
+        });
+        if let Some(sentence) = denial {
+            f.report(
+                "automated-decisions-denied-but-declared",
+                format!(
+                    "{what}: {sentence}, but purpose `{}` declares an automated decision",
+                    declared.id
+                ),
+                text.span,
+            );
+        }
     }
 }
 
