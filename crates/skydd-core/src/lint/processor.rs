@@ -62,7 +62,7 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             {
                 if let Some(msg) = super::structure::dpf_uncertified(
                     "sub-processor",
-                    &name,
+                    name,
                     s.transfer,
                     s.country.as_ref(),
                     s.dpf_certified,
@@ -78,7 +78,7 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             && !reg
                 .processing_for
                 .iter()
-                .any(|p| p.subprocessors.iter().any(|id| *id == s.id))
+                .any(|p| p.subprocessors.contains(&s.id))
         {
             f.report(
                 "subprocessor-unused",

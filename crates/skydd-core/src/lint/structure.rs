@@ -339,7 +339,7 @@ fn recipients(reg: &Register, f: &mut Findings) {
         }
         if let Some(msg) = dpf_uncertified(
             "recipient",
-            &name,
+            name,
             r.transfer,
             r.country.as_ref(),
             r.dpf_certified,
