@@ -146,6 +146,15 @@ impl LineIndex {
         LineIndex { line_starts }
     }
 
+    /// 1-based line of byte `offset`, without counting the column (which is linear in the
+    /// line's length).
+    pub fn line(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
     /// 1-based (line, column) of byte `offset` in `src` (which must be the indexed text).
     pub fn line_col(&self, src: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(src.len());

@@ -84,7 +84,7 @@ impl Document {
     }
 
     fn source_line(&self, idx: &LineIndex, offset: usize) -> usize {
-        let (line, _) = idx.line_col(&self.text, offset);
+        let line = idx.line(offset.min(self.text.len()));
         if self.source_lines.is_empty() {
             line
         } else {

@@ -226,6 +226,18 @@ rules! {
     "automated-decisions-unstated", W, "The register neither declares that no automated decisions are made nor describes any, so the notice cannot say whether they exist.",
         "GDPR art. 13.2 f, 14.2 g, 22",
         "add `automated_decisions = \"none\"` under `[rights]` if no decision is based solely on automated processing, or describe each with `automated_decision = { … }` on its purpose";
+    "automated-decisions-denied-but-declared", E, "A text says no automated decisions are made while a purpose declares one.",
+        "GDPR art. 5.1 a, 13.2 f, 22",
+        "remove the denial, or the purpose's `automated_decision` if no decision is based solely on automated processing";
+    "subprocessor-unused", W, "A sub-processor is listed but no processing on behalf of others engages it.",
+        "GDPR art. 28.2, 28.4, 30.2",
+        "name it in the `subprocessors` of the `[[processing_for]]` that uses it, or remove it (or set `removed = YYYY-MM-DD`)";
+    "subprocessor-country-missing", W, "A sub-processor has no country, so its transfers cannot be judged.",
+        "GDPR art. 28.2, 30.2 c, 44",
+        "add `country = \"SE\"` (ISO 3166-1 code) to the `[[subprocessor]]`";
+    "voice-mismatch", W, "The notice speaks in the singular (`voice = \"singular\"`) but a text of the register says \"vi\"/\"we\".",
+        "GDPR art. 12.1",
+        "write the text in the first person singular (jag/mig/min, I/me/my), or set `[notice] voice = \"plural\"`";
 }
 
 /// The rule with `id`.

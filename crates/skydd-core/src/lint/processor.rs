@@ -8,10 +8,12 @@ use crate::text::Lang;
 
 /// The rules checked here (their test cases are in this file's tests).
 #[cfg(test)]
-pub(super) const RULE_IDS: [&str; 3] = [
+pub(super) const RULE_IDS: [&str; 5] = [
     "subprocessor-transfer-no-mechanism",
     "processing-for-no-security",
     "subprocessor-undated",
+    "subprocessor-unused",
+    "subprocessor-country-missing",
 ];
 
 pub(super) fn check(reg: &Register, f: &mut Findings) {
@@ -40,7 +42,10 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
         match s.transfer {
             None if engaged && s.is_third_country() => f.report(
                 "subprocessor-transfer-no-mechanism",
-                format!("sub-processor `{name}` is in {country}, outside the EU/EEA, with no transfer mechanism"),
+                format!(
+                    "sub-processor `{name}` is in {country}, outside the EU/EEA, with no transfer mechanism{}",
+                    super::structure::adequacy_hint(s.country.as_ref())
+                ),
                 s.span,
             ),
             Some(TransferMechanism::DataPrivacyFramework)
@@ -52,16 +57,41 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
                     s.span,
                 );
             }
-            Some(TransferMechanism::DataPrivacyFramework)
-                if engaged && !s.dpf_certified.is_some_and(|c| c.certified) =>
+            Some(TransferMechanism::DataPrivacyFramework | TransferMechanism::Adequacy)
+                if engaged =>
             {
-                f.report(
-                    "transfer-dpf-uncertified",
-                    format!("sub-processor `{name}` relies on the Data Privacy Framework, but the register does not say it is certified"),
-                    s.span,
-                );
+                if let Some(msg) = super::structure::dpf_uncertified(
+                    "sub-processor",
+                    name,
+                    s.transfer,
+                    s.country.as_ref(),
+                    s.dpf_certified,
+                ) {
+                    f.report("transfer-dpf-uncertified", msg, s.span);
+                }
             }
             _ => {}
+        }
+        // The list customers see (Art. 28(2)) and the Art. 30(2) record must agree: a
+        // sub-processor no processing engages is either not engaged or missing from the record.
+        if engaged
+            && !reg
+                .processing_for
+                .iter()
+                .any(|p| p.subprocessors.contains(&s.id))
+        {
+            f.report(
+                "subprocessor-unused",
+                format!("sub-processor `{name}` is listed, but no `[[processing_for]]` names it in `subprocessors`"),
+                s.span,
+            );
+        }
+        if engaged && s.country.is_none() {
+            f.report(
+                "subprocessor-country-missing",
+                format!("sub-processor `{name}` has no country"),
+                s.span,
+            );
         }
         if s.added.is_none() {
             f.report(
@@ -180,6 +210,41 @@ added = 2024-01-01
             1,
         );
         assert!(!ids(&src).contains(&"processing-for-no-security".to_owned()));
+    }
+
+    #[test]
+    fn a_subprocessor_no_processing_engages_is_warned() {
+        let src = with("subprocessors = [\"dc\"]\n", "");
+        assert!(ids(&src).contains(&"subprocessor-unused".to_owned()));
+        assert!(!ids(BASE).contains(&"subprocessor-unused".to_owned()));
+        // A removed one is history: no longer engaged, nothing to name.
+        let removed = with(
+            "added = 2024-01-01\n",
+            "added = 2024-01-01\nremoved = 2025-01-01\n",
+        )
+        .replacen("subprocessors = [\"dc\"]\n", "", 1);
+        assert!(!ids(&removed).contains(&"subprocessor-unused".to_owned()));
+    }
+
+    #[test]
+    fn a_subprocessor_without_a_country_is_warned() {
+        let src = with("country = \"SE\"\n", "");
+        assert!(ids(&src).contains(&"subprocessor-country-missing".to_owned()));
+        assert!(!ids(BASE).contains(&"subprocessor-country-missing".to_owned()));
+    }
+
+    #[test]
+    fn adequacy_for_a_us_subprocessor_needs_dpf_certification() {
+        let src = with(
+            "country = \"SE\"",
+            "country = \"US\"\ntransfer = \"adequacy\"",
+        );
+        assert!(ids(&src).contains(&"transfer-dpf-uncertified".to_owned()));
+        let certified = with(
+            "country = \"SE\"",
+            "country = \"US\"\ntransfer = \"adequacy\"\ndpf_certified = 2025-06-01",
+        );
+        assert!(!ids(&certified).contains(&"transfer-dpf-uncertified".to_owned()));
     }
 
     #[test]

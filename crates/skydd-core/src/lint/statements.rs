@@ -256,13 +256,19 @@ pub(crate) struct Sentence<'a> {
     pub line: &'a str,
 }
 
+/// The most of a sentence's line given as its context on either side: a paragraph is far
+/// shorter, but minified HTML or a text without line breaks is one line of megabytes, and
+/// handing every sentence the whole line would make reading it quadratic.
+const LINE_CONTEXT: usize = 2_000;
+
 /// Splits text into sentences (at `.`, `!`, `?` before white space, and at line breaks).
+/// Linear in the text: each line's end is found once, and a sentence's `line` is at most
+/// [`LINE_CONTEXT`] bytes either side of it.
 pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
     fn push<'a>(
         text: &'a str,
-        from: usize,
-        to: usize,
-        line_start: usize,
+        (from, to): (usize, usize),
+        (line_start, line_end): (usize, usize),
         out: &mut Vec<Sentence<'a>>,
     ) {
         let raw = &text[from..to];
@@ -271,31 +277,39 @@ pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
             return;
         }
         let lead = raw.len() - raw.trim_start().len();
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |i| line_start + i);
+        let start = from + lead;
+        // At most 3 steps each: a UTF-8 character is at most 4 bytes.
+        let mut context_start = start.saturating_sub(LINE_CONTEXT).max(line_start);
+        while !text.is_char_boundary(context_start) {
+            context_start -= 1;
+        }
+        let mut context_end = (start + s.len()).saturating_add(LINE_CONTEXT).min(line_end);
+        while !text.is_char_boundary(context_end) {
+            context_end += 1;
+        }
         out.push(Sentence {
-            start: from + lead,
+            start,
             text: s,
-            line: &text[line_start..line_end],
+            line: &text[context_start..context_end],
         });
     }
+    let line_end_from = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i);
     let mut out = Vec::new();
-    let mut line_start = 0;
+    let mut line = (0, line_end_from(0));
     let mut start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
         if c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space) {
             let end = i + c.len_utf8();
-            push(text, start, end, line_start, &mut out);
+            push(text, (start, end), line, &mut out);
             start = end;
             if c == '\n' {
-                line_start = end;
+                line = (end, line_end_from(end));
             }
         }
     }
-    push(text, start, text.len(), line_start, &mut out);
+    push(text, (start, text.len()), line, &mut out);
     out
 }
 
@@ -345,6 +359,7 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             }
         }
     }
+    automated_decisions_denied_but_declared(reg, f);
     let a = &reg.authority;
     if reg.authority_declared.is_some()
         && (p.datainspektionen.is_match(&a.name)
@@ -361,6 +376,42 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             ),
             reg.authority_declared,
         );
+    }
+}
+
+/// A text that says no automated decisions are made, while a purpose declares one
+/// (`automated_decision = { … }`): the notice would say both (GDPR art. 5.1 a, 13.2 f, 22).
+/// A sentence stating the Art. 22 right ("rätt att inte bli föremål för…", "right not to
+/// be subject to…") is not a denial.
+fn automated_decisions_denied_but_declared(reg: &Register, f: &mut Findings) {
+    static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)\b(?:inga|inget|ingen|inte|ej|aldrig)\b[^.]{0,40}?automatiser\w*\s+(?:individuell\w*\s+)?beslut|\b(?:no|not|never|don't|doesn't)\b[^.]{0,40}?automated\s+(?:individual\s+)?decision",
+        )
+    });
+    static RIGHT: LazyLock<Regex> = LazyLock::new(|| {
+        re(r"(?i)rätt\w*\s+att\s+(?:inte|slippa)|right\s+not\s+to|rätt\w*\s+till\s+att\s+inte")
+    });
+    let Some(declared) = reg.purposes.iter().find(|p| p.automated_decision.is_some()) else {
+        return;
+    };
+    for (what, text) in reg.free_texts() {
+        let denial = text.variants().find_map(|(_, t)| {
+            sentences(t)
+                .into_iter()
+                .find(|s| DENIAL.is_match(s.text) && !RIGHT.is_match(s.text))
+                .map(|s| quote(s.text))
+        });
+        if let Some(sentence) = denial {
+            f.report(
+                "automated-decisions-denied-but-declared",
+                format!(
+                    "{what}: {sentence}, but purpose `{}` declares an automated decision",
+                    declared.id
+                ),
+                text.span,
+            );
+        }
     }
 }
 
@@ -626,6 +677,20 @@ mod tests {
             "Första meningen."
         );
         assert_eq!(s[2].line, "  Första meningen. Andra.");
+    }
+
+    #[test]
+    fn a_sentence_on_a_very_long_line_carries_a_bounded_part_of_it() {
+        let text = "Vi behandlar personuppgifter. ".repeat(10_000);
+        let s = sentences(&text);
+        assert_eq!(s.len(), 10_000);
+        for x in &s {
+            assert!(x.line.len() <= 2 * super::LINE_CONTEXT + x.text.len() + 6);
+            assert!(x.line.contains(x.text));
+        }
+        // Short lines are given whole.
+        let s = sentences("Ett. Två.\nTre.");
+        assert_eq!(s[1].line, "Ett. Två.");
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
     tax_deductions(reg, f);
     references(reg, f);
     automated_decisions(reg, f);
+    voice(reg, f);
 }
 
 fn controller(reg: &Register, f: &mut Findings) {
@@ -336,20 +337,22 @@ fn recipients(reg: &Register, f: &mut Findings) {
                 r.span,
             );
         }
-        if r.transfer == Some(TransferMechanism::DataPrivacyFramework)
-            && r.country.as_ref().and_then(|c| c.code()) == Some("US")
-            && !r.dpf_certified.is_some_and(|c| c.certified)
-        {
-            f.report(
-                "transfer-dpf-uncertified",
-                format!("recipient `{name}` relies on the Data Privacy Framework, but the register does not say it is certified"),
-                r.span,
-            );
+        if let Some(msg) = dpf_uncertified(
+            "recipient",
+            name,
+            r.transfer,
+            r.country.as_ref(),
+            r.dpf_certified,
+        ) {
+            f.report("transfer-dpf-uncertified", msg, r.span);
         }
         match r.transfer {
             None if third => f.report(
                 "transfer-no-mechanism",
-                format!("recipient `{name}` is in {country}, outside the EU/EEA, with no transfer mechanism"),
+                format!(
+                    "recipient `{name}` is in {country}, outside the EU/EEA, with no transfer mechanism{}",
+                    adequacy_hint(r.country.as_ref())
+                ),
                 r.span,
             ),
             Some(TransferMechanism::DataPrivacyFramework)
@@ -377,6 +380,47 @@ fn recipients(reg: &Register, f: &mut Findings) {
             ),
             _ => {}
         }
+    }
+}
+
+/// Why a US recipient's transfer is not covered: the DPF named, or an adequacy decision
+/// claimed, without the register saying the recipient is certified. The only adequacy
+/// decision for the United States is the Data Privacy Framework (kommissionens
+/// genomförandebeslut (EU) 2023/1795), and it covers only organisations on the DPF list
+/// (GDPR art. 45; decision art. 1), so `adequacy` for the US needs the same certification.
+pub(super) fn dpf_uncertified(
+    who: &str,
+    name: &str,
+    transfer: Option<TransferMechanism>,
+    country: Option<&crate::register::Location>,
+    certified: Option<crate::register::DpfCertification>,
+) -> Option<String> {
+    if country.and_then(|c| c.code()) != Some("US") || certified.is_some_and(|c| c.certified) {
+        return None;
+    }
+    match transfer {
+        Some(TransferMechanism::DataPrivacyFramework) => Some(format!(
+            "{who} `{name}` relies on the Data Privacy Framework, but the register does not say it is certified"
+        )),
+        Some(TransferMechanism::Adequacy) => Some(format!(
+            "{who} `{name}` in the United States relies on an adequacy decision, but the only one for the US is the EU–US Data Privacy Framework (2023/1795), which covers certified organisations only, and the register does not say `{name}` is certified"
+        )),
+        _ => None,
+    }
+}
+
+/// For a country with an adequacy decision, the hint to name it as the mechanism.
+pub(super) fn adequacy_hint(country: Option<&crate::register::Location>) -> String {
+    match country.and_then(|c| c.code()) {
+        // The US decision covers only DPF-certified organisations: `dpf`, not a blanket adequacy.
+        Some("US") => "; if it is certified under the EU–US Data Privacy Framework, use `transfer = \"dpf\"` with `dpf_certified = YYYY-MM-DD`".to_owned(),
+        Some(code) => law::adequacy(code).map_or_else(String::new, |d| {
+            format!(
+                "; the Commission has an adequacy decision for this country ({}): use `transfer = \"adequacy\"`",
+                d.reference
+            )
+        }),
+        None => String::new(),
     }
 }
 
@@ -871,5 +915,40 @@ fn automated_decisions(reg: &Register, f: &mut Findings) {
             "the register does not say whether decisions based solely on automated processing (Art. 22) are made",
             None,
         );
+    }
+}
+
+/// With `[notice] voice = "singular"` the notice says jag/mig/min (I/me/my); the company's
+/// own texts, rendered as written, should not switch to vi/oss/vår (we/us/our) mid-notice
+/// (GDPR art. 12.1: concise, intelligible, clear). One finding per text. English "US" in
+/// capitals is the country, not "us".
+fn voice(reg: &Register, f: &mut Findings) {
+    static SV: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)]
+        Regex::new(r"(?i)\b(?:vi|oss|vår|vårt|våra)\b").expect("valid pattern")
+    });
+    static EN: LazyLock<Regex> = LazyLock::new(|| {
+        #[allow(clippy::expect_used)]
+        Regex::new(r"\b(?:[Ww]e|WE|us|Us|[Oo]urs?|OURS?)\b").expect("valid pattern")
+    });
+    if reg.notice.voice != crate::register::Voice::Singular {
+        return;
+    }
+    for (what, text) in reg.free_texts() {
+        let found = text
+            .sv
+            .as_deref()
+            .and_then(|t| SV.find(t))
+            .or_else(|| text.en.as_deref().and_then(|t| EN.find(t)));
+        if let Some(m) = found {
+            f.report(
+                "voice-mismatch",
+                format!(
+                    "{what} says \"{}\", but `[notice] voice = \"singular\"` makes the notice speak as \"jag\"/\"I\"",
+                    m.as_str()
+                ),
+                text.span,
+            );
+        }
     }
 }

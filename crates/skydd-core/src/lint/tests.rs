@@ -424,6 +424,20 @@ fn cases() -> Vec<(&'static str, String)> {
             replace("automated_decisions = \"none\"\n", ""),
         ),
         (
+            "automated-decisions-denied-but-declared",
+            automated(
+                "Vi fattar inga automatiserade beslut.",
+                "We make no automated decisions.",
+            ),
+        ),
+        (
+            "voice-mismatch",
+            replace("version = \"2.0\"", "version = \"2.0\"\nvoice = \"singular\"").replace(
+                "Du kan alltid invända mot direktmarknadsföring.",
+                "Kontakta oss för att invända mot direktmarknadsföring.",
+            ),
+        ),
+        (
             "transfer-denied-but-third-country",
             replace(
                 "country = \"SE\"",
@@ -435,6 +449,123 @@ fn cases() -> Vec<(&'static str, String)> {
             ),
         ),
     ]
+}
+
+/// The clean register with a credit-scoring automated decision on the customer purpose and
+/// the given statement on automated decisions.
+fn automated(sv: &str, en: &str) -> String {
+    replace("automated_decisions = \"none\"\n", "")
+        .replacen(
+            "recipients = [\"host\"]",
+            "recipients = [\"host\"]\nautomated_decision = { logic = { sv = \"Poäng\", en = \"Score\" }, significance = { sv = \"Avslag\", en = \"Refusal\" } }",
+            1,
+        )
+        .replacen(
+            "[security]",
+            &format!("[rights.statements]\nautomated_decisions = {{ sv = {sv:?}, en = {en:?} }}\n\n[security]"),
+            1,
+        )
+}
+
+#[test]
+fn a_statement_denying_automated_decisions_contradicts_a_declared_one() {
+    assert!(has(
+        &automated("Inga automatiserade beslut fattas.", "-"),
+        "automated-decisions-denied-but-declared"
+    ));
+    assert!(has(
+        &automated("-", "We do not use automated decision-making."),
+        "automated-decisions-denied-but-declared"
+    ));
+    // Describing the decision, or stating the Art. 22 right, is no denial.
+    for (sv, en) in [
+        (
+            "Vi fattar automatiserade beslut om kredit.",
+            "We make automated credit decisions.",
+        ),
+        (
+            "Du har rätt att inte bli föremål för automatiserade beslut.",
+            "You have the right not to be subject to automated decisions.",
+        ),
+    ] {
+        let src = automated(sv, en);
+        assert!(
+            !has(&src, "automated-decisions-denied-but-declared"),
+            "{sv} / {en}: {:?}",
+            ids(&src)
+        );
+    }
+    // Without a declared decision, the denial contradicts nothing.
+    let src = replace(
+        "[security]",
+        "[rights.statements]\nautomated_decisions = { sv = \"Vi fattar inga automatiserade beslut.\", en = \"-\" }\n\n[security]",
+    );
+    assert!(!has(&src, "automated-decisions-denied-but-declared"));
+}
+
+#[test]
+fn adequacy_for_the_us_is_the_dpf_and_needs_certification() {
+    let with = |extra: &str| {
+        replace(
+            "country = \"SE\"",
+            &format!("country = \"US\"\ntransfer = \"adequacy\"{extra}"),
+        )
+    };
+    let d = findings(&with(""))
+        .into_iter()
+        .find(|d| d.code == "transfer-dpf-uncertified")
+        .expect("adequacy for the US without certification is flagged");
+    assert!(d.message.contains("2023/1795"), "{}", d.message);
+    assert!(!has(
+        &with("\ndpf_certified = 2025-06-01"),
+        "transfer-dpf-uncertified"
+    ));
+    assert!(has(
+        &with("\ndpf_certified = false"),
+        "transfer-dpf-uncertified"
+    ));
+}
+
+#[test]
+fn a_missing_mechanism_for_a_country_with_an_adequacy_decision_suggests_adequacy() {
+    for country in ["CH", "GB", "JP"] {
+        let src = replace("country = \"SE\"", &format!("country = \"{country}\""));
+        let d = findings(&src)
+            .into_iter()
+            .find(|d| d.code == "transfer-no-mechanism")
+            .expect("no mechanism");
+        assert!(
+            d.message.contains("transfer = \"adequacy\""),
+            "{country}: {}",
+            d.message
+        );
+    }
+    let src = replace("country = \"SE\"", "country = \"IN\"");
+    let d = findings(&src)
+        .into_iter()
+        .find(|d| d.code == "transfer-no-mechanism")
+        .expect("no mechanism");
+    assert!(!d.message.contains("adequacy"), "{}", d.message);
+}
+
+#[test]
+fn a_singular_notice_with_texts_in_the_plural_is_warned_and_singular_texts_pass() {
+    let singular = replace(
+        "version = \"2.0\"",
+        "version = \"2.0\"\nvoice = \"singular\"",
+    );
+    assert!(!has(&singular, "voice-mismatch"), "{:?}", ids(&singular));
+    let en = singular.replace(
+        "You can always object to direct marketing.",
+        "Contact us to object to direct marketing.",
+    );
+    assert!(has(&en, "voice-mismatch"));
+    // The plural voice (the default) may say vi/oss.
+    let plural = replace(
+        "Du kan alltid invända mot direktmarknadsföring.",
+        "Kontakta oss för att invända mot direktmarknadsföring.",
+    );
+    assert!(!has(&plural, "voice-mismatch"));
 }
 
 /// The clean register with a know-your-customer purpose under penningtvättslagen.

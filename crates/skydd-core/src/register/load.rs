@@ -1116,11 +1116,28 @@ impl Validator<'_> {
             }),
             raw::RawDpa::Date(dt) => {
                 let dt = Spanned::new(d.span(), *dt);
-                self.date(&dt, "dpf_certified")
-                    .map(|checked| DpfCertification {
-                        certified: true,
-                        checked: Some(checked),
-                    })
+                let checked = self.date(&dt, "dpf_certified")?;
+                // The DPF list exists since the Commission's adequacy decision for it,
+                // kommissionens genomförandebeslut (EU) 2023/1795 of 10 July 2023: a check
+                // made before that day certifies nothing under the framework.
+                let framework = jiff::civil::date(2023, 7, 10);
+                if checked < framework {
+                    self.error(
+                        "value",
+                        format!(
+                            "dpf_certified: {checked} is before the EU–US Data Privacy Framework took effect ({framework}, decision (EU) 2023/1795), so no certification could be checked then"
+                        ),
+                        span(&dt),
+                        Some(
+                            "give the day you last found the recipient on the DPF list (dataprivacyframework.gov), on or after 2023-07-10 / ange dagen då ni senast såg mottagaren på DPF-listan".into(),
+                        ),
+                    );
+                    return None;
+                }
+                Some(DpfCertification {
+                    certified: true,
+                    checked: Some(checked),
+                })
             }
         });
         Some(Recipient {

@@ -16,6 +16,7 @@ use super::reference::{
     CategoryKey, Country, CustomKey, DataUseKey, Date, DbKind, EventKey, Kw, Many, Party,
     Placement, RetentionRule, RowPolicy, Statute, SubjectKey, TableKey,
 };
+use super::reference::{MonthStart, NoAutomatedDecisions};
 use crate::law::{
     Art9Condition, CookieCategory, LegalBasis, RecipientRole, Requirement, Source,
     TransferMechanism,
@@ -338,6 +339,7 @@ pub struct RawRegister {
 #[serde(deny_unknown_fields)]
 pub struct RawFinancialYear {
     /// The first day of a financial year as `"MM-DD"`, the first of a month (`"07-01"` for 1 July–30 June); `"01-01"`, the calendar year, by default.
+    #[schemars(with = "Option<MonthStart>")]
     pub starts: Option<S>,
     /// The first financial year when it was not twelve months: `{ from = 2024-03-15, to = 2025-06-30 }`, at most 18 months.
     pub first: Option<Spanned<RawFinancialPeriod>>,
@@ -498,6 +500,7 @@ pub struct RawNotice {
     #[serde(default, rename = "section")]
     pub sections: Vec<RawSection>,
     /// Who speaks in the notice: `"plural"` (vi/oss/vår; we/us/our, the default) or `"singular"` (jag/mig/min; I/me/my) for a one-person business.
+    #[schemars(with = "Option<Kw<super::Voice>>")]
     pub voice: Option<S>,
 }
 
@@ -563,6 +566,7 @@ pub struct RawRights {
     /// The company's own words on each right, shown beside the standard text and read by the lint.
     pub statements: Option<RawStatements>,
     /// `"none"`: the controller declares that it makes no decisions based solely on automated processing, including profiling, with legal or similarly significant effects (Art. 22); only then does the notice say so.
+    #[schemars(with = "Option<NoAutomatedDecisions>")]
     pub automated_decisions: Option<S>,
 }
 

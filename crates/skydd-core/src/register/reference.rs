@@ -501,6 +501,61 @@ impl JsonSchema for Country {
     }
 }
 
+/// `[financial_year] starts`: the first of a month as `"MM-DD"`, as the loader requires
+/// (a financial year is twelve whole calendar months, BFL 3 kap. 1 §).
+pub(crate) struct MonthStart;
+
+impl JsonSchema for MonthStart {
+    fn schema_name() -> Cow<'static, str> {
+        "MonthStart".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "title": "first day of a month",
+            "description": "`\"MM-01\"`: the first of a month, e.g. `\"07-01\"` for 1 July–30 June.",
+            "examples": ["01-01", "05-01", "07-01", "09-01"],
+            "type": "string",
+            "pattern": "^(0[1-9]|1[0-2])-01$"
+        })
+    }
+}
+
+/// `[rights] automated_decisions`: only `"none"` (Swedish `"inga"`), as the loader reads it.
+pub(crate) struct NoAutomatedDecisions;
+
+impl JsonSchema for NoAutomatedDecisions {
+    fn schema_name() -> Cow<'static, str> {
+        "NoAutomatedDecisions".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // The loader trims the value and ignores case; "inga beslut" with a space is not read.
+        let spellings = ["none", "inga", "ingen", "inga_beslut"];
+        let alternatives: Vec<String> = spellings
+            .iter()
+            .map(|w| {
+                w.chars()
+                    .map(|c| {
+                        if c.is_ascii_alphabetic() {
+                            format!("[{c}{}]", c.to_ascii_uppercase())
+                        } else {
+                            regex::escape(&c.to_string())
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        json_schema!({
+            "title": "no automated decisions",
+            "description": "Canonical key: `none`. Also accepted: `inga`, `ingen`, `inga_beslut`. Case does not matter.",
+            "examples": ["none"],
+            "anyOf": [
+                { "enum": ["none"] },
+                { "type": "string", "pattern": format!(r"^\s*(?:{})\s*$", alternatives.join("|")) }
+            ]
+        })
+    }
+}
+
 /// A statute: the known keys for completion, or a citation written out.
 pub(crate) struct Statute;
 

@@ -238,3 +238,71 @@ fn taxonomy_keys_are_offered_and_keys_of_ones_own_pass() {
     assert!(own.is_match("user.customer_number"));
     assert!(!own.is_match("User Number"));
 }
+
+/// Whether `value` passes the string schema `s` (an `enum`, a `pattern`, or `anyOf` them).
+fn string_passes(s: &Value, value: &str) -> bool {
+    if let Some(any) = s.get("anyOf").and_then(Value::as_array) {
+        return any.iter().any(|x| string_passes(x, value));
+    }
+    if let Some(e) = s.get("enum").and_then(Value::as_array) {
+        return e.iter().any(|x| x.as_str() == Some(value));
+    }
+    match s.get("pattern").and_then(Value::as_str) {
+        Some(p) => Regex::new(p).unwrap().is_match(value),
+        None => s.get("type").and_then(Value::as_str) == Some("string"),
+    }
+}
+
+#[test]
+fn the_schema_refuses_a_financial_year_start_voice_or_automated_decisions_the_loader_refuses() {
+    let defs = definitions(&json_schema());
+    let cases: [(&str, &[&str], &[&str]); 3] = [
+        (
+            "MonthStart",
+            &["01-01", "07-01", "12-01"],
+            &["07-15", "7-1", "2025-07-01", "juli", "13-01", "00-01"],
+        ),
+        (
+            "Voice",
+            &["plural", "singular", "Singularis", "jag", "vi"],
+            &["singlar", "du", "Intresseavvägning"],
+        ),
+        (
+            "NoAutomatedDecisions",
+            &["none", "None", "inga", "ingen", "inga_beslut"],
+            &["nnoe", "some", "inga beslut"],
+        ),
+    ];
+    for (def, accepted, refused) in cases {
+        let s = defs
+            .get(def)
+            .unwrap_or_else(|| panic!("no definition {def}"));
+        for v in accepted {
+            assert!(string_passes(s, v), "{def} refuses {v:?}");
+        }
+        for v in refused {
+            assert!(!string_passes(s, v), "{def} accepts {v:?}");
+        }
+    }
+    // The same values, read by the loader.
+    let register = |extra: &str| {
+        format!(
+            "[controller]\nname = \"Exempel AB\"\norg_number = \"556214-1993\"\nemail = \"a@b.se\"\n{extra}"
+        )
+    };
+    assert!(crate::register::load(&register("[financial_year]\nstarts = \"07-01\"")).is_ok());
+    assert!(crate::register::load(&register("[financial_year]\nstarts = \"07-15\"")).is_err());
+    assert!(crate::register::load(&register("[notice]\nvoice = \"singlar\"")).is_err());
+    assert!(crate::register::load(&register("[rights]\nautomated_decisions = \"inga\"")).is_ok());
+    assert!(crate::register::load(&register("[rights]\nautomated_decisions = \"nnoe\"")).is_err());
+}
+
+#[test]
+fn the_schema_offers_iso_codes_for_a_country_and_still_accepts_names() {
+    let defs = definitions(&json_schema());
+    let c = &defs["Country"];
+    let examples = c["examples"].as_array().unwrap();
+    assert!(examples.iter().any(|e| e == "SE"));
+    assert!(examples.iter().any(|e| e == "US"));
+    assert!(string_passes(c, "Sverige"));
+}

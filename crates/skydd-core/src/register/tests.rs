@@ -539,6 +539,23 @@ fn the_controller_may_give_its_legal_name_beside_a_brand() {
 }
 
 #[test]
+fn a_dpf_check_dated_before_the_framework_existed_is_a_located_error() {
+    let with = |v: &str| {
+        MINIMAL.replace(
+            "country = \"SE\"",
+            &format!("country = \"US\"\ntransfer = \"dpf\"\ndpf_certified = {v}"),
+        )
+    };
+    let e = load(&with("2019-01-01")).expect_err("2019 is before the DPF (2023-07-10)");
+    let d = &e.diagnostics[0];
+    assert!(d.message.contains("2023-07-10"), "{}", d.message);
+    assert!(d.message.contains("2023/1795"), "{}", d.message);
+    assert!(d.span.is_some());
+    assert!(load(&with("2023-07-09")).is_err());
+    assert!(load(&with("2023-07-10")).is_ok());
+}
+
+#[test]
 fn a_recipient_states_its_data_privacy_framework_certification_as_a_flag_or_the_day_checked() {
     let with = |v: &str| {
         MINIMAL.replace(

@@ -67,8 +67,17 @@ fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
             bail!("standard input: larger than {LIMIT} bytes, the most skydd reads of a policy");
         }
         let src = crate::fsio::utf8(Path::new("<stdin>"), bytes)?;
+        if src.trim().is_empty() {
+            bail!("standard input is empty: there is no policy to read");
+        }
         let format = Format::sniff(&src);
         return Ok(("<stdin>".into(), src, format));
+    }
+    if path.is_dir() {
+        bail!(
+            "`{}` is a directory; skydd audit reads one policy file (.txt, .md or .html)",
+            path.display()
+        );
     }
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
     let Some(format) = Format::from_extension(ext) else {
@@ -93,6 +102,13 @@ fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
         Err(e) => return Err(e.context(format!("cannot read policy `{}`", path.display()))),
     };
     let src = crate::fsio::utf8(path, bytes)?;
+    // An empty policy is a wrong file, not a policy that lacks every element.
+    if src.trim_start_matches('\u{feff}').trim().is_empty() {
+        bail!(
+            "`{}`: the file is empty; there is no policy to read",
+            path.display()
+        );
+    }
     Ok((path.display().to_string(), src, format))
 }
 
