@@ -64,25 +64,45 @@ pub struct Period {
 }
 
 impl Period {
-    fn span(self) -> JSpan {
+    /// The longest period a rule may state: 200 years. No statute skydd knows requires
+    /// more than ten years, a period longer than a lifetime is no storage limitation (GDPR
+    /// art. 5.1 e) but a typo or "for ever" (write `as long as necessary for …` and say
+    /// why), and below it the date arithmetic from any day a column can hold stays within
+    /// the calendar (year 9999).
+    pub const MAX_YEARS: i16 = 200;
+
+    /// The period as a span; `None` when the amount is beyond what dates can be counted in.
+    fn span(self) -> Option<JSpan> {
         let n = i64::from(self.amount);
         match self.unit {
-            Unit::Day => n.days(),
-            Unit::Week => (n * 7).days(),
-            Unit::Month => n.months(),
-            Unit::Year => n.years(),
+            Unit::Day => JSpan::new().try_days(n).ok(),
+            Unit::Week => JSpan::new().try_days(n.checked_mul(7)?).ok(),
+            Unit::Month => JSpan::new().try_months(n).ok(),
+            Unit::Year => JSpan::new().try_years(n).ok(),
         }
     }
 
-    /// `date` plus this period, by lag (1930:173): a missing day clamps to the month's end.
-    /// `None` only past the calendar's end (year 9999).
-    pub fn after(self, date: Date) -> Option<Date> {
-        date.checked_add(self.span()).ok()
+    /// Whether the period is longer than [`Period::MAX_YEARS`] (counted from 1 January 2000;
+    /// a period whose dates cannot be counted at all is longer too).
+    pub fn is_too_long(self) -> bool {
+        let (Ok(from), Ok(limit)) = (
+            Date::new(2000, 1, 1),
+            Date::new(2000 + Period::MAX_YEARS, 1, 1),
+        ) else {
+            return true;
+        };
+        self.after(from).is_none_or(|end| end > limit)
     }
 
-    /// `date` minus this period, clamping the same way.
+    /// `date` plus this period, by lag (1930:173): a missing day clamps to the month's end.
+    /// `None` past the calendar's end (year 9999) or for an amount no date can be counted in.
+    pub fn after(self, date: Date) -> Option<Date> {
+        date.checked_add(self.span()?).ok()
+    }
+
+    /// `date` minus this period, clamping the same way; `None` before the calendar's start.
     pub fn before(self, date: Date) -> Option<Date> {
-        date.checked_sub(self.span()).ok()
+        date.checked_sub(self.span()?).ok()
     }
 
     /// The period in words: "två år", "45 days".
@@ -827,17 +847,23 @@ impl RetentionRule {
                     )
                     .to_owned(),
             },
+            // The same rule twice is said once.
+            RetentionRule::LaterOf { first, second } | RetentionRule::EarlierOf { first, second }
+                if first == second =>
+            {
+                first.phrase(lang, names)
+            }
             RetentionRule::LaterOf { first, second } => format!(
                 "{}, {} {}",
-                first.phrase(lang, names),
+                self.part(first, lang, names),
                 lang.pick("men minst", "but at least"),
-                second.phrase(lang, names)
+                self.part(second, lang, names)
             ),
             RetentionRule::EarlierOf { first, second } => format!(
                 "{}, {} {}",
-                first.phrase(lang, names),
+                self.part(first, lang, names),
                 lang.pick("men högst", "but at most"),
-                second.phrase(lang, names)
+                self.part(second, lang, names)
             ),
             RetentionRule::AsRequiredBy { statute, minimum } => {
                 let citation = crate::law::statute(statute)
@@ -848,6 +874,27 @@ impl RetentionRule {
                     minimum.phrase(lang, names)
                 )
             }
+        }
+    }
+}
+
+impl RetentionRule {
+    /// A criterion of this two-criteria rule in words. A criterion that is itself two
+    /// criteria of the other kind is put in brackets: "A, men minst (B, men högst C)" keeps
+    /// the data longer than "(A, men minst B), men högst C", and without brackets the two
+    /// read alike. The same kind needs none: the later of three is the later of three,
+    /// however grouped.
+    fn part(&self, inner: &RetentionRule, lang: Lang, names: &dyn EventNames) -> String {
+        let own_later = matches!(self, RetentionRule::LaterOf { .. });
+        let words = inner.phrase(lang, names);
+        match inner {
+            RetentionRule::LaterOf { first, second } | RetentionRule::EarlierOf { first, second }
+                if first != second
+                    && matches!(inner, RetentionRule::LaterOf { .. }) != own_later =>
+            {
+                format!("({words})")
+            }
+            _ => words,
         }
     }
 }
@@ -1068,6 +1115,12 @@ fn number(word: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 2).ok())
 }
 
+/// The unit words the grammar reads, for suggestions.
+const UNIT_WORDS: [&str; 15] = [
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "dag", "dagar", "vecka",
+    "veckor", "månad", "månader", "år",
+];
+
 fn unit(word: &str) -> Option<Unit> {
     match word.to_lowercase().as_str() {
         "day" | "days" | "dag" | "dagar" => Some(Unit::Day),
@@ -1216,6 +1269,11 @@ impl Parser<'_, '_> {
             });
         }
         let t = &mut self.t;
+        // The words a notice uses for a rule ("tills du återkallar ditt samtycke", "så länge
+        // kundförhållandet varar och två år därefter") read as the rule they describe.
+        if let Some(rule) = lasting_rule(t) {
+            return Ok(rule);
+        }
         if t.eat("until") || t.eat("till") || t.eat("tills") {
             // `until 7 years after …` reads as the period itself.
             if t.peek().and_then(|(_, w)| number(w)).is_some() {
@@ -1247,6 +1305,7 @@ impl Parser<'_, '_> {
             || t.eat_all("som krävs enligt")
             || t.eat_all("så länge som krävs enligt")
             || t.eat_all("så länge det krävs enligt")
+            || t.eat("enligt")
         {
             return statute(&mut self.t);
         }
@@ -1303,13 +1362,55 @@ impl Parser<'_, '_> {
         let Some(amount) = number(n) else {
             return Err(t.error("expected a number of days, weeks, months or years, `until` or `as long as necessary`".into()));
         };
+        let amount_at = t.here();
         t.next();
         let Some(unit) = t.peek().and_then(|(_, w)| unit(w)) else {
-            return Err(t.error("expected a unit: days, weeks, months or years".into()));
+            let mut e = t.error("expected a unit: days, weeks, months or years".into());
+            if let Some(help) = t.peek().and_then(|(_, w)| suggestion(w, UNIT_WORDS)) {
+                e.help = Some(help);
+            }
+            return Err(e);
         };
         t.next();
+        let period = Period { amount, unit };
+        let period_at = amount_at.start..t.span_since(t.pos - 1).end;
+        if amount == 0 {
+            // "0 days after X" would keep nothing past the event's own day: refused rather
+            // than read as `until X` (due on the day) or as "kept through that day", since
+            // which was meant cannot be told.
+            return Err(RetentionParseError {
+                message: format!("a period of {period} keeps nothing: the data would be due for erasure as soon as it exists"),
+                at: period_at,
+                help: Some("write `until <event>` to erase the data on the day the event happens, or a period of at least one day".into()),
+            });
+        }
+        if period.is_too_long() {
+            return Err(RetentionParseError {
+                message: format!(
+                    "a period of {period} is longer than {} years, which no retention obligation requires (storage limitation, GDPR art. 5.1 e)",
+                    Period::MAX_YEARS
+                ),
+                at: period_at,
+                help: Some("write the period the data is actually kept, or `as long as necessary for …` and say why".into()),
+            });
+        }
         if !(t.eat("after") || t.eat("efter")) {
-            return Err(t.error("expected `after` after the period".into()));
+            let mut e = t.error("expected `after` after the period".into());
+            if let Some(help) = t
+                .peek()
+                .and_then(|(_, w)| suggestion(w, ["after", "efter"]))
+            {
+                e.help = Some(help);
+            }
+            return Err(e);
+        }
+        // An event as a notice names it ("efter att kontot avslutats"), before `the end of
+        // the calendar year` is looked for (`the end of the customer relationship`).
+        if let Some(event) = notice_event(t, self.custom) {
+            return Ok(RetentionRule::After {
+                period,
+                anchor: Anchor::Event(event),
+            });
         }
         // "[the] end of [the] [calendar] year (of | in which) EVENT", or just "EVENT";
         // "utgången av kalenderåret för EVENT", "utgången av det kalenderår då EVENT".
@@ -1339,10 +1440,7 @@ impl Parser<'_, '_> {
         } else {
             Anchor::Event(event(t, self.custom)?)
         };
-        Ok(RetentionRule::After {
-            period: Period { amount, unit },
-            anchor,
-        })
+        Ok(RetentionRule::After { period, anchor })
     }
 }
 
@@ -1385,7 +1483,7 @@ fn free_text(t: &mut Tokens<'_>) -> Result<String, RetentionParseError> {
 
 /// Swedish phrases read as built-in events: a documented subset, the phrases a Swedish
 /// policy uses. Registers may always write the key.
-const SV_EVENTS: [(&str, Event); 17] = [
+const SV_EVENTS: [(&str, Event); 19] = [
     ("insamlingen", Event::Collected),
     ("uppgifterna samlades in", Event::Collected),
     ("din senaste aktivitet", Event::LastActivity),
@@ -1403,13 +1501,69 @@ const SV_EVENTS: [(&str, Event); 17] = [
     ("avslutat ärende", Event::RequestClosed),
     ("ärendet avslutades", Event::RequestClosed),
     ("avslutad prenumeration", Event::SubscriptionEnd),
+    ("samtycket återkallas", Event::ConsentWithdrawn),
+    ("ditt samtycke återkallas", Event::ConsentWithdrawn),
 ];
 
-fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseError> {
-    for (phrase, event) in SV_EVENTS {
-        if t.eat_all(phrase) {
-            return Ok(event);
+/// The built-in event whose words, as a notice prints them (`Event::noun` and the
+/// clause, Swedish or English), come next; eats them.
+fn notice_event(t: &mut Tokens<'_>, custom: &[&str]) -> Option<Event> {
+    // A key the register declares is its own event, whatever it looks like.
+    if t.peek().is_some_and(|(_, w)| custom.contains(&w)) {
+        return None;
+    }
+    // Longest phrase first, so "att du återkallat ditt samtycke" wins over a shorter one.
+    let mut phrases: Vec<(&'static str, Event)> = builtin_events()
+        .into_iter()
+        .flat_map(|w| {
+            [w.noun.0, w.noun.1, w.clause.0, w.clause.1]
+                .into_iter()
+                .map(move |p| (p, w.event.clone()))
+        })
+        .chain(SV_EVENTS)
+        .collect();
+    phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.split(' ').count()));
+    phrases
+        .into_iter()
+        .find(|(phrase, _)| t.eat_all(phrase))
+        .map(|(_, e)| e)
+}
+
+/// A notice's words for a lasting state ("tills du återkallar ditt samtycke", "as long as
+/// the customer relationship lasts"), alone (`until` the event) or followed by "och två år
+/// därefter" / "and two years after that" (that period after the event).
+fn lasting_rule(t: &mut Tokens<'_>) -> Option<RetentionRule> {
+    let start = t.pos;
+    let event = builtin_events().into_iter().find_map(|w| {
+        let (sv, en) = w.lasting?;
+        (t.eat_all(sv) || t.eat_all(en)).then_some(w.event)
+    })?;
+    let after = t.pos;
+    if t.eat("och") || t.eat("and") {
+        let amount = t.next().and_then(|(_, w)| number(w));
+        let unit = t.next().and_then(|(_, w)| unit(w));
+        if let (Some(amount), Some(unit)) = (amount, unit)
+            && (t.eat("därefter") || t.eat_all("after that"))
+        {
+            let period = Period { amount, unit };
+            if amount == 0 || period.is_too_long() {
+                // Let the period's own checks report it.
+                t.pos = start;
+                return None;
+            }
+            return Some(RetentionRule::After {
+                period,
+                anchor: Anchor::Event(event),
+            });
         }
+    }
+    t.pos = after;
+    Some(RetentionRule::Until { event })
+}
+
+fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseError> {
+    if let Some(e) = notice_event(t, custom) {
+        return Ok(e);
     }
     let at = t.here();
     let Some((_, w)) = t.next() else {
@@ -1459,6 +1613,18 @@ fn statute(t: &mut Tokens<'_>) -> Result<RetentionRule, RetentionParseError> {
     };
     let key = w.to_lowercase();
     match crate::law::statute(&key) {
+        // A statute skydd knows only as a note (arkivlagen binds public authorities, not
+        // companies) sets no period a register can be held to.
+        Some(s) if s.kind == crate::law::StatuteKind::Note => Err(RetentionParseError {
+            message: format!(
+                "{} sets no retention period skydd can enforce: it binds public authorities, not companies",
+                s.citation
+            ),
+            at,
+            help: Some(
+                "write the period the data is kept (e.g. `10 years after collected`), or `as long as necessary for …`; an authority writes the period of its gallringsbeslut".into(),
+            ),
+        }),
         Some(s) => Ok(RetentionRule::AsRequiredBy {
             statute: s.key.to_owned(),
             minimum: Box::new(s.minimum),
