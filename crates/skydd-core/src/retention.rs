@@ -441,6 +441,40 @@ impl Default for FinancialYears {
     }
 }
 
+/// The month a `[financial_year] starts` value that is not `"MM-DD"` probably means, to
+/// suggest the right spelling: `"7-1"`, `"2025-07-01"`, `"juli"`, `"July"` → 7.
+pub fn starts_month_guess(value: &str) -> Option<i8> {
+    const MONTHS: [(&str, &str); 12] = [
+        ("januari", "january"),
+        ("februari", "february"),
+        ("mars", "march"),
+        ("april", "april"),
+        ("maj", "may"),
+        ("juni", "june"),
+        ("juli", "july"),
+        ("augusti", "august"),
+        ("september", "september"),
+        ("oktober", "october"),
+        ("november", "november"),
+        ("december", "december"),
+    ];
+    let v = value.trim().to_lowercase();
+    let parts: Vec<&str> = v.split(['-', '/', '.']).collect();
+    let month = match parts[..] {
+        // "1/9" is the Swedish day/month; "7-1" month-day as in "MM-DD".
+        [d, m] if v.contains('/') => m.parse::<i8>().ok().filter(|_| d.parse::<i8>().is_ok()),
+        [m, _] | [_, m, _] => m.parse::<i8>().ok(),
+        [word] => MONTHS
+            .iter()
+            .position(|(sv, en)| {
+                word.len() >= 3 && (sv.starts_with(word) || en.starts_with(word))
+            })
+            .and_then(|i| i8::try_from(i + 1).ok()),
+        _ => None,
+    }?;
+    (1..=12).contains(&month).then_some(month)
+}
+
 /// The longest a first or changed financial year may be (BFL 3 kap. 3 §).
 pub const MAX_FINANCIAL_YEAR_MONTHS: i64 = 18;
 
@@ -691,6 +725,11 @@ impl RetentionRule {
         if matches!(self, RetentionRule::Until { .. }) && *event != Event::FinancialYearEnd {
             return Some(today);
         }
+        // Before year 1 no column holds a day (and such a date cannot be written in SQL as
+        // the year 0001 form): nothing is due.
+        if lookback.year() < 1 {
+            return None;
+        }
         // due_on is monotone in the column's day; search the last day with due_on <= today.
         // A financial year ends at most 18 months after a day in it, and the calendar year
         // at most a year after that: four years back is always due.
@@ -920,12 +959,14 @@ fn both_due(a: &DueWhen, b: &DueWhen) -> DueWhen {
     out
 }
 
-/// The first letter in upper case.
+/// The first letter in upper case (after an opening bracket: "(Så länge …").
 pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
+    let rest = s.trim_start_matches('(');
+    let brackets = &s[..s.len() - rest.len()];
+    let mut c = rest.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+        Some(f) => brackets.chars().chain(f.to_uppercase()).chain(c).collect(),
+        None => s.to_owned(),
     }
 }
 
@@ -2406,6 +2447,189 @@ mod tests {
             }
         }
     }
+    #[test]
+    fn a_period_longer_than_two_hundred_years_is_refused_at_the_number() {
+        for text in [
+            "99999 years after collected",
+            "9999 years after collected",
+            "4294967295 days after collected",
+            "201 years after collected",
+            "2401 months after collected",
+            "99999 years after end of calendar year of financial_year_end",
+            "the later of 99999 years after collected and 1 year after contract_end",
+        ] {
+            let e = parse(text, &[]).unwrap_err();
+            assert!(e.message.contains("longer than 200 years"), "{text}: {}", e.message);
+            assert!(text[e.at.clone()].starts_with("99999") || text[e.at.clone()].chars().next().is_some_and(|c| c.is_ascii_digit()), "{text}: {:?}", e.at);
+        }
+        let e = parse("99999 years after collected", &[]).unwrap_err();
+        assert_eq!(&"99999 years after collected"[e.at], "99999 years");
+        // The ceiling itself is allowed.
+        assert!(parse("200 years after collected", &[]).is_ok());
+        assert!(parse("2400 months after collected", &[]).is_ok());
+    }
+
+    #[test]
+    fn date_arithmetic_on_any_period_never_panics() {
+        // Rules built without the parser (as a library user may) are total too.
+        for (amount, unit) in [
+            (u32::MAX, Unit::Day),
+            (u32::MAX, Unit::Week),
+            (u32::MAX, Unit::Month),
+            (99_999, Unit::Year),
+            (9_999, Unit::Year),
+        ] {
+            let r = RetentionRule::After {
+                period: Period { amount, unit },
+                anchor: Anchor::Event(Event::Collected),
+            };
+            let today = d("2026-06-01");
+            assert_eq!(r.due_on(today, &cal()), None);
+            assert!(r.cutoff(today, &cal()).is_none_or(|c| c.year() > 0), "{amount} {unit:?}");
+            let _ = r.due_when(today, &cal());
+            assert!(Period { amount, unit }.is_too_long());
+        }
+    }
+
+    #[test]
+    fn a_zero_period_is_refused_it_would_keep_nothing() {
+        for text in ["0 days after collected", "0 years after contract_end", "0 månader efter insamlingen"] {
+            let e = parse(text, &[]).unwrap_err();
+            assert!(e.message.contains("keeps nothing"), "{text}: {}", e.message);
+            assert!(e.help.as_deref().is_some_and(|h| h.contains("until <event>")));
+            assert_eq!(&text[e.at.clone()], &text[..text.find(" after").or(text.find(" efter")).unwrap()]);
+        }
+    }
+
+    #[test]
+    fn arkivlagen_sets_no_period_a_company_can_be_held_to() {
+        let e = parse("as required by arkivlagen", &[]).unwrap_err();
+        assert!(e.message.contains("sets no retention period"), "{}", e.message);
+        assert_eq!(&"as required by arkivlagen"[e.at], "arkivlagen");
+        // Its minimum reads alike in both languages.
+        let arkiv = crate::law::statute("arkivlagen").unwrap();
+        assert_eq!(
+            arkiv.minimum.describe(Lang::Sv, &NoCustomEvents),
+            "Så länge det är nödvändigt för ändamålet"
+        );
+        assert_eq!(
+            arkiv.minimum.describe(Lang::En, &NoCustomEvents),
+            "As long as necessary for the purpose"
+        );
+    }
+
+    #[test]
+    fn misspelt_units_and_after_get_a_suggestion() {
+        let cases = [
+            ("2 yeras after contract_end", "did you mean `years`?"),
+            ("12 manader efter insamlingen", "did you mean `månader`?"),
+            ("2 years afte contract_end", "did you mean `after`?"),
+            ("2 år eftr insamlingen", "did you mean `efter`?"),
+        ];
+        for (text, help) in cases {
+            let e = parse(text, &[]).unwrap_err();
+            assert_eq!(e.help.as_deref(), Some(help), "{text}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn the_notices_own_words_parse_as_the_rule_they_describe() {
+        let cases = [
+            ("tills du återkallar ditt samtycke", "until consent_withdrawn"),
+            ("tills samtycket återkallas", "until consent_withdrawn"),
+            ("until you withdraw your consent", "until consent_withdrawn"),
+            ("enligt bokföringslagen", "as required by bokforingslagen"),
+            ("1 år efter att ärendet avslutats", "1 year after request_closed"),
+            ("1 år efter att kontot avslutats", "1 year after account_closed"),
+            ("30 dagar efter att du återkallat ditt samtycke", "30 days after consent_withdrawn"),
+            ("2 år efter prenumerationens slut", "2 years after subscription_end"),
+            ("2 years after the end of the customer relationship", "2 years after contract_end"),
+            (
+                "så länge kundförhållandet varar och två år därefter",
+                "2 years after contract_end",
+            ),
+            ("så länge du har ett konto", "until account_closed"),
+            (
+                "12 månader efter insamlingen, men minst enligt bokföringslagen",
+                "the later of 12 months after collected and as required by bokforingslagen",
+            ),
+            (
+                "the later of as long as you have an account and 2 years after last_activity",
+                "the later of until account_closed and 2 years after last_activity",
+            ),
+        ];
+        for (text, canonical) in cases {
+            assert_eq!(rule(text).to_string(), canonical, "{text}");
+        }
+        // Every built-in event's notice words read back as that event.
+        for key in BUILTIN_EVENT_KEYS {
+            let e = Event::builtin(key).unwrap();
+            for lang in [Lang::Sv, Lang::En] {
+                let r = RetentionRule::After {
+                    period: Period { amount: 2, unit: Unit::Year },
+                    anchor: Anchor::Event(e.clone()),
+                };
+                let text = format!("2 years after {}", e.noun(lang, &NoCustomEvents));
+                assert_eq!(parse(&text, &[]), Ok(r.clone()), "{text}");
+                let described = r.describe(lang, &NoCustomEvents).to_lowercase();
+                assert_eq!(parse(&described, &[]), Ok(r), "{described}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_declared_event_is_not_taken_for_a_notice_phrase() {
+        assert_eq!(
+            parse("2 years after collection", &["collection"]).unwrap().to_string(),
+            "2 years after collection"
+        );
+    }
+
+    #[test]
+    fn nested_criteria_of_the_other_kind_are_bracketed_so_the_two_nestings_read_apart() {
+        let n = &NoCustomEvents;
+        // max(A, min(B, C)) keeps data longer than min(max(A, B), C).
+        let a = rule("the later of 2 years after contract_end and the earlier of 5 years after collected and 1 year after last_activity");
+        let b = rule("the earlier of the later of 2 years after contract_end and 5 years after collected and 1 year after last_activity");
+        assert_eq!(
+            a.describe(Lang::Sv, n),
+            "Så länge kundförhållandet varar och två år därefter, men minst (fem år efter insamlingen, men högst ett år efter din senaste aktivitet)"
+        );
+        assert_eq!(
+            b.describe(Lang::Sv, n),
+            "(Så länge kundförhållandet varar och två år därefter, men minst fem år efter insamlingen), men högst ett år efter din senaste aktivitet"
+        );
+        assert_eq!(
+            a.describe(Lang::En, n),
+            "As long as the customer relationship lasts and two years after that, but at least (five years after collection, but at most one year after your last activity)"
+        );
+        assert_ne!(b.describe(Lang::En, n), a.describe(Lang::En, n));
+        // The notice never promises erasure sooner than the plan does it: for `a`, the
+        // sentence's outer "men minst" is the contract period, which the plan keeps to.
+        let day = |e: &Event| match e {
+            Event::ContractEnd => Some(d("2020-01-01")),
+            Event::Collected => Some(d("2015-01-01")),
+            _ => Some(d("2015-06-01")),
+        };
+        assert_eq!(a.due(&day, &cal()), Some(d("2022-01-02")));
+        assert_eq!(b.due(&day, &cal()), Some(d("2016-06-02")));
+        // The same kind needs no brackets, and one rule twice is said once.
+        let c = rule("the later of 1 year after collected and the later of 2 years after contract_end and 3 years after last_activity");
+        assert!(!c.describe(Lang::Sv, n).contains('('));
+        assert_eq!(
+            rule("the later of 1 year after collected and 1 year after collected").describe(Lang::Sv, n),
+            "Ett år efter insamlingen"
+        );
+    }
+
+    #[test]
+    fn a_financial_year_start_written_otherwise_gets_its_mm_dd_form() {
+        for (v, m) in [("7-1", 7), ("2025-07-01", 7), ("juli", 7), ("July", 7), ("sep", 9), ("1/9", 9)] {
+            assert_eq!(starts_month_guess(v), Some(m), "{v}");
+        }
+        assert_eq!(starts_month_guess("xx"), None);
+        assert_eq!(starts_month_guess("13-01"), None);
+    }
 }
 
 #[cfg(test)]
@@ -2450,4 +2674,5 @@ mod voice_tests {
             }
         }
     }
+
 }

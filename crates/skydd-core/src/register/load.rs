@@ -1024,7 +1024,10 @@ impl Validator<'_> {
                     "value",
                     format!("`{v}` is not the first day of a financial year as \"MM-DD\""),
                     span(s),
-                    Some("write e.g. `starts = \"07-01\"` for a financial year from 1 July to 30 June".into()),
+                    Some(match crate::retention::starts_month_guess(v) {
+                        Some(m) => format!("did you mean `starts = \"{m:02}-01\"`?"),
+                        None => "write e.g. `starts = \"07-01\"` for a financial year from 1 July to 30 June".into(),
+                    }),
                 ),
             }
         }
