@@ -1638,8 +1638,13 @@ fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseErr
     })
 }
 
+/// The statutes `as required by` accepts: those that set a period (not a note).
 fn statute_keys() -> Vec<&'static str> {
-    crate::law::statutes().iter().map(|s| s.key).collect()
+    crate::law::statutes()
+        .iter()
+        .filter(|s| s.kind != crate::law::StatuteKind::Note)
+        .map(|s| s.key)
+        .collect()
 }
 
 /// A statute key after `as required by`: one skydd knows the minimum of.
