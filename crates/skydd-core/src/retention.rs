@@ -466,9 +466,7 @@ pub fn starts_month_guess(value: &str) -> Option<i8> {
         [m, _] | [_, m, _] => m.parse::<i8>().ok(),
         [word] => MONTHS
             .iter()
-            .position(|(sv, en)| {
-                word.len() >= 3 && (sv.starts_with(word) || en.starts_with(word))
-            })
+            .position(|(sv, en)| word.len() >= 3 && (sv.starts_with(word) || en.starts_with(word)))
             .and_then(|i| i8::try_from(i + 1).ok()),
         _ => None,
     }?;
@@ -887,7 +885,8 @@ impl RetentionRule {
                     .to_owned(),
             },
             // The same rule twice is said once.
-            RetentionRule::LaterOf { first, second } | RetentionRule::EarlierOf { first, second }
+            RetentionRule::LaterOf { first, second }
+            | RetentionRule::EarlierOf { first, second }
                 if first == second =>
             {
                 first.phrase(lang, names)
@@ -927,7 +926,8 @@ impl RetentionRule {
         let own_later = matches!(self, RetentionRule::LaterOf { .. });
         let words = inner.phrase(lang, names);
         match inner {
-            RetentionRule::LaterOf { first, second } | RetentionRule::EarlierOf { first, second }
+            RetentionRule::LaterOf { first, second }
+            | RetentionRule::EarlierOf { first, second }
                 if first != second
                     && matches!(inner, RetentionRule::LaterOf { .. }) != own_later =>
             {
@@ -2464,8 +2464,20 @@ mod tests {
             "the later of 99999 years after collected and 1 year after contract_end",
         ] {
             let e = parse(text, &[]).unwrap_err();
-            assert!(e.message.contains("longer than 200 years"), "{text}: {}", e.message);
-            assert!(text[e.at.clone()].starts_with("99999") || text[e.at.clone()].chars().next().is_some_and(|c| c.is_ascii_digit()), "{text}: {:?}", e.at);
+            assert!(
+                e.message.contains("longer than 200 years"),
+                "{text}: {}",
+                e.message
+            );
+            assert!(
+                text[e.at.clone()].starts_with("99999")
+                    || text[e.at.clone()]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit()),
+                "{text}: {:?}",
+                e.at
+            );
         }
         let e = parse("99999 years after collected", &[]).unwrap_err();
         assert_eq!(&"99999 years after collected"[e.at], "99999 years");
@@ -2490,7 +2502,10 @@ mod tests {
             };
             let today = d("2026-06-01");
             assert_eq!(r.due_on(today, &cal()), None);
-            assert!(r.cutoff(today, &cal()).is_none_or(|c| c.year() > 0), "{amount} {unit:?}");
+            assert!(
+                r.cutoff(today, &cal()).is_none_or(|c| c.year() > 0),
+                "{amount} {unit:?}"
+            );
             let _ = r.due_when(today, &cal());
             assert!(Period { amount, unit }.is_too_long());
         }
@@ -2498,18 +2513,33 @@ mod tests {
 
     #[test]
     fn a_zero_period_is_refused_it_would_keep_nothing() {
-        for text in ["0 days after collected", "0 years after contract_end", "0 månader efter insamlingen"] {
+        for text in [
+            "0 days after collected",
+            "0 years after contract_end",
+            "0 månader efter insamlingen",
+        ] {
             let e = parse(text, &[]).unwrap_err();
             assert!(e.message.contains("keeps nothing"), "{text}: {}", e.message);
-            assert!(e.help.as_deref().is_some_and(|h| h.contains("until <event>")));
-            assert_eq!(&text[e.at.clone()], &text[..text.find(" after").or(text.find(" efter")).unwrap()]);
+            assert!(
+                e.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("until <event>"))
+            );
+            assert_eq!(
+                &text[e.at.clone()],
+                &text[..text.find(" after").or(text.find(" efter")).unwrap()]
+            );
         }
     }
 
     #[test]
     fn arkivlagen_sets_no_period_a_company_can_be_held_to() {
         let e = parse("as required by arkivlagen", &[]).unwrap_err();
-        assert!(e.message.contains("sets no retention period"), "{}", e.message);
+        assert!(
+            e.message.contains("sets no retention period"),
+            "{}",
+            e.message
+        );
         assert_eq!(&"as required by arkivlagen"[e.at], "arkivlagen");
         // Its minimum reads alike in both languages.
         let arkiv = crate::law::statute("arkivlagen").unwrap();
@@ -2540,15 +2570,33 @@ mod tests {
     #[test]
     fn the_notices_own_words_parse_as_the_rule_they_describe() {
         let cases = [
-            ("tills du återkallar ditt samtycke", "until consent_withdrawn"),
+            (
+                "tills du återkallar ditt samtycke",
+                "until consent_withdrawn",
+            ),
             ("tills samtycket återkallas", "until consent_withdrawn"),
             ("until you withdraw your consent", "until consent_withdrawn"),
             ("enligt bokföringslagen", "as required by bokforingslagen"),
-            ("1 år efter att ärendet avslutats", "1 year after request_closed"),
-            ("1 år efter att kontot avslutats", "1 year after account_closed"),
-            ("30 dagar efter att du återkallat ditt samtycke", "30 days after consent_withdrawn"),
-            ("2 år efter prenumerationens slut", "2 years after subscription_end"),
-            ("2 years after the end of the customer relationship", "2 years after contract_end"),
+            (
+                "1 år efter att ärendet avslutats",
+                "1 year after request_closed",
+            ),
+            (
+                "1 år efter att kontot avslutats",
+                "1 year after account_closed",
+            ),
+            (
+                "30 dagar efter att du återkallat ditt samtycke",
+                "30 days after consent_withdrawn",
+            ),
+            (
+                "2 år efter prenumerationens slut",
+                "2 years after subscription_end",
+            ),
+            (
+                "2 years after the end of the customer relationship",
+                "2 years after contract_end",
+            ),
             (
                 "så länge kundförhållandet varar och två år därefter",
                 "2 years after contract_end",
@@ -2571,7 +2619,10 @@ mod tests {
             let e = Event::builtin(key).unwrap();
             for lang in [Lang::Sv, Lang::En] {
                 let r = RetentionRule::After {
-                    period: Period { amount: 2, unit: Unit::Year },
+                    period: Period {
+                        amount: 2,
+                        unit: Unit::Year,
+                    },
                     anchor: Anchor::Event(e.clone()),
                 };
                 let text = format!("2 years after {}", e.noun(lang, &NoCustomEvents));
@@ -2585,7 +2636,9 @@ mod tests {
     #[test]
     fn a_declared_event_is_not_taken_for_a_notice_phrase() {
         assert_eq!(
-            parse("2 years after collection", &["collection"]).unwrap().to_string(),
+            parse("2 years after collection", &["collection"])
+                .unwrap()
+                .to_string(),
             "2 years after collection"
         );
     }
@@ -2594,8 +2647,12 @@ mod tests {
     fn nested_criteria_of_the_other_kind_are_bracketed_so_the_two_nestings_read_apart() {
         let n = &NoCustomEvents;
         // max(A, min(B, C)) keeps data longer than min(max(A, B), C).
-        let a = rule("the later of 2 years after contract_end and the earlier of 5 years after collected and 1 year after last_activity");
-        let b = rule("the earlier of the later of 2 years after contract_end and 5 years after collected and 1 year after last_activity");
+        let a = rule(
+            "the later of 2 years after contract_end and the earlier of 5 years after collected and 1 year after last_activity",
+        );
+        let b = rule(
+            "the earlier of the later of 2 years after contract_end and 5 years after collected and 1 year after last_activity",
+        );
         assert_eq!(
             a.describe(Lang::Sv, n),
             "Så länge kundförhållandet varar och två år därefter, men minst (fem år efter insamlingen, men högst ett år efter din senaste aktivitet)"
@@ -2619,17 +2676,27 @@ mod tests {
         assert_eq!(a.due(&day, &cal()), Some(d("2022-01-02")));
         assert_eq!(b.due(&day, &cal()), Some(d("2016-06-02")));
         // The same kind needs no brackets, and one rule twice is said once.
-        let c = rule("the later of 1 year after collected and the later of 2 years after contract_end and 3 years after last_activity");
+        let c = rule(
+            "the later of 1 year after collected and the later of 2 years after contract_end and 3 years after last_activity",
+        );
         assert!(!c.describe(Lang::Sv, n).contains('('));
         assert_eq!(
-            rule("the later of 1 year after collected and 1 year after collected").describe(Lang::Sv, n),
+            rule("the later of 1 year after collected and 1 year after collected")
+                .describe(Lang::Sv, n),
             "Ett år efter insamlingen"
         );
     }
 
     #[test]
     fn a_financial_year_start_written_otherwise_gets_its_mm_dd_form() {
-        for (v, m) in [("7-1", 7), ("2025-07-01", 7), ("juli", 7), ("July", 7), ("sep", 9), ("1/9", 9)] {
+        for (v, m) in [
+            ("7-1", 7),
+            ("2025-07-01", 7),
+            ("juli", 7),
+            ("July", 7),
+            ("sep", 9),
+            ("1/9", 9),
+        ] {
             assert_eq!(starts_month_guess(v), Some(m), "{v}");
         }
         assert_eq!(starts_month_guess("xx"), None);
@@ -2679,5 +2746,4 @@ mod voice_tests {
             }
         }
     }
-
 }

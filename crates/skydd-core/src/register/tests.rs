@@ -869,9 +869,8 @@ fn a_first_year_that_implies_another_start_needs_starts_written_out() {
 
 #[test]
 fn a_change_of_financial_year_that_changes_nothing_is_an_error() {
-    let src = with(
-        "[financial_year]\n[[financial_year.change]]\nfrom = 2016-01-01\nto = 2016-12-31\n",
-    );
+    let src =
+        with("[financial_year]\n[[financial_year.change]]\nfrom = 2016-01-01\nto = 2016-12-31\n");
     let errs = errors(&src);
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].1, "[[financial_year.change]]");
@@ -900,14 +899,22 @@ fn two_periods_of_their_own_for_the_same_data_are_an_error_naming_both() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     // At the second one, naming both.
     assert_eq!(errs[0].1, "[[purpose.retention.for]]");
-    assert!(src[..src.rfind("[[purpose.retention.for]]").unwrap()].contains("[[purpose.retention.for]]"));
+    assert!(
+        src[..src.rfind("[[purpose.retention.for]]").unwrap()]
+            .contains("[[purpose.retention.for]]")
+    );
     let m = &errs[0].2;
     assert!(
         m.contains("`user.contact.email`, `3 years after contract_end`")
             && m.contains("`user.contact`, `2 years after contract_end`"),
         "{m}"
     );
-    assert!(errs[0].3.as_deref().is_some_and(|h| h.contains("the later of")));
+    assert!(
+        errs[0]
+            .3
+            .as_deref()
+            .is_some_and(|h| h.contains("the later of"))
+    );
     // The same subjects with other categories, or the same categories for other people,
     // do not overlap.
     let src = with(&RETENTION_FOR.replace(
