@@ -1186,7 +1186,8 @@ const MAX_DEPTH: usize = 4;
 /// until consent_withdrawn                      tills consent_withdrawn
 /// as long as necessary for …                   så länge det är nödvändigt för …
 /// 2 years after contract_end                   två år efter avslutat kundförhållande
-/// as required by bokforingslagen               som krävs enligt bokforingslagen
+/// as required by bokforingslagen               som krävs enligt bokforingslagen, enligt bokforingslagen
+/// until consent_withdrawn                      tills du återkallar ditt samtycke (a notice's words)
 /// the later of A and B  (A, but at least B)    det senare av A och B  (A, men minst B)
 /// the earlier of A and B  (A, but at most B)   det tidigare av A och B  (A, men högst B)
 /// ```
