@@ -64,25 +64,45 @@ pub struct Period {
 }
 
 impl Period {
-    fn span(self) -> JSpan {
+    /// The longest period a rule may state: 200 years. No statute skydd knows requires
+    /// more than ten years, a period longer than a lifetime is no storage limitation (GDPR
+    /// art. 5.1 e) but a typo or "for ever" (write `as long as necessary for …` and say
+    /// why), and below it the date arithmetic from any day a column can hold stays within
+    /// the calendar (year 9999).
+    pub const MAX_YEARS: i16 = 200;
+
+    /// The period as a span; `None` when the amount is beyond what dates can be counted in.
+    fn span(self) -> Option<JSpan> {
         let n = i64::from(self.amount);
         match self.unit {
-            Unit::Day => n.days(),
-            Unit::Week => (n * 7).days(),
-            Unit::Month => n.months(),
-            Unit::Year => n.years(),
+            Unit::Day => JSpan::new().try_days(n).ok(),
+            Unit::Week => JSpan::new().try_days(n.checked_mul(7)?).ok(),
+            Unit::Month => JSpan::new().try_months(n).ok(),
+            Unit::Year => JSpan::new().try_years(n).ok(),
         }
     }
 
-    /// `date` plus this period, by lag (1930:173): a missing day clamps to the month's end.
-    /// `None` only past the calendar's end (year 9999).
-    pub fn after(self, date: Date) -> Option<Date> {
-        date.checked_add(self.span()).ok()
+    /// Whether the period is longer than [`Period::MAX_YEARS`] (counted from 1 January 2000;
+    /// a period whose dates cannot be counted at all is longer too).
+    pub fn is_too_long(self) -> bool {
+        let (Ok(from), Ok(limit)) = (
+            Date::new(2000, 1, 1),
+            Date::new(2000 + Period::MAX_YEARS, 1, 1),
+        ) else {
+            return true;
+        };
+        self.after(from).is_none_or(|end| end > limit)
     }
 
-    /// `date` minus this period, clamping the same way.
+    /// `date` plus this period, by lag (1930:173): a missing day clamps to the month's end.
+    /// `None` past the calendar's end (year 9999) or for an amount no date can be counted in.
+    pub fn after(self, date: Date) -> Option<Date> {
+        date.checked_add(self.span()?).ok()
+    }
+
+    /// `date` minus this period, clamping the same way; `None` before the calendar's start.
     pub fn before(self, date: Date) -> Option<Date> {
-        date.checked_sub(self.span()).ok()
+        date.checked_sub(self.span()?).ok()
     }
 
     /// The period in words: "två år", "45 days".
@@ -421,6 +441,38 @@ impl Default for FinancialYears {
     }
 }
 
+/// The month a `[financial_year] starts` value that is not `"MM-DD"` probably means, to
+/// suggest the right spelling: `"7-1"`, `"2025-07-01"`, `"juli"`, `"July"` → 7.
+pub fn starts_month_guess(value: &str) -> Option<i8> {
+    const MONTHS: [(&str, &str); 12] = [
+        ("januari", "january"),
+        ("februari", "february"),
+        ("mars", "march"),
+        ("april", "april"),
+        ("maj", "may"),
+        ("juni", "june"),
+        ("juli", "july"),
+        ("augusti", "august"),
+        ("september", "september"),
+        ("oktober", "october"),
+        ("november", "november"),
+        ("december", "december"),
+    ];
+    let v = value.trim().to_lowercase();
+    let parts: Vec<&str> = v.split(['-', '/', '.']).collect();
+    let month = match parts[..] {
+        // "1/9" is the Swedish day/month; "7-1" month-day as in "MM-DD".
+        [d, m] if v.contains('/') => m.parse::<i8>().ok().filter(|_| d.parse::<i8>().is_ok()),
+        [m, _] | [_, m, _] => m.parse::<i8>().ok(),
+        [word] => MONTHS
+            .iter()
+            .position(|(sv, en)| word.len() >= 3 && (sv.starts_with(word) || en.starts_with(word)))
+            .and_then(|i| i8::try_from(i + 1).ok()),
+        _ => None,
+    }?;
+    (1..=12).contains(&month).then_some(month)
+}
+
 /// The longest a first or changed financial year may be (BFL 3 kap. 3 §).
 pub const MAX_FINANCIAL_YEAR_MONTHS: i64 = 18;
 
@@ -671,6 +723,11 @@ impl RetentionRule {
         if matches!(self, RetentionRule::Until { .. }) && *event != Event::FinancialYearEnd {
             return Some(today);
         }
+        // Before year 1 no column holds a day (and such a date cannot be written in SQL as
+        // the year 0001 form): nothing is due.
+        if lookback.year() < 1 {
+            return None;
+        }
         // due_on is monotone in the column's day; search the last day with due_on <= today.
         // A financial year ends at most 18 months after a day in it, and the calendar year
         // at most a year after that: four years back is always due.
@@ -827,17 +884,24 @@ impl RetentionRule {
                     )
                     .to_owned(),
             },
+            // The same rule twice is said once.
+            RetentionRule::LaterOf { first, second }
+            | RetentionRule::EarlierOf { first, second }
+                if first == second =>
+            {
+                first.phrase(lang, names)
+            }
             RetentionRule::LaterOf { first, second } => format!(
                 "{}, {} {}",
-                first.phrase(lang, names),
+                self.part(first, lang, names),
                 lang.pick("men minst", "but at least"),
-                second.phrase(lang, names)
+                self.part(second, lang, names)
             ),
             RetentionRule::EarlierOf { first, second } => format!(
                 "{}, {} {}",
-                first.phrase(lang, names),
+                self.part(first, lang, names),
                 lang.pick("men högst", "but at most"),
-                second.phrase(lang, names)
+                self.part(second, lang, names)
             ),
             RetentionRule::AsRequiredBy { statute, minimum } => {
                 let citation = crate::law::statute(statute)
@@ -848,6 +912,28 @@ impl RetentionRule {
                     minimum.phrase(lang, names)
                 )
             }
+        }
+    }
+}
+
+impl RetentionRule {
+    /// A criterion of this two-criteria rule in words. A criterion that is itself two
+    /// criteria of the other kind is put in brackets: "A, men minst (B, men högst C)" keeps
+    /// the data longer than "(A, men minst B), men högst C", and without brackets the two
+    /// read alike. The same kind needs none: the later of three is the later of three,
+    /// however grouped.
+    fn part(&self, inner: &RetentionRule, lang: Lang, names: &dyn EventNames) -> String {
+        let own_later = matches!(self, RetentionRule::LaterOf { .. });
+        let words = inner.phrase(lang, names);
+        match inner {
+            RetentionRule::LaterOf { first, second }
+            | RetentionRule::EarlierOf { first, second }
+                if first != second
+                    && matches!(inner, RetentionRule::LaterOf { .. }) != own_later =>
+            {
+                format!("({words})")
+            }
+            _ => words,
         }
     }
 }
@@ -873,12 +959,14 @@ fn both_due(a: &DueWhen, b: &DueWhen) -> DueWhen {
     out
 }
 
-/// The first letter in upper case.
+/// The first letter in upper case (after an opening bracket: "(Så länge …").
 pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
+    let rest = s.trim_start_matches('(');
+    let brackets = &s[..s.len() - rest.len()];
+    let mut c = rest.chars();
     match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
+        Some(f) => brackets.chars().chain(f.to_uppercase()).chain(c).collect(),
+        None => s.to_owned(),
     }
 }
 
@@ -1068,6 +1156,12 @@ fn number(word: &str) -> Option<u32> {
         .and_then(|i| u32::try_from(i + 2).ok())
 }
 
+/// The unit words the grammar reads, for suggestions.
+const UNIT_WORDS: [&str; 15] = [
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "dag", "dagar", "vecka",
+    "veckor", "månad", "månader", "år",
+];
+
 fn unit(word: &str) -> Option<Unit> {
     match word.to_lowercase().as_str() {
         "day" | "days" | "dag" | "dagar" => Some(Unit::Day),
@@ -1092,7 +1186,8 @@ const MAX_DEPTH: usize = 4;
 /// until consent_withdrawn                      tills consent_withdrawn
 /// as long as necessary for …                   så länge det är nödvändigt för …
 /// 2 years after contract_end                   två år efter avslutat kundförhållande
-/// as required by bokforingslagen               som krävs enligt bokforingslagen
+/// as required by bokforingslagen               som krävs enligt bokforingslagen, enligt bokforingslagen
+/// until consent_withdrawn                      tills du återkallar ditt samtycke (a notice's words)
 /// the later of A and B  (A, but at least B)    det senare av A och B  (A, men minst B)
 /// the earlier of A and B  (A, but at most B)   det tidigare av A och B  (A, men högst B)
 /// ```
@@ -1216,6 +1311,11 @@ impl Parser<'_, '_> {
             });
         }
         let t = &mut self.t;
+        // The words a notice uses for a rule ("tills du återkallar ditt samtycke", "så länge
+        // kundförhållandet varar och två år därefter") read as the rule they describe.
+        if let Some(rule) = lasting_rule(t) {
+            return Ok(rule);
+        }
         if t.eat("until") || t.eat("till") || t.eat("tills") {
             // `until 7 years after …` reads as the period itself.
             if t.peek().and_then(|(_, w)| number(w)).is_some() {
@@ -1247,6 +1347,7 @@ impl Parser<'_, '_> {
             || t.eat_all("som krävs enligt")
             || t.eat_all("så länge som krävs enligt")
             || t.eat_all("så länge det krävs enligt")
+            || t.eat("enligt")
         {
             return statute(&mut self.t);
         }
@@ -1303,13 +1404,55 @@ impl Parser<'_, '_> {
         let Some(amount) = number(n) else {
             return Err(t.error("expected a number of days, weeks, months or years, `until` or `as long as necessary`".into()));
         };
+        let amount_at = t.here();
         t.next();
         let Some(unit) = t.peek().and_then(|(_, w)| unit(w)) else {
-            return Err(t.error("expected a unit: days, weeks, months or years".into()));
+            let mut e = t.error("expected a unit: days, weeks, months or years".into());
+            if let Some(help) = t.peek().and_then(|(_, w)| suggestion(w, UNIT_WORDS)) {
+                e.help = Some(help);
+            }
+            return Err(e);
         };
         t.next();
+        let period = Period { amount, unit };
+        let period_at = amount_at.start..t.span_since(t.pos - 1).end;
+        if amount == 0 {
+            // "0 days after X" would keep nothing past the event's own day: refused rather
+            // than read as `until X` (due on the day) or as "kept through that day", since
+            // which was meant cannot be told.
+            return Err(RetentionParseError {
+                message: format!("a period of {period} keeps nothing: the data would be due for erasure as soon as it exists"),
+                at: period_at,
+                help: Some("write `until <event>` to erase the data on the day the event happens, or a period of at least one day".into()),
+            });
+        }
+        if period.is_too_long() {
+            return Err(RetentionParseError {
+                message: format!(
+                    "a period of {period} is longer than {} years, which no retention obligation requires (storage limitation, GDPR art. 5.1 e)",
+                    Period::MAX_YEARS
+                ),
+                at: period_at,
+                help: Some("write the period the data is actually kept, or `as long as necessary for …` and say why".into()),
+            });
+        }
         if !(t.eat("after") || t.eat("efter")) {
-            return Err(t.error("expected `after` after the period".into()));
+            let mut e = t.error("expected `after` after the period".into());
+            if let Some(help) = t
+                .peek()
+                .and_then(|(_, w)| suggestion(w, ["after", "efter"]))
+            {
+                e.help = Some(help);
+            }
+            return Err(e);
+        }
+        // An event as a notice names it ("efter att kontot avslutats"), before `the end of
+        // the calendar year` is looked for (`the end of the customer relationship`).
+        if let Some(event) = notice_event(t, self.custom) {
+            return Ok(RetentionRule::After {
+                period,
+                anchor: Anchor::Event(event),
+            });
         }
         // "[the] end of [the] [calendar] year (of | in which) EVENT", or just "EVENT";
         // "utgången av kalenderåret för EVENT", "utgången av det kalenderår då EVENT".
@@ -1339,10 +1482,7 @@ impl Parser<'_, '_> {
         } else {
             Anchor::Event(event(t, self.custom)?)
         };
-        Ok(RetentionRule::After {
-            period: Period { amount, unit },
-            anchor,
-        })
+        Ok(RetentionRule::After { period, anchor })
     }
 }
 
@@ -1385,7 +1525,7 @@ fn free_text(t: &mut Tokens<'_>) -> Result<String, RetentionParseError> {
 
 /// Swedish phrases read as built-in events: a documented subset, the phrases a Swedish
 /// policy uses. Registers may always write the key.
-const SV_EVENTS: [(&str, Event); 17] = [
+const SV_EVENTS: [(&str, Event); 19] = [
     ("insamlingen", Event::Collected),
     ("uppgifterna samlades in", Event::Collected),
     ("din senaste aktivitet", Event::LastActivity),
@@ -1403,13 +1543,69 @@ const SV_EVENTS: [(&str, Event); 17] = [
     ("avslutat ärende", Event::RequestClosed),
     ("ärendet avslutades", Event::RequestClosed),
     ("avslutad prenumeration", Event::SubscriptionEnd),
+    ("samtycket återkallas", Event::ConsentWithdrawn),
+    ("ditt samtycke återkallas", Event::ConsentWithdrawn),
 ];
 
-fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseError> {
-    for (phrase, event) in SV_EVENTS {
-        if t.eat_all(phrase) {
-            return Ok(event);
+/// The built-in event whose words, as a notice prints them (`Event::noun` and the
+/// clause, Swedish or English), come next; eats them.
+fn notice_event(t: &mut Tokens<'_>, custom: &[&str]) -> Option<Event> {
+    // A key the register declares is its own event, whatever it looks like.
+    if t.peek().is_some_and(|(_, w)| custom.contains(&w)) {
+        return None;
+    }
+    // Longest phrase first, so "att du återkallat ditt samtycke" wins over a shorter one.
+    let mut phrases: Vec<(&'static str, Event)> = builtin_events()
+        .into_iter()
+        .flat_map(|w| {
+            [w.noun.0, w.noun.1, w.clause.0, w.clause.1]
+                .into_iter()
+                .map(move |p| (p, w.event.clone()))
+        })
+        .chain(SV_EVENTS)
+        .collect();
+    phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.split(' ').count()));
+    phrases
+        .into_iter()
+        .find(|(phrase, _)| t.eat_all(phrase))
+        .map(|(_, e)| e)
+}
+
+/// A notice's words for a lasting state ("tills du återkallar ditt samtycke", "as long as
+/// the customer relationship lasts"), alone (`until` the event) or followed by "och två år
+/// därefter" / "and two years after that" (that period after the event).
+fn lasting_rule(t: &mut Tokens<'_>) -> Option<RetentionRule> {
+    let start = t.pos;
+    let event = builtin_events().into_iter().find_map(|w| {
+        let (sv, en) = w.lasting?;
+        (t.eat_all(sv) || t.eat_all(en)).then_some(w.event)
+    })?;
+    let after = t.pos;
+    if t.eat("och") || t.eat("and") {
+        let amount = t.next().and_then(|(_, w)| number(w));
+        let unit = t.next().and_then(|(_, w)| unit(w));
+        if let (Some(amount), Some(unit)) = (amount, unit)
+            && (t.eat("därefter") || t.eat_all("after that"))
+        {
+            let period = Period { amount, unit };
+            if amount == 0 || period.is_too_long() {
+                // Let the period's own checks report it.
+                t.pos = start;
+                return None;
+            }
+            return Some(RetentionRule::After {
+                period,
+                anchor: Anchor::Event(event),
+            });
         }
+    }
+    t.pos = after;
+    Some(RetentionRule::Until { event })
+}
+
+fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseError> {
+    if let Some(e) = notice_event(t, custom) {
+        return Ok(e);
     }
     let at = t.here();
     let Some((_, w)) = t.next() else {
@@ -1443,8 +1639,13 @@ fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseErr
     })
 }
 
+/// The statutes `as required by` accepts: those that set a period (not a note).
 fn statute_keys() -> Vec<&'static str> {
-    crate::law::statutes().iter().map(|s| s.key).collect()
+    crate::law::statutes()
+        .iter()
+        .filter(|s| s.kind != crate::law::StatuteKind::Note)
+        .map(|s| s.key)
+        .collect()
 }
 
 /// A statute key after `as required by`: one skydd knows the minimum of.
@@ -1459,6 +1660,18 @@ fn statute(t: &mut Tokens<'_>) -> Result<RetentionRule, RetentionParseError> {
     };
     let key = w.to_lowercase();
     match crate::law::statute(&key) {
+        // A statute skydd knows only as a note (arkivlagen binds public authorities, not
+        // companies) sets no period a register can be held to.
+        Some(s) if s.kind == crate::law::StatuteKind::Note => Err(RetentionParseError {
+            message: format!(
+                "{} sets no retention period skydd can enforce: it binds public authorities, not companies",
+                s.citation
+            ),
+            at,
+            help: Some(
+                "write the period the data is kept (e.g. `10 years after collected`), or `as long as necessary for …`; an authority writes the period of its gallringsbeslut".into(),
+            ),
+        }),
         Some(s) => Ok(RetentionRule::AsRequiredBy {
             statute: s.key.to_owned(),
             minimum: Box::new(s.minimum),
@@ -2239,6 +2452,256 @@ mod tests {
                 a = a.checked_add(13.days()).unwrap();
             }
         }
+    }
+    #[test]
+    fn a_period_longer_than_two_hundred_years_is_refused_at_the_number() {
+        for text in [
+            "99999 years after collected",
+            "9999 years after collected",
+            "4294967295 days after collected",
+            "201 years after collected",
+            "2401 months after collected",
+            "99999 years after end of calendar year of financial_year_end",
+            "the later of 99999 years after collected and 1 year after contract_end",
+        ] {
+            let e = parse(text, &[]).unwrap_err();
+            assert!(
+                e.message.contains("longer than 200 years"),
+                "{text}: {}",
+                e.message
+            );
+            assert!(
+                text[e.at.clone()].starts_with("99999")
+                    || text[e.at.clone()]
+                        .chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_digit()),
+                "{text}: {:?}",
+                e.at
+            );
+        }
+        let e = parse("99999 years after collected", &[]).unwrap_err();
+        assert_eq!(&"99999 years after collected"[e.at], "99999 years");
+        // The ceiling itself is allowed.
+        assert!(parse("200 years after collected", &[]).is_ok());
+        assert!(parse("2400 months after collected", &[]).is_ok());
+    }
+
+    #[test]
+    fn date_arithmetic_on_any_period_never_panics() {
+        // Rules built without the parser (as a library user may) are total too.
+        for (amount, unit) in [
+            (u32::MAX, Unit::Day),
+            (u32::MAX, Unit::Week),
+            (u32::MAX, Unit::Month),
+            (99_999, Unit::Year),
+            (9_999, Unit::Year),
+        ] {
+            let r = RetentionRule::After {
+                period: Period { amount, unit },
+                anchor: Anchor::Event(Event::Collected),
+            };
+            let today = d("2026-06-01");
+            assert_eq!(r.due_on(today, &cal()), None);
+            assert!(
+                r.cutoff(today, &cal()).is_none_or(|c| c.year() > 0),
+                "{amount} {unit:?}"
+            );
+            let _ = r.due_when(today, &cal());
+            assert!(Period { amount, unit }.is_too_long());
+        }
+    }
+
+    #[test]
+    fn a_zero_period_is_refused_it_would_keep_nothing() {
+        for text in [
+            "0 days after collected",
+            "0 years after contract_end",
+            "0 månader efter insamlingen",
+        ] {
+            let e = parse(text, &[]).unwrap_err();
+            assert!(e.message.contains("keeps nothing"), "{text}: {}", e.message);
+            assert!(
+                e.help
+                    .as_deref()
+                    .is_some_and(|h| h.contains("until <event>"))
+            );
+            assert_eq!(
+                &text[e.at.clone()],
+                &text[..text.find(" after").or(text.find(" efter")).unwrap()]
+            );
+        }
+    }
+
+    #[test]
+    fn arkivlagen_sets_no_period_a_company_can_be_held_to() {
+        let e = parse("as required by arkivlagen", &[]).unwrap_err();
+        assert!(
+            e.message.contains("sets no retention period"),
+            "{}",
+            e.message
+        );
+        assert_eq!(&"as required by arkivlagen"[e.at], "arkivlagen");
+        // Its minimum reads alike in both languages.
+        let arkiv = crate::law::statute("arkivlagen").unwrap();
+        assert_eq!(
+            arkiv.minimum.describe(Lang::Sv, &NoCustomEvents),
+            "Så länge det är nödvändigt för ändamålet"
+        );
+        assert_eq!(
+            arkiv.minimum.describe(Lang::En, &NoCustomEvents),
+            "As long as necessary for the purpose"
+        );
+    }
+
+    #[test]
+    fn misspelt_units_and_after_get_a_suggestion() {
+        let cases = [
+            ("2 yeras after contract_end", "did you mean `years`?"),
+            ("12 manader efter insamlingen", "did you mean `månader`?"),
+            ("2 years afte contract_end", "did you mean `after`?"),
+            ("2 år eftr insamlingen", "did you mean `efter`?"),
+        ];
+        for (text, help) in cases {
+            let e = parse(text, &[]).unwrap_err();
+            assert_eq!(e.help.as_deref(), Some(help), "{text}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn the_notices_own_words_parse_as_the_rule_they_describe() {
+        let cases = [
+            (
+                "tills du återkallar ditt samtycke",
+                "until consent_withdrawn",
+            ),
+            ("tills samtycket återkallas", "until consent_withdrawn"),
+            ("until you withdraw your consent", "until consent_withdrawn"),
+            ("enligt bokföringslagen", "as required by bokforingslagen"),
+            (
+                "1 år efter att ärendet avslutats",
+                "1 year after request_closed",
+            ),
+            (
+                "1 år efter att kontot avslutats",
+                "1 year after account_closed",
+            ),
+            (
+                "30 dagar efter att du återkallat ditt samtycke",
+                "30 days after consent_withdrawn",
+            ),
+            (
+                "2 år efter prenumerationens slut",
+                "2 years after subscription_end",
+            ),
+            (
+                "2 years after the end of the customer relationship",
+                "2 years after contract_end",
+            ),
+            (
+                "så länge kundförhållandet varar och två år därefter",
+                "2 years after contract_end",
+            ),
+            ("så länge du har ett konto", "until account_closed"),
+            (
+                "12 månader efter insamlingen, men minst enligt bokföringslagen",
+                "the later of 12 months after collected and as required by bokforingslagen",
+            ),
+            (
+                "the later of as long as you have an account and 2 years after last_activity",
+                "the later of until account_closed and 2 years after last_activity",
+            ),
+        ];
+        for (text, canonical) in cases {
+            assert_eq!(rule(text).to_string(), canonical, "{text}");
+        }
+        // Every built-in event's notice words read back as that event.
+        for key in BUILTIN_EVENT_KEYS {
+            let e = Event::builtin(key).unwrap();
+            for lang in [Lang::Sv, Lang::En] {
+                let r = RetentionRule::After {
+                    period: Period {
+                        amount: 2,
+                        unit: Unit::Year,
+                    },
+                    anchor: Anchor::Event(e.clone()),
+                };
+                let text = format!("2 years after {}", e.noun(lang, &NoCustomEvents));
+                assert_eq!(parse(&text, &[]), Ok(r.clone()), "{text}");
+                let described = r.describe(lang, &NoCustomEvents).to_lowercase();
+                assert_eq!(parse(&described, &[]), Ok(r), "{described}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_declared_event_is_not_taken_for_a_notice_phrase() {
+        assert_eq!(
+            parse("2 years after collection", &["collection"])
+                .unwrap()
+                .to_string(),
+            "2 years after collection"
+        );
+    }
+
+    #[test]
+    fn nested_criteria_of_the_other_kind_are_bracketed_so_the_two_nestings_read_apart() {
+        let n = &NoCustomEvents;
+        // max(A, min(B, C)) keeps data longer than min(max(A, B), C).
+        let a = rule(
+            "the later of 2 years after contract_end and the earlier of 5 years after collected and 1 year after last_activity",
+        );
+        let b = rule(
+            "the earlier of the later of 2 years after contract_end and 5 years after collected and 1 year after last_activity",
+        );
+        assert_eq!(
+            a.describe(Lang::Sv, n),
+            "Så länge kundförhållandet varar och två år därefter, men minst (fem år efter insamlingen, men högst ett år efter din senaste aktivitet)"
+        );
+        assert_eq!(
+            b.describe(Lang::Sv, n),
+            "(Så länge kundförhållandet varar och två år därefter, men minst fem år efter insamlingen), men högst ett år efter din senaste aktivitet"
+        );
+        assert_eq!(
+            a.describe(Lang::En, n),
+            "As long as the customer relationship lasts and two years after that, but at least (five years after collection, but at most one year after your last activity)"
+        );
+        assert_ne!(b.describe(Lang::En, n), a.describe(Lang::En, n));
+        // The notice never promises erasure sooner than the plan does it: for `a`, the
+        // sentence's outer "men minst" is the contract period, which the plan keeps to.
+        let day = |e: &Event| match e {
+            Event::ContractEnd => Some(d("2020-01-01")),
+            Event::Collected => Some(d("2015-01-01")),
+            _ => Some(d("2015-06-01")),
+        };
+        assert_eq!(a.due(&day, &cal()), Some(d("2022-01-02")));
+        assert_eq!(b.due(&day, &cal()), Some(d("2016-06-02")));
+        // The same kind needs no brackets, and one rule twice is said once.
+        let c = rule(
+            "the later of 1 year after collected and the later of 2 years after contract_end and 3 years after last_activity",
+        );
+        assert!(!c.describe(Lang::Sv, n).contains('('));
+        assert_eq!(
+            rule("the later of 1 year after collected and 1 year after collected")
+                .describe(Lang::Sv, n),
+            "Ett år efter insamlingen"
+        );
+    }
+
+    #[test]
+    fn a_financial_year_start_written_otherwise_gets_its_mm_dd_form() {
+        for (v, m) in [
+            ("7-1", 7),
+            ("2025-07-01", 7),
+            ("juli", 7),
+            ("July", 7),
+            ("sep", 9),
+            ("1/9", 9),
+        ] {
+            assert_eq!(starts_month_guess(v), Some(m), "{v}");
+        }
+        assert_eq!(starts_month_guess("xx"), None);
+        assert_eq!(starts_month_guess("13-01"), None);
     }
 }
 

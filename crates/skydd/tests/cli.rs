@@ -849,3 +849,32 @@ fn swedish_retention_rules_and_financial_years_check_clean_and_bad_years_point_a
     );
     assert!(r.stderr.contains("at most 18 months"), "{}", r.stderr);
 }
+
+#[test]
+fn a_retention_period_past_any_date_is_a_located_input_error_never_a_panic() {
+    // Adversarial report D7: `retention plan` panicked (exit 101) on periods `check` accepted.
+    for period in ["99999 years", "4294967295 days", "9999 years"] {
+        let src = STARTER.replacen(
+            "retention = \"2 years after contract_end\"",
+            &format!("retention = \"{period} after contract_end\""),
+            1,
+        );
+        assert_ne!(src, STARTER);
+        let (d, _) = dir_with(&src);
+        let line = line_of(&src, &format!("\"{period} after"));
+        for args in [
+            &["check"][..],
+            &["retention", "plan", "--today", "2026-06-01"],
+        ] {
+            let r = skydd(d.path(), args);
+            assert_eq!(r.code, 2, "{args:?} {period}: {}{}", r.stdout, r.stderr);
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+            assert!(
+                r.stderr.contains(&format!("skydd.toml:{line}:")),
+                "{}",
+                r.stderr
+            );
+            assert!(r.stderr.contains("longer than 200 years"), "{}", r.stderr);
+        }
+    }
+}

@@ -982,9 +982,10 @@ pub fn statutes() -> Vec<Statute> {
             // of both is not verified against the SFS text. Private companies
             // are not bound (only authorities and the bodies listed in the annex to
             // offentlighets- och sekretesslagen (2009:400)), so this is a note.
-            minimum: RetentionRule::AsLongAsNecessary {
-                purpose: Some("the archive until a decision on disposal (arkivlagen 10 §)".into()),
-            },
+            // No purpose text: the Swedish description cannot quote English words, so
+            // both languages say "as long as necessary for the purpose" alike (and
+            // `as required by arkivlagen` is refused: it sets no period for a company).
+            minimum: RetentionRule::AsLongAsNecessary { purpose: None },
             kind: StatuteKind::Note,
             maximum: None,
             disclosure_to: None,

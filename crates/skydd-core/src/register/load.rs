@@ -847,6 +847,7 @@ impl Validator<'_> {
             .iter()
             .filter_map(|o| self.retention_override(o, events, categories, subjects))
             .collect();
+        self.overlapping_overrides(&overrides);
         let parsed = self.retention_rule(&rule, events)?;
         Some(Retention {
             rule: parsed,
@@ -878,6 +879,50 @@ impl Validator<'_> {
                 );
                 None
             }
+        }
+    }
+
+    /// Two `[[purpose.retention.for]]` that both cover some data (a category within the
+    /// other's, or all categories, for people both name, or all people): which period
+    /// applies would depend on their order, so it is an error at the second, naming both.
+    fn overlapping_overrides(&mut self, overrides: &[RetentionOverride]) {
+        use crate::taxonomy::is_within;
+        let whose = |o: &RetentionOverride| {
+            let mut keys: Vec<String> = o.categories.iter().map(|c| format!("`{c}`")).collect();
+            keys.extend(o.subjects.iter().map(|s| format!("`{s}`")));
+            keys.join(", ")
+        };
+        for (i, b) in overrides.iter().enumerate() {
+            let Some(a) = overrides[..i].iter().find(|a| {
+                let cats = a.categories.is_empty()
+                    || b.categories.is_empty()
+                    || a.categories.iter().any(|x| {
+                        b.categories
+                            .iter()
+                            .any(|y| is_within(x, y) || is_within(y, x))
+                    });
+                let subjects = a.subjects.is_empty()
+                    || b.subjects.is_empty()
+                    || a.subjects.iter().any(|x| b.subjects.contains(x));
+                cats && subjects
+            }) else {
+                continue;
+            };
+            self.error(
+                "value",
+                format!(
+                    "this `[[purpose.retention.for]]` (for {}, `{}`) covers data that the one before it (for {}, `{}`) covers too: which period applies would depend on their order",
+                    whose(b),
+                    b.rule,
+                    whose(a),
+                    a.rule
+                ),
+                b.span,
+                Some(format!(
+                    "give each data category or group of people one period; for data both cover, write one rule, e.g. `the later of {} and {}`",
+                    a.rule, b.rule
+                )),
+            );
         }
     }
 
@@ -987,7 +1032,10 @@ impl Validator<'_> {
                     "value",
                     format!("`{v}` is not the first day of a financial year as \"MM-DD\""),
                     span(s),
-                    Some("write e.g. `starts = \"07-01\"` for a financial year from 1 July to 30 June".into()),
+                    Some(match crate::retention::starts_month_guess(v) {
+                        Some(m) => format!("did you mean `starts = \"{m:02}-01\"`?"),
+                        None => "write e.g. `starts = \"07-01\"` for a financial year from 1 July to 30 June".into(),
+                    }),
                 ),
             }
         }
@@ -1005,7 +1053,22 @@ impl Validator<'_> {
                     span(&first.get_ref().to),
                     Some(format!("write `starts = \"{:02}-01\"`, or end the first year the day before a start", n.month())),
                 ),
-                (None, Some(n)) => start_month = Some(n.month()),
+                // No `starts`: the default is the calendar year, and a first year that
+                // ends elsewhere says otherwise; the register is made to say which.
+                (None, Some(n)) => {
+                    if n.month() != 1 {
+                        self.error(
+                            "value",
+                            format!(
+                                "the first financial year ends on {to}, so the years start on {:02}-01, but `starts` is not given and its default is \"01-01\"",
+                                n.month()
+                            ),
+                            span(&first.get_ref().to),
+                            Some(format!("write `starts = \"{:02}-01\"` under `[financial_year]`", n.month())),
+                        );
+                    }
+                    start_month = Some(n.month());
+                }
                 _ => {}
             }
             irregular.push((from, to));
@@ -1034,6 +1097,24 @@ impl Validator<'_> {
                     ),
                     span(&c.get_ref().from),
                     Some("`from` is the first day of the changed year; `to` its last day, after which the new years start".into()),
+                );
+                continue;
+            }
+            // Twelve months from a regular start is a regular year: nothing changed, and the
+            // real change (omläggning, BFL 3 kap. 3 §) is likely missing or mistyped.
+            if from
+                .checked_add(jiff::Span::new().months(12))
+                .ok()
+                .and_then(|d| d.yesterday().ok())
+                == Some(to)
+            {
+                self.error(
+                    "value",
+                    format!(
+                        "this change does not change the financial year: {from} to {to} is the regular year from {month:02}-01"
+                    ),
+                    span(c),
+                    Some("remove it, or give the changed year's real `from` and `to` (the changed year is shorter or longer than twelve months)".into()),
                 );
                 continue;
             }

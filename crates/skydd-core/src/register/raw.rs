@@ -338,7 +338,7 @@ pub struct RawRegister {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFinancialYear {
-    /// The first day of a financial year as `"MM-DD"`, the first of a month (`"07-01"` for 1 July–30 June); `"01-01"`, the calendar year, by default.
+    /// The first day of a financial year as `"MM-DD"`, the first of a month (`"07-01"` for 1 July–30 June); `"01-01"`, the calendar year, by default, so a `first` year ending other than on 31 December needs the `starts` it implies written out.
     #[schemars(with = "Option<MonthStart>")]
     pub starts: Option<S>,
     /// The first financial year when it was not twelve months: `{ from = 2024-03-15, to = 2025-06-30 }`, at most 18 months.

@@ -643,7 +643,7 @@ fn a_financial_year_starts_on_the_first_of_a_month() {
 #[test]
 fn a_first_financial_year_of_eighteen_months_sets_the_years_after_it() {
     let r = ok(&with(
-        "[financial_year]\nfirst = { from = 2024-01-01, to = 2025-06-30 }\n",
+        "[financial_year]\nstarts = \"07-01\"\nfirst = { from = 2024-01-01, to = 2025-06-30 }\n",
     ));
     assert_eq!(r.financial_year.start_month, 7);
     assert_eq!(r.financial_year.irregular.len(), 1);
@@ -861,4 +861,90 @@ rule = "6 months after recruitment_end"
         ret.rule_for(&name, &["employee".to_owned()]).to_string(),
         "2 years after recruitment_end"
     );
+}
+
+#[test]
+fn a_first_year_that_implies_another_start_needs_starts_written_out() {
+    // Without `starts` the years are calendar years (the documented default); a first
+    // year ending 31 August says they start on 1 September: the register must say so.
+    let errs = errors(&with(
+        "[financial_year]\nfirst = { from = 2024-03-15, to = 2025-08-31 }\n",
+    ));
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "2025-08-31");
+    assert!(errs[0].2.contains("start on 09-01"), "{}", errs[0].2);
+    assert_eq!(
+        errs[0].3.as_deref(),
+        Some("write `starts = \"09-01\"` under `[financial_year]`")
+    );
+    let r = ok(&with(
+        "[financial_year]\nstarts = \"09-01\"\nfirst = { from = 2024-03-15, to = 2025-08-31 }\n",
+    ));
+    assert_eq!(r.financial_year.start_month, 9);
+    // A first year ending on 31 December agrees with the default.
+    ok(&with(
+        "[financial_year]\nfirst = { from = 2024-03-15, to = 2024-12-31 }\n",
+    ));
+}
+
+#[test]
+fn a_change_of_financial_year_that_changes_nothing_is_an_error() {
+    let src =
+        with("[financial_year]\n[[financial_year.change]]\nfrom = 2016-01-01\nto = 2016-12-31\n");
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "[[financial_year.change]]");
+    assert!(errs[0].2.contains("does not change"), "{}", errs[0].2);
+}
+
+#[test]
+fn a_financial_year_start_written_otherwise_suggests_mm_dd() {
+    for v in ["7-1", "juli", "2025-07-01"] {
+        let errs = errors(&with(&format!("[financial_year]\nstarts = \"{v}\"\n")));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].3.as_deref(),
+            Some("did you mean `starts = \"07-01\"`?"),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn two_periods_of_their_own_for_the_same_data_are_an_error_naming_both() {
+    let src = with(&format!(
+        "{RETENTION_FOR}\n[[purpose.retention.for]]\ncategories = [\"user.contact.email\"]\nrule = \"3 years after contract_end\"\n"
+    ));
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    // At the second one, naming both.
+    assert_eq!(errs[0].1, "[[purpose.retention.for]]");
+    assert!(
+        src[..src.rfind("[[purpose.retention.for]]").unwrap()]
+            .contains("[[purpose.retention.for]]")
+    );
+    let m = &errs[0].2;
+    assert!(
+        m.contains("`user.contact.email`, `3 years after contract_end`")
+            && m.contains("`user.contact`, `2 years after contract_end`"),
+        "{m}"
+    );
+    assert!(
+        errs[0]
+            .3
+            .as_deref()
+            .is_some_and(|h| h.contains("the later of"))
+    );
+    // The same subjects with other categories, or the same categories for other people,
+    // do not overlap.
+    let src = with(&RETENTION_FOR.replace(
+        "text = \"Kontaktuppgifter sparas i två år.\"\n",
+        "text = \"Kontaktuppgifter sparas i två år.\"\n\n[[purpose.retention.for]]\ncategories = [\"user.financial\"]\nrule = \"8 years after contract_end\"\n",
+    ));
+    ok(&src);
+    // One without categories covers all of them: it overlaps any for the same people.
+    let src = with(&format!(
+        "{RETENTION_FOR}\n[[purpose.retention.for]]\nsubjects = [\"customer\"]\nrule = \"3 years after contract_end\"\n"
+    ));
+    assert_eq!(errors(&src).len(), 1);
 }
