@@ -246,7 +246,7 @@ rules! {
         "GDPR art. 45; kommissionens genomförandebeslut (EU) 2023/1795, bilaga I, tilläggsprincip III.6 (årlig förnyad självcertifiering)",
         "look the recipient up on the DPF list (dataprivacyframework.gov) again and update `dpf_certified = YYYY-MM-DD`, or use `scc`";
     "transfer-mechanism-inside-eea", W, "A transfer mechanism is named for a recipient inside the EU/EEA, where no third-country transfer takes place.",
-        "GDPR art. 44–46 (kapitel V gäller bara överföring till tredjeland)",
+        "GDPR art. 44–46 (kapitel V: överföring till tredjeland)",
         "remove `transfer`, or correct `country` if the recipient processes data outside the EU/EEA";
 }
 
