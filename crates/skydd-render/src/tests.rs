@@ -1048,3 +1048,31 @@ fn a_categorys_own_retention_period_reaches_the_notice_in_both_languages() {
         assert!(n.contains(note), "{lang:?} {format:?}:\n{n}");
     }
 }
+
+#[test]
+fn a_mechanism_named_for_a_recipient_inside_the_eea_is_no_transfer_in_the_notice_or_the_record() {
+    let reg = load(&analytics_in("country = \"SE\"\ntransfer = \"scc\"\n")).unwrap();
+    assert!(
+        skydd_core::lint::run(&reg)
+            .iter()
+            .any(|d| d.code == "transfer-mechanism-inside-eea")
+    );
+    for (lang, format, n) in every_notice(&reg) {
+        let (none, clauses) = match lang {
+            Lang::Sv => ("Vi överför inte", "standardavtalsklausuler"),
+            Lang::En => ("We do not transfer", "standard contractual clauses"),
+        };
+        assert!(n.contains(none), "{lang:?} {format:?}\n{n}");
+        assert!(!n.contains(clauses), "{lang:?} {format:?}\n{n}");
+    }
+    for lang in Lang::ALL {
+        let csv = String::from_utf8(ropa_csv(&reg, lang).unwrap()).unwrap();
+        let mut rows = csv::Reader::from_reader(csv.as_bytes());
+        for r in rows.records().map(Result::unwrap) {
+            // The third-country transfer and safeguard columns stay empty.
+            assert_eq!((&r[6], &r[7]), ("", ""), "{lang:?}: {r:?}");
+        }
+        let html = Renderer::new().unwrap().ropa_html(&reg, lang).unwrap();
+        assert!(!html.contains("Statistiktjänst AB: "), "{html}");
+    }
+}

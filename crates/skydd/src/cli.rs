@@ -481,6 +481,10 @@ pub struct CheckArgs {
     /// Treat warnings as errors (exit status 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Check as of this day (default today, in Stockholm): dates such as `dpf_certified`
+    /// are judged against it.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Args)]

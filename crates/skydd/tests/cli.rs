@@ -878,3 +878,38 @@ fn a_retention_period_past_any_date_is_a_located_input_error_never_a_panic() {
         }
     }
 }
+
+#[test]
+fn check_judges_the_dpf_check_date_against_today_or_the_day_given() {
+    let src = STARTER.replacen(
+        "country = \"SE\"\ndpa = 2025-01-15",
+        "country = \"US\"\ntransfer = \"dpf\"\ndpf_certified = 2026-03-01\ndpa = 2025-01-15",
+        1,
+    );
+    assert_ne!(src, STARTER);
+    let (d, _) = dir_with(&src);
+    let line = line_of(&src, "dpf_certified = 2026-03-01");
+    // Before the day of the check: the check is dated in the future, an error on the date.
+    let r = skydd(d.path(), &["check", "--today", "2026-02-01"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[dpf-certification-in-future]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!("--> skydd.toml:{line}:17")),
+        "{}",
+        r.stdout
+    );
+    // Within the year: passes. More than twelve months on: a warning.
+    assert_eq!(skydd(d.path(), &["check", "--today", "2027-03-01"]).code, 0);
+    let r = skydd(d.path(), &["check", "--today", "2027-03-02", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["warnings"], 1, "{}", r.stdout);
+    assert_eq!(v["diagnostics"][0]["code"], "dpf-certification-stale");
+    // A malformed day is an input error.
+    let r = skydd(d.path(), &["check", "--today", "2027-3-2"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+}

@@ -5,6 +5,7 @@
 //! register; statement rules (`statements.rs`) read the company's own free text for
 //! outdated or unlawful claims, in Swedish and English.
 
+mod dated;
 mod processor;
 pub(crate) mod statements;
 mod structure;
@@ -238,6 +239,15 @@ rules! {
     "voice-mismatch", W, "The notice speaks in the singular (`voice = \"singular\"`) but a text of the register says \"vi\"/\"we\".",
         "GDPR art. 12.1",
         "write the text in the first person singular (jag/mig/min, I/me/my), or set `[notice] voice = \"plural\"`";
+    "dpf-certification-in-future", E, "The DPF list is said to have been checked on a day after today.",
+        "GDPR art. 5.2, 45; kommissionens genomförandebeslut (EU) 2023/1795",
+        "give the day you last found the recipient on the DPF list (dataprivacyframework.gov), today or earlier";
+    "dpf-certification-stale", W, "The DPF list was last checked more than 12 months ago; certifications lapse unless renewed every year.",
+        "GDPR art. 45; kommissionens genomförandebeslut (EU) 2023/1795, bilaga I, tilläggsprincip III.6 (årlig förnyad självcertifiering)",
+        "look the recipient up on the DPF list (dataprivacyframework.gov) again and update `dpf_certified = YYYY-MM-DD`, or use `scc`";
+    "transfer-mechanism-inside-eea", W, "A transfer mechanism is named for a recipient inside the EU/EEA, where no third-country transfer takes place.",
+        "GDPR art. 44–46 (kapitel V: överföring till tredjeland)",
+        "remove `transfer`, or correct `country` if the recipient processes data outside the EU/EEA";
 }
 
 /// The rule with `id`.
@@ -278,11 +288,33 @@ pub fn run(register: &Register) -> Vec<Diagnostic> {
     structure::check(register, &mut f);
     statements::check(register, &mut f);
     processor::check(register, &mut f);
-    f.out.sort_by(|a, b| {
+    in_order(&mut f.out);
+    f.out
+}
+
+/// Runs the rules that depend on the day (`today`, in Stockholm, passed by the caller:
+/// the core reads no clock), such as whether a DPF check is in the future or stale.
+pub fn dated(register: &Register, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let mut f = Findings { out: Vec::new() };
+    dated::check(register, today, &mut f);
+    in_order(&mut f.out);
+    f.out
+}
+
+/// Every rule, [`run`] and [`dated`] together, as of `today`, in source order.
+pub fn run_as_of(register: &Register, today: jiff::civil::Date) -> Vec<Diagnostic> {
+    let mut out = run(register);
+    out.extend(dated(register, today));
+    in_order(&mut out);
+    out
+}
+
+/// Source order, errors before warnings at the same place (a stable sort).
+fn in_order(out: &mut [Diagnostic]) {
+    out.sort_by(|a, b| {
         let key = |d: &Diagnostic| (d.span.map_or(usize::MAX, |s| s.start), d.severity);
         key(a).cmp(&key(b))
     });
-    f.out
 }
 
 #[cfg(test)]

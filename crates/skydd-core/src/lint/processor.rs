@@ -39,7 +39,17 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
         };
         // A removed sub-processor no longer receives data; its past transfers are history.
         let engaged = s.removed.is_none();
+        if let Some(msg) = super::structure::mechanism_inside_eea(
+            "sub-processor",
+            name,
+            s.transfer,
+            s.country.as_ref(),
+        ) {
+            f.report("transfer-mechanism-inside-eea", msg, s.span);
+        }
         match s.transfer {
+            // Inside the EU/EEA the mechanism itself is the finding (above), not its kind.
+            Some(_) if super::structure::inside_eea(s.country.as_ref()) => {}
             None if engaged && s.is_third_country() => f.report(
                 "subprocessor-transfer-no-mechanism",
                 format!(

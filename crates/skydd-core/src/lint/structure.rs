@@ -346,7 +346,12 @@ fn recipients(reg: &Register, f: &mut Findings) {
         ) {
             f.report("transfer-dpf-uncertified", msg, r.span);
         }
+        if let Some(msg) = mechanism_inside_eea("recipient", name, r.transfer, r.country.as_ref()) {
+            f.report("transfer-mechanism-inside-eea", msg, r.span);
+        }
         match r.transfer {
+            // Inside the EU/EEA the mechanism itself is the finding (above), not its kind.
+            Some(_) if inside_eea(r.country.as_ref()) => {}
             None if third => f.report(
                 "transfer-no-mechanism",
                 format!(
@@ -407,6 +412,39 @@ pub(super) fn dpf_uncertified(
         )),
         _ => None,
     }
+}
+
+/// True when the place is in the EU/EEA (a named member country, or `EEA`).
+pub(super) fn inside_eea(country: Option<&crate::register::Location>) -> bool {
+    match country {
+        Some(crate::register::Location::Country(code)) => {
+            law::countries::country(code).is_some_and(|c| c.eea)
+        }
+        Some(crate::register::Location::Eea) => true,
+        _ => false,
+    }
+}
+
+/// Why a transfer mechanism named for a recipient inside the EU/EEA is out of place: Chapter
+/// V (GDPR art. 44–46) governs transfers to third countries only, so data staying in the
+/// EU/EEA is not transferred, and naming a mechanism suggests a transfer that does not happen.
+/// (The notice and the record list transfers by country, so they already show none.)
+pub(super) fn mechanism_inside_eea(
+    who: &str,
+    name: &str,
+    transfer: Option<TransferMechanism>,
+    country: Option<&crate::register::Location>,
+) -> Option<String> {
+    let m = transfer?;
+    let place = country.filter(|c| inside_eea(Some(c)))?;
+    let place = match place {
+        crate::register::Location::Country(_) => place.name(crate::text::Lang::En),
+        _ => "the EU/EEA".to_owned(),
+    };
+    Some(format!(
+        "{who} `{name}` is in {place}, inside the EU/EEA, yet names {} as a transfer mechanism: no transfer to a third country takes place",
+        m.name(crate::text::Lang::En)
+    ))
 }
 
 /// For a country with an adequacy decision, the hint to name it as the mechanism.

@@ -448,6 +448,37 @@ fn cases() -> Vec<(&'static str, String)> {
                 "change_notice_days = 30\n[[notice.section]]\ntitle = { sv = \"Om\", en = \"About\" }\nbody = { sv = \"Vi överför aldrig uppgifter utanför EU/EES.\", en = \"-\" }",
             ),
         ),
+        (
+            "transfer-mechanism-inside-eea",
+            replace("country = \"SE\"", "country = \"SE\"\ntransfer = \"scc\""),
+        ),
+    ]
+}
+
+/// The day the date-aware rules ([`dated`]) are run as of in these tests.
+const TODAY: jiff::civil::Date = jiff::civil::Date::constant(2026, 11, 29);
+
+/// The clean register with its Swedish host replaced by a DPF-certified US host, the DPF
+/// list checked on `checked`.
+fn us_host(checked: &str) -> String {
+    replace(
+        "country = \"SE\"",
+        &format!("country = \"US\"\ntransfer = \"dpf\"\ndpf_certified = {checked}"),
+    )
+}
+
+fn dated_ids(src: &str) -> Vec<String> {
+    match load(src) {
+        Ok(r) => dated(&r, TODAY).into_iter().map(|d| d.code).collect(),
+        Err(e) => panic!("does not load: {:#?}", e.diagnostics),
+    }
+}
+
+/// (rule, a register that breaks it as of [`TODAY`]): the rules that need the day.
+fn dated_cases() -> Vec<(&'static str, String)> {
+    vec![
+        ("dpf-certification-in-future", us_host("2026-11-30")),
+        ("dpf-certification-stale", us_host("2025-11-28")),
     ]
 }
 
@@ -630,11 +661,26 @@ fn each_rule_fires_on_its_case() {
 }
 
 #[test]
+fn each_dated_rule_fires_on_its_case_as_of_today_and_only_then() {
+    for (rule, src) in dated_cases() {
+        let got = dated_ids(&src);
+        assert!(got.iter().any(|g| g == rule), "{rule}: got {got:?}");
+        // The undated run has no clock, so it cannot report these.
+        assert!(!ids(&src).iter().any(|g| g == rule), "{rule} without a day");
+        let all = load(&src).map(|r| run_as_of(&r, TODAY)).unwrap_or_default();
+        assert!(all.iter().any(|d| d.code == rule), "{rule} in run_as_of");
+    }
+    assert_eq!(dated_ids(CLEAN), Vec::<String>::new());
+}
+
+#[test]
 fn every_rule_has_a_case_and_every_case_a_rule() {
+    let dated = dated_cases();
     let covered: Vec<&str> = cases()
         .iter()
         .map(|(r, _)| *r)
         .chain(super::processor::RULE_IDS.iter().copied()) // cases in lint/processor.rs
+        .chain(dated.iter().map(|(r, _)| *r)) // cases that need the day
         .collect();
     for r in RULES {
         assert!(covered.contains(&r.id), "rule {} has no test case", r.id);
@@ -1073,4 +1119,100 @@ fn a_category_period_answers_to_the_purposes_statute_and_must_be_enforceable() {
         "\n[purpose.retention]\nrule = \"6 years after contract_end\"\n\n[[purpose.retention.for]]\ncategories = [\"user.name\"]\nrule = \"11 years after contract_end\"\n",
     );
     assert_eq!(ids(&aml_for), vec!["retention-longer-than-statute-allows"]);
+}
+
+#[test]
+fn a_dpf_check_dated_after_today_is_an_error_on_the_date_for_recipients_and_subprocessors() {
+    let src = us_host("2030-01-01");
+    let reg = load(&src).unwrap();
+    let d = dated(&reg, TODAY)
+        .into_iter()
+        .find(|d| d.code == "dpf-certification-in-future")
+        .expect("a future check is flagged");
+    assert_eq!(d.severity, Severity::Error);
+    let at = d.span.expect("located");
+    assert_eq!(&src[at.start..at.end], "2030-01-01", "points at the date");
+    assert!(d.message.contains("2026-11-29"), "{}", d.message);
+    // Today itself is a day the list can have been checked.
+    assert!(dated_ids(&us_host("2026-11-29")).is_empty());
+    // The same for a sub-processor, also one not yet engaged (a future `added` is intended).
+    let sub = append(
+        "[[subprocessor]]\nid = \"cloud\"\nname = \"Moln Inc\"\ncountry = \"US\"\ntransfer = \"dpf\"\ndpf_certified = 2031-01-01\nadded = 2027-03-01\ndpa = 2026-01-01",
+    );
+    assert_eq!(dated_ids(&sub), ["dpf-certification-in-future"]);
+    let planned = sub.replace("dpf_certified = 2031-01-01", "dpf_certified = 2026-11-01");
+    assert_eq!(
+        dated_ids(&planned),
+        Vec::<String>::new(),
+        "a future `added` is no finding"
+    );
+}
+
+#[test]
+fn a_dpf_check_older_than_twelve_months_is_a_warning_while_the_transfer_rests_on_it() {
+    let d = load(&us_host("2025-11-28"))
+        .map(|r| dated(&r, TODAY))
+        .unwrap_or_default();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].code, "dpf-certification-stale");
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(
+        d[0].law
+            .as_deref()
+            .unwrap_or_default()
+            .contains("2023/1795")
+    );
+    // Exactly twelve months old is still current.
+    assert!(dated_ids(&us_host("2025-11-29")).is_empty());
+    // `adequacy` for the US is the DPF, so it rests on the check too.
+    let adequacy = us_host("2024-01-01").replace("transfer = \"dpf\"", "transfer = \"adequacy\"");
+    assert_eq!(dated_ids(&adequacy), ["dpf-certification-stale"]);
+    // Under standard clauses the old check is no longer what the transfer rests on.
+    let scc = us_host("2024-01-01").replace("transfer = \"dpf\"", "transfer = \"scc\"");
+    assert!(dated_ids(&scc).is_empty());
+    // A sub-processor removed by today is history; one still to be removed is engaged.
+    let sub = |removed: &str| {
+        append(&format!(
+            "[[subprocessor]]\nid = \"cloud\"\nname = \"Moln Inc\"\ncountry = \"US\"\ntransfer = \"dpf\"\ndpf_certified = 2024-01-01\nadded = 2024-01-01\ndpa = 2024-01-01{removed}"
+        ))
+    };
+    assert_eq!(dated_ids(&sub("")), ["dpf-certification-stale"]);
+    assert!(dated_ids(&sub("\nremoved = 2026-06-01")).is_empty());
+    assert_eq!(
+        dated_ids(&sub("\nremoved = 2027-06-01")),
+        ["dpf-certification-stale"]
+    );
+}
+
+#[test]
+fn a_transfer_mechanism_inside_the_eea_is_warned_instead_of_judged_as_a_transfer() {
+    for (country, mech) in [
+        ("SE", "scc"),
+        ("DE", "dpf"),
+        ("EEA", "adequacy"),
+        ("NO", "bcr"),
+    ] {
+        let src = replace(
+            "country = \"SE\"",
+            &format!("country = \"{country}\"\ntransfer = \"{mech}\""),
+        );
+        let got = ids(&src);
+        assert_eq!(got, ["transfer-mechanism-inside-eea"], "{country} {mech}");
+    }
+    let d = findings(&replace(
+        "country = \"SE\"",
+        "country = \"SE\"\ntransfer = \"scc\"",
+    ));
+    assert_eq!(d[0].severity, Severity::Warning);
+    assert!(d[0].message.contains("Sweden"), "{}", d[0].message);
+    // A sub-processor in the EU/EEA too.
+    let sub = append(
+        "[[processing_for]]\nid = \"hosting\"\ncontrollers = { sv = \"Kunder\", en = \"Customers\" }\ncontroller_list = { sv = \"Kundregistret\", en = \"The customer register\" }\nprocessing = [{ sv = \"Lagring\", en = \"Storage\" }]\nsubprocessors = [\"cloud\"]\n\n[[subprocessor]]\nid = \"cloud\"\nname = \"Moln AB\"\ncountry = \"FI\"\ntransfer = \"scc\"\nadded = 2024-01-01\ndpa = 2024-01-01",
+    );
+    assert_eq!(ids(&sub), ["transfer-mechanism-inside-eea"]);
+    // Outside the EU/EEA a mechanism is what the law asks for.
+    assert!(!has(
+        &replace("country = \"SE\"", "country = \"IN\"\ntransfer = \"scc\""),
+        "transfer-mechanism-inside-eea"
+    ));
 }

@@ -720,10 +720,35 @@ impl Validator<'_> {
                 None,
             );
         }
-        let legal_bases = raw::many(&r.legal_basis)
-            .iter()
-            .filter_map(|b| self.keyword(b))
-            .collect();
+        // One basis named twice (`["avtal", "contract"]`) is a slip, not two bases: it would
+        // be counted as several bases and printed twice in the notice (Art. 13(1)(c)).
+        let mut legal_bases: Vec<LegalBasis> = Vec::new();
+        let mut spelt: Vec<String> = Vec::new();
+        for b in raw::many(&r.legal_basis) {
+            let Some(basis) = self.keyword::<LegalBasis>(&b) else {
+                continue;
+            };
+            let this = b.get_ref().trim();
+            if let Some(i) = legal_bases.iter().position(|x| *x == basis) {
+                let first = &spelt[i];
+                let what = if first == this {
+                    format!("legal basis `{this}` is listed twice")
+                } else {
+                    format!("legal basis `{this}` is listed twice: `{first}` is the same basis")
+                };
+                self.error(
+                    "duplicate",
+                    format!("{what} ({}, {})", law::keyword_key(basis), basis.article()),
+                    span(&b),
+                    Some(format!(
+                        "remove `{this}` from `legal_basis` / ta bort `{this}` ur `legal_basis`"
+                    )),
+                );
+            } else {
+                legal_bases.push(basis);
+                spelt.push(this.to_owned());
+            }
+        }
         let sources: Vec<Source> = raw::many(&r.source)
             .iter()
             .filter_map(|s| self.keyword(s))
@@ -1194,6 +1219,7 @@ impl Validator<'_> {
             raw::RawDpa::Flag(b) => Some(DpfCertification {
                 certified: *b,
                 checked: None,
+                span: span(d),
             }),
             raw::RawDpa::Date(dt) => {
                 let dt = Spanned::new(d.span(), *dt);
@@ -1218,6 +1244,7 @@ impl Validator<'_> {
                 Some(DpfCertification {
                     certified: true,
                     checked: Some(checked),
+                    span: span(&dt),
                 })
             }
         });

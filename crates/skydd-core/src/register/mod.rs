@@ -872,6 +872,9 @@ pub struct DpfCertification {
     pub certified: bool,
     /// When the DPF list was last checked, if recorded.
     pub checked: Option<Date>,
+    /// Where `dpf_certified` stands.
+    #[serde(skip)]
+    pub span: Option<Span>,
 }
 
 impl Recipient {
