@@ -99,7 +99,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
 
     heading("1. The register is checked against the law");
     let (_, reg) = report::load_register(&register, false)?;
-    let findings = lint::run(&reg);
+    let findings = lint::run_as_of(&reg, today);
     let (e, w) = report::counts(&findings);
     println!(
         "{} purposes, {} recipients: {} ({} rules).",

@@ -108,7 +108,7 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     if args.subprocessors && !register.is_processor() {
         return Err(super::ropa::not_a_processor(path));
     }
-    let (errors, _) = report::counts(&lint::run(&register));
+    let (errors, _) = report::counts(&lint::run_as_of(&register, super::dsr::today()));
     if errors > 0 {
         let color = report::stderr_color();
         if args.strict {
