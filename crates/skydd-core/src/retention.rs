@@ -1969,7 +1969,10 @@ mod tests {
         // As long on the same day, but a record collected years before its financial year
         // ended may still go too early: cannot tell.
         assert_eq!(rule("8 years after collected").at_least(&bfl), None);
-        for minimum in ["5 years after contract_end", "2 years after recruitment_end"] {
+        for minimum in [
+            "5 years after contract_end",
+            "2 years after recruitment_end",
+        ] {
             let m = rule(minimum);
             assert_eq!(rule("1 year after collected").at_least(&m), Some(false));
             assert_eq!(rule("10 years after collected").at_least(&m), None);

@@ -1287,7 +1287,11 @@ fn a_purpose_on_consent_may_keep_data_until_consent_is_withdrawn() {
         "legal_basis = \"contract\"",
         "legal_basis = \"contract\"\nart9_condition = \"explicit_consent\"",
     )
-    .replacen("\"2 years after contract_end\"", "\"until consent_withdrawn\"", 1);
+    .replacen(
+        "\"2 years after contract_end\"",
+        "\"until consent_withdrawn\"",
+        1,
+    );
     assert!(!has(&explicit, rule), "{:?}", ids(&explicit));
     // A subscription can end on any basis (a paid subscription is a contract).
     assert!(!has(&customers_kept("until subscription_end"), rule));
@@ -1313,7 +1317,9 @@ fn a_shorter_period_after_collection_is_shorter_than_a_statute_that_runs_from_a_
     ] {
         assert_eq!(ids(&bookkeeping_kept(r)), vec![rule], "{r}");
     }
-    let d = findings(&bookkeeping_kept("1 year after collected")).pop().unwrap();
+    let d = findings(&bookkeeping_kept("1 year after collected"))
+        .pop()
+        .unwrap();
     assert_eq!(
         d.message,
         "purpose `bookkeeping` keeps data `1 year after collected`, shorter than Bokföringslagen (1999:1078) 7 kap. 2 § requires (`7 years after end of calendar year of financial_year_end`); the data is collected on or before the end of the financial year, so a shorter period after `collected` always runs out before the statute's"
@@ -1341,8 +1347,5 @@ fn a_long_period_after_collection_or_an_unordered_event_cannot_be_compared() {
     ] {
         assert_eq!(ids(&bookkeeping_kept(r)), vec![rule], "{r}");
     }
-    assert_eq!(
-        ids(&aml("5 years after collected")),
-        vec![rule.to_owned()]
-    );
+    assert_eq!(ids(&aml("5 years after collected")), vec![rule.to_owned()]);
 }
