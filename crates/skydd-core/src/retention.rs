@@ -809,6 +809,12 @@ impl RetentionRule {
             }
             RetentionRule::AsRequiredBy { minimum: own, .. } => own.at_least(minimum),
             _ => {
+                let (ours, theirs) = (self.events(), minimum.events());
+                if let ([ours], [theirs]) = (ours.as_slice(), theirs.as_slice())
+                    && ours != theirs
+                {
+                    return self.at_least_ordered(ours, minimum, theirs);
+                }
                 if self.events() != minimum.events() || minimum.events().len() != 1 {
                     return None;
                 }
@@ -828,6 +834,41 @@ impl RetentionRule {
                 Some(true)
             }
         }
+    }
+
+    /// [`RetentionRule::at_least`] for a rule and a minimum that run from different events,
+    /// one of which never happens later than the other (see [`never_later`]). Every rule
+    /// runs out no earlier when its event happens later, so:
+    ///
+    /// - Both events on the same day is possible (data collected on the day the contract
+    ///   ends), so when ours runs out first on such a day: `Some(false)`. From the earlier
+    ///   event (`collected`) this holds for every record, whenever it was collected.
+    /// - Otherwise, ours from the later event, the minimum from the earlier one: ours lasts
+    ///   at least as long for every record: `Some(true)`.
+    /// - Otherwise, ours from the earlier event: a record collected long before the event
+    ///   may still be erased too early, and skydd cannot know how long before: `None`.
+    ///
+    /// Unordered events (e.g. `last_activity` and `financial_year_end`) stay `None`.
+    fn at_least_ordered(
+        &self,
+        ours: &Event,
+        minimum: &RetentionRule,
+        theirs: &Event,
+    ) -> Option<bool> {
+        let (earlier, later) = (never_later(ours, theirs), never_later(theirs, ours));
+        if !earlier && !later {
+            return None;
+        }
+        let mut day = Date::new(2023, 1, 1).ok()?;
+        for _ in 0..(4 * 366) {
+            let ours = self.due_at(&|_| Some(day))?;
+            let theirs = minimum.due_at(&|_| Some(day))?;
+            if ours < theirs {
+                return Some(false);
+            }
+            day = day.tomorrow().ok()?;
+        }
+        later.then_some(true)
     }
 
     /// The rule in plain words for a notice: "Så länge kundförhållandet varar och två år därefter".
@@ -936,6 +977,30 @@ impl RetentionRule {
             _ => words,
         }
     }
+}
+
+/// True when event `first` never happens after event `then` for the same data, so a period
+/// from `first` starts no later than the same period from `then`.
+///
+/// Only `collected` is ordered, and only before the events that close what the data was
+/// collected for:
+/// - `financial_year_end`: the financial year a record is booked in ends on or after the
+///   business event (affärshändelse) it records, and the data about the person on it (name,
+///   address on an invoice) is collected on or before that event, so before the year ends
+///   (bokföringslagen (1999:1078) 5 kap. 1–2 §§, 7 kap. 2 §).
+/// - `contract_end`, `recruitment_end`: data is collected while the customer relationship
+///   or the recruitment lasts (or before it), never after it has ended.
+///
+/// Other pairs are not ordered: the last activity may come before or after the end of a
+/// financial year, an account may close before or after a contract ends, and a custom event
+/// means what the company says. Ordering them would let skydd call a rule too short (or long
+/// enough) on a guess; unordered, the lint only warns that it cannot compare.
+fn never_later(first: &Event, then: &Event) -> bool {
+    *first == Event::Collected
+        && matches!(
+            then,
+            Event::FinancialYearEnd | Event::ContractEnd | Event::RecruitmentEnd
+        )
 }
 
 /// Both of two conditions: every alternative of one with every alternative of the other
@@ -1888,6 +1953,50 @@ mod tests {
         );
         assert_eq!(rule("2 years after contract_end").at_least(&bfl), None);
         assert_eq!(rule("as long as necessary").at_least(&bfl), None);
+    }
+
+    #[test]
+    fn data_is_collected_no_later_than_the_year_the_contract_or_the_recruitment_ends() {
+        let bfl = rule("7 years after end of calendar year of financial_year_end");
+        // Shorter than the statute's period: too short for every record.
+        for r in [
+            "1 year after collected",
+            "45 days after collected",
+            "7 years after collected",
+        ] {
+            assert_eq!(rule(r).at_least(&bfl), Some(false), "{r}");
+        }
+        // As long on the same day, but a record collected years before its financial year
+        // ended may still go too early: cannot tell.
+        assert_eq!(rule("8 years after collected").at_least(&bfl), None);
+        for minimum in [
+            "5 years after contract_end",
+            "2 years after recruitment_end",
+        ] {
+            let m = rule(minimum);
+            assert_eq!(rule("1 year after collected").at_least(&m), Some(false));
+            assert_eq!(rule("10 years after collected").at_least(&m), None);
+        }
+        // The other way round: a period from the later event that lasts as long as one from
+        // collection lasts at least as long for every record.
+        let from_collection = rule("2 years after collected");
+        assert_eq!(
+            rule("2 years after contract_end").at_least(&from_collection),
+            Some(true)
+        );
+        assert_eq!(
+            rule("1 year after contract_end").at_least(&from_collection),
+            Some(false)
+        );
+        // Unordered events stay uncomparable.
+        assert_eq!(rule("1 year after last_activity").at_least(&bfl), None);
+        assert_eq!(rule("1 year after account_closed").at_least(&bfl), None);
+        assert_eq!(
+            rule("1 year after collected").at_least(&rule("1 year after last_activity")),
+            None
+        );
+        assert!(!never_later(&Event::ContractEnd, &Event::Collected));
+        assert!(!never_later(&Event::Collected, &Event::LastActivity));
     }
 
     #[test]

@@ -1274,3 +1274,146 @@ async fn invoices_of_a_broken_financial_year_are_due_after_the_seventh_year_afte
         r.stdout
     );
 }
+
+/// The days from `due` to today, when a request due then is answered today.
+fn days_since(due: &str) -> i64 {
+    let due: jiff::civil::Date = due.parse().unwrap();
+    i64::from(due.until(today()).unwrap().get_days())
+}
+
+/// GDPR art. 12.3: a request answered after its deadline is still answered (and recorded as
+/// done), but skydd says how late on standard error and records it, and `skydd requests`
+/// shows each request's deadline and marks the late ones.
+#[tokio::test]
+async fn a_request_answered_after_its_deadline_is_warned_recorded_and_listed_as_late() {
+    let (_t, dir) = sqlite_company().await;
+    let zip = dir.join("anna.zip");
+    let zip = zip.to_str().unwrap();
+    // Received on julafton 2025: one month ends on 2026-01-24, a Saturday, so 01-26.
+    let late = days_since("2026-01-26");
+    assert!(late > 0, "the test needs a clock after 2026-01-26");
+    let warning = format!(
+        "warning: answered {late} days after the deadline (due 2026-01-26; GDPR art. 12.3)"
+    );
+    let commands: [&[&str]; 7] = [
+        &["access", "--email", ANNA],
+        &["export", "--email", ANNA, "--out", zip],
+        &["restrict", "--email", ANNA, "--purpose", "newsletter"],
+        &["object", "--email", ANNA, "--purpose", "newsletter"],
+        &[
+            "withdraw-consent",
+            "--email",
+            ANNA,
+            "--purpose",
+            "newsletter",
+        ],
+        &[
+            "rectify",
+            "--email",
+            ANNA,
+            "--set",
+            "customer.name=Anna Svensson",
+        ],
+        &["erase", "--email", ANNA],
+    ];
+    for args in commands {
+        let mut with: Vec<&str> = args.to_vec();
+        with.extend(["--received", "2025-12-24"]);
+        let r = skydd(&dir, &with, &[]);
+        assert_eq!(r.code, 0, "{with:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(&warning), "{with:?}: {}", r.stderr);
+    }
+    // Received today: on time, no warning.
+    let r = skydd(&dir, &["access", "--email", "david.dahl@example.se"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("after the deadline"), "{}", r.stderr);
+
+    let r = skydd(&dir, &["requests", "--json"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let list = v.as_array().unwrap();
+    for x in list {
+        if x["received"] == "2025-12-24" {
+            assert_eq!(x["status"], "done", "{x}");
+            assert_eq!(x["due"], "2026-01-26", "{x}");
+            assert_eq!(x["late_by_days"], late, "{x}");
+            assert_eq!(x["summary"]["late_by_days"], late, "{x}");
+        } else {
+            assert!(x.get("late_by_days").is_none(), "on time: {x}");
+            assert!(x["summary"].get("late_by_days").is_none(), "on time: {x}");
+        }
+    }
+    assert!(
+        list.iter()
+            .filter(|x| x["received"] == "2025-12-24")
+            .count()
+            >= 7
+    );
+
+    let r = skydd(&dir, &["requests"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let access: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("access"))
+        .collect();
+    assert_eq!(access.len(), 2, "{}", r.stdout);
+    let old = access.iter().find(|l| l.contains("2025-12-24")).unwrap();
+    assert!(
+        old.ends_with(&format!(
+            "done {}, due 2026-01-26, late by {late} days",
+            today()
+        )),
+        "{old}"
+    );
+    let new = access.iter().find(|l| !l.contains("2025-12-24")).unwrap();
+    assert!(!new.contains("late"), "{new}");
+    assert!(new.contains(", due "), "{new}");
+}
+
+/// The GDPR applies from 2018-05-25 (art. 99.2): no request under it was received before.
+#[tokio::test]
+async fn a_request_cannot_be_received_before_the_gdpr_applied() {
+    let (_t, dir) = sqlite_company().await;
+    let r = skydd(
+        &dir,
+        &["access", "--email", ANNA, "--received", "2001-01-31"],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "--received: 2001-01-31 is before 2018-05-25, the day the GDPR began to apply (art. 99.2)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = skydd(
+        &dir,
+        &[
+            "restrict",
+            "--email",
+            ANNA,
+            "--purpose",
+            "newsletter",
+            "--received",
+            "2018-05-24",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // Nothing was recorded.
+    let r = skydd(&dir, &["requests", "--json"], &[]);
+    assert!(
+        !r.stdout.contains("2001-01-31") && !r.stdout.contains("2018-05-24"),
+        "{}",
+        r.stdout
+    );
+    // The first day is accepted.
+    let r = skydd(
+        &dir,
+        &["access", "--email", ANNA, "--received", "2018-05-25"],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

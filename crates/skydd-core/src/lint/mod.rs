@@ -248,6 +248,9 @@ rules! {
     "transfer-mechanism-inside-eea", W, "A transfer mechanism is named for a recipient inside the EU/EEA, where no third-country transfer takes place.",
         "GDPR art. 44–46 (kapitel V: överföring till tredjeland)",
         "remove `transfer`, or correct `country` if the recipient processes data outside the EU/EEA";
+    "retention-until-consent-without-consent", E, "A retention rule runs until consent is withdrawn, but the purpose does not rest on consent, so the data would never be erased.",
+        "GDPR art. 5.1 e, 7.3, 13.1 c, 13.2 a",
+        "anchor the rule on an event that happens under the purpose's basis (e.g. `2 years after contract_end`), or, if the purpose really rests on consent, say `legal_basis = \"consent\"`";
 }
 
 /// The rule with `id`.

@@ -8,7 +8,7 @@ use regex::Regex;
 use super::Findings;
 use crate::law::{self, LegalBasis, RecipientRole, Source, TransferMechanism};
 use crate::register::{Register, StatuteRef};
-use crate::retention::RetentionRule;
+use crate::retention::{Event, RetentionRule};
 use crate::taxonomy::{Sensitivity, is_within};
 use crate::text::Text;
 
@@ -249,6 +249,7 @@ fn retention_rule(
     f: &mut Findings,
 ) {
     let id = &p.id;
+    retention_on_withdrawal(p, &what, rule, at, f);
     // "The later of" needs both sides enforceable; "the earlier of" (a maximum) either.
     if !rule.is_enforceable() {
         f.report(
@@ -279,8 +280,10 @@ fn retention_rule(
             Some(false) => f.report(
                 "retention-shorter-than-obligation",
                 format!(
-                    "purpose `{id}` keeps {what} `{rule}`, shorter than {} requires (`{}`)",
-                    statute.citation, statute.minimum
+                    "purpose `{id}` keeps {what} `{rule}`, shorter than {} requires (`{}`){}",
+                    statute.citation,
+                    statute.minimum,
+                    collected_first(rule, &statute.minimum)
                 ),
                 at,
             ),
@@ -295,6 +298,57 @@ fn retention_rule(
             _ => {}
         }
     }
+}
+
+/// Why a rule running from `collected` is shorter than a statute running from a later event:
+/// the data is collected on or before that event, so the rule's period has started first
+/// (see `RetentionRule::at_least`). Empty when the rule does not run from `collected`.
+fn collected_first(rule: &RetentionRule, minimum: &RetentionRule) -> String {
+    let Some(event) = minimum.event() else {
+        return String::new();
+    };
+    if *event == Event::Collected || !rule.events().contains(&&Event::Collected) {
+        return String::new();
+    }
+    format!(
+        "; the data is collected on or before {}, so a shorter period after `collected` always runs out before the statute's",
+        event.noun(crate::text::Lang::En, &crate::retention::NoCustomEvents)
+    )
+}
+
+/// A rule that runs from `consent_withdrawn` (`until consent_withdrawn`, `N after
+/// consent_withdrawn`, or inside `the later of`/`the earlier of`) on a purpose that does
+/// not rest on consent: nobody gave consent, so nobody can withdraw it, and the data is
+/// kept until an event that never happens (GDPR art. 5.1 e), while the notice tells the
+/// person "until you withdraw your consent", implying a basis that is not there (art. 7.3,
+/// 13.1 c, 13.2 a). Explicit consent under art. 9.2 a is consent too, and withdrawable
+/// (art. 7.3 applies to it), so it counts.
+fn retention_on_withdrawal(
+    p: &crate::register::Purpose,
+    what: &str,
+    rule: &RetentionRule,
+    at: Option<crate::text::Span>,
+    f: &mut Findings,
+) {
+    let consent = p.has_basis(LegalBasis::Consent)
+        || p.art9_condition == Some(crate::law::Art9Condition::ExplicitConsent);
+    if consent || !rule.events().contains(&&Event::ConsentWithdrawn) {
+        return;
+    }
+    let bases: Vec<&str> = p.legal_bases.iter().map(|b| b.key()).collect();
+    let bases = if bases.is_empty() {
+        "no legal basis".to_owned()
+    } else {
+        bases.join(", ")
+    };
+    f.report(
+        "retention-until-consent-without-consent",
+        format!(
+            "purpose `{}` keeps {what} `{rule}`, but it rests on {bases}, not consent: no consent is ever withdrawn, so the data would never be erased",
+            p.id
+        ),
+        at,
+    );
 }
 
 fn recipients(reg: &Register, f: &mut Findings) {

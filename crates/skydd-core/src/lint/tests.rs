@@ -212,6 +212,10 @@ fn cases() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "retention-until-consent-without-consent",
+            replace("\"2 years after contract_end\"", "\"until consent_withdrawn\""),
+        ),
+        (
             "legal-obligation-no-statute",
             replace("statute = \"bokforingslagen\"\n", ""),
         ),
@@ -1215,4 +1219,133 @@ fn a_transfer_mechanism_inside_the_eea_is_warned_instead_of_judged_as_a_transfer
         &replace("country = \"SE\"", "country = \"IN\"\ntransfer = \"scc\""),
         "transfer-mechanism-inside-eea"
     ));
+}
+
+/// The clean register's customer purpose (on contract) kept by `retention`.
+fn customers_kept(retention: &str) -> String {
+    replace("\"2 years after contract_end\"", &format!("{retention:?}"))
+}
+
+#[test]
+fn a_purpose_not_on_consent_cannot_keep_data_until_consent_is_withdrawn() {
+    let rule = "retention-until-consent-without-consent";
+    let d = findings(&customers_kept("until consent_withdrawn"))
+        .into_iter()
+        .find(|d| d.code == rule)
+        .expect("until consent_withdrawn on contract");
+    assert_eq!(d.severity, Severity::Error);
+    assert_eq!(
+        d.message,
+        "purpose `customers` keeps data `until consent_withdrawn`, but it rests on contract, not consent: no consent is ever withdrawn, so the data would never be erased"
+    );
+    // The notice's own Swedish wording parses to the same event.
+    assert!(has(
+        &customers_kept("tills du återkallar ditt samtycke"),
+        rule
+    ));
+    // Inside two criteria, and as a period after the withdrawal.
+    for r in [
+        "the later of 2 years after contract_end and until consent_withdrawn",
+        "the earlier of 2 years after contract_end and until consent_withdrawn",
+        "1 year after consent_withdrawn",
+    ] {
+        assert!(has(&customers_kept(r), rule), "{r}");
+    }
+    // On legitimate interests, and on a legal obligation.
+    let interests = replace(
+        "legal_basis = \"contract\"",
+        "legal_basis = \"legitimate_interests\"\nlegitimate_interest = \"Att vårda kundrelationen\"",
+    )
+    .replacen("\"2 years after contract_end\"", "\"until consent_withdrawn\"", 1);
+    assert!(has(&interests, rule));
+    let bookkeeping = replace(
+        "retention = \"7 years after end of calendar year of financial_year_end\"",
+        "retention = \"until consent_withdrawn\"",
+    );
+    assert!(has(&bookkeeping, rule));
+    // A category's period of its own.
+    assert_eq!(
+        ids(&bookkeeping_for(
+            "the later of 7 years after end of calendar year of financial_year_end and until consent_withdrawn"
+        )),
+        vec![rule]
+    );
+}
+
+#[test]
+fn a_purpose_on_consent_may_keep_data_until_consent_is_withdrawn() {
+    let rule = "retention-until-consent-without-consent";
+    // The clean register's newsletter: consent, `until consent_withdrawn`.
+    assert!(!has(CLEAN, rule));
+    let statistics = replace(
+        "\"13 months after collected\"",
+        "\"the earlier of 13 months after collected and until consent_withdrawn\"",
+    );
+    assert_eq!(ids(&statistics), Vec::<String>::new());
+    // Explicit consent to special categories (art. 9.2 a) can be withdrawn too.
+    let explicit = replace(
+        "legal_basis = \"contract\"",
+        "legal_basis = \"contract\"\nart9_condition = \"explicit_consent\"",
+    )
+    .replacen(
+        "\"2 years after contract_end\"",
+        "\"until consent_withdrawn\"",
+        1,
+    );
+    assert!(!has(&explicit, rule), "{:?}", ids(&explicit));
+    // A subscription can end on any basis (a paid subscription is a contract).
+    assert!(!has(&customers_kept("until subscription_end"), rule));
+}
+
+/// The clean register's bookkeeping purpose kept by `retention`.
+fn bookkeeping_kept(retention: &str) -> String {
+    replace(
+        "\"7 years after end of calendar year of financial_year_end\"",
+        &format!("{retention:?}"),
+    )
+}
+
+#[test]
+fn a_shorter_period_after_collection_is_shorter_than_a_statute_that_runs_from_a_later_event() {
+    let rule = "retention-shorter-than-obligation";
+    for r in [
+        "1 year after collected",
+        "45 days after collected",
+        "6 years after collected",
+        "6 years after end of calendar year of collected",
+        "the later of 1 year after collected and 2 years after collected",
+    ] {
+        assert_eq!(ids(&bookkeeping_kept(r)), vec![rule], "{r}");
+    }
+    let d = findings(&bookkeeping_kept("1 year after collected"))
+        .pop()
+        .unwrap();
+    assert_eq!(
+        d.message,
+        "purpose `bookkeeping` keeps data `1 year after collected`, shorter than Bokföringslagen (1999:1078) 7 kap. 2 § requires (`7 years after end of calendar year of financial_year_end`); the data is collected on or before the end of the financial year, so a shorter period after `collected` always runs out before the statute's"
+    );
+    // Penningtvättslagen runs from the end of the business relationship.
+    assert!(has(&aml("4 years after collected"), rule));
+    assert_eq!(
+        ids(&bookkeeping_for("1 year after collected")),
+        vec![rule],
+        "a category's period"
+    );
+}
+
+#[test]
+fn a_long_period_after_collection_or_an_unordered_event_cannot_be_compared() {
+    let rule = "retention-obligation-uncomparable";
+    // Ten years after collection may still end before seven years after the end of the
+    // calendar year of a financial year that ended long after the data was collected.
+    for r in [
+        "10 years after collected",
+        "7 years after end of calendar year of collected",
+        // The last activity may come before or after the financial year ends.
+        "1 year after last_activity",
+        "10 years after contract_end",
+    ] {
+        assert_eq!(ids(&bookkeeping_kept(r)), vec![rule], "{r}");
+    }
+    assert_eq!(ids(&aml("5 years after collected")), vec![rule.to_owned()]);
 }

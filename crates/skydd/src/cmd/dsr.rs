@@ -72,6 +72,10 @@ pub fn date_arg(arg: Option<&str>, what: &str) -> anyhow::Result<Date> {
     Ok(day)
 }
 
+/// The day the GDPR began to apply (art. 99.2): the rights it gives, and the art. 12.3
+/// deadline, start then.
+const GDPR_APPLIES: Date = Date::constant(2018, 5, 25);
+
 /// The day a request was received: `--received`, or `today`. A request cannot arrive after
 /// the day the command acts as of.
 pub fn received_arg(arg: &ReceivedArg, today: Date) -> anyhow::Result<Date> {
@@ -79,6 +83,11 @@ pub fn received_arg(arg: &ReceivedArg, today: Date) -> anyhow::Result<Date> {
         return Ok(today);
     };
     let day = date_arg(Some(s), "--received")?;
+    if day < GDPR_APPLIES {
+        return Err(usage(format!(
+            "--received: {day} is before {GDPR_APPLIES}, the day the GDPR began to apply (art. 99.2); no request under it can have been received earlier"
+        )));
+    }
     if day > today {
         return Err(usage(format!(
             "--received: {day} is after today ({today}); a request is received on or before the day it is handled"
@@ -127,6 +136,27 @@ impl Deadline {
             ));
         }
         s
+    }
+
+    /// How many days after the deadline a request answered on `answered` is; `None` when it
+    /// is answered on time (or the deadline is past the calendar's end).
+    pub fn late_by(&self, answered: Date) -> Option<i64> {
+        let due = self.due?;
+        if answered <= due {
+            return None;
+        }
+        due.until(answered).ok().map(|s| i64::from(s.get_days()))
+    }
+
+    /// "warning: answered N days after the deadline (due …; GDPR art. 12.3)", when
+    /// `answered` is after it.
+    pub fn late_warning(&self, answered: Date) -> Option<String> {
+        let days = self.late_by(answered)?;
+        let due = self.due?;
+        let unit = if days == 1 { "day" } else { "days" };
+        Some(format!(
+            "warning: answered {days} {unit} after the deadline (due {due}; GDPR art. 12.3)"
+        ))
     }
 }
 
@@ -224,7 +254,9 @@ pub(crate) fn request_id(kind: &str, ids: &[(Identity, String)]) -> String {
     )
 }
 
-/// A request answered now, for the log: its deadline under GDPR art. 12.3.
+/// A request answered now, for the log: its deadline under GDPR art. 12.3. Answered after
+/// the deadline, it warns on standard error and records by how many days
+/// (`late_by_days` in the summary); the request is still done.
 pub(crate) fn done_request(
     id: String,
     kind: &str,
@@ -232,15 +264,32 @@ pub(crate) fn done_request(
     received: Date,
     summary: serde_json::Value,
 ) -> RequestRecord {
+    let deadline = Deadline::of(received);
+    if let Some(w) = deadline.late_warning(today()) {
+        eprintln!("{w}");
+    }
+    request_record(id, kind, ids, received, summary)
+}
+
+/// A request acted on now, for the log, with `late_by_days` in its summary when it is
+/// past its deadline today.
+fn request_record(
+    id: String,
+    kind: &str,
+    ids: &[(Identity, String)],
+    received: Date,
+    mut summary: serde_json::Value,
+) -> RequestRecord {
+    let deadline = Deadline::of(received);
+    if let (Some(days), Some(map)) = (deadline.late_by(today()), summary.as_object_mut()) {
+        map.insert("late_by_days".into(), days.into());
+    }
     RequestRecord {
         id,
         kind: kind.to_owned(),
         subject: keys(ids).join(" "),
         received: received.to_string(),
-        due: Deadline::of(received)
-            .due
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        due: deadline.due.map(|d| d.to_string()).unwrap_or_default(),
         completed: Some(jiff::Timestamp::now().to_string()),
         summary: summary.to_string(),
         status: "done".into(),
@@ -658,7 +707,7 @@ pub async fn erase_with(
             .record_request(&RequestRecord {
                 status: "failed".into(),
                 completed: None,
-                ..done_request(
+                ..request_record(
                     request,
                     "erasure",
                     ids,

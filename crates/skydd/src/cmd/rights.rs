@@ -346,10 +346,14 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
                     r.id
                 )
             })?;
-            out.push(serde_json::json!({
+            let mut item = serde_json::json!({
                 "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received,
                 "due": r.due, "completed": r.completed, "status": r.status, "summary": summary,
-            }));
+            });
+            if let (Some(days), Some(map)) = (late_by_days(r), item.as_object_mut()) {
+                map.insert("late_by_days".into(), days.into());
+            }
+            out.push(item);
         }
         report::print_json(&serde_json::Value::Array(out));
         return Ok(ExitCode::SUCCESS);
@@ -358,17 +362,53 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
         println!("No requests recorded yet.");
     }
     for r in list {
-        let status = match (r.status.as_str(), r.completed.as_deref()) {
+        let mut status = match (r.status.as_str(), r.completed.as_deref()) {
             ("failed", _) => format!("FAILED (not carried out), due {}", r.due),
-            (_, Some(c)) => format!("done {}", c.get(..10).unwrap_or(c)),
+            (_, Some(c)) => format!("done {}, due {}", completed_day(c), r.due),
             (_, None) => format!("open, due {}", r.due),
         };
+        if let Some(days) = late_by_days(&r) {
+            let unit = if days == 1 { "day" } else { "days" };
+            status.push_str(&format!(", late by {days} {unit}"));
+        }
         println!(
             "{:<14} {:<32} received {}  {status}",
             r.kind, r.subject, r.received
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The day (in Stockholm) of a `completed` timestamp; the text as stored if it is none.
+fn completed_day(completed: &str) -> String {
+    completed
+        .parse::<jiff::Timestamp>()
+        .ok()
+        .and_then(|t| {
+            let tz = jiff::tz::TimeZone::get("Europe/Stockholm").ok()?;
+            Some(t.to_zoned(tz).date().to_string())
+        })
+        .unwrap_or_else(|| completed.get(..10).unwrap_or(completed).to_owned())
+}
+
+/// How many days after its deadline (GDPR art. 12.3) a request was answered, or, still open
+/// or failed, how many days past it today; `None` when on time or unknown. A request done
+/// late says so in its summary (`late_by_days`, recorded when it was answered); older
+/// records are judged from the day they were completed.
+fn late_by_days(r: &skydd_store::RequestRecord) -> Option<i64> {
+    let due: jiff::civil::Date = r.due.parse().ok()?;
+    let deadline = Deadline {
+        received: r.received.parse().ok()?,
+        due: Some(due),
+        due_if_eves_count: None,
+    };
+    match (r.status.as_str(), r.completed.as_deref()) {
+        ("done", Some(c)) => serde_json::from_str::<serde_json::Value>(&r.summary)
+            .ok()
+            .and_then(|s| s.get("late_by_days")?.as_i64())
+            .or_else(|| deadline.late_by(completed_day(c).parse().ok()?)),
+        _ => deadline.late_by(today()),
+    }
 }
 
 /// `skydd state init`.
