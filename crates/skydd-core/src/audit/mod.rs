@@ -653,9 +653,8 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
             )
         });
         missing("audit-transfers", None, named);
-    } else if let Some(s) = sentence(&|t| {
-        p.transfer_out.is_match(t) && !p.negation.is_match(t) && !is_heading(t)
-    })
+    } else if let Some(s) =
+        sentence(&|t| p.transfer_out.is_match(t) && !p.negation.is_match(t) && !is_heading(t))
         && !any(&p.mechanism)
     {
         missing("audit-transfer-safeguards", Some(at(s)), None);

@@ -611,15 +611,29 @@ fn a_sentence_wrapped_across_lines_is_read_as_one_and_located_where_it_starts() 
     // The line of a finding is where its sentence starts.
     let text = "Rubrik\n\nDu kan klaga\nhos Datainspektionen.\n";
     let f = run(text);
-    let stale = f.iter().find(|f| f.sentence.as_deref().is_some_and(|s| s.contains("Datainspektionen")));
+    let stale = f.iter().find(|f| {
+        f.sentence
+            .as_deref()
+            .is_some_and(|s| s.contains("Datainspektionen"))
+    });
     assert_eq!(stale.and_then(|f| f.line), Some(3), "{f:#?}");
 }
 
 #[test]
 fn a_heading_and_the_text_under_it_stay_apart() {
-    let s = crate::lint::statements::sentences("Dina rättigheter\nDu har rätt att klaga.\n- ett\n- två");
+    let s = crate::lint::statements::sentences(
+        "Dina rättigheter\nDu har rätt att klaga.\n- ett\n- två",
+    );
     let got: Vec<&str> = s.iter().map(|s| s.text).collect();
-    assert_eq!(got, ["Dina rättigheter", "Du har rätt att klaga.", "- ett", "- två"]);
+    assert_eq!(
+        got,
+        [
+            "Dina rättigheter",
+            "Du har rätt att klaga.",
+            "- ett",
+            "- två"
+        ]
+    );
 }
 
 #[test]
@@ -645,8 +659,14 @@ fn rights_listed_under_a_lead_in_are_stated_in_swedish_and_english() {
 #[test]
 fn a_transfer_to_a_named_country_under_a_safeguard_is_a_transfer_with_its_safeguard() {
     for (sentence, lang) in [
-        ("Vi överför personuppgifter till USA med stöd av Data Privacy Framework.", "sv"),
-        ("We transfer personal data to the United States under the EU-US Data Privacy Framework.", "en"),
+        (
+            "Vi överför personuppgifter till USA med stöd av Data Privacy Framework.",
+            "sv",
+        ),
+        (
+            "We transfer personal data to the United States under the EU-US Data Privacy Framework.",
+            "en",
+        ),
     ] {
         let text = COMPLETE_SV.replace("Inga uppgifter överförs utanför EU/EES.", sentence);
         assert_eq!(run(&text), vec![], "{lang}");
@@ -666,8 +686,14 @@ fn a_transfer_to_a_named_country_under_a_safeguard_is_a_transfer_with_its_safegu
 #[test]
 fn a_heading_about_transfers_over_a_denial_is_no_transfer() {
     for (heading, body) in [
-        ("Överföring till länder utanför EU/EES", "Vi överför inte dina personuppgifter till länder utanför EU/EES."),
-        ("Transfers outside the EU/EEA", "None of the recipients processes personal data outside the EU/EEA."),
+        (
+            "Överföring till länder utanför EU/EES",
+            "Vi överför inte dina personuppgifter till länder utanför EU/EES.",
+        ),
+        (
+            "Transfers outside the EU/EEA",
+            "None of the recipients processes personal data outside the EU/EEA.",
+        ),
     ] {
         let text = COMPLETE_SV.replace(
             "Inga uppgifter överförs utanför EU/EES.",
@@ -679,7 +705,11 @@ fn a_heading_about_transfers_over_a_denial_is_no_transfer() {
 
 #[test]
 fn purposes_worded_as_fulfilling_an_obligation_are_purposes() {
-    let text = without("Ändamål och rättslig grund", "Varför vi behandlar dina uppgifter").replace(
+    let text = without(
+        "Ändamål och rättslig grund",
+        "Varför vi behandlar dina uppgifter",
+    )
+    .replace(
         "Vi behandlar namn och e-post för att fullgöra avtalet med dig (rättslig grund: avtal).",
         "- Fakturering – för att fullgöra en rättslig förpliktelse enligt bokföringslagen.",
     );
@@ -690,6 +720,9 @@ fn purposes_worded_as_fulfilling_an_obligation_are_purposes() {
 fn an_orgnr_with_a_non_breaking_hyphen_is_an_orgnr() {
     let text = without("556214-1993", "556214\u{2011}1993");
     assert_eq!(run(&text), vec![]);
-    let html = format!("<p>{}</p>", without("556214-1993", "556214&#8209;1993").replace('\n', "</p>\n<p>"));
+    let html = format!(
+        "<p>{}</p>",
+        without("556214-1993", "556214&#8209;1993").replace('\n', "</p>\n<p>")
+    );
     assert_eq!(audit(&Document::new(&html, Format::Html)), vec![]);
 }

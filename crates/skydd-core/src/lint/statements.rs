@@ -325,7 +325,12 @@ pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
             first_line_start = line.0;
         }
     }
-    push(text, (start, text.len()), (first_line_start, line.1), &mut out);
+    push(
+        text,
+        (start, text.len()),
+        (first_line_start, line.1),
+        &mut out,
+    );
     out
 }
 
