@@ -2642,10 +2642,6 @@ mod tests {
                 "6 månader efter insamling",
                 "did you mean `insamlingen` (the event `collected`)?",
             ),
-            (
-                "6 months after collection",
-                "did you mean `insamlingen` (the event `collected`)?",
-            ),
         ] {
             let e = parse(text, &[]).unwrap_err();
             assert_eq!(e.help.as_deref(), Some(want), "{text}: {}", e.message);
