@@ -1237,6 +1237,64 @@ fn unit(word: &str) -> Option<Unit> {
     }
 }
 
+/// The unit a misspelt or abbreviated unit word means ("yrs", "24 mån", "manader"), in the
+/// form its number takes: "2 yrs" → `years`, "24 mån" → `månader`, "1 mån" → `månad`.
+fn unit_suggestion(word: &str, amount: u32) -> Option<String> {
+    let w = word.to_lowercase();
+    let w = w.trim_end_matches('.');
+    // (abbreviation, unit, Swedish?)
+    const SHORT: [(&str, Unit, bool); 15] = [
+        ("y", Unit::Year, false),
+        ("yr", Unit::Year, false),
+        ("yrs", Unit::Year, false),
+        ("mo", Unit::Month, false),
+        ("mos", Unit::Month, false),
+        ("mth", Unit::Month, false),
+        ("mths", Unit::Month, false),
+        ("wk", Unit::Week, false),
+        ("wks", Unit::Week, false),
+        ("d", Unit::Day, false),
+        ("mån", Unit::Month, true),
+        ("mnd", Unit::Month, true),
+        ("v", Unit::Week, true),
+        ("veck", Unit::Week, true),
+        ("dgr", Unit::Day, true),
+    ];
+    let (unit, swedish) = match SHORT.iter().find(|(a, _, _)| *a == w) {
+        Some((_, u, sv)) => (*u, *sv),
+        None => {
+            let help = suggestion(w, UNIT_WORDS)?;
+            let near = UNIT_WORDS
+                .iter()
+                .find(|u| help.contains(&format!("`{u}`")))?;
+            let sv = matches!(
+                *near,
+                "dag" | "dagar" | "vecka" | "veckor" | "månad" | "månader" | "år"
+            );
+            (unit(near)?, sv)
+        }
+    };
+    let one = amount == 1;
+    let form = match (unit, swedish, one) {
+        (Unit::Day, false, true) => "day",
+        (Unit::Day, false, false) => "days",
+        (Unit::Week, false, true) => "week",
+        (Unit::Week, false, false) => "weeks",
+        (Unit::Month, false, true) => "month",
+        (Unit::Month, false, false) => "months",
+        (Unit::Year, false, true) => "year",
+        (Unit::Year, false, false) => "years",
+        (Unit::Day, true, true) => "dag",
+        (Unit::Day, true, false) => "dagar",
+        (Unit::Week, true, true) => "vecka",
+        (Unit::Week, true, false) => "veckor",
+        (Unit::Month, true, true) => "månad",
+        (Unit::Month, true, false) => "månader",
+        (Unit::Year, true, _) => "år",
+    };
+    Some(format!("did you mean `{form}`?"))
+}
+
 /// How deep `the later of` / `the earlier of` may nest.
 const MAX_DEPTH: usize = 4;
 
@@ -1473,7 +1531,7 @@ impl Parser<'_, '_> {
         t.next();
         let Some(unit) = t.peek().and_then(|(_, w)| unit(w)) else {
             let mut e = t.error("expected a unit: days, weeks, months or years".into());
-            if let Some(help) = t.peek().and_then(|(_, w)| suggestion(w, UNIT_WORDS)) {
+            if let Some(help) = t.peek().and_then(|(_, w)| unit_suggestion(w, amount)) {
                 e.help = Some(help);
             }
             return Err(e);
@@ -1630,10 +1688,18 @@ fn notice_event(t: &mut Tokens<'_>, custom: &[&str]) -> Option<Event> {
         .chain(SV_EVENTS)
         .collect();
     phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.split(' ').count()));
-    phrases
+    let event = phrases
         .into_iter()
         .find(|(phrase, _)| t.eat_all(phrase))
-        .map(|(_, e)| e)
+        .map(|(_, e)| e)?;
+    // The notice once wrote "din senaste aktivitet hos oss" / "your last activity with us";
+    // pasted back, the trailing words name no other event.
+    if event == Event::LastActivity {
+        let _ = ["hos oss", "hos mig", "with us", "with me"]
+            .iter()
+            .any(|w| t.eat_all(w));
+    }
+    Some(event)
 }
 
 /// A notice's words for a lasting state ("tills du återkallar ditt samtycke", "as long as
@@ -1695,13 +1761,25 @@ fn event(t: &mut Tokens<'_>, custom: &[&str]) -> Result<Event, RetentionParseErr
     Err(RetentionParseError {
         message: format!("unknown event `{w}`"),
         at,
-        help: suggestion(w, candidates).or_else(|| {
-            Some(format!(
-                "events: {} (or declare your own with [[event]])",
-                BUILTIN_EVENT_KEYS.join(", ")
-            ))
-        }),
+        help: collection_hint(w)
+            .or_else(|| suggestion(w, candidates))
+            .or_else(|| {
+                Some(format!(
+                    "events: {} (or declare your own with [[event]])",
+                    BUILTIN_EVENT_KEYS.join(", ")
+                ))
+            }),
     })
+}
+
+/// "insamling" (without the article) for the collection: the words skydd reads are
+/// `insamlingen` and the key `collected`.
+fn collection_hint(word: &str) -> Option<String> {
+    matches!(
+        word.to_lowercase().as_str(),
+        "insamling" | "insamlandet" | "insamlade" | "collection" | "collect"
+    )
+    .then(|| "did you mean `insamlingen` (the event `collected`)?".to_owned())
 }
 
 /// The statutes `as required by` accepts: those that set a period (not a note).
@@ -2639,6 +2717,43 @@ mod tests {
                 &text[e.at.clone()],
                 &text[..text.find(" after").or(text.find(" efter")).unwrap()]
             );
+        }
+    }
+
+    #[test]
+    fn the_old_notice_wording_of_the_last_activity_with_us_reads_back() {
+        for text in [
+            "ett år efter din senaste aktivitet hos oss",
+            "ett år efter din senaste aktivitet hos mig",
+            "one year after your last activity with us",
+            "one year after your last activity with me",
+        ] {
+            let rule = parse(text, &[]).unwrap_or_else(|e| panic!("{text}: {}", e.message));
+            assert_eq!(
+                rule,
+                parse("1 year after last_activity", &[]).unwrap(),
+                "{text}"
+            );
+        }
+        // Only after the last activity: "hos oss" names nothing after another event.
+        assert!(parse("ett år efter insamlingen hos oss", &[]).is_err());
+    }
+
+    #[test]
+    fn a_unit_or_event_misspelt_or_abbreviated_is_suggested_in_the_form_its_number_takes() {
+        for (text, want) in [
+            ("2 yrs after collected", "did you mean `years`?"),
+            ("1 yr after collected", "did you mean `year`?"),
+            ("24 mån efter insamlingen", "did you mean `månader`?"),
+            ("1 mån efter insamlingen", "did you mean `månad`?"),
+            ("6 mths after collected", "did you mean `months`?"),
+            (
+                "6 månader efter insamling",
+                "did you mean `insamlingen` (the event `collected`)?",
+            ),
+        ] {
+            let e = parse(text, &[]).unwrap_err();
+            assert_eq!(e.help.as_deref(), Some(want), "{text}: {}", e.message);
         }
     }
 

@@ -345,7 +345,8 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     restriction_heading: re(
         r"(?i)^\s*(?:\d+(?:\.\d+)*\.?\s*)?(?:rätt(?:en)?\s+till\s+)?(?:begränsning(?:\s+av\s+behandling(?:en)?)?|(?:right\s+to\s+)?restriction(?:\s+of\s+processing)?)\s*:?\s*$",
     ),
-    orgnr: re(r"\b(?:16|19|20)?\d{6}[-–]\d{4}\b"),
+    // A non-breaking hyphen (U+2011, `&#8209;`) is a hyphen too.
+    orgnr: re(r"\b(?:16|19|20)?\d{6}[-–‑]\d{4}\b"),
     legal_name: re(
         r"\b\p{Lu}[\p{L}\d&.-]*(?:\s+[\p{Lu}\d][\p{L}\d&.-]*){0,5}\s+(?:AB|HB|KB|Aktiebolag|Handelsbolag|Kommanditbolag|Ltd|Limited|Inc|GmbH|LLC)\b|(?i:ekonomisk\s+förening|bostadsrättsförening|\bbrf\b|enskild\s+firma|enskild\s+näringsidkare|ideell\s+förening|sole\s+trader)",
     ),
@@ -354,7 +355,7 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
     phone: re(r"(?i)\b(?:tel(?:efon)?|phone|tfn|mobil)\.?\s*:?\s*\+?\d[\d\s-]{5,}\d"),
     dpo: re(r"(?i)dataskyddsombud|data\s+protection\s+officer|\bDPO\b"),
     purposes: re(
-        r"(?i)ändamål|\bsyfte|purpose|behandla\w*\s+(?:[\w-]+\s+){0,6}för\s+att|\bprocess\w*\s+(?:[\w-]+\s+){0,6}(?:to|for)\b|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to|so\s+(?:that\s+)?we\s+can|i\s+syfte\s+att|(?:gör|behandla|registrera|samla|spara|lagra|använd|hantera|förvara)\w*\s+(?:[\w-]+\s+){0,8}för\s+att\s+kunna|för\s+att\s+(?:[\w-]+\s+){0,10}(?:behöver|måste)\s+(?:vi|jag)\s+(?:samla|registrera|behandla|spara|lagra|få|ha)|(?:collect|store|keep|need)\w*\s+(?:[\w-]+\s+){0,6}(?:to|so\s+that)\s+(?:we\s+can\s+)?\w+",
+        r"(?i)ändamål|\bsyfte|purpose|för\s+att\s+(?:fullgöra|uppfylla)|\bto\s+(?:fulfil|fulfill|comply\s+with)\b|behandla\w*\s+(?:[\w-]+\s+){0,6}för\s+att|\bprocess\w*\s+(?:[\w-]+\s+){0,6}(?:to|for)\b|används\s+(?:\w+\s+)?(?:för|till)|använder\s+(?:\w+\s+){0,3}(?:för|till)|we\s+use\s+(?:[\w-]+\s+){0,6}(?:to|for)|in\s+order\s+to|so\s+(?:that\s+)?we\s+can|i\s+syfte\s+att|(?:gör|behandla|registrera|samla|spara|lagra|använd|hantera|förvara)\w*\s+(?:[\w-]+\s+){0,8}för\s+att\s+kunna|för\s+att\s+(?:[\w-]+\s+){0,10}(?:behöver|måste)\s+(?:vi|jag)\s+(?:samla|registrera|behandla|spara|lagra|få|ha)|(?:collect|store|keep|need)\w*\s+(?:[\w-]+\s+){0,6}(?:to|so\s+that)\s+(?:we\s+can\s+)?\w+",
     ),
     legal_basis: re(
         r"(?i)rättslig(?:a)?\s+grund|laglig(?:a)?\s+grund|intresseavvägning|berättigat?\s+intresse|berättigade\s+intresse|fullgöra\s+(?:\w+\s+)?avtal|fullgörande\s+av\s+avtal|fullföljande\s+av\s+avtal|rättslig(?:a)?\s+förpliktelse|samtycke|legal\s+basis|lawful\s+basis|legitimate\s+interest|performance\s+of\s+(?:a\s+|the\s+)?contract|legal\s+obligation|\bconsent",
@@ -363,12 +364,12 @@ static P: LazyLock<Patterns> = LazyLock::new(|| Patterns {
         r"(?i)mottagare|lämna[rs]?\s+(?:\w+\s+){0,3}ut|lämnas\s+ut|\bdelar\s+(?:\w+\s+){0,3}med|dela\s+med|personuppgiftsbiträde|underbiträde|leverantör|samarbetspartner|recipient|disclose|\bshare|processor|service\s+provider|third\s+part|delas\s+(?:\w+\s+){0,2}med|vidarebefordra|överlämna|rapportera\w*\s+(?:in\s+)?till|(?:ansökan|ansöka|söka|begär\w*|anmäl\w*|uppgifter\w*|lämna\w*|skicka\w*|överför\w*|redovisa\w*)\s+(?:[\w-]+\s+){0,4}(?:hos|till)\s+(?:Skatteverket|Försäkringskassan|Socialstyrelsen|Kronofogden|Polisen|Migrationsverket|Arbetsförmedlingen|CSN|IVO|Inspektionen\s+för\s+vård\s+och\s+omsorg|smittskydd\w*|myndighet)|pass(?:ed|es)?\s+on\s+to|report(?:ed|s)?\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}(?:authorit|agency|agencies)|transferred\s+to",
     ),
     transfer_mention: re(
-        r"(?i)(?:utanför|inom|outside(?:\s+(?:of\s+)?the)?|within(?:\s+the)?)\s+(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|tredje\s?land|third\s+countr|(?:servrar|server|servers|datacenter|serverhall|lagras|lagrar|behandlar|processed|stored|hosted)[^.\n]{0,60}\b(?:i|in)\s+(?:Sverige|Sweden)\b",
+        r"(?i)(?:utanför|inom|outside(?:\s+(?:of\s+)?the)?|within(?:\s+the)?)\s+(?:EU|EES|EU/EES|EEA|EU/EEA|Europa|Europe|European)|tredje\s?land|third\s+countr|(?:överför\w*|transfer\w*)[^.]{0,80}?\b(?:till|to)\s+(?:the\s+)?(?:(?-i:USA|US)|United\s+States|Förenta\s+staterna|Storbritannien|United\s+Kingdom|(?-i:UK)|Kanada|Canada|Indien|India|Kina|China|Japan|Schweiz|Switzerland|Australien|Australia)\b|(?:servrar|server|servers|datacenter|serverhall|lagras|lagrar|behandlar|processed|stored|hosted)[^.\n]{0,60}\b(?:i|in)\s+(?:Sverige|Sweden)\b",
     ),
     transfer_out: re(
-        r"(?i)(?:överför|behandlas|lagras|transfer|processed|stored)[^.\n]{0,80}?(?:utanför|outside(?:\s+(?:of\s+)?the)?)\s+(?:EU|EES|EEA|Europa|Europe|European)|(?:land|länder)\s+utanför\s+(?:EU|EES)|countr(?:y|ies)\s+outside\s+(?:the\s+)?(?:EU|EEA)|tredje\s?land|third\s+countr",
+        r"(?i)(?:överför|behandlas|lagras|transfer|processed|stored)[^.\n]{0,80}?(?:utanför|outside(?:\s+(?:of\s+)?the)?)\s+(?:EU|EES|EEA|Europa|Europe|European)|(?:land|länder)\s+utanför\s+(?:EU|EES)|countr(?:y|ies)\s+outside\s+(?:the\s+)?(?:EU|EEA)|tredje\s?land|third\s+countr|(?:överför\w*|transfer\w*)[^.]{0,80}?\b(?:till|to)\s+(?:the\s+)?(?:(?-i:USA|US)|United\s+States|Förenta\s+staterna|Storbritannien|United\s+Kingdom|(?-i:UK)|Kanada|Canada|Indien|India|Kina|China|Japan|Schweiz|Switzerland|Australien|Australia)\b",
     ),
-    negation: re(r"(?i)\b(?:inte|inga|inget|ingen|ej|aldrig|never|not|no)\b"),
+    negation: re(r"(?i)\b(?:inte|inga|inget|ingen|ej|aldrig|never|not|no|none|neither)\b"),
     mechanism: re(
         r"(?i)standardavtalsklausul|standard\s+contractual|\bSCCs?\b|adekvat\s+skyddsnivå|beslut\s+om\s+adekvat|adequacy|data\s+privacy\s+framework|\bDPF\b|bindande\s+företagsbestämmelser|binding\s+corporate|\bBCRs?\b|art(?:ikel|icle|\.)?\s*4[5-9]\b|derogation",
     ),
@@ -652,7 +653,8 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
             )
         });
         missing("audit-transfers", None, named);
-    } else if let Some(s) = sentence(&|t| p.transfer_out.is_match(t) && !p.negation.is_match(t))
+    } else if let Some(s) =
+        sentence(&|t| p.transfer_out.is_match(t) && !p.negation.is_match(t) && !is_heading(t))
         && !any(&p.mechanism)
     {
         missing("audit-transfer-safeguards", Some(at(s)), None);
@@ -685,9 +687,19 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     // The rights (Art. 13.2 b). A heading naming restriction over a portability paragraph
     // does not state restriction.
     let heading_starts: Vec<usize> = headings.iter().map(|(h, _)| h.start).collect();
+    // A list item is read with its lead-in: "Du har rätt att:" + "- begära registerutdrag".
+    let leads = lead_ins(text);
+    let framed: Vec<std::borrow::Cow<'_, str>> = sents
+        .iter()
+        .map(|s| match leads.get(idx.line(s.start).saturating_sub(1)) {
+            Some(Some(lead)) => format!("{lead} {}", s.text).into(),
+            _ => s.text.into(),
+        })
+        .collect();
+    let framed_has = |pred: &dyn Fn(&str) -> bool| framed.iter().any(|t| pred(t));
     let right = |r: &Regex| {
-        sents.iter().any(|s| {
-            r.is_match(s.text) && p.frame.is_match(s.text) && !heading_starts.contains(&s.start)
+        sents.iter().zip(&framed).any(|(s, t)| {
+            r.is_match(s.text) && p.frame.is_match(t) && !heading_starts.contains(&s.start)
         })
     };
     if !right(&p.access) {
@@ -698,10 +710,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     }
     // Policies describe their own deletion routines ("raderas löpande"); the right needs a
     // right or a request in the sentence.
-    if !sents
-        .iter()
-        .any(|s| p.erasure.is_match(s.text) && p.strict_frame.is_match(s.text))
-    {
+    if !framed_has(&|t| p.erasure.is_match(t) && p.strict_frame.is_match(t)) {
         missing("audit-right-erasure", None, None);
     }
     if !right(&p.restriction) {
@@ -710,7 +719,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     if !right(&p.portability) {
         missing("audit-right-portability", None, None);
     }
-    if !has(&|t| {
+    if !framed_has(&|t| {
         p.object.is_match(t)
             && p.frame.is_match(t)
             && (!p.marketing.is_match(t) || p.legitimate.is_match(t))
@@ -718,7 +727,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
         missing("audit-right-object", None, None);
     }
     if any(&p.marketing)
-        && !has(&|t| p.stop.is_match(t) && p.marketing.is_match(t) && p.frame.is_match(t))
+        && !framed_has(&|t| p.stop.is_match(t) && p.marketing.is_match(t) && p.frame.is_match(t))
     {
         missing("audit-right-object-marketing", None, None);
     }
@@ -728,6 +737,7 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
     if !text
         .lines()
         .any(|l| p.authority.is_match(l) && p.complaint.is_match(l))
+        && !framed_has(&|t| p.authority.is_match(t) && p.complaint.is_match(t))
     {
         missing("audit-complaint-authority", None, None);
     }
@@ -778,6 +788,35 @@ pub fn audit(doc: &Document) -> Vec<Finding> {
         missing("audit-personnummer-justification", Some(at(s)), None);
     }
     out
+}
+
+/// Whether a sentence is a heading: no closing punctuation and at most eight words
+/// ("Överföring till länder utanför EU/EES"). A heading names a subject; it claims nothing.
+fn is_heading(t: &str) -> bool {
+    let t = t.trim();
+    !t.ends_with(['.', '!', '?', ':', ';', ',']) && t.split_whitespace().count() <= 8
+}
+
+/// For each line of `text` (0-based), the lead-in it completes when it is an item of a list
+/// under a line ending in a colon ("You have the right to:"): list items, lines starting in
+/// lower case (an HTML `<li>` has no marker) and blank lines stay under the lead-in; any
+/// other line ends the list.
+fn lead_ins(text: &str) -> Vec<Option<&str>> {
+    let mut lead: Option<&str> = None;
+    text.split('\n')
+        .map(|line| {
+            let t = line.trim();
+            if t.is_empty() {
+                return None;
+            }
+            let item = statements::is_list_item(t) || t.starts_with(char::is_lowercase);
+            if item && lead.is_some() {
+                return lead;
+            }
+            lead = t.ends_with(':').then_some(t);
+            None
+        })
+        .collect()
 }
 
 /// (heading, body) spans where a line that is only a heading naming restriction is

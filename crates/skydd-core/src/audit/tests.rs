@@ -593,3 +593,136 @@ fn a_promise_not_to_act_without_permission_bases_nothing_on_consent() {
         assert!(!got.contains(&"audit-withdraw-consent"), "{t}: {got:?}");
     }
 }
+
+// --- Adversarial round 2 (N4): what a good policy says must be read as said. ---
+
+#[test]
+fn a_sentence_wrapped_across_lines_is_read_as_one_and_located_where_it_starts() {
+    let sv = without(
+        "Du har rätt att begära registerutdrag, rättelse, radering och begränsning av behandlingen.\nDu har rätt till dataportabilitet.",
+        "Du har rätt att begära\nregisterutdrag, rättelse, radering,\nbegränsning av behandlingen och dataportabilitet.",
+    );
+    assert_eq!(run(&sv), vec![], "sv");
+    let en = COMPLETE_EN.replace(
+        "You have the right of access to your data, to rectification, to erasure and to restriction of processing.\nYou have the right to data portability.",
+        "You have the right of access to your data,\nto rectification, to erasure, to restriction of\nprocessing and to data portability.",
+    );
+    assert_eq!(run(&en), vec![], "en");
+    // The line of a finding is where its sentence starts.
+    let text = "Rubrik\n\nDu kan klaga\nhos Datainspektionen.\n";
+    let f = run(text);
+    let stale = f.iter().find(|f| {
+        f.sentence
+            .as_deref()
+            .is_some_and(|s| s.contains("Datainspektionen"))
+    });
+    assert_eq!(stale.and_then(|f| f.line), Some(3), "{f:#?}");
+}
+
+#[test]
+fn a_heading_and_the_text_under_it_stay_apart() {
+    let s = crate::lint::statements::sentences(
+        "Dina rättigheter\nDu har rätt att klaga.\n- ett\n- två",
+    );
+    let got: Vec<&str> = s.iter().map(|s| s.text).collect();
+    assert_eq!(
+        got,
+        [
+            "Dina rättigheter",
+            "Du har rätt att klaga.",
+            "- ett",
+            "- två"
+        ]
+    );
+}
+
+#[test]
+fn rights_listed_under_a_lead_in_are_stated_in_swedish_and_english() {
+    let sv = without(
+        "Du har rätt att begära registerutdrag, rättelse, radering och begränsning av behandlingen.\nDu har rätt till dataportabilitet.\nDu har rätt att invända mot behandling som grundar sig på en intresseavvägning.",
+        "Du har rätt att:\n\n- få tillgång till dina personuppgifter (registerutdrag);\n- få felaktiga uppgifter rättade;\n- få uppgifterna raderade;\n- begränsning av behandlingen;\n- få ut dina uppgifter i ett maskinläsbart format (dataportabilitet);\n- invända mot behandling som grundar sig på en intresseavvägning.",
+    );
+    assert_eq!(run(&sv), vec![], "sv");
+    let en = COMPLETE_EN.replace(
+        "You have the right of access to your data, to rectification, to erasure and to restriction of processing.\nYou have the right to data portability.\nYou have the right to object to processing based on legitimate interests.",
+        "You have the right to:\n\n* access your personal data;\n* have inaccurate data rectified;\n* have your data erased;\n* restrict processing;\n* receive your data in a machine-readable format (data portability);\n* object to processing based on legitimate interests.",
+    );
+    assert_eq!(run(&en), vec![], "en");
+    // Items after a line that ends the list are not framed by the lead-in.
+    let en = COMPLETE_EN.replace(
+        "You have the right to data portability.",
+        "You have the right to:\n* access your data\nWe like:\n* data portability",
+    );
+    assert!(ids(&en).contains(&"audit-right-portability"));
+}
+
+#[test]
+fn a_transfer_to_a_named_country_under_a_safeguard_is_a_transfer_with_its_safeguard() {
+    for (sentence, lang) in [
+        (
+            "Vi överför personuppgifter till USA med stöd av Data Privacy Framework.",
+            "sv",
+        ),
+        (
+            "We transfer personal data to the United States under the EU-US Data Privacy Framework.",
+            "en",
+        ),
+    ] {
+        let text = COMPLETE_SV.replace("Inga uppgifter överförs utanför EU/EES.", sentence);
+        assert_eq!(run(&text), vec![], "{lang}");
+        let bare = text
+            .replace(" med stöd av Data Privacy Framework", "")
+            .replace(" under the EU-US Data Privacy Framework", "");
+        assert_eq!(ids(&bare), ["audit-transfer-safeguards"], "{lang}");
+    }
+    // "to us" is no country.
+    let text = COMPLETE_SV.replace(
+        "Inga uppgifter överförs utanför EU/EES.",
+        "You may transfer your data to us by e-mail.",
+    );
+    assert_eq!(ids(&text), ["audit-transfers"]);
+}
+
+#[test]
+fn a_heading_about_transfers_over_a_denial_is_no_transfer() {
+    for (heading, body) in [
+        (
+            "Överföring till länder utanför EU/EES",
+            "Vi överför inte dina personuppgifter till länder utanför EU/EES.",
+        ),
+        (
+            "Transfers outside the EU/EEA",
+            "None of the recipients processes personal data outside the EU/EEA.",
+        ),
+    ] {
+        let text = COMPLETE_SV.replace(
+            "Inga uppgifter överförs utanför EU/EES.",
+            &format!("\n\n{heading}\n\n{body}"),
+        );
+        assert_eq!(run(&text), vec![], "{heading}");
+    }
+}
+
+#[test]
+fn purposes_worded_as_fulfilling_an_obligation_are_purposes() {
+    let text = without(
+        "Ändamål och rättslig grund",
+        "Varför vi behandlar dina uppgifter",
+    )
+    .replace(
+        "Vi behandlar namn och e-post för att fullgöra avtalet med dig (rättslig grund: avtal).",
+        "- Fakturering – för att fullgöra en rättslig förpliktelse enligt bokföringslagen.",
+    );
+    assert!(!ids(&text).contains(&"audit-purposes"), "{:?}", ids(&text));
+}
+
+#[test]
+fn an_orgnr_with_a_non_breaking_hyphen_is_an_orgnr() {
+    let text = without("556214-1993", "556214\u{2011}1993");
+    assert_eq!(run(&text), vec![]);
+    let html = format!(
+        "<p>{}</p>",
+        without("556214-1993", "556214&#8209;1993").replace('\n', "</p>\n<p>")
+    );
+    assert_eq!(audit(&Document::new(&html, Format::Html)), vec![]);
+}

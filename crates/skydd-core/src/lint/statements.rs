@@ -261,9 +261,14 @@ pub(crate) struct Sentence<'a> {
 /// handing every sentence the whole line would make reading it quadratic.
 const LINE_CONTEXT: usize = 2_000;
 
-/// Splits text into sentences (at `.`, `!`, `?` before white space, and at line breaks).
+/// Splits text into sentences (at `.`, `!`, `?` before white space, and at line breaks
+/// that end a paragraph). A line break inside a paragraph does not end a sentence: a text
+/// wrapped at 80 columns ("Du har rätt att begära\ntillgång till …") is one sentence, read
+/// from the line it starts on. A line break ends the sentence when the next line is blank,
+/// is a list item, or does not continue the phrase (it starts with a capital and the line
+/// before does not end in a comma), which keeps a heading apart from the text under it.
 /// Linear in the text: each line's end is found once, and a sentence's `line` is at most
-/// [`LINE_CONTEXT`] bytes either side of it.
+/// [`LINE_CONTEXT`] bytes either side of it (from the line it starts on to the one it ends on).
 pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
     fn push<'a>(
         text: &'a str,
@@ -296,21 +301,67 @@ pub(crate) fn sentences(text: &str) -> Vec<Sentence<'_>> {
     let line_end_from = |from: usize| text[from..].find('\n').map_or(text.len(), |i| from + i);
     let mut out = Vec::new();
     let mut line = (0, line_end_from(0));
+    // Where the line the current sentence starts on begins.
+    let mut first_line_start = 0;
     let mut start = 0;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
-        if c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space) {
-            let end = i + c.len_utf8();
-            push(text, (start, end), line, &mut out);
-            start = end;
-            if c == '\n' {
-                line = (end, line_end_from(end));
+        if c == '\n' {
+            let end = i + 1;
+            let next = (end, line_end_from(end));
+            if continues_paragraph(&text[start..i], &text[next.0..next.1]) {
+                line = next;
+                continue;
             }
+            push(text, (start, end), (first_line_start, line.1), &mut out);
+            start = end;
+            line = next;
+            first_line_start = line.0;
+        } else if matches!(c, '.' | '!' | '?') && next_is_space {
+            let end = i + c.len_utf8();
+            push(text, (start, end), (first_line_start, line.1), &mut out);
+            start = end;
+            first_line_start = line.0;
         }
     }
-    push(text, (start, text.len()), line, &mut out);
+    push(
+        text,
+        (start, text.len()),
+        (first_line_start, line.1),
+        &mut out,
+    );
     out
+}
+
+/// Whether a line break after `so_far` (the sentence up to the break) joins it to `next`
+/// (the following line): both have text, `next` is no list item, and it continues the
+/// phrase, starting in lower case or after a comma.
+fn continues_paragraph(so_far: &str, next: &str) -> bool {
+    let so_far = so_far.trim_end();
+    let next = next.trim();
+    if so_far.trim().is_empty() || next.is_empty() || is_list_item(next) {
+        return false;
+    }
+    let Some(first) = next.chars().next() else {
+        return false;
+    };
+    first.is_lowercase() || so_far.ends_with(',')
+}
+
+/// Whether a line (trimmed) is a list item: `-`, `*`, `+`, `•`, `–` or `1.`, `1)`, `a)` first.
+pub(crate) fn is_list_item(line: &str) -> bool {
+    let line = line.trim_start();
+    if let Some(rest) = line.strip_prefix(['-', '*', '+', '•', '–']) {
+        return rest.starts_with(char::is_whitespace);
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 {
+        let rest = &line[digits..];
+        return rest.starts_with(". ") || rest.starts_with(") ");
+    }
+    let mut cs = line.chars();
+    matches!(cs.next(), Some(c) if c.is_ascii_lowercase()) && cs.as_str().starts_with(") ")
 }
 
 /// Whether the mention of PUL at `start..end` of `t` is put in the past by a word within
