@@ -333,3 +333,64 @@ fn every_example_register_and_starter_has_the_shape_the_loader_reads() {
     }
     assert!(seen >= 5, "only {seen} registers found");
 }
+
+#[test]
+fn swedish_and_shortened_key_names_are_suggested_as_the_keys_they_mean() {
+    let src = r#"
+[controller]
+name = "Exempel AB"
+orgnr = "556214-1993"
+epost = "dataskydd@exempel.se"
+"#;
+    let errs = errors(src);
+    assert_eq!(
+        located(&errs),
+        [
+            ("orgnr", Some("did you mean `org_number`?")),
+            ("epost", Some("did you mean `email`?")),
+        ]
+    );
+}
+
+#[test]
+fn a_table_where_a_list_of_tables_is_wanted_says_to_write_double_brackets() {
+    let src = format!("{HEAD}\n[purpose]\nid = \"kunder\"\nname = \"Kunder\"\n");
+    let errs = errors(&src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].1, "`purpose` must be a list, not a table");
+    assert_eq!(
+        errs[0].2.as_deref(),
+        Some(
+            "`purpose` is a list of tables: write each entry under `[[purpose]]`, not `[purpose]`"
+        )
+    );
+}
+
+#[test]
+fn one_value_where_a_list_is_wanted_is_shown_in_brackets() {
+    let src = format!(
+        "{HEAD}\n[[purpose]]\nid = \"kunder\"\nname = \"Kunder\"\nlegal_basis = \"contract\"\ndata_subjects = \"customer\"\n"
+    );
+    let errs = errors(&src);
+    assert_eq!(located(&errs)[0].0, "\"customer\"", "{errs:?}");
+    assert_eq!(
+        errs[0].2.as_deref(),
+        Some("`data_subjects` is a list: write `data_subjects = [\"customer\"]`")
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_named_with_the_line_it_was_first_given_on() {
+    let src = "[controller]\nname = \"A\"\nemail = \"a@b.se\"\nname = \"B\"\n";
+    let errs = errors(src);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].0, "name");
+    assert_eq!(errs[0].1, "duplicate key `name`");
+    assert!(
+        errs[0]
+            .2
+            .as_deref()
+            .is_some_and(|h| h.starts_with("`name` is already given on line 2;")),
+        "{errs:?}"
+    );
+}

@@ -39,7 +39,7 @@ pub struct LoadError {
 pub fn load(src: &str) -> Result<Register, LoadError> {
     if let Err(e) = toml::from_str::<toml::Table>(src) {
         return Err(LoadError {
-            diagnostics: vec![toml_error("syntax", &e)],
+            diagnostics: vec![syntax_error(src, &e)],
         });
     }
     // Every unknown key and wrong type at once, before serde stops at the first.
@@ -67,6 +67,38 @@ pub fn load(src: &str) -> Result<Register, LoadError> {
 }
 
 /// Turns a TOML error into a diagnostic, adding "did you mean" for unknown keys and values.
+/// A TOML syntax error; a duplicate key is named, with the line it was first given on.
+fn syntax_error(src: &str, e: &toml::de::Error) -> Diagnostic {
+    let d = toml_error("syntax", e);
+    let Some(at) = e.span().filter(|_| e.message().trim() == "duplicate key") else {
+        return d;
+    };
+    let Some(key) = src.get(at.clone()).map(str::trim).filter(|k| !k.is_empty()) else {
+        return d;
+    };
+    // The first definition: the same key earlier in the same table (no header in between).
+    let before = src.get(..at.start).unwrap_or("");
+    let lines: Vec<&str> = before.lines().collect();
+    let first = lines
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(|(_, l)| !l.trim_start().starts_with('['))
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|(n, _)| n + 1);
+    let help = match first {
+        Some(line) => format!(
+            "`{key}` is already given on line {line}; a key appears once in a table (several entries are written `[[…]]`)"
+        ),
+        None => "a key appears once in a table (several entries are written `[[…]]`)".to_owned(),
+    };
+    Diagnostic::input("syntax", format!("duplicate key `{key}`"), d.span).with_help(help)
+}
+
 fn toml_error(code: &str, e: &toml::de::Error) -> Diagnostic {
     let message = e.message().trim().to_owned();
     let help = unknown_name_suggestion(&message);

@@ -36,6 +36,7 @@ pub(super) fn check(src: &str) -> Vec<Diagnostic> {
         .unwrap_or(&empty);
     let mut walker = Walker {
         defs,
+        src,
         out: Vec::new(),
     };
     let root = Spanned::new(doc.span(), DeValue::Table(doc.into_inner()));
@@ -111,6 +112,30 @@ impl Kind {
         }
     }
 }
+
+/// Swedish and shortened names people give keys, and the key each means.
+const KEY_ALIASES: &[(&str, &str)] = &[
+    ("orgnr", "org_number"),
+    ("org_nr", "org_number"),
+    ("organisationsnummer", "org_number"),
+    ("namn", "name"),
+    ("epost", "email"),
+    ("e_post", "email"),
+    ("e-post", "email"),
+    ("mejl", "email"),
+    ("mail", "email"),
+    ("telefon", "phone"),
+    ("tel", "phone"),
+    ("telefonnummer", "phone"),
+    ("adress", "address"),
+    ("land", "country"),
+    ("webbplats", "website"),
+    ("hemsida", "website"),
+    ("rättslig_grund", "legal_basis"),
+    ("lagringstid", "retention"),
+    ("mottagare", "recipients"),
+    ("beskrivning", "description"),
+];
 
 /// A set of [`Kind`]s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +229,7 @@ impl Place {
 
 struct Walker<'s> {
     defs: &'s Map<String, Value>,
+    src: &'s str,
     out: Vec<Diagnostic>,
 }
 
@@ -324,17 +350,36 @@ impl<'s> Walker<'s> {
                 (Some(k), true) => format!("an item of `{k}`"),
                 (None, _) => "the register".to_owned(),
             };
-            // What the key means (its `///` comment in `raw.rs`) says what to write.
-            let help = (!element)
-                .then(|| schema.get("description").and_then(Value::as_str))
-                .flatten()
-                .zip(key)
-                .map(|(d, k)| {
-                    format!(
-                        "`{k}`: {}",
-                        d.split_whitespace().collect::<Vec<_>>().join(" ")
-                    )
-                });
+            // The shape the value wants, when the mistake is a common one; otherwise what the
+            // key means (its `///` comment in `raw.rs`) says what to write.
+            let shape = match (kind, key, element) {
+                (Kind::Table, Some(k), false) if wanted.contains(Kind::Array) => {
+                    let many = at.child(k, true).table().unwrap_or_default();
+                    let one = at.child(k, false).table().unwrap_or_default();
+                    Some(format!(
+                        "`{k}` is a list of tables: write each entry under `{many}`, not `{one}`"
+                    ))
+                }
+                (Kind::String | Kind::Integer | Kind::Date | Kind::Boolean, Some(k), false)
+                    if wanted.contains(Kind::Array) =>
+                {
+                    let text = self.src.get(v.span()).unwrap_or("…");
+                    Some(format!("`{k}` is a list: write `{k} = [{text}]`"))
+                }
+                _ => None,
+            };
+            let help = shape.or_else(|| {
+                (!element)
+                    .then(|| schema.get("description").and_then(Value::as_str))
+                    .flatten()
+                    .zip(key)
+                    .map(|(d, k)| {
+                        format!(
+                            "`{k}`: {}",
+                            d.split_whitespace().collect::<Vec<_>>().join(" ")
+                        )
+                    })
+            });
             self.out.push(
                 Diagnostic::input(
                     "schema",
@@ -402,9 +447,22 @@ impl<'s> Walker<'s> {
                         if let Some(m) = did_you_mean(k, known.clone()) {
                             meant.push(m);
                         }
+                        // A Swedish or shortened name of a key ("orgnr", "epost") is no typo
+                        // the distance finds.
+                        let alias = KEY_ALIASES
+                            .iter()
+                            .find(|(a, _)| a.eq_ignore_ascii_case(k))
+                            .map(|(_, key)| *key)
+                            .filter(|key| names().any(|n| n == key));
+                        if let Some(a) = alias {
+                            meant.push(a);
+                        }
+                        let help = alias
+                            .map(|a| format!("did you mean `{a}`?"))
+                            .or_else(|| suggestion(k, known));
                         self.out.push(
                             Diagnostic::input("schema", message, Some(Span::from(key.span())))
-                                .with_help_opt(suggestion(k, known)),
+                                .with_help_opt(help),
                         );
                     }
                     // A map with free keys (`[database.events]`): each value has one schema.
