@@ -5,6 +5,18 @@
 //! register; statement rules (`statements.rs`) read the company's own free text for
 //! outdated or unlawful claims, in Swedish and English.
 
+/// A regex compiled once from a constant pattern: `&'static Regex`. The patterns are
+/// literals, and every one is exercised by the tests, so compiling cannot fail at run time.
+macro_rules! constant_regex {
+    ($pattern:expr $(,)?) => {{
+        static RE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            #[allow(clippy::expect_used)]
+            regex::Regex::new($pattern).expect("a constant, tested pattern")
+        });
+        &RE
+    }};
+}
+
 mod dated;
 mod processor;
 pub(crate) mod statements;

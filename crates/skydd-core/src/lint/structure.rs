@@ -1,7 +1,6 @@
 //! Rules over the typed register: bases, categories, recipients, retention, rights.
 
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -776,14 +775,9 @@ fn is_marketing(p: &crate::register::Purpose) -> bool {
 }
 
 fn advertising_platform() -> &'static Regex {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
-        Regex::new(
-            r"(?i)\b(?:facebook|meta(?:\s+platforms)?|instagram|google\s+ads|adwords|linkedin|tiktok|snapchat|pinterest|twitter|x\s+ads|bing\s+ads|microsoft\s+advertising|criteo|annonsplattform\w*|annonsnätverk\w*|reklamnätverk\w*|advertising\s+(?:platform|network)s?|ad\s+(?:platform|network)s?)\b",
-        )
-        .expect("valid pattern")
-    });
-    &RE
+    constant_regex!(
+        r"(?i)\b(?:facebook|meta(?:\s+platforms)?|instagram|google\s+ads|adwords|linkedin|tiktok|snapchat|pinterest|twitter|x\s+ads|bing\s+ads|microsoft\s+advertising|criteo|annonsplattform\w*|annonsnätverk\w*|reklamnätverk\w*|advertising\s+(?:platform|network)s?|ad\s+(?:platform|network)s?)\b",
+    )
 }
 
 fn text_matches(t: &Text, re: &Regex) -> bool {
@@ -845,23 +839,14 @@ fn marketing(reg: &Register, f: &mut Findings) {
 }
 
 fn tax_deduction_words() -> &'static Regex {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
-        Regex::new(
-            r"(?i)\b(?:rut|rot)(?:-|\s)?(?:avdrag|arbete|tjänst|deduction)|\b(?:rut|rot)-?\s+(?:och|eller|and|or)\s+(?:rut|rot)|\bhusavdrag|skattereduktion\s+för\s+hushållsarbete|tax\s+reduction\s+for\s+household",
-        )
-        .expect("valid pattern")
-    });
-    &RE
+    constant_regex!(
+        r"(?i)\b(?:rut|rot)(?:-|\s)?(?:avdrag|arbete|tjänst|deduction)|\b(?:rut|rot)-?\s+(?:och|eller|and|or)\s+(?:rut|rot)|\bhusavdrag|skattereduktion\s+för\s+hushållsarbete|tax\s+reduction\s+for\s+household",
+    )
 }
 
 fn bare_rut_rot() -> &'static Regex {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
-        // Upper case only: "rot" is also a Swedish word (a root).
-        Regex::new(r"\b(?:RUT|ROT)\b").expect("valid pattern")
-    });
-    &RE
+    // Upper case only: "rot" is also a Swedish word (a root).
+    constant_regex!(r"\b(?:RUT|ROT)\b")
 }
 
 fn is_skatteverket(r: &crate::register::Recipient) -> bool {
@@ -918,25 +903,15 @@ fn tax_deductions(reg: &Register, f: &mut Findings) {
 }
 
 fn numbered_reference() -> &'static Regex {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
-        Regex::new(
-            r"(?i)\b(?:se|enligt|under|i|vid|see|in|under|per|at)\s+(?:avsnitt(?:et)?|punkt(?:en)?|stycke(?:t)?|rubrik(?:en)?|paragraf(?:en)?|kapitel|section|clause|paragraph|point|item|chapter)\s+(\d+(?:\.\d+)*)",
-        )
-        .expect("valid pattern")
-    });
-    &RE
+    constant_regex!(
+        r"(?i)\b(?:se|enligt|under|i|vid|see|in|under|per|at)\s+(?:avsnitt(?:et)?|punkt(?:en)?|stycke(?:t)?|rubrik(?:en)?|paragraf(?:en)?|kapitel|section|clause|paragraph|point|item|chapter)\s+(\d+(?:\.\d+)*)",
+    )
 }
 
 fn cookie_policy_reference() -> &'static Regex {
-    static RE: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)] // a constant pattern, exercised by the tests
-        Regex::new(
-            r"(?i)\b(?:vår|våra|our|the)\s+(?:cookie[- ]?polic(?:y|ies)|cookiepolicy|kakpolicy|policy\s+för\s+(?:kakor|cookies)|cookie[- ]?(?:information|declaration|notice)|cookieinformation)\b",
-        )
-        .expect("valid pattern")
-    });
-    &RE
+    constant_regex!(
+        r"(?i)\b(?:vår|våra|our|the)\s+(?:cookie[- ]?polic(?:y|ies)|cookiepolicy|kakpolicy|policy\s+för\s+(?:kakor|cookies)|cookie[- ]?(?:information|declaration|notice)|cookieinformation)\b",
+    )
 }
 
 /// A reference the register cannot resolve: a numbered section no notice section carries, or
@@ -1015,14 +990,8 @@ fn automated_decisions(reg: &Register, f: &mut Findings) {
 /// (GDPR art. 12.1: concise, intelligible, clear). One finding per text. English "US" in
 /// capitals is the country, not "us".
 fn voice(reg: &Register, f: &mut Findings) {
-    static SV: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)]
-        Regex::new(r"(?i)\b(?:vi|oss|vår|vårt|våra)\b").expect("valid pattern")
-    });
-    static EN: LazyLock<Regex> = LazyLock::new(|| {
-        #[allow(clippy::expect_used)]
-        Regex::new(r"\b(?:[Ww]e|WE|us|Us|[Oo]urs?|OURS?)\b").expect("valid pattern")
-    });
+    let sv: &Regex = constant_regex!(r"(?i)\b(?:vi|oss|vår|vårt|våra)\b");
+    let en: &Regex = constant_regex!(r"\b(?:[Ww]e|WE|us|Us|[Oo]urs?|OURS?)\b");
     if reg.notice.voice != crate::register::Voice::Singular {
         return;
     }
@@ -1030,8 +999,8 @@ fn voice(reg: &Register, f: &mut Findings) {
         let found = text
             .sv
             .as_deref()
-            .and_then(|t| SV.find(t))
-            .or_else(|| text.en.as_deref().and_then(|t| EN.find(t)));
+            .and_then(|t| sv.find(t))
+            .or_else(|| text.en.as_deref().and_then(|t| en.find(t)));
         if let Some(m) = found {
             f.report(
                 "voice-mismatch",
