@@ -1327,7 +1327,9 @@ pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, Retent
         });
     }
     let mut rule = p.rule(0, false)?;
-    // `A, but at least B` / `A, men minst B`, left to right.
+    // `A, but at least B` / `A, men minst B`, left to right; as many criteria as rules may
+    // nest deep, so the rule (and the notice's sentence for it) stays readable and bounded.
+    let mut criteria = 1;
     loop {
         let save = p.t.pos;
         p.t.eat(",");
@@ -1343,6 +1345,16 @@ pub fn parse(text: &str, custom_events: &[&str]) -> Result<RetentionRule, Retent
             p.t.pos = save;
             break;
         };
+        criteria += 1;
+        if criteria > MAX_DEPTH {
+            return Err(RetentionParseError {
+                message: format!(
+                    "a rule joins at most {MAX_DEPTH} criteria with `but at least` / `but at most`; write the retention more simply"
+                ),
+                at: p.t.here(),
+                help: None,
+            });
+        }
         let other = Box::new(p.rule(1, false)?);
         let first = Box::new(rule);
         rule = if later {
@@ -1371,6 +1383,17 @@ struct Parser<'a, 'c> {
 impl Parser<'_, '_> {
     /// One rule. `in_pair`: inside `the later of … and …`, where free text cannot end.
     fn rule(&mut self, depth: usize, in_pair: bool) -> Result<RetentionRule, RetentionParseError> {
+        // Every path that reads a rule inside a rule passes `depth + 1`: a bound here keeps a
+        // long chain of "minst minst …" from exhausting the stack.
+        if depth > MAX_DEPTH {
+            return Err(RetentionParseError {
+                message: format!(
+                    "rules nest at most {MAX_DEPTH} deep; write the retention more simply"
+                ),
+                at: self.t.here(),
+                help: None,
+            });
+        }
         let t = &mut self.t;
         let start = t.pos;
         // `the later of A and B`, `det senare av A och B`.
@@ -2970,5 +2993,19 @@ mod voice_tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_chains_of_criteria_or_minimums_are_refused_not_a_stack_overflow() {
+        let chain = String::from("until subscription_end")
+            + &", but at least until subscription_end".repeat(5_000);
+        let e = parse(&chain, &[]).unwrap_err();
+        assert!(e.message.contains("at most 4 criteria"), "{}", e.message);
+        let minimums = "minst ".repeat(20_000) + "2 years after collected";
+        let e = parse(&minimums, &[]).unwrap_err();
+        assert!(e.message.contains("is a minimum"), "{}", e.message);
+        // Four criteria are still a rule.
+        let four = "2 years after collected, but at least 1 year after contract_end, but at most 10 years after collected, but at least 3 years after collected";
+        assert!(parse(four, &[]).is_ok());
     }
 }

@@ -14,6 +14,7 @@ pub(crate) fn to_text(src: &str) -> (String, Vec<usize>) {
     let mut lines = vec![1];
     let mut src_line = 1;
     let mut rest = src;
+    let mut unclosed = false;
     while let Some(c) = rest.chars().next() {
         if c == '<' {
             if rest.starts_with("<!--") {
@@ -22,8 +23,11 @@ pub(crate) fn to_text(src: &str) -> (String, Vec<usize>) {
                 rest = &rest[end..];
                 continue;
             }
-            let Some(tag_end) = tag_end(rest) else {
-                // A lone `<` is text.
+            let found = if unclosed { None } else { tag_end(rest) };
+            let Some(Ok(tag_end)) = found else {
+                // A lone `<` is text. A tag that never closes (an unbalanced quote) would
+                // make every later `<` scan to the end again: after one, all are text.
+                unclosed |= matches!(found, Some(Err(Unclosed)));
                 out.push('<');
                 rest = &rest[1..];
                 continue;
@@ -91,9 +95,13 @@ fn newline(out: &mut String, lines: &mut Vec<usize>, src_line: usize) {
     lines.push(src_line);
 }
 
-/// The byte length of the tag at the start of `s` (quotes may hold `>`), if it is a tag.
-fn tag_end(s: &str) -> Option<usize> {
-    let second = s[1..].chars().next()?;
+/// A tag that runs to the end of the document.
+struct Unclosed;
+
+/// The byte length of the tag at the start of `s` (quotes may hold `>`): `None` when `s`
+/// does not start a tag, `Err` when the tag never closes.
+fn tag_end(s: &str) -> Option<Result<usize, Unclosed>> {
+    let second = s.get(1..)?.chars().next()?;
     if !(second.is_ascii_alphabetic() || matches!(second, '/' | '!' | '?')) {
         return None;
     }
@@ -103,11 +111,11 @@ fn tag_end(s: &str) -> Option<usize> {
             (Some(q), c) if c == q => quote = None,
             (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
-            (None, '>') => return Some(i + 1),
+            (None, '>') => return Some(Ok(i + 1)),
             _ => {}
         }
     }
-    None
+    Some(Err(Unclosed))
 }
 
 fn tag_name(tag: &str) -> String {
@@ -314,5 +322,21 @@ mod tests {
     fn a_lone_angle_bracket_is_text() {
         let (t, _) = to_text("3 < 4 och 5 > 2");
         assert_eq!(t, "3 < 4 och 5 > 2");
+    }
+
+    #[test]
+    fn a_tag_that_never_closes_makes_later_brackets_text_in_one_pass() {
+        // Each `<a"` opens a quote no `>` closes; scanning each to the end was quadratic.
+        let src = "<a\"".repeat(20_000) + "\nIntegritetspolicy";
+        let (text, lines) = to_text(&src);
+        assert!(
+            text.ends_with("Integritetspolicy"),
+            "{}",
+            &text[text.len() - 40..]
+        );
+        assert_eq!(lines.last(), Some(&2));
+        // A closed tag before it is still a tag.
+        let (text, _) = to_text("<p>Hej</p><a title=\"x>y");
+        assert!(text.contains("Hej") && !text.contains("<p>"), "{text}");
     }
 }

@@ -964,8 +964,8 @@ pub fn statutes() -> Vec<Statute> {
             maximum: None,
             disclosure_to: None,
             note: Some((
-                "Efter medlemskapets slut gäller bokföringslagen för räkenskapsinformation om avgifter; förteckningarna själva kräver inget längre bevarande.",
-                "After the membership ends, the Bookkeeping Act governs the accounting records of fees; the registers themselves require no longer keeping.",
+                "Efter medlemskapets slut gäller bokföringslagen för räkenskapsinformation om avgifter. Om förteckningarna själva ska bevaras längre än medlemskapet är inte kontrollerat mot lagtexten.",
+                "After the membership ends, the Bookkeeping Act governs the accounting records of fees. Whether the registers themselves must be kept beyond the membership is not checked against the text of the act.",
             )),
             aliases: &["brl"],
         },

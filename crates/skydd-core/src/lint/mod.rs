@@ -156,7 +156,7 @@ rules! {
         "GDPR art. 13.2 d, 77; förordning (2007:975) med instruktion för Integritetsskyddsmyndigheten",
         "name Integritetsskyddsmyndigheten (IMY), imy@imy.se, Box 8114, 104 20 Stockholm";
     "outdated-law-pul", E, "The text cites personuppgiftslagen (PUL), repealed on 2018-05-25.",
-        "Lag (2018:218) om upphävande av personuppgiftslagen; GDPR art. 99",
+        "Dataskyddslagen (2018:218), övergångsbestämmelserna: personuppgiftslagen (1998:204) upphörde att gälla 2018-05-25; GDPR art. 94, 99",
         "cite the dataskyddsförordningen (GDPR) and dataskyddslagen (2018:218)";
     "outdated-lek-2003", E, "The text cites the old electronic communications act (2003:389).",
         "Lag (2022:482) om elektronisk kommunikation 9 kap. 28 §",

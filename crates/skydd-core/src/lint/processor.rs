@@ -37,7 +37,9 @@ pub(super) fn check(reg: &Register, f: &mut Findings) {
             Some(c @ crate::register::Location::Country(_)) => c.name(Lang::En),
             _ => "a country not named".to_owned(),
         };
-        // A removed sub-processor no longer receives data; its past transfers are history.
+        // A sub-processor with a `removed` date, past or planned, is judged as leaving: this
+        // pass has no today to tell the two apart. The checks that need today are in
+        // `dated.rs`.
         let engaged = s.removed.is_none();
         if let Some(msg) = super::structure::mechanism_inside_eea(
             "sub-processor",

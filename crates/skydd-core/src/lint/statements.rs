@@ -560,12 +560,13 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
         if p.authority.is_match(t)
             && let Some(c) = p.within.captures(t)
         {
-            let n: u64 = c[1].parse().unwrap_or(0);
+            // More digits than a u64 holds is still a long time, not none.
+            let n: u64 = c[1].parse().unwrap_or(u64::MAX);
             let unit = c[2].to_lowercase();
             let hours = if unit.starts_with("tim") || unit == "hours" {
                 n
             } else {
-                n * 24
+                n.saturating_mul(24)
             };
             if hours > 72 {
                 hit("breach-notification-late", None);
@@ -612,7 +613,7 @@ pub fn scan(text: &str, facts: &Facts) -> Vec<Hit> {
             let long_answer = p.answer_verb.is_match(t)
                 && !p.extension.is_match(t)
                 && p.answer_time.captures_iter(t).any(|c| {
-                    let n: u64 = c[1].parse().unwrap_or(0);
+                    let n: u64 = c[1].parse().unwrap_or(u64::MAX);
                     let unit = c[2].to_lowercase();
                     if unit.starts_with("dag") || unit.contains("day") {
                         n > 31
@@ -742,6 +743,20 @@ mod tests {
         // Short lines are given whole.
         let s = sentences("Ett. Två.\nTre.");
         assert_eq!(s[1].line, "Ett. Två.");
+    }
+
+    #[test]
+    fn a_breach_period_too_long_for_a_number_is_late_not_a_crash() {
+        let h = scan(
+            "Vi anmäler incidenten till IMY inom 1000000000000000000 dagar.",
+            &none(),
+        );
+        assert!(h.iter().any(|h| h.rule == "breach-notification-late"));
+        let h = scan(
+            "We notify IMY within 99999999999999999999999 hours.",
+            &none(),
+        );
+        assert!(h.iter().any(|h| h.rule == "breach-notification-late"));
     }
 
     #[test]
