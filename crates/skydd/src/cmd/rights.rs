@@ -350,7 +350,7 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
                 "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received,
                 "due": r.due, "completed": r.completed, "status": r.status, "summary": summary,
             });
-            if let (Some(days), Some(map)) = (late_by_days(r), item.as_object_mut()) {
+            if let (Some(days), Some(map)) = (late_by_days(r)?, item.as_object_mut()) {
                 map.insert("late_by_days".into(), days.into());
             }
             out.push(item);
@@ -367,7 +367,7 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
             (_, Some(c)) => format!("done {}, due {}", completed_day(c), r.due),
             (_, None) => format!("open, due {}", r.due),
         };
-        if let Some(days) = late_by_days(&r) {
+        if let Some(days) = late_by_days(&r)? {
             let unit = if days == 1 { "day" } else { "days" };
             status.push_str(&format!(", late by {days} {unit}"));
         }
@@ -395,20 +395,34 @@ fn completed_day(completed: &str) -> String {
 /// or failed, how many days past it today; `None` when on time or unknown. A request done
 /// late says so in its summary (`late_by_days`, recorded when it was answered); older
 /// records are judged from the day they were completed.
-fn late_by_days(r: &skydd_store::RequestRecord) -> Option<i64> {
-    let due: jiff::civil::Date = r.due.parse().ok()?;
+fn late_by_days(r: &skydd_store::RequestRecord) -> anyhow::Result<Option<i64>> {
+    // skydd wrote these days itself: one that does not parse is a damaged state file, said
+    // so, never taken for "on time".
+    let day = |what: &str, text: &str| -> anyhow::Result<jiff::civil::Date> {
+        text.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "skydd's state holds request `{}` with a {what} `{text}` that is not a date",
+                r.id
+            )
+        })
+    };
     let deadline = Deadline {
-        received: r.received.parse().ok()?,
-        due: Some(due),
+        received: day("received day", &r.received)?,
+        due: Some(day("due date", &r.due)?),
         due_if_eves_count: None,
     };
-    match (r.status.as_str(), r.completed.as_deref()) {
-        ("done", Some(c)) => serde_json::from_str::<serde_json::Value>(&r.summary)
-            .ok()
-            .and_then(|s| s.get("late_by_days")?.as_i64())
-            .or_else(|| deadline.late_by(completed_day(c).parse().ok()?)),
+    Ok(match (r.status.as_str(), r.completed.as_deref()) {
+        ("done", Some(c)) => {
+            let recorded = serde_json::from_str::<serde_json::Value>(&r.summary)
+                .ok()
+                .and_then(|s| s.get("late_by_days")?.as_i64());
+            match recorded {
+                Some(days) => Some(days),
+                None => deadline.late_by(day("completion day", &completed_day(c))?),
+            }
+        }
         _ => deadline.late_by(today()),
-    }
+    })
 }
 
 /// `skydd state init`.
