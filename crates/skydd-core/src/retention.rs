@@ -821,17 +821,7 @@ impl RetentionRule {
                 // Compared on the day the event happened (not through any financial
                 // years): `7 years after financial_year_end` is shorter than Bokföringslagen's
                 // seven years after the end of the calendar year whenever the year is broken.
-                // Four years of event days cover every leap-year and month-length case.
-                let mut day = Date::new(2023, 1, 1).ok()?;
-                for _ in 0..(4 * 366) {
-                    let ours = self.due_at(&|_| Some(day))?;
-                    let theirs = minimum.due_at(&|_| Some(day))?;
-                    if ours < theirs {
-                        return Some(false);
-                    }
-                    day = day.tomorrow().ok()?;
-                }
-                Some(true)
+                Some(!self.runs_out_first_on_some_day(minimum)?)
             }
         }
     }
@@ -859,16 +849,24 @@ impl RetentionRule {
         if !earlier && !later {
             return None;
         }
+        if self.runs_out_first_on_some_day(minimum)? {
+            return Some(false);
+        }
+        later.then_some(true)
+    }
+
+    /// Whether, with every event on the same day, this rule is due before `other` for some
+    /// day. Four years of days cover every leap-year and month-length case. `None` when a
+    /// rule cannot be dated (unenforceable, or past the calendar's end).
+    fn runs_out_first_on_some_day(&self, other: &RetentionRule) -> Option<bool> {
         let mut day = Date::new(2023, 1, 1).ok()?;
         for _ in 0..(4 * 366) {
-            let ours = self.due_at(&|_| Some(day))?;
-            let theirs = minimum.due_at(&|_| Some(day))?;
-            if ours < theirs {
-                return Some(false);
+            if self.due_at(&|_| Some(day))? < other.due_at(&|_| Some(day))? {
+                return Some(true);
             }
             day = day.tomorrow().ok()?;
         }
-        later.then_some(true)
+        Some(false)
     }
 
     /// The rule in plain words for a notice: "Så länge kundförhållandet varar och två år därefter".
