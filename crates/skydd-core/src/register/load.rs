@@ -722,12 +722,23 @@ impl Validator<'_> {
         if known.contains(v) {
             return Some(v.to_owned());
         }
-        let help = suggestion(v, known.iter().map(String::as_str)).or_else(|| {
-            Some(format!(
-                "list the keys with `skydd taxonomy`, or declare your own with [[{}]]",
-                what.replace(' ', "_")
-            ))
-        });
+        let kind = match what {
+            "data subject" => Some(Kind::DataSubject),
+            "data category" => Some(Kind::DataCategory),
+            "data use" => Some(Kind::DataUse),
+            _ => None,
+        };
+        let help = suggestion(v, known.iter().map(String::as_str))
+            .or_else(|| {
+                kind.and_then(|kind| by_swedish_name(v, kind))
+                    .map(|(key, name)| format!("did you mean `{key}` ({name})?"))
+            })
+            .or_else(|| {
+                Some(format!(
+                    "list the keys with `skydd taxonomy`, or declare your own with [[{}]]",
+                    what.replace(' ', "_")
+                ))
+            });
         self.error("reference", format!("unknown {what} `{v}`"), span(k), help);
         None
     }
@@ -1624,6 +1635,22 @@ impl Validator<'_> {
             fields,
         }
     }
+}
+
+/// The taxonomy key whose Swedish name a register wrote instead of the key: "kund" or
+/// "Kunder" for `customer` (the name, or its singular: the name less a plural ending).
+fn by_swedish_name(v: &str, kind: Kind) -> Option<(String, String)> {
+    let v = v.trim().to_lowercase();
+    if v.chars().count() < 3 {
+        return None;
+    }
+    taxonomy().of(kind).iter().find_map(|(key, e)| {
+        let name = e.name(Lang::Sv).to_lowercase();
+        let singular = ["er", "ar", "or", "a", "r"]
+            .iter()
+            .any(|end| name.strip_suffix(end) == Some(v.as_str()));
+        (name == v || singular).then(|| (key.clone(), e.name(Lang::Sv).to_owned()))
+    })
 }
 
 fn known_keys(kind: Kind, custom: &[CustomKey]) -> BTreeSet<String> {

@@ -987,3 +987,33 @@ fn two_periods_of_their_own_for_the_same_data_are_an_error_naming_both() {
     ));
     assert_eq!(errors(&src).len(), 1);
 }
+
+#[test]
+fn a_data_subject_written_by_its_swedish_name_suggests_its_key() {
+    for written in ["kund", "Kunder"] {
+        let src = MINIMAL.replacen(
+            "data_subjects = [\"customer\"]",
+            &format!("data_subjects = [\"{written}\"]"),
+            1,
+        );
+        let errs = errors(&src);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].1, format!("\"{written}\""));
+        assert_eq!(
+            errs[0].3.as_deref(),
+            Some("did you mean `customer` (Kunder)?")
+        );
+    }
+    // Too short to be a name: the usual help.
+    let src = MINIMAL.replacen(
+        "data_subjects = [\"customer\"]",
+        "data_subjects = [\"ku\"]",
+        1,
+    );
+    assert!(
+        errors(&src)[0]
+            .3
+            .as_deref()
+            .is_some_and(|h| h.contains("skydd taxonomy"))
+    );
+}
