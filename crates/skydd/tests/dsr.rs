@@ -1417,3 +1417,40 @@ async fn a_request_cannot_be_received_before_the_gdpr_applied() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+/// Requests made at the same moment by several processes are each recorded: an id made of
+/// the time alone merged requests made in the same millisecond into one record.
+#[tokio::test]
+async fn requests_made_at_once_by_many_processes_are_each_recorded() {
+    let (_t, dir) = sqlite_company().await;
+    assert_eq!(skydd(&dir, &["state", "init"], &[]).code, 0);
+    let bin = env!("CARGO_BIN_EXE_skydd");
+    let children: Vec<_> = (0..24)
+        .map(|_| {
+            Command::new(bin)
+                .current_dir(&dir)
+                .args(["restrict", "--email", ANNA, "--purpose", "newsletter"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let restrictions = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"] == "restriction")
+        .count();
+    assert_eq!(restrictions, 24, "{v}");
+}

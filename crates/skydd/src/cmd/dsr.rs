@@ -245,12 +245,16 @@ fn keys(ids: &[(Identity, String)]) -> Vec<String> {
 }
 
 pub(crate) fn request_id(kind: &str, ids: &[(Identity, String)]) -> String {
+    // The time orders ids as they were made; the random part keeps two requests made in the
+    // same microsecond (two processes, or a server) apart: an id is the key a record is
+    // stored under, and two requests under one key would be one.
     let stamp = jiff::Timestamp::now()
-        .strftime("%Y%m%dT%H%M%S%.3fZ")
+        .strftime("%Y%m%dT%H%M%S%.6fZ")
         .to_string();
     format!(
-        "{kind}-{stamp}-{}",
-        ids.first().map_or("x", |(i, _)| i.kind.key())
+        "{kind}-{stamp}-{}-{}",
+        ids.first().map_or("x", |(i, _)| i.kind.key()),
+        random_string(10)
     )
 }
 
