@@ -57,6 +57,7 @@ pub enum StoreError {
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_initial.sql"),
     include_str!("../migrations/002_request_status.sql"),
+    include_str!("../migrations/003_one_active_restriction.sql"),
 ];
 
 /// A field kept by a legal obligation.
@@ -191,27 +192,31 @@ impl Store {
         reason: Option<&str>,
     ) -> Result<i64, StoreError> {
         let allowed = serde_json::to_string(allowed).unwrap_or_else(|_| "[]".into());
-        let existing = sqlx::query(
-            "SELECT id FROM restriction WHERE subject = ? AND kind = ? AND purpose IS ? AND allowed = ? AND lifted_at IS NULL",
+        // The unique index `restriction_one_active` decides, not a check before the insert:
+        // two processes restricting the same person at once make one record.
+        let inserted = sqlx::query(
+            "INSERT INTO restriction (subject, kind, purpose, allowed, reason, created_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT DO NOTHING
+             RETURNING id",
         )
         .bind(subject)
         .bind(kind.key())
         .bind(purpose)
         .bind(&allowed)
+        .bind(reason)
+        .bind(now())
         .fetch_optional(&self.pool)
         .await?;
-        if let Some(row) = existing {
+        if let Some(row) = inserted {
             return Ok(row.try_get(0)?);
         }
         let row = sqlx::query(
-            "INSERT INTO restriction (subject, kind, purpose, allowed, reason, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "SELECT id FROM restriction WHERE subject = ? AND kind = ? AND COALESCE(purpose, '') = COALESCE(?, '') AND allowed = ? AND lifted_at IS NULL",
         )
         .bind(subject)
         .bind(kind.key())
         .bind(purpose)
-        .bind(allowed)
-        .bind(reason)
-        .bind(now())
+        .bind(&allowed)
         .fetch_one(&self.pool)
         .await?;
         Ok(row.try_get(0)?)
@@ -540,6 +545,84 @@ mod tests {
         );
         assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
         assert_eq!(s.all_active().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn restricting_one_person_at_once_from_two_stores_makes_one_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        let a = Store::open(&path, true).await.unwrap();
+        let b = Store::open(&path, false).await.unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..60 {
+            let s = if i % 2 == 0 { a.clone() } else { b.clone() };
+            tasks.push(tokio::spawn(async move {
+                s.restrict(
+                    "email:a@x.se",
+                    Kind::Objection,
+                    Some("newsletter"),
+                    &[],
+                    None,
+                )
+                .await
+            }));
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for t in tasks {
+            ids.insert(t.await.unwrap().unwrap());
+        }
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        assert_eq!(a.active("email:a@x.se").await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_state_with_duplicate_active_restrictions_keeps_the_first_and_allows_one_more() {
+        // A state file of version 2, where two processes had restricted one person twice.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        {
+            let opts = SqliteConnectOptions::from_str(&format!("sqlite://{}", path.display()))
+                .unwrap()
+                .create_if_missing(true);
+            let pool = SqlitePool::connect_with(opts).await.unwrap();
+            sqlx::query("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+                .execute(&pool)
+                .await
+                .unwrap();
+            for (i, sql) in MIGRATIONS[..2].iter().enumerate() {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                sqlx::query("INSERT INTO schema_version (version) VALUES (?)")
+                    .bind(i as i64 + 1)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            for at in ["2026-01-01T10:00:00Z", "2026-01-01T10:00:00Z"] {
+                sqlx::query("INSERT INTO restriction (subject, kind, purpose, allowed, created_at) VALUES ('email:a@x.se', 'objection', 'newsletter', '[]', ?)")
+                    .bind(at)
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+            pool.close().await;
+        }
+        let s = Store::open(&path, false).await.unwrap();
+        let active = s.active("email:a@x.se").await.unwrap();
+        assert_eq!(active.len(), 1, "{active:?}");
+        // Restricting again finds the one in force.
+        s.restrict(
+            "email:a@x.se",
+            Kind::Objection,
+            Some("newsletter"),
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
     }
 
     #[tokio::test]

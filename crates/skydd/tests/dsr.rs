@@ -1453,4 +1453,24 @@ async fn requests_made_at_once_by_many_processes_are_each_recorded() {
         .filter(|x| x["kind"] == "restriction")
         .count();
     assert_eq!(restrictions, 24, "{v}");
+    // Twenty-four requests, one restriction in force: a check before the insert let two
+    // processes add it twice.
+    let state = Db::connect(
+        "state",
+        DbKind::Sqlite,
+        &dir.join("skydd-state.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    use sqlx::Row;
+    let active: i64 = sqlx::query("SELECT COUNT(*) FROM restriction WHERE lifted_at IS NULL")
+        .fetch_one(state.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap();
+    state.close().await;
+    assert_eq!(active, 1);
 }
