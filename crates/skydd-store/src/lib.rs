@@ -138,22 +138,47 @@ impl Store {
             .create_if_missing(false)
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(std::time::Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts)
-            .await
-            .map_err(|e| err(&e))?;
+        // Switching a new file to WAL needs a lock SQLite does not wait for (the busy handler
+        // is not asked): two processes opening a new state file at once retry for as long
+        // as the busy timeout would have waited.
+        let mut tries = 0;
+        let pool = loop {
+            match SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts.clone())
+                .await
+            {
+                Ok(pool) => break pool,
+                Err(sqlx::Error::Database(d)) if d.code().as_deref() == Some("5") && tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(err(&e)),
+            }
+        };
         let store = Store { pool };
         store.migrate().await?;
         Ok(store)
     }
 
     async fn migrate(&self) -> Result<(), StoreError> {
+        // One writer migrates: `BEGIN IMMEDIATE` takes SQLite's write lock before the version
+        // is read, so a second process opening a new state file at the same moment waits
+        // (busy timeout) and then finds the work done, instead of creating the tables again.
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+        let result = Self::migrate_locked(&mut conn).await;
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        sqlx::query(end).execute(&mut *conn).await?;
+        result
+    }
+
+    async fn migrate_locked(conn: &mut sqlx::SqliteConnection) -> Result<(), StoreError> {
         sqlx::query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            .execute(&self.pool)
+            .execute(&mut *conn)
             .await?;
         let version: i64 = sqlx::query("SELECT COALESCE(MAX(version), 0) FROM schema_version")
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
         let known = MIGRATIONS.len() as i64;
@@ -168,15 +193,13 @@ impl Store {
             .enumerate()
             .skip(usize::try_from(version).unwrap_or(0))
         {
-            let mut tx = self.pool.begin().await?;
             sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
             sqlx::query("INSERT INTO schema_version (version) VALUES (?)")
                 .bind(i as i64 + 1)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
-            tx.commit().await?;
         }
         Ok(())
     }
@@ -545,6 +568,35 @@ mod tests {
         );
         assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
         assert_eq!(s.all_active().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn stores_opening_a_new_state_file_at_once_migrate_it_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        // The file exists, empty, as `Store::open` leaves it before migrating.
+        Store::open(&path, true).await.unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let _ = std::fs::remove_file(dir.path().join("state.sqlite-wal"));
+        let _ = std::fs::remove_file(dir.path().join("state.sqlite-shm"));
+        std::fs::File::create(&path).unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let path = path.clone();
+                tokio::spawn(async move { Store::open(&path, false).await.map(|_| ()) })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let s = Store::open(&path, false).await.unwrap();
+        let versions: i64 = sqlx::query("SELECT COUNT(*) FROM schema_version")
+            .fetch_one(&s.pool)
+            .await
+            .unwrap()
+            .try_get(0)
+            .unwrap();
+        assert_eq!(versions, MIGRATIONS.len() as i64);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
