@@ -112,6 +112,19 @@ async fn sqlite_company() -> (tempfile::TempDir, PathBuf) {
 
 const ANNA: &str = "anna.andersson@example.se";
 
+/// skydd's own state file of the company in `dir`.
+async fn state_db(dir: &Path) -> Db {
+    Db::connect(
+        "state",
+        DbKind::Sqlite,
+        &dir.join("skydd-state.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap()
+}
+
 async fn count(dir: &Path, table: &str, where_: &str) -> i64 {
     let db = Db::connect(
         "main",
@@ -563,15 +576,7 @@ async fn a_failing_retention_job_is_reported_and_the_others_still_run() {
     assert_eq!(count(&dir, "job_application", "1 = 1").await, 1);
     let done = v["rows"].as_u64().unwrap();
     assert!(done >= 4, "{v:#}");
-    let state = Db::connect(
-        "state",
-        DbKind::Sqlite,
-        &dir.join("skydd-state.sqlite").display().to_string(),
-        None,
-        false,
-    )
-    .await
-    .unwrap();
+    let state = state_db(&dir).await;
     use sqlx::Row;
     let row = sqlx::query("SELECT status, rows FROM retention_run ORDER BY id DESC LIMIT 1")
         .fetch_one(state.pool())
@@ -1455,15 +1460,7 @@ async fn requests_made_at_once_by_many_processes_are_each_recorded() {
     assert_eq!(restrictions, 24, "{v}");
     // Twenty-four requests, one restriction in force: a check before the insert let two
     // processes add it twice.
-    let state = Db::connect(
-        "state",
-        DbKind::Sqlite,
-        &dir.join("skydd-state.sqlite").display().to_string(),
-        None,
-        false,
-    )
-    .await
-    .unwrap();
+    let state = state_db(&dir).await;
     use sqlx::Row;
     let active: i64 = sqlx::query("SELECT COUNT(*) FROM restriction WHERE lifted_at IS NULL")
         .fetch_one(state.pool())
