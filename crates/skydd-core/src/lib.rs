@@ -25,6 +25,7 @@ pub mod retention;
 pub mod rights;
 pub mod ropa;
 pub mod schema;
+pub mod staff;
 pub mod taxonomy;
 pub mod text;
 pub mod value;
