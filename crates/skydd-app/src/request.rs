@@ -88,16 +88,20 @@ mod tests {
     use super::*;
     use crate::subject::IdentityInput;
 
-    #[test]
-    fn ids_made_at_once_stay_apart() {
-        let s = Subject::parse(
+    fn anna() -> Subject {
+        Subject::parse(
             &IdentityInput {
                 email: vec!["anna@example.se".into()],
                 ..Default::default()
             },
             today(),
         )
-        .unwrap();
+        .unwrap()
+    }
+
+    #[test]
+    fn ids_made_at_once_stay_apart() {
+        let s = anna();
         let ids: std::collections::BTreeSet<String> =
             (0..1000).map(|_| request_id("access", &s)).collect();
         assert_eq!(ids.len(), 1000);
@@ -109,14 +113,7 @@ mod tests {
 
     #[test]
     fn a_late_answer_records_by_how_many_days() {
-        let s = Subject::parse(
-            &IdentityInput {
-                email: vec!["anna@example.se".into()],
-                ..Default::default()
-            },
-            today(),
-        )
-        .unwrap();
+        let s = anna();
         let r = record(
             "x".into(),
             "access",

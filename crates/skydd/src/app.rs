@@ -31,6 +31,12 @@ pub fn fail(e: AppError) -> anyhow::Error {
     }
 }
 
+/// Closes the workspace's connections and passes on the use case's result.
+pub async fn closing<T>(ws: &Workspace, result: Result<T, AppError>) -> anyhow::Result<T> {
+    ws.close().await;
+    result.map_err(fail)
+}
+
 /// Prints a use case's notes on standard error.
 pub fn notes(notes: &[Note]) {
     for n in notes {

@@ -15,7 +15,7 @@ use skydd_core::plan::record::{blocker_text, strategy_name};
 use skydd_core::value::Value;
 
 use crate::Reported;
-use crate::app::{self, fail};
+use crate::app;
 use crate::cli::{AccessArgs, EraseArgs, ExportArgs, IdentityArgs, ReceivedArg, RectifyArgs};
 use crate::report::{self, Style, paint};
 
@@ -40,20 +40,21 @@ pub async fn access(path: &Path, args: &AccessArgs) -> anyhow::Result<ExitCode> 
     let received = received(&args.received, clock::today())?;
     let subject = subject(&args.ids, received)?;
     let ws = app::open(path, None).await?;
-    let o = access::access(
+    let o = app::closing(
         &ws,
-        AccessRequest {
-            subject,
-            received,
-            out: args.out.clone(),
-            langs: super::langs(args.lang),
-            json: args.json,
-        },
+        access::access(
+            &ws,
+            AccessRequest {
+                subject,
+                received,
+                out: args.out.clone(),
+                langs: super::langs(args.lang),
+                json: args.json,
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     if args.json {
         o.write_json(&mut crate::out::Stdout)?;
     } else {
@@ -95,19 +96,20 @@ pub async fn export(path: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> 
     let received = received(&args.received, today)?;
     let subject = subject(&args.ids, today)?;
     let ws = app::open(path, None).await?;
-    let o = access::export(
+    let o = app::closing(
         &ws,
-        ExportRequest {
-            subject,
-            today,
-            received,
-            out: args.out.clone(),
-        },
+        access::export(
+            &ws,
+            ExportRequest {
+                subject,
+                today,
+                received,
+                out: args.out.clone(),
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     println!(
         "Wrote {} ({} collection(s), {} row(s)): data you provided under consent or contract (GDPR art. 20).",
         o.out.display(),
@@ -125,19 +127,20 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
     let received = received(&args.received, today)?;
     let subject = subject(&args.ids, today)?;
     let ws = app::open(path, None).await?;
-    let o = erase::erase(
+    let o = app::closing(
         &ws,
-        EraseRequest {
-            subject,
-            today,
-            received,
-            dry_run: args.dry_run,
-        },
+        erase::erase(
+            &ws,
+            EraseRequest {
+                subject,
+                today,
+                received,
+                dry_run: args.dry_run,
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     if args.json {
         report::print_json(&o);
     } else {
@@ -319,20 +322,21 @@ pub async fn rectify(path: &Path, args: &RectifyArgs) -> anyhow::Result<ExitCode
     let received = received(&args.received, today)?;
     let subject = subject(&args.ids, today)?;
     let ws = app::open(path, None).await?;
-    let o = rectify::rectify(
+    let o = app::closing(
         &ws,
-        RectifyRequest {
-            subject,
-            set: args.set.clone(),
-            today,
-            received,
-            dry_run: args.dry_run,
-        },
+        rectify::rectify(
+            &ws,
+            RectifyRequest {
+                subject,
+                set: args.set.clone(),
+                today,
+                received,
+                dry_run: args.dry_run,
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     if o.refused() {
         let rows: Vec<String> = o
             .shared

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use skydd_app::map;
 
-use crate::app::{self, fail};
+use crate::app;
 use crate::cli::{MapCheckArgs, MapDraftArgs};
 use crate::report::{self, Style, paint};
 use crate::{Reported, fsio};
@@ -14,9 +14,7 @@ use crate::{Reported, fsio};
 /// `skydd map check`.
 pub async fn check(path: &Path, args: &MapCheckArgs) -> anyhow::Result<ExitCode> {
     let ws = app::open(path, args.source.as_deref()).await?;
-    let o = map::check(&ws).map_err(fail);
-    ws.close().await;
-    let o = o?;
+    let o = app::closing(&ws, map::check(&ws)).await?;
     if args.json {
         report::print_json(&o);
     } else {

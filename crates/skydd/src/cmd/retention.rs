@@ -7,16 +7,14 @@ use std::process::ExitCode;
 use skydd_app::clock;
 use skydd_app::retention::{self, PlanOutcome, Progress, RunReport, RunRequest};
 
-use crate::app::{self, fail};
+use crate::app;
 use crate::report::{self, Style, paint};
 
 /// `skydd retention plan`.
 pub async fn plan(path: &Path, args: &crate::cli::RetentionPlanArgs) -> anyhow::Result<ExitCode> {
     let today = clock::day(args.today.as_deref(), "--today")?;
     let ws = app::open(path, None).await?;
-    let p = retention::plan(&ws, today).await.map_err(fail);
-    ws.close().await;
-    let p = p?;
+    let p = app::closing(&ws, retention::plan(&ws, today).await).await?;
     if args.json {
         report::print_json(&p);
     } else {
@@ -156,18 +154,19 @@ pub async fn run(path: &Path, args: &crate::cli::RetentionRunArgs) -> anyhow::Re
     let ws = app::open(path, None).await?;
     let bar = Bar::new();
     let tell = |p: Progress| bar.tell(p);
-    let report = retention::run(
+    let report = app::closing(
         &ws,
-        RunRequest {
-            today,
-            batch: args.batch,
-            progress: if args.json { None } else { Some(&tell) },
-        },
+        retention::run(
+            &ws,
+            RunRequest {
+                today,
+                batch: args.batch,
+                progress: if args.json { None } else { Some(&tell) },
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let report = report?;
+    .await?;
     if args.json {
         report::print_json(&report);
     } else {

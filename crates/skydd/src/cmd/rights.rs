@@ -14,7 +14,7 @@ use skydd_app::rights::{
 use skydd_core::rights::{Kind, Restriction};
 
 use super::dsr::{received, subject};
-use crate::app::{self, fail, usage};
+use crate::app::{self, usage};
 use crate::cli::{JsonArgs, MayArgs, ObjectArgs, RestrictArgs, WithdrawArgs};
 use crate::report;
 
@@ -35,21 +35,22 @@ pub async fn restrict(path: &Path, args: &RestrictArgs) -> anyhow::Result<ExitCo
     }
     let received = received(&args.received, today())?;
     let subject = subject(&args.ids, today())?;
-    let o = rights::restrict(
+    let o = app::closing(
         &ws,
-        RestrictRequest {
-            subject,
-            purpose: args.purpose.clone(),
-            allow: args.allow.clone(),
-            reason: args.reason.clone(),
-            lift: args.lift,
-            received,
-        },
+        rights::restrict(
+            &ws,
+            RestrictRequest {
+                subject,
+                purpose: args.purpose.clone(),
+                allow: args.allow.clone(),
+                reason: args.reason.clone(),
+                lift: args.lift,
+                received,
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     for d in &o.done {
         match d.lifted {
             Some(n) => println!("{}: {n} restriction(s) lifted.", d.subject),
@@ -84,20 +85,21 @@ pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> 
     rights::objection_purposes(&ws.register, &to)?;
     let received = received(&args.received, today())?;
     let subject = subject(&args.ids, today())?;
-    let o = rights::object(
+    let o = app::closing(
         &ws,
-        ObjectRequest {
-            subject,
-            to,
-            reason: args.reason.clone(),
-            lift: args.lift,
-            received,
-        },
+        rights::object(
+            &ws,
+            ObjectRequest {
+                subject,
+                to,
+                reason: args.reason.clone(),
+                lift: args.lift,
+                received,
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     for d in &o.done {
         let p = d.purpose.as_deref().unwrap_or_default();
         match d.lifted {
@@ -117,18 +119,19 @@ pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCo
     rights::check_consent_purpose(&ws.register, &args.purpose)?;
     let received = received(&args.received, today())?;
     let subject = subject(&args.ids, today())?;
-    let o = rights::withdraw(
+    let o = app::closing(
         &ws,
-        WithdrawRequest {
-            subject,
-            purpose: args.purpose.clone(),
-            received,
-        },
+        rights::withdraw(
+            &ws,
+            WithdrawRequest {
+                subject,
+                purpose: args.purpose.clone(),
+                received,
+            },
+        )
+        .await,
     )
-    .await
-    .map_err(fail);
-    ws.close().await;
-    let o = o?;
+    .await?;
     for d in &o.done {
         println!(
             "{}: consent to `{}` withdrawn (GDPR art. 7.3).",
