@@ -23,9 +23,9 @@ macro_rules! print {
     };
 }
 
+mod app;
 mod cli;
 mod cmd;
-mod ctx;
 mod fsio;
 mod out;
 mod report;

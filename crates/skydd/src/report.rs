@@ -159,25 +159,31 @@ pub fn load_register(path: &Path, json: bool) -> anyhow::Result<(String, Registe
     match skydd_core::load(&src) {
         Ok(r) => Ok((src, r)),
         Err(e) => {
-            if json {
-                print_json(&serde_json::json!({
-                    "register": path.display().to_string(),
-                    "loaded": false,
-                    "errors": e.diagnostics.len(),
-                    "warnings": 0,
-                    "diagnostics": locate(&src, &e.diagnostics),
-                }));
-            } else {
-                eprint!("{}", human(path, &src, &e.diagnostics, stderr_color()));
-                eprintln!(
-                    "{}: `{}` cannot be used: {}",
-                    paint("error", Style::Error, stderr_color()),
-                    path.display(),
-                    summary(e.diagnostics.len(), 0)
-                );
-            }
+            print_load_error(path, &src, &e, json);
             Err(Reported(2).into())
         }
+    }
+}
+
+/// Prints why a register does not load: every diagnostic, located (to standard error, or
+/// as JSON on standard output).
+pub fn print_load_error(path: &Path, src: &str, e: &skydd_core::LoadError, json: bool) {
+    if json {
+        print_json(&serde_json::json!({
+            "register": path.display().to_string(),
+            "loaded": false,
+            "errors": e.diagnostics.len(),
+            "warnings": 0,
+            "diagnostics": locate(src, &e.diagnostics),
+        }));
+    } else {
+        eprint!("{}", human(path, src, &e.diagnostics, stderr_color()));
+        eprintln!(
+            "{}: `{}` cannot be used: {}",
+            paint("error", Style::Error, stderr_color()),
+            path.display(),
+            summary(e.diagnostics.len(), 0)
+        );
     }
 }
 

@@ -5,6 +5,7 @@
 //! field, every masking strategy is known. [`graph::traversal`] orders the collections so
 //! each is queried once, after everything that feeds it.
 
+pub mod check;
 pub mod draft;
 mod fides;
 pub mod graph;

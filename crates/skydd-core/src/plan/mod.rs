@@ -5,7 +5,10 @@
 //! every decision is here, the law's rules (which purpose keeps which field, until when)
 //! are tested without a database.
 
+pub mod edits;
 pub mod erasure;
+pub mod exclusion;
+pub mod record;
 pub mod rectification;
 pub mod retention;
 pub mod sharing;

@@ -99,7 +99,11 @@ fn read(path: &Path) -> anyhow::Result<(String, String, Format)> {
                 path.display()
             )
         }
-        Err(e) => return Err(e.context(format!("cannot read policy `{}`", path.display()))),
+        Err(e) => {
+            return Err(
+                anyhow::Error::from(e).context(format!("cannot read policy `{}`", path.display()))
+            );
+        }
     };
     let src = crate::fsio::utf8(path, bytes)?;
     // An empty policy is a wrong file, not a policy that lacks every element.

@@ -9,7 +9,7 @@ use crate::cli::CheckArgs;
 use crate::report::{self, Style, paint};
 
 pub fn run(path: &Path, args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let today = super::dsr::date_arg(args.today.as_deref(), "--today")?;
+    let today = skydd_app::clock::day(args.today.as_deref(), "--today")?;
     let (src, register) = report::load_register(path, args.json)?;
     let findings = lint::run_as_of(&register, today);
     let (errors, warnings) = report::counts(&findings);

@@ -11,10 +11,15 @@ use skydd_core::identity::{Identity, IdentityKind};
 use skydd_core::register::DbKind;
 use skydd_core::{Severity, lint, rights};
 
-use super::dsr::{erase_with, find, print_erasure, today};
-use super::retention::{plan_with, print_plan, print_run, run_with};
+use skydd_app::Subject;
+use skydd_app::clock::today;
+use skydd_app::erase::{self, EraseRequest};
+use skydd_app::retention::{self, RunRequest};
+
+use super::dsr::print_erasure;
+use super::retention::{print_plan, print_run};
+use crate::app::{self, fail, usage};
 use crate::cli::DemoArgs;
-use crate::ctx::{Ctx, usage};
 use crate::fsio::Visibility;
 use crate::report::{self, Style, paint};
 
@@ -70,7 +75,7 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     std::fs::write(dir.join("datamap.yml"), skydd_demo::DATAMAP)?;
     // A secret, so the owner's alone. 43 letters and digits carry 256 bits, and are more
     // than the 32 bytes `check_hmac_key` asks for.
-    let key = super::dsr::random_string(43);
+    let key = skydd_app::request::random_string(43);
     crate::fsio::write_atomic(&dir.join("hmac.key"), key.as_bytes(), Visibility::Private)?;
     let db_path = dir.join("webbplatsnu.sqlite");
     let db = Db::connect(
@@ -112,23 +117,35 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
         println!("  error[{}]: {}", f.code, f.message);
     }
 
-    let ctx = Ctx::open(&register, None).await?;
-    let store = ctx.store(true).await?;
-    let anna = vec![(
-        Identity::parse(IdentityKind::Email, "anna.andersson@example.se", today)?,
+    let ws = app::open(&register, None).await?;
+    let story = anna(&ws, &out_dir(dir), today).await.map_err(fail);
+    ws.close().await;
+    story
+}
+
+fn out_dir(dir: &Path) -> PathBuf {
+    dir.join("registerutdrag")
+}
+
+/// Anna Andersson's requests, and the retention sweep.
+async fn anna(
+    ws: &skydd_app::Workspace,
+    out: &Path,
+    today: jiff::civil::Date,
+) -> Result<(), skydd_app::AppError> {
+    let anna = Subject::of(vec![(
+        Identity::parse(IdentityKind::Email, "anna.andersson@example.se", today)
+            .map_err(|e| skydd_app::AppError::Invalid(e.to_string()))?,
         "anna.andersson@example.se".to_owned(),
-    )];
+    )]);
+    let (store, created) = ws.state(true).await?;
+    app::notes(created.as_slice());
 
     heading("2. Anna Andersson asks for a register extract (GDPR art. 15)");
-    let found = find(&ctx, &anna, today).await?;
-    let world = ctx.world();
-    let pkg = skydd_core::package::build(
-        &world,
-        &found.found,
-        vec![anna[0].0.subject_key()],
-        today,
-        Default::default(),
-    );
+    let found = skydd_app::find::find(ws.databases()?, &anna, today, None).await?;
+    let world = ws.world()?;
+    let pkg =
+        skydd_core::package::build(&world, &found.found, anna.keys(), today, Default::default());
     println!(
         "Found in {:.1} ms with {} statements:",
         found.millis, found.statements
@@ -136,17 +153,16 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     for c in &pkg.data {
         println!("  {:<34} {} row(s)", c.collection, c.rows.len());
     }
-    let out = dir.join("registerutdrag");
-    std::fs::create_dir_all(&out)?;
-    crate::fsio::write_atomic(
+    std::fs::create_dir_all(out)?;
+    skydd_app::files::write_atomic(
         &out.join("access.json"),
         serde_json::to_string_pretty(&pkg)?.as_bytes(),
         Visibility::Private,
     )?;
-    let renderer = skydd_render::Renderer::new()?;
+    let renderer = ws.renderer()?;
     for lang in skydd_core::Lang::ALL {
-        let html = renderer.access_report(&ctx.register, &pkg, lang)?;
-        crate::fsio::write_atomic(
+        let html = renderer.access_report(&ws.register, &pkg, lang)?;
+        skydd_app::files::write_atomic(
             &out.join(format!("registerutdrag.{}.html", lang.code())),
             html.as_bytes(),
             Visibility::Private,
@@ -162,21 +178,27 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
         out.display()
     );
 
+    let request = |dry_run| EraseRequest {
+        subject: anna.clone(),
+        today,
+        received: today,
+        dry_run,
+    };
     heading("3. Anna asks to be erased (GDPR art. 17): the plan first");
-    let plan = erase_with(&ctx, &store, &anna, today, today, true).await?;
+    let plan = erase::erase(ws, request(true)).await?;
     print_erasure(&plan);
 
     heading("   … then the erasure, one transaction");
-    let done = erase_with(&ctx, &store, &anna, today, today, false).await?;
+    let done = erase::erase(ws, request(false)).await?;
     for (d, s, r) in &done.executed {
         println!("Committed in `{d}`: {s} statements, {r} rows.");
     }
-    let again = erase_with(&ctx, &store, &anna, today, today, true).await?;
+    let again = erase::erase(ws, request(true)).await?;
     println!(
         "Running the erasure again would take {} steps: it is idempotent.",
         again.plan.step_count()
     );
-    let records = store.active(&anna[0].0.subject_key()).await?;
+    let records = store.active(&anna.keys()[0]).await?;
     for purpose in ["newsletter", "bookkeeping"] {
         let d = rights::may(&records, purpose);
         println!(
@@ -190,13 +212,19 @@ async fn story(dir: &Path) -> anyhow::Result<()> {
     }
 
     heading("4. The retention sweep: what is due today");
-    let (plan, counted) = plan_with(&ctx, &store, today).await?;
-    let distinct = super::retention::distinct_due(&ctx, &counted).await?;
-    print_plan(&plan, &counted, &distinct);
+    let plan = retention::plan(ws, today).await?;
+    print_plan(&plan);
     heading("   … and the sweep itself");
-    let report = run_with(&ctx, &store, today, 1000, false).await?;
+    let report = retention::run(
+        ws,
+        RunRequest {
+            today,
+            batch: 1000,
+            progress: None,
+        },
+    )
+    .await?;
     print_run(&report);
-    ctx.close().await;
     Ok(())
 }
 

@@ -4,7 +4,6 @@ pub mod audit;
 pub mod check;
 pub mod demo;
 pub mod dsr;
-pub mod extract;
 pub mod init;
 pub mod map;
 pub mod notice;

@@ -108,7 +108,7 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
     if args.subprocessors && !register.is_processor() {
         return Err(super::ropa::not_a_processor(path));
     }
-    let (errors, _) = report::counts(&lint::run_as_of(&register, super::dsr::today()));
+    let (errors, _) = report::counts(&lint::run_as_of(&register, skydd_app::clock::today()));
     if errors > 0 {
         let color = report::stderr_color();
         if args.strict {
@@ -126,7 +126,7 @@ pub fn render(path: &Path, args: &RenderArgs) -> anyhow::Result<ExitCode> {
         );
     }
     // Every document is rendered before anything is written: a template error writes nothing.
-    let today = super::dsr::today();
+    let today = skydd_app::clock::today();
     let mut docs = Vec::new();
     for lang in &langs {
         for format in &formats {

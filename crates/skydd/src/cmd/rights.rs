@@ -1,246 +1,187 @@
-//! Restriction (Art. 18), objection (Art. 21), withdrawn consent (Art. 7(3)), and the
-//! question every mailing should ask: may we process this person's data for this purpose?
-//! These touch only the register and skydd's state, never the company's databases.
+//! Restriction (Art. 18), objection (Art. 21), withdrawn consent (Art. 7(3)), `may`, the
+//! request log and `state init`: arguments read, the use case of `skydd-app` run, its
+//! outcome printed.
 
-use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use jiff::civil::Date;
-use skydd_core::diagnostic::suggestion;
-use skydd_core::identity::{Identity, IdentityKind};
-use skydd_core::law::LegalBasis;
-use skydd_core::register::Register;
-use skydd_core::rights::{self, Kind};
+use skydd_app::clock::{self, today};
+use skydd_app::rights::{
+    self, ObjectRequest, ObjectTo, RestrictRequest, RightOutcome, WithdrawRequest,
+};
+use skydd_core::rights::{Kind, Restriction};
 
-use super::dsr::{Deadline, done_request, identities, received_arg, request_id, today};
+use super::dsr::{received, subject};
+use crate::app::{self, usage};
 use crate::cli::{JsonArgs, MayArgs, ObjectArgs, RestrictArgs, WithdrawArgs};
-use crate::ctx::{open_store, usage};
 use crate::report;
 
-fn check_purpose(reg: &Register, id: &str) -> anyhow::Result<()> {
-    if reg.purpose(id).is_some() {
-        return Ok(());
+/// Prints the deadline and the notes of a right recorded.
+fn finish(o: &RightOutcome) -> ExitCode {
+    if let Some(d) = &o.deadline {
+        println!("{}", d.line());
     }
-    let hint = suggestion(id, reg.purposes.iter().map(|p| p.id.as_str())).unwrap_or_else(|| {
-        format!(
-            "the register's purposes: {}",
-            reg.purposes
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    });
-    Err(usage(format!("no purpose `{id}`; {hint}")))
+    app::notes(&o.notes);
+    ExitCode::SUCCESS
 }
 
 /// `skydd restrict`.
 pub async fn restrict(path: &Path, args: &RestrictArgs) -> anyhow::Result<ExitCode> {
-    let (_, reg) = report::load_register(path, false)?;
+    let ws = app::load(path)?;
     for p in args.purpose.iter().chain(&args.allow) {
-        check_purpose(&reg, p)?;
+        rights::check_purpose(&ws.register, p)?;
     }
-    let received = received_arg(&args.received, today())?;
-    let ids = identities(&args.ids, today())?;
-    let store = open_store(path, &reg, true).await?;
-    for (id, _) in &ids {
-        let key = id.subject_key();
-        if args.lift {
-            let n = store
-                .lift(&key, Kind::Restriction, args.purpose.as_deref())
-                .await?;
-            println!("{key}: {n} restriction(s) lifted.");
-        } else {
-            store
-                .restrict(
-                    &key,
-                    Kind::Restriction,
-                    args.purpose.as_deref(),
-                    &args.allow,
-                    args.reason.as_deref(),
-                )
-                .await?;
-            let scope = args
-                .purpose
-                .as_deref()
-                .map_or("every purpose".to_owned(), |p| format!("purpose `{p}`"));
-            let allowed = if args.allow.is_empty() {
-                String::new()
-            } else {
-                format!(" (still allowed: {})", args.allow.join(", "))
-            };
-            println!(
-                "{key}: processing restricted for {scope}{allowed}; data is only stored (GDPR art. 18)."
-            );
-        }
-    }
-    if !args.lift {
-        let summary = serde_json::json!({ "purpose": args.purpose, "allow": args.allow });
-        record(&store, "restriction", &ids, received, summary).await?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The purposes that are direct marketing.
-fn marketing(reg: &Register) -> Vec<String> {
-    reg.purposes
-        .iter()
-        .filter(|p| {
-            p.direct_marketing
-                || p.data_use
+    let received = received(&args.received, today())?;
+    let subject = subject(&args.ids, today())?;
+    let o = app::closing(
+        &ws,
+        rights::restrict(
+            &ws,
+            RestrictRequest {
+                subject,
+                purpose: args.purpose.clone(),
+                allow: args.allow.clone(),
+                reason: args.reason.clone(),
+                lift: args.lift,
+                received,
+            },
+        )
+        .await,
+    )
+    .await?;
+    for d in &o.done {
+        match d.lifted {
+            Some(n) => println!("{}: {n} restriction(s) lifted.", d.subject),
+            None => {
+                let scope = d
+                    .purpose
                     .as_deref()
-                    .is_some_and(|u| skydd_core::taxonomy::is_within(u, "marketing"))
-        })
-        .map(|p| p.id.clone())
-        .collect()
-}
-
-/// `skydd object`.
-pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> {
-    let (_, reg) = report::load_register(path, false)?;
-    let purposes = if args.direct_marketing {
-        let m = marketing(&reg);
-        if m.is_empty() {
-            return Err(usage(
-                "the register has no direct-marketing purpose (mark one with `direct_marketing = true`)",
-            ));
-        }
-        m
-    } else {
-        let p = args.purpose.clone().unwrap_or_default();
-        check_purpose(&reg, &p)?;
-        vec![p]
-    };
-    let received = received_arg(&args.received, today())?;
-    let ids = identities(&args.ids, today())?;
-    let store = open_store(path, &reg, true).await?;
-    for (id, _) in &ids {
-        let key = id.subject_key();
-        for p in &purposes {
-            if args.lift {
-                store.lift(&key, Kind::Objection, Some(p)).await?;
-                println!("{key}: objection to `{p}` lifted.");
-            } else {
-                store
-                    .restrict(&key, Kind::Objection, Some(p), &[], args.reason.as_deref())
-                    .await?;
+                    .map_or("every purpose".to_owned(), |p| format!("purpose `{p}`"));
+                let allowed = if o.allow.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (still allowed: {})", o.allow.join(", "))
+                };
                 println!(
-                    "{key}: objects to `{p}` (GDPR art. 21); it may no longer be processed for it."
+                    "{}: processing restricted for {scope}{allowed}; data is only stored (GDPR art. 18).",
+                    d.subject
                 );
             }
         }
     }
-    if !args.lift {
-        let summary = serde_json::json!({ "purposes": purposes });
-        record(&store, "objection", &ids, received, summary).await?;
+    Ok(finish(&o))
+}
+
+/// `skydd object`.
+pub async fn object(path: &Path, args: &ObjectArgs) -> anyhow::Result<ExitCode> {
+    let ws = app::load(path)?;
+    let to = if args.direct_marketing {
+        ObjectTo::DirectMarketing
+    } else {
+        ObjectTo::Purpose(args.purpose.clone().unwrap_or_default())
+    };
+    rights::objection_purposes(&ws.register, &to)?;
+    let received = received(&args.received, today())?;
+    let subject = subject(&args.ids, today())?;
+    let o = app::closing(
+        &ws,
+        rights::object(
+            &ws,
+            ObjectRequest {
+                subject,
+                to,
+                reason: args.reason.clone(),
+                lift: args.lift,
+                received,
+            },
+        )
+        .await,
+    )
+    .await?;
+    for d in &o.done {
+        let p = d.purpose.as_deref().unwrap_or_default();
+        match d.lifted {
+            Some(_) => println!("{}: objection to `{p}` lifted.", d.subject),
+            None => println!(
+                "{}: objects to `{p}` (GDPR art. 21); it may no longer be processed for it.",
+                d.subject
+            ),
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(finish(&o))
 }
 
 /// `skydd withdraw-consent`.
 pub async fn withdraw(path: &Path, args: &WithdrawArgs) -> anyhow::Result<ExitCode> {
-    let (_, reg) = report::load_register(path, false)?;
-    check_purpose(&reg, &args.purpose)?;
-    if !reg
-        .purpose(&args.purpose)
-        .is_some_and(|p| p.has_basis(LegalBasis::Consent))
-    {
-        return Err(usage(format!(
-            "purpose `{}` does not rest on consent; use `skydd object` instead",
-            args.purpose
-        )));
-    }
-    let received = received_arg(&args.received, today())?;
-    let ids = identities(&args.ids, today())?;
-    let store = open_store(path, &reg, true).await?;
-    for (id, _) in &ids {
-        store
-            .restrict(
-                &id.subject_key(),
-                Kind::ConsentWithdrawn,
-                Some(&args.purpose),
-                &[],
-                None,
-            )
-            .await?;
+    let ws = app::load(path)?;
+    rights::check_consent_purpose(&ws.register, &args.purpose)?;
+    let received = received(&args.received, today())?;
+    let subject = subject(&args.ids, today())?;
+    let o = app::closing(
+        &ws,
+        rights::withdraw(
+            &ws,
+            WithdrawRequest {
+                subject,
+                purpose: args.purpose.clone(),
+                received,
+            },
+        )
+        .await,
+    )
+    .await?;
+    for d in &o.done {
         println!(
             "{}: consent to `{}` withdrawn (GDPR art. 7.3).",
-            id.subject_key(),
-            args.purpose
+            d.subject, args.purpose
         );
     }
-    let summary = serde_json::json!({ "purpose": args.purpose });
-    record(&store, "consent_withdrawal", &ids, received, summary).await?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Records a request acted on now, and says by when it had to be answered.
-async fn record(
-    store: &skydd_store::Store,
-    kind: &str,
-    ids: &[(skydd_core::identity::Identity, String)],
-    received: jiff::civil::Date,
-    summary: serde_json::Value,
-) -> anyhow::Result<()> {
-    store
-        .record_request(&done_request(
-            request_id(kind, ids),
-            kind,
-            ids,
-            received,
-            summary,
-        ))
-        .await?;
-    println!("{}", Deadline::of(received).line());
-    Ok(())
+    Ok(finish(&o))
 }
 
 /// `skydd may`.
 pub async fn may(path: &Path, args: &MayArgs) -> anyhow::Result<ExitCode> {
-    let (_, reg) = report::load_register(path, false)?;
-    check_purpose(&reg, &args.purpose)?;
-    let today = today();
+    let ws = app::load(path)?;
+    rights::check_purpose(&ws.register, &args.purpose)?;
     // Bad input is reported before anything else, state or not.
-    let ids = if args.stdin {
-        Vec::new()
+    let subject = if args.stdin {
+        None
     } else {
-        identities(&args.ids, today)?
+        Some(subject(&args.ids, today())?)
     };
-    let store = open_store(path, &reg, false).await?;
-    if args.stdin {
-        return may_stdin(&store, &args.purpose, today).await;
-    }
-    let mut all_allowed = true;
-    let mut answers = Vec::new();
-    for (id, _) in &ids {
-        let records = store.active(&id.subject_key()).await?;
-        let d = rights::may(&records, &args.purpose);
-        all_allowed &= d.allowed;
-        answers.push((id.subject_key(), d));
-    }
-    if args.json {
-        report::print_json(&serde_json::json!(answers.iter().map(|(k, d)| serde_json::json!({"subject": k, "purpose": args.purpose, "allowed": d.allowed, "because": d.because})).collect::<Vec<_>>()));
-    } else {
-        for (k, d) in &answers {
-            match &d.because {
-                None => println!("yes: {k} may be processed for `{}`", args.purpose),
-                Some(r) => println!(
-                    "no: {k} {} since {} ({})",
-                    describe(r),
-                    r.since,
-                    r.kind.article()
-                ),
+    // A missing state is reported before standard input is read.
+    ws.state(false).await?;
+    let code = match subject {
+        None => may_stdin(&ws, &args.purpose).await,
+        Some(subject) => {
+            let answers = rights::may(&ws, &subject, &args.purpose).await?;
+            if args.json {
+                report::print_json(&answers);
+            } else {
+                for a in &answers {
+                    match &a.because {
+                        None => println!("yes: {} may be processed for `{}`", a.subject, a.purpose),
+                        Some(r) => println!(
+                            "no: {} {} since {} ({})",
+                            a.subject,
+                            describe(r),
+                            r.since,
+                            r.kind.article()
+                        ),
+                    }
+                }
             }
+            Ok(if answers.iter().all(|a| a.allowed) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-    }
-    Ok(if all_allowed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    };
+    ws.close().await;
+    code
 }
 
 /// The most invalid lines listed one by one before the rest are only counted.
@@ -249,17 +190,13 @@ const SHOWN_INVALID: usize = 20;
 /// `skydd may --stdin`: all or nothing. Every line is checked before any answer is printed,
 /// so a list with a bad line never yields half a mailing; the bad lines are reported with
 /// their numbers and the status is 2.
-async fn may_stdin(
-    store: &skydd_store::Store,
-    purpose: &str,
-    today: Date,
-) -> anyhow::Result<ExitCode> {
+async fn may_stdin(ws: &skydd_app::Workspace, purpose: &str) -> anyhow::Result<ExitCode> {
     let mut input = Vec::new();
     std::io::stdin()
         .lock()
         .read_to_end(&mut input)
         .context("cannot read standard input")?;
-    let (ids, invalid) = parse_addresses(&input, today);
+    let (ids, invalid) = rights::parse_addresses(&input, clock::today());
     if !invalid.is_empty() {
         for (n, why) in invalid.iter().take(SHOWN_INVALID) {
             eprintln!("stdin:{n}: {why}");
@@ -272,51 +209,22 @@ async fn may_stdin(
             invalid.len()
         )));
     }
-    // One read of every active record, then a lookup per address.
-    let all: BTreeMap<String, Vec<rights::Restriction>> = store.all_active().await?;
-    let (mut allowed, mut excluded) = (0u64, 0u64);
+    let o = rights::may_many(ws, purpose, &ids).await?;
     let mut answer = String::new();
-    for (text, id) in &ids {
-        let records = all.get(&id.subject_key()).map_or(&[][..], Vec::as_slice);
-        if rights::may(records, purpose).allowed {
-            allowed += 1;
-            answer.push_str(text);
-            answer.push('\n');
-        } else {
-            excluded += 1;
-        }
+    for a in &o.allowed {
+        answer.push_str(a);
+        answer.push('\n');
     }
     crate::out::bytes(answer.as_bytes());
-    eprintln!("{allowed} allowed, {excluded} excluded (purpose `{purpose}`)");
+    eprintln!(
+        "{} allowed, {} excluded (purpose `{purpose}`)",
+        o.allowed.len(),
+        o.excluded
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-/// A line of standard input that is not an address: its 1-based number and why.
-type BadLine = (usize, String);
-
-/// The addresses of `input`, one per line (blank lines skipped), each with the text as given;
-/// and the invalid lines.
-fn parse_addresses(input: &[u8], today: Date) -> (Vec<(&str, Identity)>, Vec<BadLine>) {
-    let mut ids = Vec::new();
-    let mut invalid = Vec::new();
-    for (i, raw) in input.split(|b| *b == b'\n').enumerate() {
-        let Ok(line) = std::str::from_utf8(raw) else {
-            invalid.push((i + 1, "not valid UTF-8".to_owned()));
-            continue;
-        };
-        let text = line.trim();
-        if text.is_empty() {
-            continue;
-        }
-        match Identity::parse(IdentityKind::Email, text, today) {
-            Ok(id) => ids.push((text, id)),
-            Err(e) => invalid.push((i + 1, e.to_string())),
-        }
-    }
-    (ids, invalid)
-}
-
-fn describe(r: &rights::Restriction) -> String {
+fn describe(r: &Restriction) -> String {
     let scope = r
         .purpose
         .as_deref()
@@ -334,40 +242,24 @@ fn describe(r: &rights::Restriction) -> String {
 
 /// `skydd requests`.
 pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> {
-    let (_, reg) = report::load_register(path, false)?;
-    let store = open_store(path, &reg, false).await?;
-    let list = store.requests().await?;
+    let ws = app::load(path)?;
+    let list = rights::requests(&ws).await;
+    ws.close().await;
+    let list = list?;
     if args.json {
-        let mut out = Vec::new();
-        for r in &list {
-            let summary: serde_json::Value = serde_json::from_str(&r.summary).map_err(|e| {
-                anyhow::anyhow!(
-                    "skydd's state holds request `{}` with a summary that is not JSON: {e}",
-                    r.id
-                )
-            })?;
-            let mut item = serde_json::json!({
-                "id": r.id, "kind": r.kind, "subject": r.subject, "received": r.received,
-                "due": r.due, "completed": r.completed, "status": r.status, "summary": summary,
-            });
-            if let (Some(days), Some(map)) = (late_by_days(r)?, item.as_object_mut()) {
-                map.insert("late_by_days".into(), days.into());
-            }
-            out.push(item);
-        }
-        report::print_json(&serde_json::Value::Array(out));
+        report::print_json(&list);
         return Ok(ExitCode::SUCCESS);
     }
     if list.is_empty() {
         println!("No requests recorded yet.");
     }
     for r in list {
-        let mut status = match (r.status.as_str(), r.completed.as_deref()) {
+        let mut status = match (r.status.as_str(), r.completed_day()) {
             ("failed", _) => format!("FAILED (not carried out), due {}", r.due),
-            (_, Some(c)) => format!("done {}, due {}", completed_day(c), r.due),
+            (_, Some(c)) => format!("done {c}, due {}", r.due),
             (_, None) => format!("open, due {}", r.due),
         };
-        if let Some(days) = late_by_days(&r)? {
+        if let Some(days) = r.late_by_days {
             let unit = if days == 1 { "day" } else { "days" };
             status.push_str(&format!(", late by {days} {unit}"));
         }
@@ -379,65 +271,20 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
-/// The day (in Stockholm) of a `completed` timestamp; the text as stored if it is none.
-fn completed_day(completed: &str) -> String {
-    completed
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .and_then(|t| {
-            let tz = jiff::tz::TimeZone::get("Europe/Stockholm").ok()?;
-            Some(t.to_zoned(tz).date().to_string())
-        })
-        .unwrap_or_else(|| completed.get(..10).unwrap_or(completed).to_owned())
-}
-
-/// How many days after its deadline (GDPR art. 12.3) a request was answered, or, still open
-/// or failed, how many days past it today; `None` when on time or unknown. A request done
-/// late says so in its summary (`late_by_days`, recorded when it was answered); older
-/// records are judged from the day they were completed.
-fn late_by_days(r: &skydd_store::RequestRecord) -> anyhow::Result<Option<i64>> {
-    // skydd wrote these days itself: one that does not parse is a damaged state file, said
-    // so, never taken for "on time".
-    let day = |what: &str, text: &str| -> anyhow::Result<jiff::civil::Date> {
-        text.parse().map_err(|_| {
-            anyhow::anyhow!(
-                "skydd's state holds request `{}` with a {what} `{text}` that is not a date",
-                r.id
-            )
-        })
-    };
-    let deadline = Deadline {
-        received: day("received day", &r.received)?,
-        due: Some(day("due date", &r.due)?),
-        due_if_eves_count: None,
-    };
-    Ok(match (r.status.as_str(), r.completed.as_deref()) {
-        ("done", Some(c)) => {
-            let recorded = serde_json::from_str::<serde_json::Value>(&r.summary)
-                .ok()
-                .and_then(|s| s.get("late_by_days")?.as_i64());
-            match recorded {
-                Some(days) => Some(days),
-                None => deadline.late_by(day("completion day", &completed_day(c))?),
-            }
-        }
-        _ => deadline.late_by(today()),
-    })
-}
-
 /// `skydd state init`.
 pub async fn state_init(path: &Path) -> anyhow::Result<ExitCode> {
-    let (_, reg) = report::load_register(path, false)?;
-    let file = crate::ctx::state_file(path, &reg);
-    if file.exists() {
-        println!("skydd's state is at `{}` (already there).", file.display());
-        return Ok(ExitCode::SUCCESS);
+    let ws = app::load(path)?;
+    let s = rights::state_init(&ws).await?;
+    if s.existed {
+        println!(
+            "skydd's state is at `{}` (already there).",
+            s.file.display()
+        );
+    } else {
+        println!(
+            "Created skydd's state at `{}`: requests, restrictions, objections and legal holds are recorded there (readable by you only); keep it with the register and back it up.",
+            s.file.display()
+        );
     }
-    let store = skydd_store::Store::open(&file, true).await?;
-    store.close().await;
-    println!(
-        "Created skydd's state at `{}`: requests, restrictions, objections and legal holds are recorded there (readable by you only); keep it with the register and back it up.",
-        file.display()
-    );
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,7 @@ pub fn run(path: &Path, args: &RopaArgs) -> anyhow::Result<ExitCode> {
     let renderer = super::notice::renderer(args.templates.as_deref())?;
     let (_, register) = report::load_register(path, false)?;
     let bytes = if args.processor {
-        let today = super::dsr::today();
+        let today = skydd_app::clock::today();
         let doc = match args.format {
             RopaFormat::Csv => skydd_render::ropa_processor_csv(&register, lang, today)?,
             RopaFormat::Html => renderer
@@ -39,7 +39,7 @@ pub fn run(path: &Path, args: &RopaArgs) -> anyhow::Result<ExitCode> {
 /// The refusal when a processor's document is asked of a register without processing on
 /// behalf of others: status 2, with what to add.
 pub fn not_a_processor(path: &Path) -> anyhow::Error {
-    crate::ctx::usage(format!(
+    crate::app::usage(format!(
         "`{}` records no processing on behalf of others, so there is no processor's record or sub-processor list to write\n  \
          help: if you process personal data for your customers (as their personuppgiftsbiträde, GDPR art. 28), add a \
          [[processing_for]] with `controllers`, `controller_list` and `processing`, and its [[subprocessor]] entries",

@@ -9,13 +9,13 @@ use std::io::{BufWriter, Seek as _, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use anyhow::Context;
 use skydd_connect::read::RowSink;
 use skydd_core::datamap::{CollectionRef, DataMap};
 use skydd_core::package::{self, AccessPackage, CollectionData};
 use skydd_core::value::Value;
 
-use crate::fsio;
+use crate::error::{AppError, FileError};
+use crate::files;
 
 /// Rows of a collection shown in the HTML report; the rest are in the package file.
 pub const REPORT_ROWS: usize = 200;
@@ -72,11 +72,11 @@ impl Spool {
         pkg: &AccessPackage,
         order: &[CollectionRef],
         out: &mut dyn Write,
-    ) -> anyhow::Result<()> {
+    ) -> Result<(), AppError> {
         let mut collections = self
             .collections
             .lock()
-            .map_err(|_| anyhow::anyhow!("the spool was poisoned by a failed reader"))?;
+            .map_err(|_| AppError::Internal("the spool was poisoned by a failed reader".into()))?;
         out.write_all(b"{\n  \"data\": [")?;
         let mut first = true;
         for c in order {
@@ -100,10 +100,11 @@ impl Spool {
             first = false;
             let mut tmp = file
                 .into_inner()
-                .map_err(|e| anyhow::anyhow!("cannot write the spool: {}", e.error()))?;
-            tmp.as_file_mut().rewind()?;
-            std::io::copy(tmp.as_file_mut(), out)?;
-            out.write_all(b"\n      ]\n    }")?;
+                .map_err(|e| FileError::io("cannot write the spool", e.into_error()))?;
+            tmp.as_file_mut().rewind().map_err(FileError::from)?;
+            std::io::copy(tmp.as_file_mut(), out).map_err(FileError::from)?;
+            out.write_all(b"\n      ]\n    }")
+                .map_err(FileError::from)?;
         }
         out.write_all(b"\n  ]")?;
         // The rest of the package, key by key after `data`.
@@ -140,7 +141,7 @@ impl RowSink for Spool {
                 let file = match &self.dir {
                     Some(dir) => Some(BufWriter::with_capacity(
                         1 << 16,
-                        fsio::private_temporary(dir).map_err(|e| format!("{e:#}"))?,
+                        files::private_temporary(dir).map_err(|e| e.to_string())?,
                     )),
                     None => None,
                 };
@@ -180,16 +181,16 @@ pub fn persist_json(
     pkg: &AccessPackage,
     order: &[CollectionRef],
     dir: &Path,
-) -> anyhow::Result<()> {
-    let tmp = fsio::private_temporary(dir)?;
+) -> Result<(), AppError> {
+    let tmp = files::private_temporary(dir)?;
     let mut w = BufWriter::with_capacity(1 << 16, tmp);
     spool.write_json(pkg, order, &mut w)?;
     let tmp = w
         .into_inner()
-        .map_err(|e| anyhow::anyhow!("cannot write access.json: {}", e.error()))?;
-    tmp.as_file().sync_all()?;
+        .map_err(|e| FileError::io("cannot write access.json", e.into_error()))?;
+    tmp.as_file().sync_all().map_err(FileError::from)?;
     let path = dir.join("access.json");
     tmp.persist(&path)
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+        .map_err(|e| FileError::io(format!("cannot write `{}`", path.display()), e.error))?;
     Ok(())
 }
