@@ -37,7 +37,7 @@ impl Validator<'_> {
                         m.get_ref()
                     ),
                     span(m),
-                    Some("each try after the first waits about twice as long as the one before; 8 tries span about an hour, 12 about a day".into()),
+                    Some("each try after the first waits about twice as long as the one before; 8 tries span about an hour, 12 about fifteen hours".into()),
                 ),
             }
         }
