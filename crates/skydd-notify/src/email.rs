@@ -5,8 +5,8 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, Message};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use minijinja::{Environment, context};
 use skydd_core::taxonomy::{Kind, taxonomy};
@@ -106,8 +106,13 @@ pub(crate) fn transport(
         || parsed
             .query_pairs()
             .any(|(k, v)| k == "tls" && v == "required");
+    // `smtp` is no special scheme to the URL standard, so an IPv4 host comes as a name.
     let loopback = match parsed.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Domain(d)) => {
+            d == "localhost"
+                || d.parse::<std::net::Ipv4Addr>()
+                    .is_ok_and(|a| a.is_loopback())
+        }
         Some(url::Host::Ipv4(a)) => a.is_loopback(),
         Some(url::Host::Ipv6(a)) => a.is_loopback(),
         None => false,
@@ -135,9 +140,11 @@ pub(crate) async fn send(
         address: to.to_owned(),
         source,
     })?;
-    let (subject, body) =
-        render(notice, lang).map_err(|e| DeliveryError::Message(Box::new(e)))?;
+    let (subject, body) = render(notice, lang).map_err(|e| DeliveryError::Message(Box::new(e)))?;
     let message_id = message_id(notice, from);
+    // Quoted-printable: readable in any mail system, whatever it does with 8-bit text.
+    let body = Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)
+        .map_err(|_| DeliveryError::Message("the body cannot be quoted-printable".into()))?;
     let message = Message::builder()
         .from(from.clone())
         .to(to)

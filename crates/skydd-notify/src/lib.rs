@@ -32,6 +32,7 @@ use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use skydd_core::register::{KeySource, Notifications, Notify};
 use skydd_core::text::Lang;
 
+pub use email::{message_id, render as render_email};
 pub use notice::{Affected, InvalidNotice, KnownIdentity, NewValue, Notice, NoticeKind, Sender};
 pub use retry::{Next, after_failure, backoff};
 pub use signature::{SignatureError, sign, verify_signature};
@@ -242,9 +243,7 @@ impl Delivery {
         let mail = match (&settings.smtp_url, &settings.from) {
             (Some(url), Some(from)) => Some(Mail {
                 transport: email::transport(url, timeout)?,
-                from: from
-                    .parse()
-                    .map_err(|_| SetupError::Sender(from.clone()))?,
+                from: from.parse().map_err(|_| SetupError::Sender(from.clone()))?,
             }),
             _ => None,
         };

@@ -33,7 +33,11 @@ pub fn backoff(attempt: u32) -> Duration {
 /// `nominal` jittered into `[nominal / 2, nominal]` by `unit`, a random number in `[0, 1]`
 /// (values outside are clamped).
 pub fn jittered(nominal: Duration, unit: f64) -> Duration {
-    let unit = if unit.is_nan() { 0.0 } else { unit.clamp(0.0, 1.0) };
+    let unit = if unit.is_nan() {
+        0.0
+    } else {
+        unit.clamp(0.0, 1.0)
+    };
     let half = nominal / 2;
     half + half.mul_f64(unit)
 }
@@ -70,7 +74,9 @@ mod tests {
         let secs: Vec<u64> = (1..=12).map(|n| backoff(n).as_secs()).collect();
         assert_eq!(
             secs,
-            [30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600, 21600]
+            [
+                30, 60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 21600, 21600
+            ]
         );
         assert_eq!(backoff(0), FIRST_WAIT);
         assert_eq!(backoff(u32::MAX), MAX_WAIT);

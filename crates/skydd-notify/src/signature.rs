@@ -104,7 +104,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if !s.len().is_multiple_of(2) || !s.is_ascii() {
         return None;
     }
     (0..s.len())
@@ -183,7 +183,15 @@ mod tests {
             verify_signature(KEY, &rotating, b"x", at(7), DEFAULT_TOLERANCE),
             Ok(())
         );
-        for bad in ["", "t=7", "v1=00", "t=x,v1=00", "t=7,v1=0g", "t=7,t=8,v1=00", "garbage"] {
+        for bad in [
+            "",
+            "t=7",
+            "v1=00",
+            "t=x,v1=00",
+            "t=7,v1=0g",
+            "t=7,t=8,v1=00",
+            "garbage",
+        ] {
             assert_eq!(
                 verify_signature(KEY, bad, b"x", at(7), DEFAULT_TOLERANCE),
                 Err(SignatureError::Malformed),

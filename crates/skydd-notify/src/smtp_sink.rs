@@ -142,7 +142,11 @@ impl SmtpSink {
 
     /// Waits until at least `n` messages have arrived (or `timeout` passes), and returns
     /// them all.
-    pub async fn wait_for(&self, n: usize, timeout: Duration) -> Result<Vec<Received>, NotReceived> {
+    pub async fn wait_for(
+        &self,
+        n: usize,
+        timeout: Duration,
+    ) -> Result<Vec<Received>, NotReceived> {
         let mut rx = self.store.count.subscribe();
         let reached = tokio::time::timeout(timeout, rx.wait_for(|c| *c >= n)).await;
         match reached {
@@ -190,7 +194,9 @@ async fn session(stream: TcpStream, store: &Store) -> std::io::Result<()> {
             "EHLO" if !arg.trim().is_empty() => {
                 greeted = true;
                 envelope = Envelope::default();
-                format!("250-{NAME}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE {MAX_MESSAGE_BYTES}\r\n")
+                format!(
+                    "250-{NAME}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE {MAX_MESSAGE_BYTES}\r\n"
+                )
             }
             "HELO" if !arg.trim().is_empty() => {
                 greeted = true;
@@ -199,7 +205,9 @@ async fn session(stream: TcpStream, store: &Store) -> std::io::Result<()> {
             }
             "EHLO" | "HELO" => "501 5.5.4 A domain or address is required\r\n".into(),
             "MAIL" if !greeted => "503 5.5.1 Say EHLO or HELO first\r\n".into(),
-            "MAIL" if envelope.from.is_some() => "503 5.5.1 A transaction is already open\r\n".into(),
+            "MAIL" if envelope.from.is_some() => {
+                "503 5.5.1 A transaction is already open\r\n".into()
+            }
             "MAIL" => match path(arg, "FROM:") {
                 Some(from) => {
                     envelope.from = Some(from);
@@ -268,7 +276,10 @@ fn path(arg: &str, prefix: &str) -> Option<String> {
 /// and the rest read as the next line); `None` at the end of the stream.
 async fn read_line<R: AsyncBufReadExt + Unpin>(r: &mut R) -> std::io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
-    let n = (&mut *r).take(MAX_LINE as u64).read_until(b'\n', &mut line).await?;
+    let n = (&mut *r)
+        .take(MAX_LINE as u64)
+        .read_until(b'\n', &mut line)
+        .await?;
     Ok((n > 0).then_some(line))
 }
 

@@ -133,8 +133,14 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_static("7"));
         let verdict = |code: u16| classify(StatusCode::from_u16(code).unwrap(), &h, now());
-        assert!(matches!(verdict(200), Ok(Delivered::Webhook { status: 200 })));
-        assert!(matches!(verdict(204), Ok(Delivered::Webhook { status: 204 })));
+        assert!(matches!(
+            verdict(200),
+            Ok(Delivered::Webhook { status: 200 })
+        ));
+        assert!(matches!(
+            verdict(204),
+            Ok(Delivered::Webhook { status: 204 })
+        ));
         for code in [408, 429, 500, 502, 503] {
             let e = verdict(code).unwrap_err();
             assert!(e.is_retryable(), "{code}");

@@ -1105,7 +1105,7 @@ impl Register {
         self.recipients.iter().filter(|r| {
             self.purposes
                 .iter()
-                .any(|p| p.recipients.iter().any(|id| *id == r.id))
+                .any(|p| p.recipients.contains(&r.id))
         })
     }
 
