@@ -146,6 +146,21 @@ fn delivery(timeout: Duration) -> Delivery {
     .unwrap()
 }
 
+/// Delivers a notice of `kind` to the receiver's `path`.
+async fn post_to(
+    base: &str,
+    path: &str,
+    kind: NoticeKind,
+    timeout: Duration,
+) -> Result<Delivered, DeliveryError> {
+    deliver(
+        &notice(kind),
+        &webhook(format!("{base}{path}")),
+        &delivery(timeout),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn a_webhook_receiver_gets_the_signed_notice_with_its_idempotency_key() {
     let (r, base) = receiver().await;
@@ -232,13 +247,9 @@ async fn a_tampered_body_fails_verification_at_the_receiver() {
 #[tokio::test]
 async fn a_receiver_answering_503_with_retry_after_is_retried_after_that_wait() {
     let (r, base) = receiver().await;
-    let err = deliver(
-        &notice(NoticeKind::Erasure),
-        &webhook(format!("{base}/busy")),
-        &delivery(Duration::from_secs(5)),
-    )
-    .await
-    .unwrap_err();
+    let err = post_to(&base, "/busy", NoticeKind::Erasure, Duration::from_secs(5))
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, DeliveryError::Unavailable { status: 503, .. }),
         "{err:?}"
@@ -257,13 +268,9 @@ async fn a_receiver_answering_503_with_retry_after_is_retried_after_that_wait() 
 #[tokio::test]
 async fn a_receiver_answering_400_fails_for_good() {
     let (_r, base) = receiver().await;
-    let err = deliver(
-        &notice(NoticeKind::Erasure),
-        &webhook(format!("{base}/bad")),
-        &delivery(Duration::from_secs(5)),
-    )
-    .await
-    .unwrap_err();
+    let err = post_to(&base, "/bad", NoticeKind::Erasure, Duration::from_secs(5))
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, DeliveryError::Refused { status: 400 }),
         "{err:?}"
@@ -276,10 +283,11 @@ async fn a_receiver_answering_400_fails_for_good() {
 async fn a_receiver_that_does_not_answer_in_time_is_retried() {
     let (r, base) = receiver().await;
     let started = std::time::Instant::now();
-    let err = deliver(
-        &notice(NoticeKind::Erasure),
-        &webhook(format!("{base}/slow")),
-        &delivery(Duration::from_millis(300)),
+    let err = post_to(
+        &base,
+        "/slow",
+        NoticeKind::Erasure,
+        Duration::from_millis(300),
     )
     .await
     .unwrap_err();
@@ -299,13 +307,10 @@ async fn a_receiver_that_is_not_listening_is_retried() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let err = deliver(
-        &notice(NoticeKind::Erasure),
-        &webhook(format!("http://127.0.0.1:{port}/hook")),
-        &delivery(Duration::from_secs(5)),
-    )
-    .await
-    .unwrap_err();
+    let base = format!("http://127.0.0.1:{port}");
+    let err = post_to(&base, "/hook", NoticeKind::Erasure, Duration::from_secs(5))
+        .await
+        .unwrap_err();
     assert!(matches!(err, DeliveryError::Unreachable(_)), "{err:?}");
     assert!(err.is_retryable());
 }

@@ -1702,4 +1702,4 @@ mod every_error_tests;
 
 #[cfg(test)]
 #[path = "keys_tests.rs"]
-mod keys_tests;
+pub(super) mod keys_tests;

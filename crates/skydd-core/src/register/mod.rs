@@ -8,7 +8,7 @@
 
 mod load;
 #[cfg(test)]
-mod notify_tests;
+pub(crate) mod notify_tests;
 mod processing;
 mod raw;
 pub mod reference;
@@ -1102,11 +1102,9 @@ impl Register {
     /// `recipients`, each once, in the order they are declared. These are the recipients
     /// GDPR Art. 19 asks the controller to tell of rectifications, erasures and restrictions.
     pub fn recipients_of_personal_data(&self) -> impl Iterator<Item = &Recipient> {
-        self.recipients.iter().filter(|r| {
-            self.purposes
-                .iter()
-                .any(|p| p.recipients.contains(&r.id))
-        })
+        self.recipients
+            .iter()
+            .filter(|r| self.purposes.iter().any(|p| p.recipients.contains(&r.id)))
     }
 
     /// The purpose with `id`.

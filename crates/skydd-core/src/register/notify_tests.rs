@@ -3,8 +3,10 @@
 //! once, located, with a way out.
 
 use super::*;
+use crate::register::load::keys_tests::errors;
 
-const BASE: &str = r#"
+/// A register whose recipients are told each in its own way (the lint's tests use it too).
+pub(crate) const BASE: &str = r#"
 [controller]
 name = "Exempel AB"
 org_number = "556214-1993"
@@ -63,25 +65,25 @@ fn ok(src: &str) -> Register {
     }
 }
 
-/// (the source text the error points at, message, help), in source order.
-fn errors(src: &str) -> Vec<(String, String, Option<String>)> {
-    let Err(e) = load(src) else {
-        panic!("the register should not load");
-    };
-    e.diagnostics
-        .into_iter()
-        .map(|d| {
-            let at = d
-                .span
-                .map_or(String::new(), |s| src[s.start..s.end].to_owned());
-            (at, d.message, d.help)
-        })
-        .collect()
-}
-
 fn replaced(from: &str, to: &str) -> String {
     assert!(BASE.contains(from), "the base lacks {from:?}");
     BASE.replacen(from, to, 1)
+}
+
+/// [`BASE`] as it was written before notification: no `notify`, no `[notifications]`.
+pub(crate) fn without_notification() -> String {
+    let notification = [
+        "notify =",
+        "from =",
+        "smtp_url_env",
+        "max_attempts",
+        "lang =",
+        "[notifications]",
+    ];
+    BASE.lines()
+        .filter(|l| !notification.iter().any(|n| l.starts_with(n)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn notify_of<'a>(r: &'a Register, id: &str) -> Option<&'a Notify> {
@@ -169,18 +171,7 @@ fn a_secret_file_and_a_loopback_http_webhook_are_accepted() {
 
 #[test]
 fn a_register_without_notify_loads_as_before_and_hashes_without_the_new_keys() {
-    let src = BASE
-        .lines()
-        .filter(|l| {
-            !l.starts_with("notify =")
-                && !l.starts_with("from =")
-                && !l.starts_with("smtp_url_env")
-                && !l.starts_with("max_attempts")
-                && !l.starts_with("lang =")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-        .replacen("[notifications]\n", "", 1);
+    let src = without_notification();
     assert!(!src.contains("notif"), "{src}");
     let r = ok(&src);
     assert_eq!(r.notifications, Notifications::default());
