@@ -9,6 +9,7 @@
 #![deny(missing_docs)]
 
 pub mod audit;
+pub mod auditlog;
 pub mod datamap;
 pub mod deadline;
 pub mod diagnostic;
@@ -24,9 +25,11 @@ pub mod retention;
 pub mod rights;
 pub mod ropa;
 pub mod schema;
+pub mod staff;
 pub mod taxonomy;
 pub mod text;
 pub mod value;
+pub mod workflow;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use register::{LoadError, Register, load};
