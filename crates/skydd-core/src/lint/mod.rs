@@ -18,6 +18,7 @@ macro_rules! constant_regex {
 }
 
 mod dated;
+mod notify;
 mod processor;
 pub(crate) mod statements;
 mod structure;
@@ -263,6 +264,9 @@ rules! {
     "retention-until-consent-without-consent", E, "A retention rule runs until consent is withdrawn, but the purpose does not rest on consent, so the data would never be erased.",
         "GDPR art. 5.1 e, 7.3, 13.1 c, 13.2 a",
         "anchor the rule on an event that happens under the purpose's basis (e.g. `2 years after contract_end`), or, if the purpose really rests on consent, say `legal_basis = \"consent\"`";
+    "recipient-notify-missing", W, "A recipient of personal data has no `notify`, so it would never be told of a rectification, erasure or restriction.",
+        "GDPR art. 19",
+        "add `notify = { webhook = \"https://…\", secret_env = \"…\" }`, `{ email = \"…\" }`, `{ manual = \"how staff tell it\" }` or `{ none = \"why telling is impossible or disproportionate\" }` to the recipient";
 }
 
 /// The rule with `id`.
@@ -303,6 +307,7 @@ pub fn run(register: &Register) -> Vec<Diagnostic> {
     structure::check(register, &mut f);
     statements::check(register, &mut f);
     processor::check(register, &mut f);
+    notify::check(register, &mut f);
     in_order(&mut f.out);
     f.out
 }

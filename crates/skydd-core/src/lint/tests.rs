@@ -684,6 +684,7 @@ fn every_rule_has_a_case_and_every_case_a_rule() {
         .iter()
         .map(|(r, _)| *r)
         .chain(super::processor::RULE_IDS.iter().copied()) // cases in lint/processor.rs
+        .chain(super::notify::RULE_IDS.iter().copied()) // cases in lint/notify.rs
         .chain(dated.iter().map(|(r, _)| *r)) // cases that need the day
         .collect();
     for r in RULES {

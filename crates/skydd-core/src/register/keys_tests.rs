@@ -10,7 +10,7 @@ email = "dataskydd@exempel.se"
 "#;
 
 /// (the source text each error points at, its message, its help), in source order.
-fn errors(src: &str) -> Vec<(String, String, Option<String>)> {
+pub(in crate::register) fn errors(src: &str) -> Vec<(String, String, Option<String>)> {
     let Err(e) = load(src) else {
         panic!("the register should not load");
     };

@@ -22,6 +22,7 @@ use crate::retention::{self, BUILTIN_EVENT_KEYS};
 use crate::taxonomy::{Kind, taxonomy};
 
 mod keys;
+mod notify;
 mod processing;
 
 /// A register that loaded.
@@ -311,9 +312,21 @@ impl Validator<'_> {
         }
         let purpose_ids: Vec<&str> = purposes.iter().map(|p: &Purpose| p.id.as_str()).collect();
 
+        let notifications = self.notifications(raw.notifications.as_ref());
+        // A sender that was given but is invalid is its own error; the e-mail channels are
+        // not blamed for it as well.
+        let sender_given = raw
+            .notifications
+            .as_ref()
+            .is_some_and(|n| n.get_ref().from.is_some());
         let mut seen = HashSet::new();
         let mut recipients = Vec::new();
         for r in &raw.recipients {
+            let notify = r
+                .get_ref()
+                .notify
+                .as_ref()
+                .and_then(|n| self.notify(n, &notifications, sender_given));
             let id = &r.get_ref().id;
             if !seen.insert(id.get_ref().clone()) {
                 self.error(
@@ -323,7 +336,8 @@ impl Validator<'_> {
                     None,
                 );
             }
-            if let Some(r) = self.recipient(r) {
+            if let Some(mut r) = self.recipient(r) {
+                r.notify = notify;
                 recipients.push(r);
             }
         }
@@ -386,6 +400,7 @@ impl Validator<'_> {
             cookies,
             processing_for,
             subprocessors,
+            notifications,
         }
     }
 
@@ -1303,6 +1318,7 @@ impl Validator<'_> {
             safeguards: self.opt_text(&r.safeguards),
             shares: self.opt_text(&r.shares),
             website: Self::string(&r.website),
+            notify: None,
             span: span(&r.id),
         })
     }
@@ -1686,4 +1702,4 @@ mod every_error_tests;
 
 #[cfg(test)]
 #[path = "keys_tests.rs"]
-mod keys_tests;
+pub(super) mod keys_tests;

@@ -7,6 +7,8 @@
 //! [`load`]; every reference in it (category keys, recipients, events) has been resolved.
 
 mod load;
+#[cfg(test)]
+pub(crate) mod notify_tests;
 mod processing;
 mod raw;
 pub mod reference;
@@ -92,6 +94,92 @@ pub struct Register {
     pub processing_for: Vec<ProcessingFor>,
     /// Sub-processors engaged for that processing, current and removed (Art. 28.2, 28.4).
     pub subprocessors: Vec<Subprocessor>,
+    /// The settings recipients' notices share (`[notifications]`, GDPR Art. 19). Left out of
+    /// the content hash while they are the defaults, so a register without them hashes as
+    /// it did before they existed.
+    #[serde(skip_serializing_if = "Notifications::is_default")]
+    pub notifications: Notifications,
+}
+
+/// The environment variable holding the mail server's URL when `[notifications]` names none.
+pub const DEFAULT_SMTP_URL_ENV: &str = "SKYDD_SMTP_URL";
+
+/// How many times a notice is tried before it is set aside, when the register does not say.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+
+/// The most tries a register may ask for: beyond it a dead receiver is retried for weeks.
+pub const MAX_ATTEMPTS_LIMIT: u32 = 100;
+
+/// `[notifications]`: what every recipient's notices share (GDPR Art. 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notifications {
+    /// The sender of e-mailed notices; required once a recipient is told by e-mail.
+    pub from: Option<String>,
+    /// The environment variable holding the SMTP URL (which may carry a password, so the
+    /// register names only where it is).
+    pub smtp_url_env: String,
+    /// Tries before a notice becomes a dead letter for staff to handle.
+    pub max_attempts: u32,
+    /// The language of e-mailed notices whose recipient names none.
+    pub lang: Lang,
+}
+
+impl Default for Notifications {
+    fn default() -> Self {
+        Notifications {
+            from: None,
+            smtp_url_env: DEFAULT_SMTP_URL_ENV.to_owned(),
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+            lang: Lang::Sv,
+        }
+    }
+}
+
+impl Notifications {
+    /// True when nothing differs from the defaults.
+    pub fn is_default(&self) -> bool {
+        *self == Notifications::default()
+    }
+}
+
+/// How a recipient is told of a rectification, erasure or restriction of data it received
+/// (GDPR Art. 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notify {
+    /// POSTed as JSON signed with HMAC-SHA256 under `secret`.
+    Webhook {
+        /// `https://…`, or `http://` to loopback.
+        url: String,
+        /// Where the signing key is.
+        secret: KeySource,
+    },
+    /// E-mailed.
+    Email {
+        /// The recipient's address.
+        address: String,
+        /// The language of the e-mail (the recipient's, or `[notifications] lang`).
+        lang: Lang,
+    },
+    /// Told by staff; each notice is a task recorded for them.
+    Manual {
+        /// How staff tell the recipient.
+        how: String,
+    },
+    /// Not told: telling proves impossible or involves disproportionate effort (Art. 19),
+    /// for the reason given. Recorded so it can be shown, not silently skipped.
+    None {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Notify {
+    /// True when skydd itself delivers notices (webhook or e-mail); manual notices are
+    /// tasks for staff and `none` is a recorded omission.
+    pub fn is_delivered_by_skydd(&self) -> bool {
+        matches!(self, Notify::Webhook { .. } | Notify::Email { .. })
+    }
 }
 
 /// Which database product a source is.
@@ -859,6 +947,9 @@ pub struct Recipient {
     pub website: Option<String>,
     /// Certification under the EU–US Data Privacy Framework, when stated.
     pub dpf_certified: Option<DpfCertification>,
+    /// How it is told of rectifications, erasures and restrictions (Art. 19), when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify: Option<Notify>,
     /// Where it stands.
     #[serde(skip)]
     pub span: Option<Span>,
@@ -1005,6 +1096,15 @@ impl Register {
     /// The recipient with `id`.
     pub fn recipient(&self, id: &str) -> Option<&Recipient> {
         self.recipients.iter().find(|r| r.id == id)
+    }
+
+    /// The recipients that receive personal data: those some purpose names in its
+    /// `recipients`, each once, in the order they are declared. These are the recipients
+    /// GDPR Art. 19 asks the controller to tell of rectifications, erasures and restrictions.
+    pub fn recipients_of_personal_data(&self) -> impl Iterator<Item = &Recipient> {
+        self.recipients
+            .iter()
+            .filter(|r| self.purposes.iter().any(|p| p.recipients.contains(&r.id)))
     }
 
     /// The purpose with `id`.

@@ -332,6 +332,45 @@ pub struct RawRegister {
     /// and removed, with the date of each change (GDPR Art. 28.2, 28.4).
     #[serde(default, rename = "subprocessor")]
     pub subprocessors: Vec<Spanned<RawSubprocessor>>,
+    /// How recipients are told of rectifications, erasures and restrictions (GDPR Art. 19): the sender, the mail server and how often delivery is tried. Each recipient's own channel is its `notify`.
+    pub notifications: Option<Spanned<RawNotifications>>,
+}
+
+/// `[notifications]`: the settings every recipient's `notify` shares (GDPR Art. 19).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNotifications {
+    /// The sender of notices by e-mail, e.g. `dataskydd@exempel.se`; needed when a recipient is told by e-mail.
+    pub from: Option<S>,
+    /// The environment variable holding the mail server's URL (`smtp://host:port`, or `smtps://…`, with any user and password in it); `SKYDD_SMTP_URL` when not given.
+    pub smtp_url_env: Option<S>,
+    /// How many times a notice is tried before it is set aside for staff (dead letter); 8 when not given, at most 100.
+    pub max_attempts: Option<Spanned<i64>>,
+    /// The language of e-mailed notices when a recipient's `notify` names none: `sv` (the default) or `en`.
+    #[schemars(with = "Option<super::reference::NoticeLang>")]
+    pub lang: Option<S>,
+}
+
+/// A recipient's `notify`: exactly one of `webhook`, `email`, `manual`, `none`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawNotify {
+    /// The address notices are POSTed to as JSON signed with HMAC-SHA256 (header `Skydd-Signature`): `https://…`; `http://` only to this machine (loopback), for tests.
+    #[schemars(with = "Option<super::reference::WebhookUrl>")]
+    pub webhook: Option<S>,
+    /// The environment variable holding the webhook's signing key (at least 32 bytes, shared with the recipient).
+    pub secret_env: Option<S>,
+    /// A file holding the webhook's signing key (relative to the register), e.g. a mounted secret.
+    pub secret_file: Option<S>,
+    /// The e-mail address notices are sent to, e.g. `privacy@mottagare.se`.
+    pub email: Option<S>,
+    /// The language of the e-mail: `sv` or `en`; `[notifications] lang` when not given.
+    #[schemars(with = "Option<super::reference::NoticeLang>")]
+    pub lang: Option<S>,
+    /// The recipient is told by staff, not by skydd: how, e.g. "by phone to our account manager"; each notice is still recorded as a task to be done.
+    pub manual: Option<S>,
+    /// The recipient is not told, because telling proves impossible or involves disproportionate effort (Art. 19): why. The reason is required.
+    pub none: Option<S>,
 }
 
 /// `[financial_year]`: the company's financial years (Bokföringslagen 3 kap.).
@@ -807,6 +846,8 @@ pub struct RawRecipient {
     /// The recipient is certified under the EU–US Data Privacy Framework: `true`, or the date
     /// its entry on the DPF list (dataprivacyframework.gov) was last checked.
     pub dpf_certified: Option<Spanned<RawDpf>>,
+    /// How the recipient is told of each rectification, erasure and restriction of data it received (GDPR Art. 19): `{ webhook = "https://…", secret_env = "…" }`, `{ email = "…", lang = "sv" }`, `{ manual = "how staff tell it" }` or `{ none = "why telling is impossible or disproportionate" }`.
+    pub notify: Option<Spanned<RawNotify>>,
 }
 
 /// The security measures (Art. 32).

@@ -319,6 +319,28 @@ value_type!(
     })
 );
 
+value_type!(
+    /// The language of an e-mailed notice (`[notifications] lang`, `notify.lang`).
+    NoticeLang,
+    json!({
+        "title": "language",
+        "description": "`sv` (Swedish) or `en` (English).",
+        "enum": ["sv", "en"]
+    })
+);
+
+value_type!(
+    /// A webhook's address; the loader refuses `http://` except to loopback.
+    WebhookUrl,
+    json!({
+        "title": "webhook address",
+        "description": "An `https://` address; `http://` only to this machine (`localhost`, `127.0.0.1`, `[::1]`), for tests.",
+        "type": "string",
+        "pattern": "^[hH][tT][tT][pP][sS]?://",
+        "examples": ["https://mottagare.example/skydd/notices"]
+    })
+);
+
 /// A retention rule, parsed by `retention::parse` (its errors are located by `skydd check`,
 /// so the schema takes any string and explains the grammar).
 pub(crate) struct RetentionRule;

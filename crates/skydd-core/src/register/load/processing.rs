@@ -48,6 +48,7 @@ impl Validator<'_> {
                     shares: None,
                     website: r.website.clone(),
                     dpf_certified: r.dpf_certified.clone(),
+                    notify: None,
                 },
             );
             let added = r.added.as_ref().and_then(|d| self.date(d, "added"));
