@@ -1,0 +1,405 @@
+//! The statements both backends run, written once. sqlx's SQLite driver binds `$1`-style
+//! parameters by their number as PostgreSQL does, times are ISO 8601 text in UTC on both
+//! (fixed width, so text order is time order), and `ON CONFLICT … RETURNING` reads the
+//! same on both; so one body serves both pool types, expanded per backend by
+//! [`state_store!`].
+
+/// How many times a migration that lost a race with another process is tried again, and
+/// how long to wait between tries: together, about the busy timeout.
+pub(crate) const MIGRATION_TRIES: u32 = 50;
+pub(crate) const MIGRATION_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Is this the error of a statement that lost a race for SQLite's write lock?
+pub(crate) fn busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            // SQLITE_BUSY (5), SQLITE_LOCKED (6) and their extended codes (517: a
+            // snapshot outdated by another writer's commit).
+            matches!(d.code().as_deref(), Some("5" | "6" | "261" | "517" | "262"))
+        }
+        _ => false,
+    }
+}
+
+/// Implements the migrations and [`crate::StateStore`] for `$store`, whose `pool` field is
+/// a sqlx pool.
+macro_rules! state_store {
+    ($store:ty) => {
+        impl $store {
+            /// Brings the schema up to date with `migrator`. Another process migrating the
+            /// same state at once (SQLite takes no lock for sqlx's migrator) makes a
+            /// statement fail; when the migrations applied grew meanwhile, or the write
+            /// lock was busy, the run is tried again and finds that work done.
+            async fn migrate_with(
+                &self,
+                migrator: &sqlx::migrate::Migrator,
+            ) -> Result<(), $crate::StoreError> {
+                let mut tries = 0;
+                loop {
+                    let before = self.applied_migrations().await;
+                    match migrator.run(&self.pool).await {
+                        Ok(()) => return Ok(()),
+                        Err(sqlx::migrate::MigrateError::VersionMissing(_)) => {
+                            let found = self.applied_migrations().await.unwrap_or_default();
+                            let known = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+                            return Err($crate::StoreError::Newer { found, known });
+                        }
+                        Err(e) => {
+                            let raced = match &e {
+                                sqlx::migrate::MigrateError::Execute(x)
+                                | sqlx::migrate::MigrateError::ExecuteMigration(x, _) => {
+                                    $crate::shared::busy(x)
+                                }
+                                _ => false,
+                            } || self.applied_migrations().await > before;
+                            if !raced || tries >= $crate::shared::MIGRATION_TRIES {
+                                return Err(e.into());
+                            }
+                            tries += 1;
+                            tokio::time::sleep($crate::shared::MIGRATION_PAUSE).await;
+                        }
+                    }
+                }
+            }
+
+            /// The newest migration applied, if the migrations table exists.
+            async fn applied_migrations(&self) -> Option<i64> {
+                sqlx::query_scalar::<_, Option<i64>>(
+                    "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
+                )
+                .fetch_one(&self.pool)
+                .await
+                .ok()
+                .flatten()
+            }
+        }
+
+        impl $crate::StateStore for $store {
+            async fn restrict(
+                &self,
+                subject: &str,
+                kind: skydd_core::rights::Kind,
+                purpose: Option<&str>,
+                allowed: &[String],
+                reason: Option<&str>,
+            ) -> Result<i64, $crate::StoreError> {
+                let allowed = serde_json::to_string(allowed)
+                    .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
+                // The unique index `restriction_one_active` decides, not a check before the
+                // insert: two processes restricting the same person at once make one record.
+                let inserted: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO restriction (subject, kind, purpose, allowed, reason, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT DO NOTHING
+                     RETURNING id",
+                )
+                .bind(subject)
+                .bind(kind.key())
+                .bind(purpose)
+                .bind(&allowed)
+                .bind(reason)
+                .bind($crate::now())
+                .fetch_optional(&self.pool)
+                .await?;
+                if let Some(id) = inserted {
+                    return Ok(id);
+                }
+                Ok(sqlx::query_scalar(
+                    "SELECT id FROM restriction WHERE subject = $1 AND kind = $2
+                     AND COALESCE(purpose, '') = COALESCE($3, '') AND allowed = $4 AND lifted_at IS NULL",
+                )
+                .bind(subject)
+                .bind(kind.key())
+                .bind(purpose)
+                .bind(&allowed)
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
+            async fn lift(
+                &self,
+                subject: &str,
+                kind: skydd_core::rights::Kind,
+                purpose: Option<&str>,
+            ) -> Result<u64, $crate::StoreError> {
+                let r = sqlx::query(
+                    "UPDATE restriction SET lifted_at = $1 WHERE subject = $2 AND kind = $3
+                     AND lifted_at IS NULL AND ($4 IS NULL OR purpose = $4)",
+                )
+                .bind($crate::now())
+                .bind(subject)
+                .bind(kind.key())
+                .bind(purpose)
+                .execute(&self.pool)
+                .await?;
+                Ok(r.rows_affected())
+            }
+
+            async fn active(
+                &self,
+                subject: &str,
+            ) -> Result<Vec<skydd_core::rights::Restriction>, $crate::StoreError> {
+                sqlx::query_as::<_, $crate::records::RestrictionRow>(
+                    "SELECT subject, kind, purpose, allowed, created_at FROM restriction
+                     WHERE subject = $1 AND lifted_at IS NULL ORDER BY id",
+                )
+                .bind(subject)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect()
+            }
+
+            async fn all_active(
+                &self,
+            ) -> Result<
+                std::collections::BTreeMap<String, Vec<skydd_core::rights::Restriction>>,
+                $crate::StoreError,
+            > {
+                let rows = sqlx::query_as::<_, $crate::records::RestrictionRow>(
+                    "SELECT subject, kind, purpose, allowed, created_at FROM restriction
+                     WHERE lifted_at IS NULL ORDER BY id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out: std::collections::BTreeMap<String, Vec<_>> = Default::default();
+                for row in rows {
+                    let r: skydd_core::rights::Restriction = row.try_into()?;
+                    out.entry(r.subject.clone()).or_default().push(r);
+                }
+                Ok(out)
+            }
+
+            async fn record_holds(&self, holds: &[$crate::Hold]) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                $crate::shared::insert_holds!(&mut *tx, holds);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn holds(&self) -> Result<Vec<$crate::Hold>, $crate::StoreError> {
+                Ok(sqlx::query_as::<_, $crate::Hold>(
+                    "SELECT subject, collection, row_key, field, purpose, statute, until FROM hold
+                     WHERE released_at IS NULL ORDER BY until, id",
+                )
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn holds_of(
+                &self,
+                subjects: &[String],
+            ) -> Result<Vec<$crate::Hold>, $crate::StoreError> {
+                let mut holds = self.holds().await?;
+                holds.retain(|h| subjects.contains(&h.subject));
+                Ok(holds)
+            }
+
+            async fn release_holds(&self, today: &str) -> Result<u64, $crate::StoreError> {
+                let r = sqlx::query(
+                    "UPDATE hold SET released_at = $1
+                     WHERE released_at IS NULL AND until IS NOT NULL AND until < $2",
+                )
+                .bind($crate::now())
+                .bind(today)
+                .execute(&self.pool)
+                .await?;
+                Ok(r.rows_affected())
+            }
+
+            async fn erased(
+                &self,
+            ) -> Result<std::collections::BTreeSet<(String, String, String)>, $crate::StoreError>
+            {
+                let rows: Vec<(String, String, String)> =
+                    sqlx::query_as("SELECT collection, row_key, field FROM erased")
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok(rows.into_iter().collect())
+            }
+
+            async fn mark_erased(
+                &self,
+                request: &str,
+                fields: &[(String, String, String)],
+            ) -> Result<(), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                $crate::shared::insert_erased!(&mut *tx, request, fields);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_request(
+                &self,
+                r: &$crate::RequestRecord,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query(
+                    "INSERT INTO request (id, kind, subject, received, due, completed, summary, status)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (id) DO UPDATE SET completed = excluded.completed,
+                       summary = excluded.summary, status = excluded.status",
+                )
+                .bind(&r.id)
+                .bind(&r.kind)
+                .bind(&r.subject)
+                .bind(&r.received)
+                .bind(&r.due)
+                .bind(&r.completed)
+                .bind(&r.summary)
+                .bind(&r.status)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn requests(&self) -> Result<Vec<$crate::RequestRecord>, $crate::StoreError> {
+                Ok(sqlx::query_as::<_, $crate::RequestRecord>(
+                    "SELECT id, kind, subject, received, due, completed, summary, status FROM request
+                     ORDER BY received DESC, id DESC",
+                )
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn requests_of(
+                &self,
+                subjects: &[String],
+            ) -> Result<Vec<$crate::RequestRecord>, $crate::StoreError> {
+                let mut list = self.requests().await?;
+                list.retain(|r| r.subject.split(' ').any(|s| subjects.iter().any(|x| x == s)));
+                Ok(list)
+            }
+
+            async fn start_run(&self) -> Result<(i64, u64), $crate::StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let interrupted = sqlx::query(
+                    "UPDATE retention_run SET status = 'interrupted', finished_at = $1
+                     WHERE status = 'running'",
+                )
+                .bind($crate::now())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO retention_run (started_at, status) VALUES ($1, 'running') RETURNING id",
+                )
+                .bind($crate::now())
+                .fetch_one(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok((id, interrupted))
+            }
+
+            async fn progress_run(
+                &self,
+                id: i64,
+                rows: u64,
+                detail: &str,
+            ) -> Result<(), $crate::StoreError> {
+                sqlx::query("UPDATE retention_run SET rows = $1, detail = $2 WHERE id = $3")
+                    .bind($crate::records::stored_count(rows))
+                    .bind(detail)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn finish_run(
+                &self,
+                id: i64,
+                status: &str,
+                rows: u64,
+                detail: &str,
+            ) -> Result<(), $crate::StoreError> {
+                let status = match $crate::RunStatus::parse(status) {
+                    Ok($crate::RunStatus::Running) | Err(_) => {
+                        return Err($crate::StoreError::Invalid(format!(
+                            "a retention run finishes `done`, `failed` or `interrupted`, not `{status}`"
+                        )));
+                    }
+                    Ok(s) => s,
+                };
+                sqlx::query(
+                    "UPDATE retention_run SET status = $1, finished_at = $2, rows = $3, detail = $4
+                     WHERE id = $5",
+                )
+                .bind(status.as_str())
+                .bind($crate::now())
+                .bind($crate::records::stored_count(rows))
+                .bind(detail)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn runs(&self) -> Result<Vec<$crate::RetentionRun>, $crate::StoreError> {
+                sqlx::query_as::<_, $crate::records::RunRow>(
+                    "SELECT id, started_at, finished_at, status, rows, detail FROM retention_run
+                     ORDER BY id DESC",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect()
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+        }
+    };
+}
+pub(crate) use state_store;
+
+/// Writes holds on `$conn` (in the caller's transaction); a field held again gets the new
+/// end and is held again if it had been released.
+macro_rules! insert_holds {
+    ($conn:expr, $holds:expr) => {{
+        let at = $crate::now();
+        for h in $holds {
+            sqlx::query(
+                "INSERT INTO hold (subject, collection, row_key, field, purpose, statute, until, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (collection, row_key, field) DO UPDATE SET until = excluded.until,
+                   purpose = excluded.purpose, statute = excluded.statute, released_at = NULL",
+            )
+            .bind(&h.subject)
+            .bind(&h.collection)
+            .bind(&h.row_key)
+            .bind(&h.field)
+            .bind(&h.purpose)
+            .bind(&h.statute)
+            .bind(&h.until)
+            .bind(&at)
+            .execute($conn)
+            .await?;
+        }
+    }};
+}
+pub(crate) use insert_holds;
+
+/// Marks fields erased on `$conn` (in the caller's transaction); a field already marked
+/// keeps its first mark.
+macro_rules! insert_erased {
+    ($conn:expr, $request:expr, $fields:expr) => {{
+        let at = $crate::now();
+        for (c, k, f) in $fields {
+            sqlx::query(
+                "INSERT INTO erased (collection, row_key, field, request, at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(c)
+            .bind(k)
+            .bind(f)
+            .bind($request)
+            .bind(&at)
+            .execute($conn)
+            .await?;
+        }
+    }};
+}
+pub(crate) use insert_erased;

@@ -1,0 +1,477 @@
+//! One specification of skydd's state, run on every backend: each case is written once,
+//! generic over [`StateStore`], and runs on SQLite (a temporary file) always and on
+//! PostgreSQL (a database of its own, dropped afterwards) when `SKYDD_TEST_POSTGRES_URL`
+//! names a server. Under `CI` a missing URL fails the PostgreSQL cases instead of skipping.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cloned_ref_to_slice_refs)]
+
+use std::collections::BTreeSet;
+
+use skydd_core::rights::Kind;
+use skydd_store::{
+    Hold, PgStore, RequestRecord, RunStatus, SqliteStore, StateStore, Store, StoreError,
+};
+
+/// Two handles on one state (two processes, or two server instances), the state's URL, and
+/// a raw connection for writing what skydd never would.
+struct Harness<S> {
+    a: S,
+    b: S,
+    url: String,
+    raw: Raw,
+    cleanup: Cleanup,
+}
+
+enum Raw {
+    Sqlite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Raw {
+    async fn exec(&self, sql: &str) {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self {
+            Raw::Sqlite(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+            Raw::Pg(p) => sqlx::raw_sql(sql).execute(p).await.map(drop),
+        }
+        .unwrap();
+    }
+}
+
+enum Cleanup {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Database { admin_url: String, name: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        // Also when the test panicked: a thread with its own runtime drops the database.
+        if let Cleanup::Database { admin_url, name } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let admin = sqlx::PgPool::connect(&admin_url).await.unwrap();
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                    )))
+                    .execute(&admin)
+                    .await
+                    .unwrap();
+                    admin.close().await;
+                });
+            })
+            .join();
+        }
+    }
+}
+
+async fn sqlite() -> Harness<SqliteStore> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.sqlite");
+    let a = SqliteStore::open(&path, true).await.unwrap();
+    let b = SqliteStore::open(&path, false).await.unwrap();
+    let raw = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+        .await
+        .unwrap();
+    Harness {
+        a,
+        b,
+        url: format!("sqlite:{}", path.display()),
+        raw: Raw::Sqlite(raw),
+        cleanup: Cleanup::Dir(dir),
+    }
+}
+
+async fn postgres() -> Option<Harness<PgStore>> {
+    let Ok(admin_url) = std::env::var("SKYDD_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but SKYDD_TEST_POSTGRES_URL is not: the PostgreSQL cases cannot run"
+        );
+        eprintln!("SKYDD_TEST_POSTGRES_URL is not set: PostgreSQL case skipped");
+        return None;
+    };
+    let name = format!("skydd_conf_{}", skydd_store::new_id().replace('-', ""));
+    let admin = sqlx::PgPool::connect(&admin_url)
+        .await
+        .expect("SKYDD_TEST_POSTGRES_URL is set but PostgreSQL cannot be reached");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let cleanup = Cleanup::Database {
+        admin_url: admin_url.clone(),
+        name: name.clone(),
+    };
+    let url = with_database(&admin_url, &name);
+    // Two instances starting at once migrate once (sqlx's advisory lock).
+    let (a, b) = tokio::join!(PgStore::connect(&url), PgStore::connect(&url));
+    Some(Harness {
+        a: a.unwrap(),
+        b: b.unwrap(),
+        raw: Raw::Pg(sqlx::PgPool::connect(&url).await.unwrap()),
+        url,
+        cleanup,
+    })
+}
+
+/// `url` with its database replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|i| start + i))
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..authority_end]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Each case as a test on SQLite and one on PostgreSQL.
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {$(
+        mod $case {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn sqlite() {
+                let h = super::sqlite().await;
+                super::$case(&h).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn postgres() {
+                if let Some(h) = super::postgres().await {
+                    super::$case(&h).await;
+                    skydd_store::StateStore::close(&h.a).await;
+                    skydd_store::StateStore::close(&h.b).await;
+                    drop(h.cleanup);
+                }
+            }
+        }
+    )*};
+}
+
+conformance!(
+    restrictions_are_recorded_once_listed_and_lifted,
+    thirty_writers_restricting_one_person_at_once_make_one_record,
+    a_restriction_of_unknown_kind_is_corrupt_not_ignored,
+    holds_are_kept_through_their_last_day_and_released_after,
+    erased_fields_keep_their_first_mark,
+    requests_are_logged_updated_and_found_by_subject,
+    requests_made_at_once_stay_apart,
+    retention_runs_are_recorded_and_a_killed_one_is_counted,
+    an_unknown_run_status_is_refused_and_a_stored_one_is_corrupt,
+    a_state_from_a_newer_skydd_is_refused,
+    the_url_scheme_chooses_the_backend,
+);
+
+async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let a = s
+        .restrict(
+            "email:a@x.se",
+            Kind::Objection,
+            Some("newsletter"),
+            &[],
+            Some("mejl"),
+        )
+        .await
+        .unwrap();
+    let b = s
+        .restrict(
+            "email:a@x.se",
+            Kind::Objection,
+            Some("newsletter"),
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(a, b, "an identical active record is not duplicated");
+    s.restrict(
+        "email:a@x.se",
+        Kind::ErasureHold,
+        None,
+        &["bookkeeping".into()],
+        None,
+    )
+    .await
+    .unwrap();
+    let active = s.active("email:a@x.se").await.unwrap();
+    assert_eq!(active.len(), 2);
+    assert_eq!(active[1].allowed, ["bookkeeping"]);
+    assert!(!skydd_core::rights::may(&active, "newsletter").allowed);
+    assert_eq!(
+        s.lift("email:a@x.se", Kind::Objection, Some("newsletter"))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(h.b.active("email:a@x.se").await.unwrap().len(), 1);
+    assert_eq!(s.all_active().await.unwrap().len(), 1);
+    // Lifted, it may be recorded again: the unique index covers active records only.
+    let c = s
+        .restrict(
+            "email:a@x.se",
+            Kind::Objection,
+            Some("newsletter"),
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_ne!(a, c);
+}
+
+async fn thirty_writers_restricting_one_person_at_once_make_one_record<
+    S: StateStore + Clone + 'static,
+>(
+    h: &Harness<S>,
+) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..30 {
+        let s = if i % 2 == 0 { h.a.clone() } else { h.b.clone() };
+        tasks.spawn(async move {
+            s.restrict(
+                "email:a@x.se",
+                Kind::Objection,
+                Some("newsletter"),
+                &[],
+                None,
+            )
+            .await
+        });
+    }
+    let ids: BTreeSet<i64> = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(h.a.active("email:a@x.se").await.unwrap().len(), 1);
+}
+
+async fn a_restriction_of_unknown_kind_is_corrupt_not_ignored<S: StateStore>(h: &Harness<S>) {
+    h.raw
+        .exec("INSERT INTO restriction (subject, kind, allowed, created_at) VALUES ('email:a@x.se', 'maybe', '[]', '2026-01-01T00:00:00Z')")
+        .await;
+    assert!(matches!(
+        h.a.active("email:a@x.se").await,
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        h.a.all_active().await,
+        Err(StoreError::Corrupt(_))
+    ));
+}
+
+fn invoice_hold() -> Hold {
+    Hold {
+        subject: "email:a@x.se".into(),
+        collection: "hosting.invoice".into(),
+        row_key: "id=11".into(),
+        field: "amount".into(),
+        purpose: "bookkeeping".into(),
+        statute: Some("Bokföringslagen (1999:1078) 7 kap. 2 §".into()),
+        until: Some("2032-12-31".into()),
+    }
+}
+
+async fn holds_are_kept_through_their_last_day_and_released_after<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let hold = invoice_hold();
+    s.record_holds(std::slice::from_ref(&hold)).await.unwrap();
+    s.record_holds(std::slice::from_ref(&hold)).await.unwrap();
+    assert_eq!(s.holds().await.unwrap(), [hold.clone()]);
+    assert_eq!(
+        s.holds_of(&["email:a@x.se".into()]).await.unwrap(),
+        [hold.clone()]
+    );
+    assert!(
+        s.holds_of(&["email:b@x.se".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.release_holds("2032-12-31").await.unwrap(),
+        0,
+        "kept through its last day"
+    );
+    assert_eq!(s.release_holds("2033-01-01").await.unwrap(), 1);
+    assert!(s.holds().await.unwrap().is_empty());
+    // Held again by a later erasure, with a later end: held once more.
+    let later = Hold {
+        until: Some("2034-12-31".into()),
+        ..hold
+    };
+    s.record_holds(std::slice::from_ref(&later)).await.unwrap();
+    assert_eq!(h.b.holds().await.unwrap(), [later]);
+}
+
+async fn erased_fields_keep_their_first_mark<S: StateStore>(h: &Harness<S>) {
+    let field = (
+        "hosting.customer".to_owned(),
+        "id=1".to_owned(),
+        "email".to_owned(),
+    );
+    h.a.mark_erased("r1", std::slice::from_ref(&field))
+        .await
+        .unwrap();
+    h.b.mark_erased("r2", std::slice::from_ref(&field))
+        .await
+        .unwrap();
+    assert_eq!(h.a.erased().await.unwrap(), BTreeSet::from([field]));
+}
+
+fn request(id: &str, subject: &str, received: &str) -> RequestRecord {
+    RequestRecord {
+        id: id.into(),
+        kind: "access".into(),
+        subject: subject.into(),
+        received: received.into(),
+        due: "2026-02-01".into(),
+        completed: Some("2026-01-02T10:00:00Z".into()),
+        summary: r#"{"rows":3}"#.into(),
+        status: "done".into(),
+    }
+}
+
+async fn requests_are_logged_updated_and_found_by_subject<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let first = request(
+        "r1",
+        "email:a@x.se personnummer:19121212-1212",
+        "2026-01-01",
+    );
+    let second = request("r2", "email:b@x.se", "2026-01-02");
+    s.record_request(&first).await.unwrap();
+    s.record_request(&second).await.unwrap();
+    assert_eq!(s.requests().await.unwrap(), [second.clone(), first.clone()]);
+    assert_eq!(
+        s.requests_of(&["personnummer:19121212-1212".into()])
+            .await
+            .unwrap(),
+        [first.clone()]
+    );
+    // The same id again records its outcome.
+    let failed = RequestRecord {
+        status: "failed".into(),
+        completed: None,
+        summary: r#"{"blockers":["x"]}"#.into(),
+        ..first
+    };
+    s.record_request(&failed).await.unwrap();
+    assert_eq!(
+        h.b.requests_of(&["email:a@x.se".into()]).await.unwrap(),
+        [failed]
+    );
+}
+
+async fn requests_made_at_once_stay_apart<S: StateStore + Clone + 'static>(h: &Harness<S>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..60 {
+        let s = if i % 2 == 0 { h.a.clone() } else { h.b.clone() };
+        tasks.spawn(async move {
+            s.record_request(&request(
+                &skydd_store::new_id(),
+                "email:a@x.se",
+                "2026-01-01",
+            ))
+            .await
+        });
+    }
+    for r in tasks.join_all().await {
+        r.unwrap();
+    }
+    assert_eq!(h.a.requests().await.unwrap().len(), 60);
+}
+
+async fn retention_runs_are_recorded_and_a_killed_one_is_counted<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let (first, interrupted) = s.start_run().await.unwrap();
+    assert_eq!(interrupted, 0);
+    s.progress_run(first, 5, "{}").await.unwrap();
+    // The first run's process died: it is still `running`.
+    let (second, interrupted) = h.b.start_run().await.unwrap();
+    assert_eq!(interrupted, 1, "a run left running was killed");
+    s.finish_run(second, "done", 10, r#"{"jobs":[]}"#)
+        .await
+        .unwrap();
+    let runs = s.runs().await.unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(
+        (runs[0].id, runs[0].status, runs[0].rows),
+        (second, RunStatus::Done, 10)
+    );
+    assert!(runs[0].finished_at.is_some());
+    assert_eq!(
+        (runs[1].id, runs[1].status, runs[1].rows),
+        (first, RunStatus::Interrupted, 5)
+    );
+}
+
+async fn an_unknown_run_status_is_refused_and_a_stored_one_is_corrupt<S: StateStore>(
+    h: &Harness<S>,
+) {
+    let (id, _) = h.a.start_run().await.unwrap();
+    assert!(matches!(
+        h.a.finish_run(id, "fine", 1, "{}").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        h.a.finish_run(id, "running", 1, "{}").await,
+        Err(StoreError::Invalid(_))
+    ));
+    h.raw
+        .exec("UPDATE retention_run SET status = 'paused'")
+        .await;
+    assert!(matches!(h.a.runs().await, Err(StoreError::Corrupt(_))));
+}
+
+async fn a_state_from_a_newer_skydd_is_refused<S: StateStore>(h: &Harness<S>) {
+    h.raw
+        .exec("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'from the future', TRUE, 'x', 0)")
+        .await;
+    match Store::connect(&h.url, false).await {
+        Err(StoreError::Newer { found, known }) => {
+            assert_eq!(found, 9999);
+            assert!(known < found);
+        }
+        other => panic!("expected Newer, got {other:?}"),
+    }
+}
+
+async fn the_url_scheme_chooses_the_backend<S: StateStore>(h: &Harness<S>) {
+    h.a.restrict("email:a@x.se", Kind::Restriction, None, &[], None)
+        .await
+        .unwrap();
+    let s = Store::connect(&h.url, false).await.unwrap();
+    let expected_sqlite = h.url.starts_with("sqlite:");
+    assert_eq!(matches!(s, Store::Sqlite(_)), expected_sqlite);
+    assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
+    s.close().await;
+    match Store::connect("mysql://root@localhost/skydd", true).await {
+        Err(e @ StoreError::Scheme { .. }) => {
+            let text = e.to_string();
+            assert!(
+                text.contains("`mysql`") && text.contains("postgres://"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("root@localhost"),
+                "a URL is never shown: {text}"
+            );
+        }
+        other => panic!("expected Scheme, got {other:?}"),
+    }
+}
