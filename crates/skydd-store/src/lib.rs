@@ -14,6 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::path::Path;
+use std::time::Duration;
 
 use skydd_core::rights::{Kind, Restriction};
 
@@ -97,6 +98,36 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// How long a retention run started by [`StateStore::start_run`] holds its lease without
+/// progress: the CLI reports progress every few seconds, so a run silent for this long died.
+pub const RUN_LEASE: Duration = Duration::from_secs(60);
+
+/// Who this process is, for a lease: a person reading "in progress since …, by …" can find
+/// it. Each call is a new holder, so two runs in one process are two holders too.
+pub fn this_process() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "this host".into());
+    let id = new_id();
+    let tail = id.get(id.len().saturating_sub(8)..).unwrap_or(&id);
+    format!("process {} on {host} ({tail})", std::process::id())
+}
+
+/// Now and `ttl` later, as a lease stores them: UTC to the millisecond, fixed width.
+pub(crate) fn lease_times(ttl: Duration) -> Result<(String, String), StoreError> {
+    let now = jiff::Timestamp::now();
+    let later = i64::try_from(ttl.as_millis())
+        .ok()
+        .and_then(|ms| now.as_millisecond().checked_add(ms))
+        .and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+        .ok_or_else(|| StoreError::Invalid(format!("a lease of {ttl:?} ends past year 9999")))?;
+    let stamp = |t: jiff::Timestamp| t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    Ok((stamp(now), stamp(later)))
+}
+
 /// Now, as skydd stores a moment: UTC to the second.
 pub(crate) fn now() -> String {
     jiff::Timestamp::now()
@@ -167,8 +198,9 @@ pub trait StateStore: Send + Sync {
         &self,
         subjects: &[String],
     ) -> impl Future<Output = Result<Vec<RequestRecord>, StoreError>> + Send;
-    /// Starts a retention run; runs left `running` by a killed process are marked
-    /// `interrupted` and counted.
+    /// Starts a retention run under a lease of [`RUN_LEASE`] held by this process (see
+    /// [`StateStore::start_run_leased`]): a live run elsewhere is [`StoreError::Busy`]. Runs
+    /// left `running` by a killed process are marked `interrupted` and counted.
     fn start_run(&self) -> impl Future<Output = Result<(i64, u64), StoreError>> + Send;
     /// Records a run's progress.
     fn progress_run(
@@ -187,6 +219,38 @@ pub trait StateStore: Send + Sync {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Retention runs, newest first.
     fn runs(&self) -> impl Future<Output = Result<Vec<RetentionRun>, StoreError>> + Send;
+    /// Starts a retention run under the `retention` lease, held by `holder` for `ttl` and
+    /// renewed by each [`StateStore::progress_run`]. A live run elsewhere is
+    /// [`StoreError::Busy`]; a run whose lease expired (its process died) is taken over, and
+    /// the result says whose it was.
+    fn start_run_leased(
+        &self,
+        holder: &str,
+        ttl: Duration,
+    ) -> impl Future<Output = Result<RunStart, StoreError>> + Send;
+    /// Takes the lease `name` for `holder` until `ttl` from now: true when it was free,
+    /// expired, or already `holder`'s. Whoever races for it, one holder wins.
+    fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Extends `holder`'s lease `name` to `ttl` from now; false when it is no longer theirs.
+    fn renew_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Gives up `holder`'s lease `name`; false when it was not theirs.
+    fn release_lease(
+        &self,
+        name: &str,
+        holder: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The lease `name`, live or expired, if anyone took it.
+    fn lease(&self, name: &str) -> impl Future<Output = Result<Option<Lease>, StoreError>> + Send;
     /// Closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -401,6 +465,31 @@ impl StateStore for Store {
     }
     async fn runs(&self) -> Result<Vec<RetentionRun>, StoreError> {
         forward!(self, s => s.runs().await)
+    }
+    async fn start_run_leased(&self, holder: &str, ttl: Duration) -> Result<RunStart, StoreError> {
+        forward!(self, s => s.start_run_leased(holder, ttl).await)
+    }
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        forward!(self, s => s.acquire_lease(name, holder, ttl).await)
+    }
+    async fn renew_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        forward!(self, s => s.renew_lease(name, holder, ttl).await)
+    }
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<bool, StoreError> {
+        forward!(self, s => s.release_lease(name, holder).await)
+    }
+    async fn lease(&self, name: &str) -> Result<Option<Lease>, StoreError> {
+        forward!(self, s => s.lease(name).await)
     }
     async fn close(&self) {
         forward!(self, s => s.close().await)

@@ -169,3 +169,28 @@ impl TryFrom<RestrictionRow> for Restriction {
 pub(crate) fn stored_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
+
+/// A lease on a piece of work.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Lease {
+    /// The work (`retention`, `erasure:<subject>`).
+    pub name: String,
+    /// Who holds it.
+    pub holder: String,
+    /// Since when this holder has held it (UTC).
+    pub acquired_at: String,
+    /// Until when, unless renewed (UTC).
+    pub expires_at: String,
+}
+
+/// A retention run just started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStart {
+    /// The run's id.
+    pub id: i64,
+    /// Runs left `running` by processes that died, now `interrupted` (this run redoes
+    /// their work: a sweep's conditions exclude what is done).
+    pub interrupted: u64,
+    /// The expired lease this run took over, when another holder's run had died.
+    pub took_over: Option<Lease>,
+}

@@ -9,6 +9,9 @@
 pub(crate) const MIGRATION_TRIES: u32 = 50;
 pub(crate) const MIGRATION_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
+/// The lease of the retention run.
+pub(crate) const RETENTION: &str = "retention";
+
 /// Is this the error of a statement that lost a race for SQLite's write lock?
 pub(crate) fn busy(e: &sqlx::Error) -> bool {
     match e {
@@ -60,6 +63,35 @@ macro_rules! state_store {
                         }
                     }
                 }
+            }
+
+            /// [`crate::StoreError::Busy`] for `what`, from whoever holds the lease `name` now.
+            async fn busy(&self, name: &str, what: &str) -> Result<$crate::StoreError, $crate::StoreError> {
+                let held = $crate::StateStore::lease(self, name).await?;
+                Ok($crate::StoreError::Busy {
+                    what: what.to_owned(),
+                    holder: held.as_ref().map_or_else(|| "someone who just finished".to_owned(), |l| l.holder.clone()),
+                    since: held.map_or_else($crate::now, |l| l.acquired_at),
+                })
+            }
+
+            /// The holder and lease length of a run started under a lease.
+            async fn run_lease(
+                &self,
+                id: i64,
+            ) -> Result<Option<(String, std::time::Duration)>, $crate::StoreError> {
+                let row: Option<(Option<String>, Option<i64>)> =
+                    sqlx::query_as("SELECT holder, lease_ms FROM retention_run WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(match row {
+                    Some((Some(holder), Some(ms))) => Some((
+                        holder,
+                        std::time::Duration::from_millis(u64::try_from(ms).unwrap_or(0)),
+                    )),
+                    _ => None,
+                })
             }
 
             /// The newest migration applied, if the migrations table exists.
@@ -272,7 +304,23 @@ macro_rules! state_store {
             }
 
             async fn start_run(&self) -> Result<(i64, u64), $crate::StoreError> {
+                let run = self
+                    .start_run_leased(&$crate::this_process(), $crate::RUN_LEASE)
+                    .await?;
+                Ok((run.id, run.interrupted))
+            }
+
+            async fn start_run_leased(
+                &self,
+                holder: &str,
+                ttl: std::time::Duration,
+            ) -> Result<$crate::RunStart, $crate::StoreError> {
+                let before = self.lease($crate::shared::RETENTION).await?;
+                if !self.acquire_lease($crate::shared::RETENTION, holder, ttl).await? {
+                    return Err(self.busy($crate::shared::RETENTION, "a retention run").await?);
+                }
                 let mut tx = self.pool.begin().await?;
+                // Holding the lease, no other run is alive: one still `running` died.
                 let interrupted = sqlx::query(
                     "UPDATE retention_run SET status = 'interrupted', finished_at = $1
                      WHERE status = 'running'",
@@ -282,13 +330,20 @@ macro_rules! state_store {
                 .await?
                 .rows_affected();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO retention_run (started_at, status) VALUES ($1, 'running') RETURNING id",
+                    "INSERT INTO retention_run (started_at, status, holder, lease_ms)
+                     VALUES ($1, 'running', $2, $3) RETURNING id",
                 )
                 .bind($crate::now())
+                .bind(holder)
+                .bind(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
-                Ok((id, interrupted))
+                Ok($crate::RunStart {
+                    id,
+                    interrupted,
+                    took_over: before.filter(|l| l.holder != holder),
+                })
             }
 
             async fn progress_run(
@@ -297,6 +352,13 @@ macro_rules! state_store {
                 rows: u64,
                 detail: &str,
             ) -> Result<(), $crate::StoreError> {
+                // Progress renews the run's lease; a run that lost it (silent past its lease,
+                // and another run took over) stops.
+                if let Some((holder, ttl)) = self.run_lease(id).await? {
+                    if !self.renew_lease($crate::shared::RETENTION, &holder, ttl).await? {
+                        return Err(self.busy($crate::shared::RETENTION, "another retention run").await?);
+                    }
+                }
                 sqlx::query("UPDATE retention_run SET rows = $1, detail = $2 WHERE id = $3")
                     .bind($crate::records::stored_count(rows))
                     .bind(detail)
@@ -321,6 +383,7 @@ macro_rules! state_store {
                     }
                     Ok(s) => s,
                 };
+                let mut tx = self.pool.begin().await?;
                 sqlx::query(
                     "UPDATE retention_run SET status = $1, finished_at = $2, rows = $3, detail = $4
                      WHERE id = $5",
@@ -330,9 +393,80 @@ macro_rules! state_store {
                 .bind($crate::records::stored_count(rows))
                 .bind(detail)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                sqlx::query(
+                    "DELETE FROM lease WHERE name = $1
+                     AND holder = (SELECT holder FROM retention_run WHERE id = $2)",
+                )
+                .bind($crate::shared::RETENTION)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
                 Ok(())
+            }
+
+            async fn acquire_lease(
+                &self,
+                name: &str,
+                holder: &str,
+                ttl: std::time::Duration,
+            ) -> Result<bool, $crate::StoreError> {
+                let (now, expires) = $crate::lease_times(ttl)?;
+                // One statement decides: the row's lock (PostgreSQL) or the write lock
+                // (SQLite) orders racers, and the WHERE is judged on the row as it is then.
+                let won: Option<String> = sqlx::query_scalar(
+                    "INSERT INTO lease (name, holder, acquired_at, expires_at) VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (name) DO UPDATE SET
+                       acquired_at = CASE WHEN lease.holder = excluded.holder
+                                          THEN lease.acquired_at ELSE excluded.acquired_at END,
+                       holder = excluded.holder,
+                       expires_at = excluded.expires_at
+                     WHERE lease.expires_at <= excluded.acquired_at OR lease.holder = excluded.holder
+                     RETURNING holder",
+                )
+                .bind(name)
+                .bind(holder)
+                .bind(&now)
+                .bind(&expires)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(won.is_some())
+            }
+
+            async fn renew_lease(
+                &self,
+                name: &str,
+                holder: &str,
+                ttl: std::time::Duration,
+            ) -> Result<bool, $crate::StoreError> {
+                let (_, expires) = $crate::lease_times(ttl)?;
+                let r = sqlx::query("UPDATE lease SET expires_at = $1 WHERE name = $2 AND holder = $3")
+                    .bind(&expires)
+                    .bind(name)
+                    .bind(holder)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn release_lease(&self, name: &str, holder: &str) -> Result<bool, $crate::StoreError> {
+                let r = sqlx::query("DELETE FROM lease WHERE name = $1 AND holder = $2")
+                    .bind(name)
+                    .bind(holder)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(r.rows_affected() == 1)
+            }
+
+            async fn lease(&self, name: &str) -> Result<Option<$crate::Lease>, $crate::StoreError> {
+                Ok(sqlx::query_as::<_, $crate::Lease>(
+                    "SELECT name, holder, acquired_at, expires_at FROM lease WHERE name = $1",
+                )
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?)
             }
 
             async fn runs(&self) -> Result<Vec<$crate::RetentionRun>, $crate::StoreError> {

@@ -2,9 +2,14 @@
 //! generic over [`StateStore`], and runs on SQLite (a temporary file) always and on
 //! PostgreSQL (a database of its own, dropped afterwards) when `SKYDD_TEST_POSTGRES_URL`
 //! names a server. Under `CI` a missing URL fails the PostgreSQL cases instead of skipping.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cloned_ref_to_slice_refs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cloned_ref_to_slice_refs
+)]
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use skydd_core::rights::Kind;
 use skydd_store::{
@@ -168,6 +173,10 @@ conformance!(
     requests_are_logged_updated_and_found_by_subject,
     requests_made_at_once_stay_apart,
     retention_runs_are_recorded_and_a_killed_one_is_counted,
+    a_second_retention_run_is_refused_while_the_first_is_alive,
+    a_run_that_lost_its_lease_stops_at_its_next_progress,
+    twenty_racers_for_one_lease_make_one_holder,
+    a_lease_is_renewed_and_released_only_by_its_holder_and_taken_once_expired,
     an_unknown_run_status_is_refused_and_a_stored_one_is_corrupt,
     a_state_from_a_newer_skydd_is_refused,
     the_url_scheme_chooses_the_backend,
@@ -397,26 +406,155 @@ async fn requests_made_at_once_stay_apart<S: StateStore + Clone + 'static>(h: &H
 }
 
 async fn retention_runs_are_recorded_and_a_killed_one_is_counted<S: StateStore>(h: &Harness<S>) {
-    let s = &h.a;
-    let (first, interrupted) = s.start_run().await.unwrap();
-    assert_eq!(interrupted, 0);
-    s.progress_run(first, 5, "{}").await.unwrap();
-    // The first run's process died: it is still `running`.
-    let (second, interrupted) = h.b.start_run().await.unwrap();
-    assert_eq!(interrupted, 1, "a run left running was killed");
-    s.finish_run(second, "done", 10, r#"{"jobs":[]}"#)
+    // The first run's process dies: its lease runs out, its run stays `running`.
+    let first =
+        h.a.start_run_leased("process 1 on a", Duration::from_millis(1))
+            .await
+            .unwrap();
+    assert_eq!((first.interrupted, first.took_over.as_ref()), (0, None));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let second =
+        h.b.start_run_leased("process 2 on b", Duration::from_secs(60))
+            .await
+            .unwrap();
+    assert_eq!(second.interrupted, 1, "a run left running was killed");
+    let took_over = second
+        .took_over
+        .expect("the dead run's lease is taken over");
+    assert_eq!(took_over.holder, "process 1 on a");
+    h.b.progress_run(second.id, 5, "{}").await.unwrap();
+    h.b.finish_run(second.id, "done", 10, r#"{"jobs":[]}"#)
         .await
         .unwrap();
-    let runs = s.runs().await.unwrap();
+    let runs = h.a.runs().await.unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!(
         (runs[0].id, runs[0].status, runs[0].rows),
-        (second, RunStatus::Done, 10)
+        (second.id, RunStatus::Done, 10)
     );
     assert!(runs[0].finished_at.is_some());
     assert_eq!(
-        (runs[1].id, runs[1].status, runs[1].rows),
-        (first, RunStatus::Interrupted, 5)
+        (runs[1].id, runs[1].status),
+        (first.id, RunStatus::Interrupted)
+    );
+    // Finished, the lease is free: the next run starts without taking anything over.
+    let (_, interrupted) = h.a.start_run().await.unwrap();
+    assert_eq!(interrupted, 0);
+}
+
+async fn a_second_retention_run_is_refused_while_the_first_is_alive<S: StateStore>(h: &Harness<S>) {
+    let (first, _) = h.a.start_run().await.unwrap();
+    match h.b.start_run().await {
+        Err(StoreError::Busy {
+            what,
+            holder,
+            since,
+        }) => {
+            assert_eq!(what, "a retention run");
+            assert!(holder.starts_with("process "), "{holder}");
+            assert!(since.len() >= 20, "{since}");
+            let text = StoreError::Busy {
+                what,
+                holder: holder.clone(),
+                since: since.clone(),
+            }
+            .to_string();
+            assert_eq!(
+                text,
+                format!("a retention run is in progress since {since}, by {holder}")
+            );
+        }
+        other => panic!("expected Busy, got {other:?}"),
+    }
+    h.a.progress_run(first, 1, "{}").await.unwrap();
+    let runs = h.a.runs().await.unwrap();
+    assert_eq!(runs.len(), 1, "the refused run left no record");
+    assert_eq!(runs[0].status, RunStatus::Running);
+}
+
+async fn a_run_that_lost_its_lease_stops_at_its_next_progress<S: StateStore>(h: &Harness<S>) {
+    let slow =
+        h.a.start_run_leased("slow", Duration::from_millis(1))
+            .await
+            .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    h.b.start_run_leased("fast", Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(matches!(
+        h.a.progress_run(slow.id, 1, "{}").await,
+        Err(StoreError::Busy { holder, .. }) if holder == "fast"
+    ));
+}
+
+async fn twenty_racers_for_one_lease_make_one_holder<S: StateStore + Clone + 'static>(
+    h: &Harness<S>,
+) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let s = if i % 2 == 0 { h.a.clone() } else { h.b.clone() };
+        tasks.spawn(async move {
+            let won = s
+                .acquire_lease(
+                    "erasure:email:a@x.se",
+                    &format!("racer {i}"),
+                    Duration::from_secs(60),
+                )
+                .await
+                .unwrap();
+            (i, won)
+        });
+    }
+    let winners: Vec<i32> = tasks
+        .join_all()
+        .await
+        .into_iter()
+        .filter_map(|(i, won)| won.then_some(i))
+        .collect();
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    let lease = h.a.lease("erasure:email:a@x.se").await.unwrap().unwrap();
+    assert_eq!(lease.holder, format!("racer {}", winners[0]));
+}
+
+async fn a_lease_is_renewed_and_released_only_by_its_holder_and_taken_once_expired<
+    S: StateStore,
+>(
+    h: &Harness<S>,
+) {
+    let (s, ttl) = (&h.a, Duration::from_secs(60));
+    assert!(s.acquire_lease("retention", "x", ttl).await.unwrap());
+    let first = s.lease("retention").await.unwrap().unwrap();
+    assert!(
+        s.acquire_lease("retention", "x", ttl).await.unwrap(),
+        "its holder again"
+    );
+    assert_eq!(
+        s.lease("retention").await.unwrap().unwrap().acquired_at,
+        first.acquired_at,
+        "held since it was first taken"
+    );
+    assert!(!h.b.acquire_lease("retention", "y", ttl).await.unwrap());
+    assert!(!h.b.renew_lease("retention", "y", ttl).await.unwrap());
+    assert!(!h.b.release_lease("retention", "y").await.unwrap());
+    assert!(
+        s.renew_lease("retention", "x", Duration::from_millis(1))
+            .await
+            .unwrap()
+    );
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(
+        h.b.acquire_lease("retention", "y", ttl).await.unwrap(),
+        "expired"
+    );
+    assert!(
+        !s.renew_lease("retention", "x", ttl).await.unwrap(),
+        "no longer x's"
+    );
+    assert!(h.b.release_lease("retention", "y").await.unwrap());
+    assert_eq!(s.lease("retention").await.unwrap(), None);
+    assert!(
+        s.acquire_lease("retention", "x", ttl).await.unwrap(),
+        "released"
     );
 }
 
