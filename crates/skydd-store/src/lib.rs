@@ -251,6 +251,55 @@ pub trait StateStore: Send + Sync {
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The lease `name`, live or expired, if anyone took it.
     fn lease(&self, name: &str) -> impl Future<Output = Result<Option<Lease>, StoreError>> + Send;
+    /// Journals an erasure before it touches any database, taking each subject's
+    /// `erasure:<subject>` lease: one held by another holder is [`StoreError::Busy`] and
+    /// nothing is journalled. Returns the journal's id.
+    fn journal_erasure(
+        &self,
+        erasure: &NewErasure,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+    /// Takes over an open erasure (its holder died: the leases expired) for `holder`, who
+    /// resumes it; a live holder is [`StoreError::Busy`].
+    fn take_over_erasure(
+        &self,
+        id: &str,
+        holder: &str,
+        lease: Duration,
+    ) -> impl Future<Output = Result<ErasureJournal, StoreError>> + Send;
+    /// In one transaction: `dataset` recorded done, and the fields it erased marked.
+    fn mark_dataset_done(
+        &self,
+        id: &str,
+        dataset: &str,
+        erased_marks: &[(String, String, String)],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// In one transaction: the holds, the restrictions (Art. 18(2)), the request record,
+    /// the journal `recorded`, and the subjects' leases released. An erasure no longer
+    /// open is [`StoreError::Conflict`].
+    fn complete_erasure(
+        &self,
+        id: &str,
+        holds: &[Hold],
+        restrictions: &[NewRestriction],
+        request: &RequestRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Marks an erasure failed with `reason` and releases its leases.
+    fn fail_erasure(
+        &self,
+        id: &str,
+        reason: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// One erasure's journal.
+    fn erasure(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<ErasureJournal>, StoreError>> + Send;
+    /// The erasures of any of `subjects` not yet recorded, oldest first: what a re-run
+    /// resumes.
+    fn open_erasures(
+        &self,
+        subjects: &[String],
+    ) -> impl Future<Output = Result<Vec<ErasureJournal>, StoreError>> + Send;
     /// Closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -490,6 +539,43 @@ impl StateStore for Store {
     }
     async fn lease(&self, name: &str) -> Result<Option<Lease>, StoreError> {
         forward!(self, s => s.lease(name).await)
+    }
+    async fn journal_erasure(&self, erasure: &NewErasure) -> Result<String, StoreError> {
+        forward!(self, s => s.journal_erasure(erasure).await)
+    }
+    async fn take_over_erasure(
+        &self,
+        id: &str,
+        holder: &str,
+        lease: Duration,
+    ) -> Result<ErasureJournal, StoreError> {
+        forward!(self, s => s.take_over_erasure(id, holder, lease).await)
+    }
+    async fn mark_dataset_done(
+        &self,
+        id: &str,
+        dataset: &str,
+        erased_marks: &[(String, String, String)],
+    ) -> Result<(), StoreError> {
+        forward!(self, s => s.mark_dataset_done(id, dataset, erased_marks).await)
+    }
+    async fn complete_erasure(
+        &self,
+        id: &str,
+        holds: &[Hold],
+        restrictions: &[NewRestriction],
+        request: &RequestRecord,
+    ) -> Result<(), StoreError> {
+        forward!(self, s => s.complete_erasure(id, holds, restrictions, request).await)
+    }
+    async fn fail_erasure(&self, id: &str, reason: &str) -> Result<(), StoreError> {
+        forward!(self, s => s.fail_erasure(id, reason).await)
+    }
+    async fn erasure(&self, id: &str) -> Result<Option<ErasureJournal>, StoreError> {
+        forward!(self, s => s.erasure(id).await)
+    }
+    async fn open_erasures(&self, subjects: &[String]) -> Result<Vec<ErasureJournal>, StoreError> {
+        forward!(self, s => s.open_erasures(subjects).await)
     }
     async fn close(&self) {
         forward!(self, s => s.close().await)

@@ -194,3 +194,116 @@ pub struct RunStart {
     /// The expired lease this run took over, when another holder's run had died.
     pub took_over: Option<Lease>,
 }
+
+text_enum! {
+    /// Where an erasure stands.
+    ErasureState, "erasure state" {
+        /// Journalled; no database touched yet.
+        Planned = "planned",
+        /// Some databases done (`datasets_done`).
+        Applying = "applying",
+        /// Every database done and skydd's records written.
+        Recorded = "recorded",
+        /// Given up; `failure` says why.
+        Failed = "failed",
+    }
+}
+
+/// An erasure about to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewErasure {
+    /// The request it answers.
+    pub request_id: String,
+    /// The people erased (subject keys): each one's `erasure:<subject>` lease is taken.
+    pub subjects: Vec<String>,
+    /// The plan (JSON; the store keeps it as the app wrote it).
+    pub plan: String,
+    /// Who carries it out.
+    pub holder: String,
+    /// How long the subjects' leases last unless renewed.
+    pub lease: std::time::Duration,
+}
+
+/// An erasure's journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureJournal {
+    /// Identifier.
+    pub id: String,
+    /// The request it answers.
+    pub request_id: String,
+    /// The people erased.
+    pub subjects: Vec<String>,
+    /// The plan (JSON, as the app wrote it).
+    pub plan: String,
+    /// Where it stands.
+    pub state: ErasureState,
+    /// The databases whose changes are committed, in the order they were.
+    pub datasets_done: Vec<String>,
+    /// Who carries it out.
+    pub holder: String,
+    /// Why it failed.
+    pub failure: Option<String>,
+    /// Journalled (UTC).
+    pub created_at: String,
+    /// Last changed (UTC).
+    pub updated_at: String,
+}
+
+/// An erasure journal's row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ErasureRow {
+    id: String,
+    request_id: String,
+    subjects: String,
+    plan: String,
+    state: String,
+    datasets_done: String,
+    holder: String,
+    failure: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+impl TryFrom<ErasureRow> for ErasureJournal {
+    type Error = StoreError;
+    fn try_from(r: ErasureRow) -> Result<Self, StoreError> {
+        let list = |what: &str, text: &str| -> Result<Vec<String>, StoreError> {
+            serde_json::from_str(text).map_err(|e| {
+                StoreError::Corrupt(format!("erasure {} with {what} `{text}`: {e}", r.id))
+            })
+        };
+        Ok(ErasureJournal {
+            subjects: list("subjects", &r.subjects)?,
+            datasets_done: list("databases done", &r.datasets_done)?,
+            state: ErasureState::parse(&r.state)?,
+            id: r.id,
+            request_id: r.request_id,
+            plan: r.plan,
+            holder: r.holder,
+            failure: r.failure,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+/// A restriction to record (with an erasure: Art. 18(2), the data a legal obligation keeps
+/// may be processed only for that obligation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRestriction {
+    /// The person.
+    pub subject: String,
+    /// Restriction, objection, withdrawal, or the hold that follows an erasure.
+    pub kind: Kind,
+    /// The purpose it concerns (all when `None`).
+    pub purpose: Option<String>,
+    /// The purposes still allowed.
+    pub allowed: Vec<String>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// The lease that keeps two erasures of one person apart.
+pub(crate) fn erasure_lease(subject: &str) -> String {
+    format!("erasure:{subject}")
+}

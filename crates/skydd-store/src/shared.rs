@@ -94,6 +94,38 @@ macro_rules! state_store {
                 })
             }
 
+            /// An erasure that is planned or applying; another is a conflict, none not found.
+            async fn open_erasure(&self, id: &str) -> Result<$crate::ErasureJournal, $crate::StoreError> {
+                let journal = $crate::StateStore::erasure(self, id)
+                    .await?
+                    .ok_or_else(|| $crate::StoreError::Invalid(format!("no erasure {id} is journalled")))?;
+                match journal.state {
+                    $crate::ErasureState::Planned | $crate::ErasureState::Applying => Ok(journal),
+                    state => Err($crate::StoreError::Conflict(format!("erasure {id} is already {state}"))),
+                }
+            }
+
+            /// Takes every subject's erasure lease for `holder`, or none: a lease another
+            /// holder keeps alive is [`crate::StoreError::Busy`], and those taken are given back.
+            async fn take_erasure_leases(
+                &self,
+                subjects: &[String],
+                holder: &str,
+                lease: std::time::Duration,
+            ) -> Result<(), $crate::StoreError> {
+                for (i, subject) in subjects.iter().enumerate() {
+                    let name = $crate::records::erasure_lease(subject);
+                    if !$crate::StateStore::acquire_lease(self, &name, holder, lease).await? {
+                        let busy = self.busy(&name, &format!("an erasure of {subject}")).await?;
+                        for taken in &subjects[..i] {
+                            $crate::StateStore::release_lease(self, &$crate::records::erasure_lease(taken), holder).await?;
+                        }
+                        return Err(busy);
+                    }
+                }
+                Ok(())
+            }
+
             /// The newest migration applied, if the migrations table exists.
             async fn applied_migrations(&self) -> Option<i64> {
                 sqlx::query_scalar::<_, Option<i64>>(
@@ -117,35 +149,9 @@ macro_rules! state_store {
             ) -> Result<i64, $crate::StoreError> {
                 let allowed = serde_json::to_string(allowed)
                     .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
-                // The unique index `restriction_one_active` decides, not a check before the
-                // insert: two processes restricting the same person at once make one record.
-                let inserted: Option<i64> = sqlx::query_scalar(
-                    "INSERT INTO restriction (subject, kind, purpose, allowed, reason, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT DO NOTHING
-                     RETURNING id",
-                )
-                .bind(subject)
-                .bind(kind.key())
-                .bind(purpose)
-                .bind(&allowed)
-                .bind(reason)
-                .bind($crate::now())
-                .fetch_optional(&self.pool)
-                .await?;
-                if let Some(id) = inserted {
-                    return Ok(id);
-                }
-                Ok(sqlx::query_scalar(
-                    "SELECT id FROM restriction WHERE subject = $1 AND kind = $2
-                     AND COALESCE(purpose, '') = COALESCE($3, '') AND allowed = $4 AND lifted_at IS NULL",
-                )
-                .bind(subject)
-                .bind(kind.key())
-                .bind(purpose)
-                .bind(&allowed)
-                .fetch_one(&self.pool)
-                .await?)
+                Ok($crate::shared::insert_restriction!(
+                    &self.pool, subject, kind.key(), purpose, &allowed, reason
+                ))
             }
 
             async fn lift(
@@ -266,22 +272,7 @@ macro_rules! state_store {
                 &self,
                 r: &$crate::RequestRecord,
             ) -> Result<(), $crate::StoreError> {
-                sqlx::query(
-                    "INSERT INTO request (id, kind, subject, received, due, completed, summary, status)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                     ON CONFLICT (id) DO UPDATE SET completed = excluded.completed,
-                       summary = excluded.summary, status = excluded.status",
-                )
-                .bind(&r.id)
-                .bind(&r.kind)
-                .bind(&r.subject)
-                .bind(&r.received)
-                .bind(&r.due)
-                .bind(&r.completed)
-                .bind(&r.summary)
-                .bind(&r.status)
-                .execute(&self.pool)
-                .await?;
+                $crate::shared::upsert_request!(&self.pool, r);
                 Ok(())
             }
 
@@ -481,6 +472,199 @@ macro_rules! state_store {
                 .collect()
             }
 
+            async fn journal_erasure(
+                &self,
+                erasure: &$crate::NewErasure,
+            ) -> Result<String, $crate::StoreError> {
+                let mut subjects = erasure.subjects.clone();
+                subjects.sort();
+                subjects.dedup();
+                self.take_erasure_leases(&subjects, &erasure.holder, erasure.lease).await?;
+                let id = $crate::new_id();
+                let at = $crate::now();
+                let subjects_json = serde_json::to_string(&subjects)
+                    .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
+                sqlx::query(
+                    "INSERT INTO erasure_journal (id, request_id, subjects, plan, state, holder, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, 'planned', $5, $6, $6)",
+                )
+                .bind(&id)
+                .bind(&erasure.request_id)
+                .bind(&subjects_json)
+                .bind(&erasure.plan)
+                .bind(&erasure.holder)
+                .bind(&at)
+                .execute(&self.pool)
+                .await?;
+                Ok(id)
+            }
+
+            async fn take_over_erasure(
+                &self,
+                id: &str,
+                holder: &str,
+                lease: std::time::Duration,
+            ) -> Result<$crate::ErasureJournal, $crate::StoreError> {
+                let journal = self.open_erasure(id).await?;
+                self.take_erasure_leases(&journal.subjects, holder, lease).await?;
+                sqlx::query("UPDATE erasure_journal SET holder = $1, updated_at = $2 WHERE id = $3")
+                    .bind(holder)
+                    .bind($crate::now())
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok($crate::ErasureJournal {
+                    holder: holder.to_owned(),
+                    ..journal
+                })
+            }
+
+            async fn mark_dataset_done(
+                &self,
+                id: &str,
+                dataset: &str,
+                erased_marks: &[(String, String, String)],
+            ) -> Result<(), $crate::StoreError> {
+                // The list is rewritten only if it is still the one read: two writers on one
+                // journal cannot lose each other's dataset.
+                loop {
+                    let journal = self.open_erasure(id).await?;
+                    let before = serde_json::to_string(&journal.datasets_done)
+                        .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
+                    let mut done = journal.datasets_done.clone();
+                    if !done.iter().any(|d| d == dataset) {
+                        done.push(dataset.to_owned());
+                    }
+                    let after = serde_json::to_string(&done)
+                        .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
+                    let mut tx = self.pool.begin().await?;
+                    let updated = sqlx::query(
+                        "UPDATE erasure_journal SET datasets_done = $1, state = 'applying', updated_at = $2
+                         WHERE id = $3 AND datasets_done = $4 AND state IN ('planned', 'applying')",
+                    )
+                    .bind(&after)
+                    .bind($crate::now())
+                    .bind(id)
+                    .bind(&before)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if updated == 0 {
+                        tx.rollback().await?;
+                        continue;
+                    }
+                    $crate::shared::insert_erased!(&mut *tx, &journal.request_id, erased_marks);
+                    tx.commit().await?;
+                    return Ok(());
+                }
+            }
+
+            async fn complete_erasure(
+                &self,
+                id: &str,
+                holds: &[$crate::Hold],
+                restrictions: &[$crate::NewRestriction],
+                request: &$crate::RequestRecord,
+            ) -> Result<(), $crate::StoreError> {
+                let journal = self.open_erasure(id).await?;
+                let mut tx = self.pool.begin().await?;
+                let updated = sqlx::query(
+                    "UPDATE erasure_journal SET state = 'recorded', updated_at = $1
+                     WHERE id = $2 AND state IN ('planned', 'applying')",
+                )
+                .bind($crate::now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict(format!(
+                        "erasure {id} was recorded or failed by someone else meanwhile"
+                    )));
+                }
+                $crate::shared::insert_holds!(&mut *tx, holds);
+                for r in restrictions {
+                    let allowed = serde_json::to_string(&r.allowed)
+                        .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
+                    $crate::shared::insert_restriction!(
+                        &mut *tx,
+                        &r.subject,
+                        r.kind.key(),
+                        r.purpose.as_deref(),
+                        &allowed,
+                        r.reason.as_deref()
+                    );
+                }
+                $crate::shared::upsert_request!(&mut *tx, request);
+                for subject in &journal.subjects {
+                    sqlx::query("DELETE FROM lease WHERE name = $1 AND holder = $2")
+                        .bind($crate::records::erasure_lease(subject))
+                        .bind(&journal.holder)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn fail_erasure(&self, id: &str, reason: &str) -> Result<(), $crate::StoreError> {
+                let journal = self.open_erasure(id).await?;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "UPDATE erasure_journal SET state = 'failed', failure = $1, updated_at = $2 WHERE id = $3",
+                )
+                .bind(reason)
+                .bind($crate::now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                for subject in &journal.subjects {
+                    sqlx::query("DELETE FROM lease WHERE name = $1 AND holder = $2")
+                        .bind($crate::records::erasure_lease(subject))
+                        .bind(&journal.holder)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn erasure(
+                &self,
+                id: &str,
+            ) -> Result<Option<$crate::ErasureJournal>, $crate::StoreError> {
+                sqlx::query_as::<_, $crate::records::ErasureRow>(
+                    "SELECT id, request_id, subjects, plan, state, datasets_done, holder, failure, created_at, updated_at
+                     FROM erasure_journal WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(TryInto::try_into)
+                .transpose()
+            }
+
+            async fn open_erasures(
+                &self,
+                subjects: &[String],
+            ) -> Result<Vec<$crate::ErasureJournal>, $crate::StoreError> {
+                let rows = sqlx::query_as::<_, $crate::records::ErasureRow>(
+                    "SELECT id, request_id, subjects, plan, state, datasets_done, holder, failure, created_at, updated_at
+                     FROM erasure_journal WHERE state <> 'recorded' ORDER BY created_at, id",
+                )
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::new();
+                for row in rows {
+                    let j: $crate::ErasureJournal = row.try_into()?;
+                    if j.subjects.iter().any(|s| subjects.contains(s)) {
+                        out.push(j);
+                    }
+                }
+                Ok(out)
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -537,3 +721,65 @@ macro_rules! insert_erased {
     }};
 }
 pub(crate) use insert_erased;
+
+/// Records a restriction on `$conn` unless the same one is active; its id either way. The
+/// unique index `restriction_one_active` decides, not a check before the insert: two
+/// processes restricting the same person at once make one record.
+macro_rules! insert_restriction {
+    ($conn:expr, $subject:expr, $kind:expr, $purpose:expr, $allowed:expr, $reason:expr) => {{
+        let inserted: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO restriction (subject, kind, purpose, allowed, reason, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT DO NOTHING
+             RETURNING id",
+        )
+        .bind($subject)
+        .bind($kind)
+        .bind($purpose)
+        .bind($allowed)
+        .bind($reason)
+        .bind($crate::now())
+        .fetch_optional($conn)
+        .await?;
+        match inserted {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT id FROM restriction WHERE subject = $1 AND kind = $2
+                     AND COALESCE(purpose, '') = COALESCE($3, '') AND allowed = $4 AND lifted_at IS NULL",
+                )
+                .bind($subject)
+                .bind($kind)
+                .bind($purpose)
+                .bind($allowed)
+                .fetch_one($conn)
+                .await?
+            }
+        }
+    }};
+}
+pub(crate) use insert_restriction;
+
+/// Logs a request on `$conn`, or records the outcome of the one with its id.
+macro_rules! upsert_request {
+    ($conn:expr, $r:expr) => {{
+        let r: &$crate::RequestRecord = $r;
+        sqlx::query(
+            "INSERT INTO request (id, kind, subject, received, due, completed, summary, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (id) DO UPDATE SET completed = excluded.completed,
+               summary = excluded.summary, status = excluded.status",
+        )
+        .bind(&r.id)
+        .bind(&r.kind)
+        .bind(&r.subject)
+        .bind(&r.received)
+        .bind(&r.due)
+        .bind(&r.completed)
+        .bind(&r.summary)
+        .bind(&r.status)
+        .execute($conn)
+        .await?;
+    }};
+}
+pub(crate) use upsert_request;

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use skydd_core::rights::Kind;
 use skydd_store::{
-    Hold, PgStore, RequestRecord, RunStatus, SqliteStore, StateStore, Store, StoreError,
+    ErasureState, Hold, NewErasure, NewRestriction, PgStore, RequestRecord, RunStatus, SqliteStore,
+    StateStore, Store, StoreError,
 };
 
 /// Two handles on one state (two processes, or two server instances), the state's URL, and
@@ -177,6 +178,10 @@ conformance!(
     a_run_that_lost_its_lease_stops_at_its_next_progress,
     twenty_racers_for_one_lease_make_one_holder,
     a_lease_is_renewed_and_released_only_by_its_holder_and_taken_once_expired,
+    an_erasure_is_journalled_then_recorded_in_one_transaction,
+    a_second_erasure_of_one_person_is_refused_while_the_first_is_alive,
+    an_erasure_killed_midway_is_found_open_and_resumed_by_a_rerun,
+    a_failed_erasure_frees_the_person,
     an_unknown_run_status_is_refused_and_a_stored_one_is_corrupt,
     a_state_from_a_newer_skydd_is_refused,
     the_url_scheme_chooses_the_backend,
@@ -612,4 +617,191 @@ async fn the_url_scheme_chooses_the_backend<S: StateStore>(h: &Harness<S>) {
         }
         other => panic!("expected Scheme, got {other:?}"),
     }
+}
+
+fn erasure_of(subject: &str, holder: &str, lease: Duration) -> NewErasure {
+    NewErasure {
+        request_id: format!("erasure-{holder}"),
+        subjects: vec![subject.to_owned()],
+        plan: r#"{"steps":[{"dataset":"shop","table":"customer"}]}"#.into(),
+        holder: holder.to_owned(),
+        lease,
+    }
+}
+
+fn mark(dataset: &str) -> Vec<(String, String, String)> {
+    vec![(format!("{dataset}.customer"), "id=1".into(), "email".into())]
+}
+
+fn erasure_hold() -> NewRestriction {
+    NewRestriction {
+        subject: "email:a@x.se".into(),
+        kind: Kind::ErasureHold,
+        purpose: None,
+        allowed: vec!["bookkeeping".into()],
+        reason: Some("erased; kept by Bokföringslagen".into()),
+    }
+}
+
+async fn an_erasure_is_journalled_then_recorded_in_one_transaction<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let id = s
+        .journal_erasure(&erasure_of("email:a@x.se", "p1", Duration::from_secs(60)))
+        .await
+        .unwrap();
+    let j = s.erasure(&id).await.unwrap().unwrap();
+    assert_eq!(j.state, ErasureState::Planned);
+    assert_eq!(j.subjects, ["email:a@x.se"]);
+    assert!(j.plan.contains("customer"), "the plan is kept as written");
+    s.mark_dataset_done(&id, "shop", &mark("shop"))
+        .await
+        .unwrap();
+    s.mark_dataset_done(&id, "crm", &mark("crm")).await.unwrap();
+    s.mark_dataset_done(&id, "shop", &mark("shop"))
+        .await
+        .unwrap();
+    let j = s.erasure(&id).await.unwrap().unwrap();
+    assert_eq!(j.state, ErasureState::Applying);
+    assert_eq!(j.datasets_done, ["shop", "crm"]);
+    assert_eq!(
+        s.erased().await.unwrap().len(),
+        2,
+        "each database's marks with it"
+    );
+    let record = RequestRecord {
+        kind: "erasure".into(),
+        ..request(&j.request_id, "email:a@x.se", "2026-01-01")
+    };
+    s.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record)
+        .await
+        .unwrap();
+    assert_eq!(
+        s.erasure(&id).await.unwrap().unwrap().state,
+        ErasureState::Recorded
+    );
+    assert_eq!(
+        s.holds_of(&["email:a@x.se".into()]).await.unwrap(),
+        [invoice_hold()]
+    );
+    let active = s.active("email:a@x.se").await.unwrap();
+    assert_eq!(active.len(), 1);
+    assert!(!skydd_core::rights::may(&active, "newsletter").allowed);
+    assert!(skydd_core::rights::may(&active, "bookkeeping").allowed);
+    assert_eq!(s.requests().await.unwrap(), [record.clone()]);
+    assert!(
+        s.open_erasures(&["email:a@x.se".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        s.lease("erasure:email:a@x.se").await.unwrap(),
+        None,
+        "the person is free"
+    );
+    assert!(matches!(
+        s.complete_erasure(&id, &[], &[], &record).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        s.mark_dataset_done(&id, "late", &[]).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+async fn a_second_erasure_of_one_person_is_refused_while_the_first_is_alive<S: StateStore>(
+    h: &Harness<S>,
+) {
+    let first =
+        h.a.journal_erasure(&erasure_of("email:a@x.se", "p1", Duration::from_secs(60)))
+            .await
+            .unwrap();
+    let both = NewErasure {
+        subjects: vec!["email:b@x.se".into(), "email:a@x.se".into()],
+        ..erasure_of("email:b@x.se", "p2", Duration::from_secs(60))
+    };
+    match h.b.journal_erasure(&both).await {
+        Err(StoreError::Busy { what, holder, .. }) => {
+            assert_eq!(
+                (what.as_str(), holder.as_str()),
+                ("an erasure of email:a@x.se", "p1")
+            );
+        }
+        other => panic!("expected Busy, got {other:?}"),
+    }
+    assert_eq!(
+        h.a.lease("erasure:email:b@x.se").await.unwrap(),
+        None,
+        "refused, it holds nobody"
+    );
+    assert_eq!(
+        h.a.open_erasures(&["email:a@x.se".into(), "email:b@x.se".into()])
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    h.a.fail_erasure(&first, "stopped").await.unwrap();
+    h.b.journal_erasure(&both).await.unwrap();
+}
+
+async fn an_erasure_killed_midway_is_found_open_and_resumed_by_a_rerun<S: StateStore>(
+    h: &Harness<S>,
+) {
+    // The first process committed one database, then died before skydd's records.
+    let id =
+        h.a.journal_erasure(&erasure_of(
+            "email:a@x.se",
+            "dead",
+            Duration::from_millis(1),
+        ))
+        .await
+        .unwrap();
+    h.a.mark_dataset_done(&id, "shop", &mark("shop"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let open = h.b.open_erasures(&["email:a@x.se".into()]).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(
+        (open[0].state, open[0].datasets_done.as_slice()),
+        (ErasureState::Applying, &["shop".to_owned()][..])
+    );
+    let resumed =
+        h.b.take_over_erasure(&id, "rerun", Duration::from_secs(60))
+            .await
+            .unwrap();
+    assert_eq!(resumed.holder, "rerun");
+    assert!(matches!(
+        h.a.take_over_erasure(&id, "third", Duration::from_secs(60)).await,
+        Err(StoreError::Busy { holder, .. }) if holder == "rerun"
+    ));
+    let record = request(&resumed.request_id, "email:a@x.se", "2026-01-01");
+    h.b.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record)
+        .await
+        .unwrap();
+    assert_eq!(h.a.holds().await.unwrap().len(), 1);
+    assert_eq!(h.a.active("email:a@x.se").await.unwrap().len(), 1);
+    assert_eq!(h.a.lease("erasure:email:a@x.se").await.unwrap(), None);
+}
+
+async fn a_failed_erasure_frees_the_person<S: StateStore>(h: &Harness<S>) {
+    let id =
+        h.a.journal_erasure(&erasure_of("email:a@x.se", "p1", Duration::from_secs(60)))
+            .await
+            .unwrap();
+    h.a.fail_erasure(&id, "a blocker: the row is read-only")
+        .await
+        .unwrap();
+    let j = h.a.erasure(&id).await.unwrap().unwrap();
+    assert_eq!(j.state, ErasureState::Failed);
+    assert_eq!(
+        j.failure.as_deref(),
+        Some("a blocker: the row is read-only")
+    );
+    assert_eq!(h.a.lease("erasure:email:a@x.se").await.unwrap(), None);
+    assert!(matches!(
+        h.a.mark_dataset_done(&id, "shop", &[]).await,
+        Err(StoreError::Conflict(_))
+    ));
 }
