@@ -300,6 +300,38 @@ pub trait StateStore: Send + Sync {
         &self,
         subjects: &[String],
     ) -> impl Future<Output = Result<Vec<ErasureJournal>, StoreError>> + Send;
+    /// Receives a request: `received`, with the person's identities. Returns its id.
+    fn create_request(
+        &self,
+        request: &NewRequest,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+    /// One request, with its identities and executions.
+    fn request(&self, id: &str)
+    -> impl Future<Output = Result<Option<Request>, StoreError>> + Send;
+    /// The requests still to be answered, the soonest due first (an extension's day counts).
+    fn open_requests(&self) -> impl Future<Output = Result<Vec<Request>, StoreError>> + Send;
+    /// Moves a request from `from` to `to`, recording what `transition` gives, only if it
+    /// still is `from`: otherwise [`StoreError::Conflict`] (someone else moved it). The
+    /// store checks no policy: which moves are lawful is the application's.
+    fn transition(
+        &self,
+        id: &str,
+        from: RequestStatus,
+        to: RequestStatus,
+        transition: &Transition,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Records that the engine starts on a request; returns the execution's id.
+    fn start_execution(
+        &self,
+        request_id: &str,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+    /// Records how an execution ended, with its report (JSON); once.
+    fn finish_execution(
+        &self,
+        id: &str,
+        outcome: ExecutionOutcome,
+        report: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -576,6 +608,35 @@ impl StateStore for Store {
     }
     async fn open_erasures(&self, subjects: &[String]) -> Result<Vec<ErasureJournal>, StoreError> {
         forward!(self, s => s.open_erasures(subjects).await)
+    }
+    async fn create_request(&self, request: &NewRequest) -> Result<String, StoreError> {
+        forward!(self, s => s.create_request(request).await)
+    }
+    async fn request(&self, id: &str) -> Result<Option<Request>, StoreError> {
+        forward!(self, s => s.request(id).await)
+    }
+    async fn open_requests(&self) -> Result<Vec<Request>, StoreError> {
+        forward!(self, s => s.open_requests().await)
+    }
+    async fn transition(
+        &self,
+        id: &str,
+        from: RequestStatus,
+        to: RequestStatus,
+        transition: &Transition,
+    ) -> Result<(), StoreError> {
+        forward!(self, s => s.transition(id, from, to, transition).await)
+    }
+    async fn start_execution(&self, request_id: &str) -> Result<String, StoreError> {
+        forward!(self, s => s.start_execution(request_id).await)
+    }
+    async fn finish_execution(
+        &self,
+        id: &str,
+        outcome: ExecutionOutcome,
+        report: &str,
+    ) -> Result<(), StoreError> {
+        forward!(self, s => s.finish_execution(id, outcome, report).await)
     }
     async fn close(&self) {
         forward!(self, s => s.close().await)

@@ -126,6 +126,27 @@ macro_rules! state_store {
                 Ok(())
             }
 
+            /// A request's row with its identities and executions.
+            async fn complete_request(
+                &self,
+                row: $crate::records::RequestRow,
+            ) -> Result<$crate::Request, $crate::StoreError> {
+                let identities = sqlx::query_as::<_, $crate::RequestIdentity>(
+                    "SELECT kind, value, subject_key FROM request_identity WHERE request_id = $1 ORDER BY kind, value",
+                )
+                .bind(&row.id)
+                .fetch_all(&self.pool)
+                .await?;
+                let executions = sqlx::query_as::<_, $crate::records::ExecutionRow>(
+                    "SELECT id, started, finished, outcome, report FROM request_execution
+                     WHERE request_id = $1 ORDER BY started, id",
+                )
+                .bind(&row.id)
+                .fetch_all(&self.pool)
+                .await?;
+                row.into_request(identities, executions)
+            }
+
             /// The newest migration applied, if the migrations table exists.
             async fn applied_migrations(&self) -> Option<i64> {
                 sqlx::query_scalar::<_, Option<i64>>(
@@ -272,17 +293,26 @@ macro_rules! state_store {
                 &self,
                 r: &$crate::RequestRecord,
             ) -> Result<(), $crate::StoreError> {
-                $crate::shared::upsert_request!(&self.pool, r);
+                let mut tx = self.pool.begin().await?;
+                $crate::shared::upsert_request!(&mut *tx, r);
+                tx.commit().await?;
                 Ok(())
             }
 
             async fn requests(&self) -> Result<Vec<$crate::RequestRecord>, $crate::StoreError> {
-                Ok(sqlx::query_as::<_, $crate::RequestRecord>(
-                    "SELECT id, kind, subject, received, due, completed, summary, status FROM request
-                     ORDER BY received DESC, id DESC",
+                sqlx::query_as::<_, $crate::records::RequestRecordRow>(
+                    "SELECT r.id, r.kind, r.subject, r.received, r.due, r.completed, r.summary, r.status,
+                       (SELECT e.outcome FROM request_execution e WHERE e.request_id = r.id
+                        ORDER BY e.started DESC, e.id DESC LIMIT 1) AS outcome,
+                       (SELECT e.report FROM request_execution e WHERE e.request_id = r.id
+                        ORDER BY e.started DESC, e.id DESC LIMIT 1) AS report
+                     FROM request r ORDER BY r.received DESC, r.id DESC",
                 )
                 .fetch_all(&self.pool)
-                .await?)
+                .await?
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect()
             }
 
             async fn requests_of(
@@ -665,6 +695,175 @@ macro_rules! state_store {
                 Ok(out)
             }
 
+            async fn create_request(
+                &self,
+                r: &$crate::NewRequest,
+            ) -> Result<String, $crate::StoreError> {
+                let id = $crate::new_id();
+                let mut keys: Vec<&str> = Vec::new();
+                for i in &r.identities {
+                    if !keys.contains(&i.subject_key.as_str()) {
+                        keys.push(&i.subject_key);
+                    }
+                }
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(
+                    "INSERT INTO request (id, kind, channel, subject, received, due, status, summary, asked_change)
+                     VALUES ($1, $2, $3, $4, $5, $6, 'received', '{}', $7)",
+                )
+                .bind(&id)
+                .bind(r.kind.as_str())
+                .bind(r.channel.as_str())
+                .bind(keys.join(" "))
+                .bind(&r.received)
+                .bind(&r.due)
+                .bind(&r.asked_change)
+                .execute(&mut *tx)
+                .await?;
+                for i in &r.identities {
+                    sqlx::query(
+                        "INSERT INTO request_identity (request_id, kind, value, subject_key) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(&id)
+                    .bind(&i.kind)
+                    .bind(&i.value)
+                    .bind(&i.subject_key)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn request(&self, id: &str) -> Result<Option<$crate::Request>, $crate::StoreError> {
+                let row = sqlx::query_as::<_, $crate::records::RequestRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM request WHERE id = $1",
+                    $crate::records::REQUEST_COLUMNS
+                )))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+                match row {
+                    Some(row) => Ok(Some(self.complete_request(row).await?)),
+                    None => Ok(None),
+                }
+            }
+
+            async fn open_requests(&self) -> Result<Vec<$crate::Request>, $crate::StoreError> {
+                let rows = sqlx::query_as::<_, $crate::records::RequestRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM request WHERE status IN ('received', 'verified', 'in_progress')
+                     ORDER BY COALESCE(extended_due, due), received, id",
+                    $crate::records::REQUEST_COLUMNS
+                )))
+                .fetch_all(&self.pool)
+                .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    out.push(self.complete_request(row).await?);
+                }
+                Ok(out)
+            }
+
+            async fn transition(
+                &self,
+                id: &str,
+                from: $crate::RequestStatus,
+                to: $crate::RequestStatus,
+                t: &$crate::Transition,
+            ) -> Result<(), $crate::StoreError> {
+                let (v, x, r, f) = (&t.verification, &t.extension, &t.refusal, &t.fee);
+                let closed = (!to.is_open()).then($crate::now);
+                let updated = sqlx::query(
+                    "UPDATE request SET status = $1,
+                       verification_method = COALESCE($2, verification_method),
+                       verified_by = COALESCE($3, verified_by),
+                       verified_at = COALESCE($4, verified_at),
+                       verification_note = COALESCE($5, verification_note),
+                       extended_due = COALESCE($6, extended_due),
+                       extension_reasons = COALESCE($7, extension_reasons),
+                       extended_at = COALESCE($8, extended_at),
+                       extended_by = COALESCE($9, extended_by),
+                       refusal_reasons = COALESCE($10, refusal_reasons),
+                       refusal_ground = COALESCE($11, refusal_ground),
+                       fee_amount = COALESCE($12, fee_amount),
+                       fee_reason = COALESCE($13, fee_reason),
+                       completed = COALESCE(completed, $14)
+                     WHERE id = $15 AND status = $16",
+                )
+                .bind(to.as_str())
+                .bind(v.as_ref().map(|v| &v.method))
+                .bind(v.as_ref().map(|v| &v.by))
+                .bind(v.as_ref().map(|v| &v.at))
+                .bind(v.as_ref().and_then(|v| v.note.as_ref()))
+                .bind(x.as_ref().map(|x| &x.due))
+                .bind(x.as_ref().map(|x| &x.reasons))
+                .bind(x.as_ref().map(|x| &x.at))
+                .bind(x.as_ref().map(|x| &x.by))
+                .bind(r.as_ref().map(|r| &r.reasons))
+                .bind(r.as_ref().map(|r| &r.ground))
+                .bind(f.as_ref().map(|f| f.amount))
+                .bind(f.as_ref().map(|f| &f.reason))
+                .bind(closed)
+                .bind(id)
+                .bind(from.as_str())
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if updated == 1 {
+                    return Ok(());
+                }
+                let found: Option<String> = sqlx::query_scalar("SELECT status FROM request WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Err(match found {
+                    None => $crate::StoreError::Invalid(format!("no request {id} is recorded")),
+                    Some(s) => $crate::StoreError::Conflict(format!(
+                        "request {id} is {s}, not {from}: someone else changed it"
+                    )),
+                })
+            }
+
+            async fn start_execution(&self, request_id: &str) -> Result<String, $crate::StoreError> {
+                let id = $crate::new_id();
+                sqlx::query(
+                    "INSERT INTO request_execution (id, request_id, started, report) VALUES ($1, $2, $3, '{}')",
+                )
+                .bind(&id)
+                .bind(request_id)
+                .bind($crate::now())
+                .execute(&self.pool)
+                .await?;
+                Ok(id)
+            }
+
+            async fn finish_execution(
+                &self,
+                id: &str,
+                outcome: $crate::ExecutionOutcome,
+                report: &str,
+            ) -> Result<(), $crate::StoreError> {
+                let updated = sqlx::query(
+                    "UPDATE request_execution SET finished = $1, outcome = $2, report = $3
+                     WHERE id = $4 AND outcome IS NULL",
+                )
+                .bind($crate::now())
+                .bind(outcome.as_str())
+                .bind(report)
+                .bind(id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+                if updated == 1 {
+                    Ok(())
+                } else {
+                    Err($crate::StoreError::Conflict(format!(
+                        "execution {id} is not running (finished already, or unknown)"
+                    )))
+                }
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
@@ -760,10 +959,29 @@ macro_rules! insert_restriction {
 }
 pub(crate) use insert_restriction;
 
-/// Logs a request on `$conn`, or records the outcome of the one with its id.
+/// Logs a request on `$conn` as the CLI records it (done: answered; failed: still in
+/// progress), with one execution carrying its outcome and summary; the same id again records
+/// the new outcome.
 macro_rules! upsert_request {
     ($conn:expr, $r:expr) => {{
         let r: &$crate::RequestRecord = $r;
+        let kind = $crate::RequestKind::from_record_name(&r.kind)?;
+        let (status, outcome) = match r.status.as_str() {
+            "done" => (
+                $crate::RequestStatus::Answered,
+                $crate::ExecutionOutcome::Done,
+            ),
+            "failed" => (
+                $crate::RequestStatus::InProgress,
+                $crate::ExecutionOutcome::Failed,
+            ),
+            other => {
+                return Err($crate::StoreError::Invalid(format!(
+                    "a request is recorded `done` or `failed`, not `{other}`"
+                )));
+            }
+        };
+        let at = $crate::now();
         sqlx::query(
             "INSERT INTO request (id, kind, subject, received, due, completed, summary, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -771,13 +989,26 @@ macro_rules! upsert_request {
                summary = excluded.summary, status = excluded.status",
         )
         .bind(&r.id)
-        .bind(&r.kind)
+        .bind(kind.as_str())
         .bind(&r.subject)
         .bind(&r.received)
         .bind(&r.due)
         .bind(&r.completed)
         .bind(&r.summary)
-        .bind(&r.status)
+        .bind(status.as_str())
+        .execute($conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO request_execution (id, request_id, started, finished, outcome, report)
+             VALUES ($1, $2, $3, $3, $4, $5)
+             ON CONFLICT (id) DO UPDATE SET finished = excluded.finished,
+               outcome = excluded.outcome, report = excluded.report",
+        )
+        .bind(format!("{}/run", r.id))
+        .bind(&r.id)
+        .bind(r.completed.as_deref().unwrap_or(&at))
+        .bind(outcome.as_str())
+        .bind(&r.summary)
         .execute($conn)
         .await?;
     }};

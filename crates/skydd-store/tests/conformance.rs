@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use skydd_core::rights::Kind;
 use skydd_store::{
-    ErasureState, Hold, NewErasure, NewRestriction, PgStore, RequestRecord, RunStatus, SqliteStore,
-    StateStore, Store, StoreError,
+    Channel, ErasureState, ExecutionOutcome, Extension, Hold, NewErasure, NewRequest,
+    NewRestriction, PgStore, Refusal, RequestIdentity, RequestKind, RequestRecord, RequestStatus,
+    RunStatus, SqliteStore, StateStore, Store, StoreError, Transition, Verification,
 };
 
 /// Two handles on one state (two processes, or two server instances), the state's URL, and
@@ -182,6 +183,11 @@ conformance!(
     a_second_erasure_of_one_person_is_refused_while_the_first_is_alive,
     an_erasure_killed_midway_is_found_open_and_resumed_by_a_rerun,
     a_failed_erasure_frees_the_person,
+    a_request_is_received_verified_extended_and_answered,
+    of_racers_moving_one_request_one_wins_and_the_others_conflict,
+    open_requests_come_soonest_due_first,
+    the_cli_log_reads_requests_of_the_workflow,
+    a_request_of_unknown_status_is_corrupt,
     an_unknown_run_status_is_refused_and_a_stored_one_is_corrupt,
     a_state_from_a_newer_skydd_is_refused,
     the_url_scheme_chooses_the_backend,
@@ -804,4 +810,280 @@ async fn a_failed_erasure_frees_the_person<S: StateStore>(h: &Harness<S>) {
         h.a.mark_dataset_done(&id, "shop", &[]).await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+fn received(kind: RequestKind, email: &str, due: &str) -> NewRequest {
+    NewRequest {
+        kind,
+        channel: Channel::Web,
+        received: "2026-01-05".into(),
+        due: due.into(),
+        identities: vec![
+            RequestIdentity {
+                kind: "email".into(),
+                value: email.into(),
+                subject_key: format!("email:{email}"),
+            },
+            RequestIdentity {
+                kind: "customer_id".into(),
+                value: "17".into(),
+                subject_key: format!("email:{email}"),
+            },
+        ],
+        asked_change: None,
+    }
+}
+
+async fn a_request_is_received_verified_extended_and_answered<S: StateStore>(h: &Harness<S>) {
+    use RequestStatus::*;
+    let s = &h.a;
+    let id = s
+        .create_request(&NewRequest {
+            asked_change: Some(r#"{"name":"Anna Berg"}"#.into()),
+            ..received(RequestKind::Rectification, "a@x.se", "2026-02-05")
+        })
+        .await
+        .unwrap();
+    let r = s.request(&id).await.unwrap().unwrap();
+    assert_eq!(
+        (r.status, r.kind, r.channel),
+        (Received, RequestKind::Rectification, Channel::Web)
+    );
+    assert_eq!(r.subject, "email:a@x.se", "one person, two identities");
+    assert_eq!(r.identities.len(), 2);
+    assert_eq!(r.asked_change.as_deref(), Some(r#"{"name":"Anna Berg"}"#));
+    let verification = Verification {
+        method: "reply from the e-mail address on file".into(),
+        by: "handler:eva".into(),
+        at: "2026-01-06T09:00:00Z".into(),
+        note: None,
+    };
+    s.transition(
+        &id,
+        Received,
+        Verified,
+        &Transition {
+            verification: Some(verification.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.transition(&id, Verified, InProgress, &Transition::default())
+        .await
+        .unwrap();
+    // Art. 12(3): extended by two months, with reasons, before the first month ends.
+    let extension = Extension {
+        due: "2026-04-06".into(),
+        reasons: "the change touches five systems".into(),
+        at: "2026-01-20T12:00:00Z".into(),
+        by: "handler:eva".into(),
+    };
+    s.transition(
+        &id,
+        InProgress,
+        InProgress,
+        &Transition {
+            extension: Some(extension.clone()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let run = s.start_execution(&id).await.unwrap();
+    s.finish_execution(&run, ExecutionOutcome::Done, r#"{"rows":1}"#)
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.finish_execution(&run, ExecutionOutcome::Failed, "{}")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    s.transition(&id, InProgress, Answered, &Transition::default())
+        .await
+        .unwrap();
+    let r = h.b.request(&id).await.unwrap().unwrap();
+    assert_eq!(r.status, Answered);
+    assert_eq!(r.verification, Some(verification));
+    assert_eq!(r.extension, Some(extension));
+    assert_eq!(r.due_now(), "2026-04-06");
+    assert!(r.completed.is_some());
+    assert_eq!(r.executions.len(), 1);
+    assert_eq!(
+        (r.executions[0].outcome, r.executions[0].report.as_str()),
+        (Some(ExecutionOutcome::Done), r#"{"rows":1}"#)
+    );
+    assert!(s.open_requests().await.unwrap().is_empty());
+    assert_eq!(s.request("no-such").await.unwrap(), None);
+}
+
+async fn of_racers_moving_one_request_one_wins_and_the_others_conflict<
+    S: StateStore + Clone + 'static,
+>(
+    h: &Harness<S>,
+) {
+    let id =
+        h.a.create_request(&received(RequestKind::Access, "a@x.se", "2026-02-05"))
+            .await
+            .unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let (s, id) = (
+            if i % 2 == 0 { h.a.clone() } else { h.b.clone() },
+            id.clone(),
+        );
+        tasks.spawn(async move {
+            let refusal = Refusal {
+                reasons: format!("racer {i}"),
+                ground: "Art. 12(5)".into(),
+            };
+            s.transition(
+                &id,
+                RequestStatus::Received,
+                RequestStatus::Refused,
+                &Transition {
+                    refusal: Some(refusal),
+                    ..Default::default()
+                },
+            )
+            .await
+        });
+    }
+    let results = tasks.join_all().await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert!(
+        results
+            .iter()
+            .filter(|r| r.is_err())
+            .all(|r| matches!(r, Err(StoreError::Conflict(_))))
+    );
+    let r = h.a.request(&id).await.unwrap().unwrap();
+    assert_eq!(r.status, RequestStatus::Refused);
+    assert!(matches!(
+        h.a.transition(
+            "no-such",
+            RequestStatus::Received,
+            RequestStatus::Verified,
+            &Transition::default()
+        )
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+async fn open_requests_come_soonest_due_first<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let late = s
+        .create_request(&received(RequestKind::Access, "a@x.se", "2026-03-01"))
+        .await
+        .unwrap();
+    let soon = s
+        .create_request(&received(RequestKind::Erasure, "b@x.se", "2026-02-01"))
+        .await
+        .unwrap();
+    let extended = s
+        .create_request(&received(RequestKind::Objection, "c@x.se", "2026-01-20"))
+        .await
+        .unwrap();
+    let done = s
+        .create_request(&received(RequestKind::Access, "d@x.se", "2026-01-10"))
+        .await
+        .unwrap();
+    s.transition(
+        &extended,
+        RequestStatus::Received,
+        RequestStatus::Received,
+        &Transition {
+            extension: Some(Extension {
+                due: "2026-03-20".into(),
+                reasons: "many requests".into(),
+                at: "2026-01-10T08:00:00Z".into(),
+                by: "owner".into(),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.transition(
+        &done,
+        RequestStatus::Received,
+        RequestStatus::Withdrawn,
+        &Transition::default(),
+    )
+    .await
+    .unwrap();
+    let open: Vec<String> = s
+        .open_requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(open, [soon, late, extended]);
+}
+
+async fn the_cli_log_reads_requests_of_the_workflow<S: StateStore>(h: &Harness<S>) {
+    let s = &h.a;
+    let id = s
+        .create_request(&received(RequestKind::Portability, "a@x.se", "2026-02-05"))
+        .await
+        .unwrap();
+    let log = s.requests_of(&["email:a@x.se".into()]).await.unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].kind.as_str(), log[0].status.as_str()),
+        ("export", "received")
+    );
+    let run = s.start_execution(&id).await.unwrap();
+    s.finish_execution(&run, ExecutionOutcome::Failed, r#"{"error":"db down"}"#)
+        .await
+        .unwrap();
+    let log = s.requests().await.unwrap();
+    assert_eq!(
+        (log[0].status.as_str(), log[0].summary.as_str()),
+        ("failed", r#"{"error":"db down"}"#)
+    );
+    // What the CLI logs reads back in the workflow: done is answered, with its run.
+    s.record_request(&RequestRecord {
+        kind: "export".into(),
+        ..request("cli-1", "email:b@x.se", "2026-01-01")
+    })
+    .await
+    .unwrap();
+    let r = s.request("cli-1").await.unwrap().unwrap();
+    assert_eq!(
+        (r.kind, r.status, r.channel),
+        (
+            RequestKind::Portability,
+            RequestStatus::Answered,
+            Channel::Cli
+        )
+    );
+    assert_eq!(r.executions[0].outcome, Some(ExecutionOutcome::Done));
+    assert!(matches!(
+        s.record_request(&RequestRecord {
+            status: "maybe".into(),
+            ..request("cli-2", "email:b@x.se", "2026-01-01")
+        })
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+async fn a_request_of_unknown_status_is_corrupt<S: StateStore>(h: &Harness<S>) {
+    let id =
+        h.a.create_request(&received(RequestKind::Access, "a@x.se", "2026-02-05"))
+            .await
+            .unwrap();
+    h.raw
+        .exec(&format!(
+            "UPDATE request SET status = 'pending' WHERE id = '{id}'"
+        ))
+        .await;
+    assert!(matches!(
+        h.a.request(&id).await,
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(h.a.requests().await, Err(StoreError::Corrupt(_))));
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use skydd_core::rights::Kind;
-use skydd_store::{Store, StoreError};
+use skydd_store::{ExecutionOutcome, RequestKind, RequestStatus, StateStore, Store, StoreError};
 use sqlx::SqlitePool;
 use sqlx::sqlite::SqliteConnectOptions;
 
@@ -119,7 +119,9 @@ async fn a_state_file_of_the_old_migrations_is_adopted_with_its_data() {
     sqlx::raw_sql(
         "INSERT INTO restriction (subject, kind, purpose, allowed, created_at) VALUES ('email:a@x.se', 'objection', 'newsletter', '[]', '2026-01-01T10:00:00Z');
          INSERT INTO hold (subject, collection, row_key, field, purpose, until, created_at) VALUES ('email:a@x.se', 'shop.invoice', 'id=1', 'amount', 'bookkeeping', '2032-12-31', '2026-01-01T10:00:00Z');
-         INSERT INTO request (id, kind, subject, received, due, completed, summary, status) VALUES ('access-1', 'access', 'email:a@x.se', '2026-01-01', '2026-02-02', '2026-01-01T10:00:00Z', '{\"rows\":2}', 'done')",
+         INSERT INTO request (id, kind, subject, received, due, completed, summary, status) VALUES ('access-1', 'access', 'email:a@x.se', '2026-01-01', '2026-02-02', '2026-01-01T10:00:00Z', '{\"rows\":2}', 'done');
+         INSERT INTO request (id, kind, subject, received, due, completed, summary, status) VALUES ('erasure-1', 'erasure', 'email:b@x.se', '2026-01-02', '2026-02-02', NULL, '{\"blockers\":[\"x\"]}', 'failed');
+         INSERT INTO request (id, kind, subject, received, due, completed, summary, status) VALUES ('export-1', 'export', 'email:a@x.se', '2025-12-30', '2026-01-30', '2025-12-30T10:00:00Z', '{}', 'done')",
     )
     .execute(&pool)
     .await
@@ -128,12 +130,42 @@ async fn a_state_file_of_the_old_migrations_is_adopted_with_its_data() {
     let s = Store::open(&path, false).await.unwrap();
     assert_eq!(s.active("email:a@x.se").await.unwrap().len(), 1);
     assert_eq!(s.holds().await.unwrap().len(), 1);
-    let requests = s.requests().await.unwrap();
-    assert_eq!(requests.len(), 1);
+    // The log reads as before.
+    let log: Vec<(String, String, String)> = s
+        .requests()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.kind, r.status))
+        .collect();
+    let row =
+        |id: &str, kind: &str, status: &str| (id.to_owned(), kind.to_owned(), status.to_owned());
     assert_eq!(
-        (requests[0].id.as_str(), requests[0].status.as_str()),
-        ("access-1", "done")
+        log,
+        [
+            row("erasure-1", "erasure", "failed"),
+            row("access-1", "access", "done"),
+            row("export-1", "export", "done"),
+        ]
     );
+    // In the workflow, done is answered and failed is still in progress, each with its run.
+    let done = s.request("access-1").await.unwrap().unwrap();
+    assert_eq!(done.status, RequestStatus::Answered);
+    assert_eq!(
+        (
+            done.executions[0].outcome,
+            done.executions[0].report.as_str()
+        ),
+        (Some(ExecutionOutcome::Done), r#"{"rows":2}"#)
+    );
+    let failed = s.request("erasure-1").await.unwrap().unwrap();
+    assert_eq!(failed.status, RequestStatus::InProgress);
+    assert_eq!(failed.executions[0].outcome, Some(ExecutionOutcome::Failed));
+    assert_eq!(
+        s.request("export-1").await.unwrap().unwrap().kind,
+        RequestKind::Portability
+    );
+    assert_eq!(s.open_requests().await.unwrap().len(), 1);
     s.close().await;
     // The old migrations are recorded, not run again (001 would fail on its tables).
     let s = Store::open(&path, false).await.unwrap();
