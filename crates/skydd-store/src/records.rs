@@ -250,6 +250,10 @@ pub struct ErasureJournal {
     pub updated_at: String,
 }
 
+/// The columns of [`ErasureRow`].
+pub(crate) const ERASURE_COLUMNS: &str =
+    "id, request_id, subjects, plan, state, datasets_done, holder, failure, created_at, updated_at";
+
 /// An erasure journal's row.
 #[derive(sqlx::FromRow)]
 pub(crate) struct ErasureRow {

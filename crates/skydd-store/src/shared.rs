@@ -627,13 +627,7 @@ macro_rules! state_store {
                     );
                 }
                 $crate::shared::upsert_request!(&mut *tx, request);
-                for subject in &journal.subjects {
-                    sqlx::query("DELETE FROM lease WHERE name = $1 AND holder = $2")
-                        .bind($crate::records::erasure_lease(subject))
-                        .bind(&journal.holder)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                $crate::shared::release_erasure_leases!(&mut *tx, &journal);
                 tx.commit().await?;
                 Ok(())
             }
@@ -649,13 +643,7 @@ macro_rules! state_store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-                for subject in &journal.subjects {
-                    sqlx::query("DELETE FROM lease WHERE name = $1 AND holder = $2")
-                        .bind($crate::records::erasure_lease(subject))
-                        .bind(&journal.holder)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                $crate::shared::release_erasure_leases!(&mut *tx, &journal);
                 tx.commit().await?;
                 Ok(())
             }
@@ -664,10 +652,10 @@ macro_rules! state_store {
                 &self,
                 id: &str,
             ) -> Result<Option<$crate::ErasureJournal>, $crate::StoreError> {
-                sqlx::query_as::<_, $crate::records::ErasureRow>(
-                    "SELECT id, request_id, subjects, plan, state, datasets_done, holder, failure, created_at, updated_at
-                     FROM erasure_journal WHERE id = $1",
-                )
+                sqlx::query_as::<_, $crate::records::ErasureRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM erasure_journal WHERE id = $1",
+                    $crate::records::ERASURE_COLUMNS
+                )))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?
@@ -679,10 +667,10 @@ macro_rules! state_store {
                 &self,
                 subjects: &[String],
             ) -> Result<Vec<$crate::ErasureJournal>, $crate::StoreError> {
-                let rows = sqlx::query_as::<_, $crate::records::ErasureRow>(
-                    "SELECT id, request_id, subjects, plan, state, datasets_done, holder, failure, created_at, updated_at
-                     FROM erasure_journal WHERE state <> 'recorded' ORDER BY created_at, id",
-                )
+                let rows = sqlx::query_as::<_, $crate::records::ErasureRow>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {} FROM erasure_journal WHERE state <> 'recorded' ORDER BY created_at, id",
+                    $crate::records::ERASURE_COLUMNS
+                )))
                 .fetch_all(&self.pool)
                 .await?;
                 let mut out = Vec::new();
@@ -1014,3 +1002,19 @@ macro_rules! upsert_request {
     }};
 }
 pub(crate) use upsert_request;
+
+/// Frees the people of `$journal` on `$conn` (in the caller's transaction): their erasure
+/// leases, as far as the journal's holder still holds them.
+macro_rules! release_erasure_leases {
+    ($conn:expr, $journal:expr) => {{
+        let journal: &$crate::ErasureJournal = $journal;
+        for subject in &journal.subjects {
+            sqlx::query("DELETE FROM lease WHERE name = $1 AND holder = $2")
+                .bind($crate::records::erasure_lease(subject))
+                .bind(&journal.holder)
+                .execute($conn)
+                .await?;
+        }
+    }};
+}
+pub(crate) use release_erasure_leases;
