@@ -158,12 +158,14 @@ pub async fn plan(
 ) -> Result<(ErasurePlan, usize), AppError> {
     let dbs = ws.databases()?;
     let world = ws.world()?;
-    let hmac = hmac_key.map(|k| move |s: &str| hmac_hex(k, s));
-    let hmac_ref: Option<&dyn Fn(&str) -> String> =
-        hmac.as_ref().map(|h| h as &dyn Fn(&str) -> String);
     let found = find(dbs, subject, today, None).await?;
     let shared = sharing(dbs, &world, &found.found).await?;
     let erased = store.erased().await?;
+    // Made after the reads: a `&dyn Fn` is not `Send`, and a server awaits this future on
+    // any thread.
+    let hmac = hmac_key.map(|k| move |s: &str| hmac_hex(k, s));
+    let hmac_ref: Option<&dyn Fn(&str) -> String> =
+        hmac.as_ref().map(|h| h as &dyn Fn(&str) -> String);
     let mut random = random_string;
     let mut maskers = Maskers {
         hmac: hmac_ref,

@@ -48,6 +48,7 @@ pub struct Workspace {
     /// The register.
     pub register: Register,
     databases: Option<Databases>,
+    state_url: Option<String>,
     state: OnceCell<Store>,
     renderer: std::sync::OnceLock<skydd_render::Renderer>,
 }
@@ -75,6 +76,7 @@ impl Workspace {
             path: path.to_path_buf(),
             register,
             databases: None,
+            state_url: None,
             state: OnceCell::new(),
             renderer: std::sync::OnceLock::new(),
         }
@@ -137,6 +139,12 @@ impl Workspace {
         ))
     }
 
+    /// Keeps skydd's state in the database `url` names (`sqlite:PATH`, `postgres://…`)
+    /// instead of the register's file: several servers share one PostgreSQL.
+    pub fn use_state_url(&mut self, url: String) {
+        self.state_url = Some(url);
+    }
+
     /// Where skydd's state lives: beside the register unless the register says otherwise.
     pub fn state_file(&self) -> PathBuf {
         state_file(&self.path, &self.register)
@@ -148,6 +156,15 @@ impl Workspace {
     /// (`create`) create it, and say where in a note.
     pub async fn state(&self, create: bool) -> Result<(&Store, Option<Note>), AppError> {
         if let Some(store) = self.state.get() {
+            return Ok((store, None));
+        }
+        if let Some(url) = &self.state_url {
+            let store = self
+                .state
+                .get_or_try_init(|| async {
+                    Store::connect(url, create).await.map_err(AppError::from)
+                })
+                .await?;
             return Ok((store, None));
         }
         let file = self.state_file();

@@ -632,3 +632,51 @@ mod tests {
         skydd_core::datamap::graph::check(&map).unwrap();
     }
 }
+
+/// Why the demo company could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A file.
+    #[error("cannot write `{path}`: {source}")]
+    File {
+        /// Which.
+        path: std::path::PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The database.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The demo company in `dir`, as of `today`: the register, the data map, the key for keyed
+/// hashes, and its SQLite database (`webbplatsnu.sqlite`) with the story's rows. Returns the
+/// register's path. For tests and examples that need a company to run requests against.
+pub async fn write_company(
+    dir: &std::path::Path,
+    today: Date,
+    hmac_key: &str,
+) -> Result<std::path::PathBuf, WriteError> {
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| WriteError::File { path, source })
+    };
+    write("skydd.toml", REGISTER)?;
+    write("datamap.yml", DATAMAP)?;
+    write("hmac.key", hmac_key)?;
+    let db_path = dir.join("webbplatsnu.sqlite");
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &db_path.display().to_string(),
+        None,
+        true,
+    )
+    .await?;
+    for s in schema(DbKind::Sqlite) {
+        db.execute(&s).await?;
+    }
+    seed_story(&db, today).await?;
+    db.close().await;
+    Ok(dir.join("skydd.toml"))
+}

@@ -7,6 +7,7 @@
 //! counts and latencies for Prometheus, a body limit, JSON answers for unknown routes and
 //! methods, and a panic turned into a JSON 500 that says nothing of the inside.
 
+pub mod api;
 pub mod error;
 pub mod extract;
 pub mod telemetry;
@@ -18,8 +19,9 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use api::{AppState, app, app_error, openapi_document};
 pub use error::ApiError;
 pub use extract::ApiJson;
 
@@ -37,7 +39,9 @@ pub fn layered(router: Router) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(telemetry::record))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            TraceLayer::new_for_http()
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &Request| {
                 let id = req
                     .headers()
                     .get(&REQUEST_ID)
@@ -75,4 +79,16 @@ pub(crate) fn route_of(req: &Request) -> String {
     req.extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |m| m.as_str().to_owned())
+}
+
+/// Serves `app` on `listener` until `shutdown` completes; then takes no new connections and
+/// lets the requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

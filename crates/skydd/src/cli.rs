@@ -195,6 +195,47 @@ pub enum Command {
   curl -s https://example.se/integritetspolicy | skydd audit -
   skydd audit policy.md --deny-warnings")]
     Audit(AuditArgs),
+
+    /// Serve skydd's HTTP API: requests, restrictions, objections, withdrawn consent, `may`,
+    /// retention and the data map, for the privacy center, the admin console and your own
+    /// systems.
+    ///
+    /// The API is under `/api/`; its OpenAPI description at `/openapi.json`; `/healthz`
+    /// answers when skydd's state does; `/metrics` is for Prometheus. Every error is JSON:
+    /// `{"error": {"status", "code", "message", "field"}}`. Logs are JSON lines on standard
+    /// error, one per request, with its `x-request-id`. Ctrl-C or SIGTERM stops taking new
+    /// connections and lets the running requests finish.
+    ///
+    /// skydd's state is the register's (`skydd-state.sqlite` beside it, or `state = "…"`),
+    /// or the database `--state` names: `postgres://…` lets several instances share it.
+    #[command(after_help = "Examples:
+  skydd serve
+  skydd serve --listen 0.0.0.0:8080 --state postgres://skydd@db/skydd
+  curl -s localhost:8080/openapi.json | jq '.paths | keys'")]
+    Serve(ServeArgs),
+}
+
+/// How `skydd serve` listens and logs.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on (port 0: any free port, printed on start).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// skydd's state: `sqlite:PATH` or `postgres://…`. Default: the register's.
+    #[arg(long, value_name = "URL", env = "SKYDD_STATE")]
+    pub state: Option<String>,
+    /// Log lines as JSON (for a log collector) or as text (for a terminal).
+    #[arg(long, value_enum, default_value = "json")]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Text for people.
+    Text,
 }
 
 /// Who a request is about. At least one identity is required.

@@ -50,7 +50,9 @@ impl std::error::Error for Reported {}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing(cli.verbose);
+    let json_logs =
+        matches!(&cli.command, Command::Serve(a) if a.log_format == cli::LogFormat::Json);
+    init_tracing(cli.verbose, json_logs);
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -90,14 +92,28 @@ fn log_filter(verbose: u8) -> &'static str {
     }
 }
 
-fn init_tracing(verbose: u8) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SKYDD_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(log_filter(verbose)));
-    tracing_subscriber::fmt()
+fn init_tracing(verbose: u8, json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SKYDD_LOG").unwrap_or_else(|_| {
+        // A server logs each request (info); a command only what went wrong.
+        let level = if json && verbose == 0 {
+            "info,sqlx=warn"
+        } else {
+            log_filter(verbose)
+        };
+        tracing_subscriber::EnvFilter::new(level)
+    });
+    let fmt = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    if json {
+        fmt.json()
+            .with_current_span(true)
+            .flatten_event(true)
+            .init();
+    } else {
+        fmt.init();
+    }
 }
 
 /// Runs a future on a multi-threaded runtime (commands that talk to databases).
@@ -149,6 +165,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::State(StateCommand::Init) => block_on(cmd::rights::state_init(&register)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
         Command::Audit(a) => cmd::audit::run(&a),
+        Command::Serve(a) => block_on(cmd::serve::run(&register, &a)),
     }
 }
 

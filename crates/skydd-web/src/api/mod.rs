@@ -1,0 +1,154 @@
+//! The routes of `/api/`, `/healthz`, `/metrics` and `/openapi.json`, over the application
+//! layer's services. A route parses its body or query into the service's typed request,
+//! calls the service, and answers its outcome as JSON or its error as an [`ApiError`].
+
+mod dsr;
+mod operations;
+mod rights;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use skydd_app::{AppError, Subject, Workspace};
+use utoipa::OpenApi;
+
+use crate::ApiError;
+
+/// What every route shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The register, data maps, connections and skydd's state, loaded once.
+    pub ws: Arc<Workspace>,
+}
+
+/// skydd's HTTP application: testable without a socket (`tower::ServiceExt::oneshot`).
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/may", post(rights::may))
+        .route("/restrictions", post(rights::restrict))
+        .route("/objections", post(rights::object))
+        .route("/consent-withdrawals", post(rights::withdraw))
+        .route("/access", post(dsr::access))
+        .route("/erasures", post(dsr::erase))
+        .route("/rectifications", post(dsr::rectify))
+        .route("/retention/plan", get(operations::retention_plan))
+        .route("/map/check", get(operations::map_check))
+        .route("/log", get(operations::log));
+    crate::layered(
+        Router::new()
+            .nest("/api", api)
+            .route("/healthz", get(healthz))
+            .route("/metrics", get(metrics))
+            .route("/openapi.json", get(openapi))
+            .with_state(state),
+    )
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "skydd",
+        description = "skydd's API: data-subject requests, restrictions and consent, retention and the data map of a register of processing. Every error is `{\"error\": {status, code, message, field?}}`."
+    ),
+    paths(
+        healthz,
+        rights::may,
+        rights::restrict,
+        rights::object,
+        rights::withdraw,
+        dsr::access,
+        dsr::erase,
+        dsr::rectify,
+        operations::retention_plan,
+        operations::map_check,
+        operations::log,
+    ),
+    components(schemas(ApiError, Identities))
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of this API, generated from the routes' declarations.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi() -> impl IntoResponse {
+    axum::Json(openapi_document())
+}
+
+async fn metrics() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        crate::telemetry::render(),
+    )
+}
+
+/// Alive, and skydd's state answers.
+#[utoipa::path(get, path = "/healthz", responses(
+    (status = 200, description = "Serving; skydd's state answers"),
+    (status = 503, description = "skydd's state does not answer", body = ApiError),
+))]
+async fn healthz(State(s): State<AppState>) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    s.ws.state(false).await.map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            format!("skydd's state does not answer: {e}"),
+        )
+    })?;
+    Ok(axum::Json(serde_json::json!({ "status": "ok" })))
+}
+
+/// The person a request is about: at least one identity.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct Identities {
+    /// E-mail addresses.
+    email: Vec<String>,
+    /// Phone numbers.
+    phone: Vec<String>,
+    /// Personnummer or samordningsnummer.
+    personnummer: Vec<String>,
+    /// Other identities by the data map's names: `{"customer_number": "C-1001"}`.
+    other: std::collections::BTreeMap<String, String>,
+}
+
+impl Identities {
+    fn subject(&self, today: jiff::civil::Date) -> Result<Subject, ApiError> {
+        let input = skydd_app::IdentityInput {
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+            personnummer: self.personnummer.clone(),
+            identity: self.other.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        };
+        Subject::parse(&input, today).map_err(|e| app_error(e).at("identities"))
+    }
+}
+
+/// The day a request was received: `received` if given (checked as the CLI checks it), or
+/// today.
+fn received(text: Option<&str>, today: jiff::civil::Date) -> Result<jiff::civil::Date, ApiError> {
+    skydd_app::clock::received(text, today).map_err(|e| app_error(e).at("received"))
+}
+
+/// The HTTP answer to an application error: the request's own faults are 4xx, the server's
+/// 5xx with the cause logged.
+pub fn app_error(e: AppError) -> ApiError {
+    let text = e.to_string();
+    match e {
+        AppError::Invalid(_) => ApiError::invalid(text),
+        AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", text),
+        AppError::Conflict { .. } => ApiError::new(StatusCode::CONFLICT, "conflict", text),
+        AppError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "refused", text),
+        AppError::Busy(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", text),
+        AppError::RolledBack { .. } | AppError::Db(_) => {
+            ApiError::new(StatusCode::BAD_GATEWAY, "database", text)
+        }
+        _ => ApiError::internal(text),
+    }
+}

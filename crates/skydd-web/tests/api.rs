@@ -1,0 +1,204 @@
+//! The API on the demo company's SQLite database, called without a socket: each route
+//! answers its service's outcome, bad input is a 4xx JSON error and writes nothing, and
+//! the OpenAPI document describes every route.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use skydd_app::{Workspace, clock};
+use skydd_web::{AppState, app};
+use tower::ServiceExt;
+
+const ANNA: &str = "anna.andersson@example.se";
+
+struct Company {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+/// The demo company with skydd's state started.
+async fn company() -> Company {
+    let dir = tempfile::tempdir().unwrap();
+    let register = skydd_demo::write_company(dir.path(), clock::today(), &"k".repeat(43))
+        .await
+        .unwrap();
+    let ws = Workspace::open(&register, None).await.unwrap();
+    ws.state(true).await.unwrap();
+    Company {
+        _dir: dir,
+        state: AppState { ws: Arc::new(ws) },
+    }
+}
+
+impl Company {
+    async fn call(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let res = app(self.state.clone()).oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    async fn post(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        self.call(
+            Request::post(uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        self.call(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn may(&self, purpose: &str) -> bool {
+        let (status, body) = self
+            .post(
+                "/api/may",
+                json!({ "identities": { "email": [ANNA] }, "purpose": purpose }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body[0]["allowed"].as_bool().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn an_objection_to_direct_marketing_turns_may_to_no() {
+    let c = company().await;
+    assert!(c.may("newsletter").await);
+    let (status, body) = c
+        .post(
+            "/api/objections",
+            json!({ "identities": { "email": [ANNA] }, "direct_marketing": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["deadline"]["due"].is_string());
+    assert!(!c.may("newsletter").await);
+}
+
+#[tokio::test]
+async fn an_erasure_through_the_api_keeps_the_bookkeeping_and_restricts_the_rest() {
+    let c = company().await;
+    let (status, body) = c
+        .post(
+            "/api/erasures",
+            json!({ "identities": { "email": [ANNA] } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["executed"].as_array().unwrap().len() == 1);
+    assert!(!c.may("newsletter").await);
+    assert!(c.may("bookkeeping").await);
+    // The access package then shows what was kept, and why.
+    let (status, body) = c
+        .post("/api/access", json!({ "identities": { "email": [ANNA] } }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!body["held"].as_array().unwrap().is_empty(), "{body}");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_4xx_naming_the_field_and_records_nothing() {
+    let c = company().await;
+    let before = c.get("/api/log").await.1.as_array().unwrap().len();
+    let cases = [
+        (
+            "/api/restrictions",
+            json!({ "identities": { "email": ["anna"] } }),
+            "identities",
+        ),
+        (
+            "/api/restrictions",
+            json!({ "identities": { "email": [ANNA] }, "received": "2026-02-30" }),
+            "received",
+        ),
+        (
+            "/api/restrictions",
+            json!({ "identities": { "email": [ANNA] }, "purpose": "nosuch" }),
+            "",
+        ),
+        (
+            "/api/objections",
+            json!({ "identities": { "email": [ANNA] } }),
+            "purpose",
+        ),
+        (
+            "/api/consent-withdrawals",
+            json!({ "identities": { "email": [ANNA] }, "purpose": "bookkeeping" }),
+            "",
+        ),
+        ("/api/erasures", json!({ "identities": {} }), "identities"),
+        (
+            "/api/rectifications",
+            json!({ "identities": { "email": [ANNA] }, "set": ["customer.nosuch=1"] }),
+            "set",
+        ),
+    ];
+    for (uri, body, field) in cases {
+        let (status, answer) = c.post(uri, body.clone()).await;
+        assert!(status.is_client_error(), "{uri} {body} → {status} {answer}");
+        assert!(answer["error"]["message"].is_string(), "{answer}");
+        if !field.is_empty() {
+            assert_eq!(answer["error"]["field"], field, "{uri} {body}");
+        }
+    }
+    let after = c.get("/api/log").await.1.as_array().unwrap().len();
+    assert_eq!(before, after, "a refused request was recorded");
+}
+
+#[tokio::test]
+async fn the_retention_plan_and_the_map_check_answer_in_json() {
+    let c = company().await;
+    let (status, body) = c.get("/api/retention/plan").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["rows_due_in_all"].as_u64().unwrap() > 0);
+    let (status, _) = c.get("/api/retention/plan?today=someday").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = c.get("/api/retention/plan?tday=2026-01-01").await;
+    assert!(status.is_client_error());
+    let (status, body) = c.get("/api/map/check").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body["findings"].is_array());
+}
+
+#[tokio::test]
+async fn health_answers_and_openapi_describes_every_api_route() {
+    let c = company().await;
+    assert_eq!(c.get("/healthz").await.0, StatusCode::OK);
+    let doc = serde_json::to_value(skydd_web::openapi_document()).unwrap();
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for p in [
+        "/api/may",
+        "/api/restrictions",
+        "/api/objections",
+        "/api/consent-withdrawals",
+        "/api/access",
+        "/api/erasures",
+        "/api/rectifications",
+        "/api/retention/plan",
+        "/api/map/check",
+        "/api/log",
+        "/healthz",
+    ] {
+        assert!(paths.contains(&p), "{p} missing from {paths:?}");
+    }
+    let (status, served) = c.get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(served, doc);
+}
