@@ -4,8 +4,9 @@
 //! message that names the place.
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::ApiError;
@@ -57,4 +58,29 @@ fn body_text(text: &str) -> String {
         .or_else(|| text.strip_prefix("Failed to parse the request body as JSON: "))
         .unwrap_or(text)
         .to_owned()
+}
+
+/// A query string read into `T` (whose serde derive should `deny_unknown_fields`); a query
+/// that does not read is 422 with the reason.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(e) => Err(ApiError::invalid(
+                e.body_text()
+                    .trim_start_matches("Failed to deserialize query string: ")
+                    .to_owned(),
+            )
+            .at("query")),
+        }
+    }
 }

@@ -23,7 +23,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use api::{AppState, app, app_error, openapi_document};
 pub use error::ApiError;
-pub use extract::ApiJson;
+pub use extract::{ApiJson, ApiQuery};
 
 /// The largest request body any route reads. Requests and their identities are small; a
 /// larger body is a mistake or an attack, answered with 413 before it is read.

@@ -1,7 +1,7 @@
 //! Retention, the data map, and the request log.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use skydd_app::clock;
 use skydd_app::map::{self, CheckOutcome};
@@ -9,7 +9,7 @@ use skydd_app::retention::{self, PlanOutcome};
 use skydd_app::rights::{self, RequestItem};
 
 use super::{AppState, app_error};
-use crate::ApiError;
+use crate::{ApiError, ApiQuery};
 
 /// The day to plan for.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -26,7 +26,7 @@ pub struct PlanQuery {
 ))]
 pub async fn retention_plan(
     State(s): State<AppState>,
-    Query(q): Query<PlanQuery>,
+    ApiQuery(q): ApiQuery<PlanQuery>,
 ) -> Result<Json<PlanOutcome>, ApiError> {
     let today = clock::day(q.today.as_deref(), "today").map_err(|e| app_error(e).at("today"))?;
     Ok(Json(
