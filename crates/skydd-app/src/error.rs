@@ -42,6 +42,10 @@ pub enum AppError {
         /// The database's refusal.
         source: DbError,
     },
+    /// A record of skydd's changed between reading and writing it (a request moved by
+    /// someone else); nothing was written. Read it again.
+    #[error("{0}")]
+    StateConflict(String),
     /// skydd's state is locked by another writer for longer than the store waits.
     #[error(transparent)]
     Busy(StoreError),
@@ -100,6 +104,11 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match &e {
             StoreError::Missing { .. } => AppError::NotFound(e.to_string()),
+            // Someone else holds the lease (a live erasure of the person, a retention run):
+            // try again later, as with a locked file.
+            StoreError::Busy { .. } => AppError::Busy(e),
+            StoreError::Conflict(text) => AppError::StateConflict(text.clone()),
+            StoreError::Invalid(text) => AppError::Invalid(text.clone()),
             StoreError::Query(sqlx::Error::Database(d))
                 if matches!(d.code().as_deref(), Some("5" | "6" | "517")) =>
             {

@@ -36,7 +36,8 @@ pub struct Entry {
 
 /// The hash of an entry with these fields after `prev`. The fields are hashed as one JSON
 /// array, so no two different entries share an encoding; `detail`'s object keys are sorted
-/// (serde_json's map), so the hash does not depend on the order they were written in.
+/// at every depth, so the hash depends neither on the order they were written in nor on
+/// whether some crate in the build turns on serde_json's `preserve_order`.
 pub fn hash(
     prev: &str,
     seq: i64,
@@ -54,10 +55,30 @@ pub fn hash(
         actor,
         action,
         object,
-        detail
+        canonical(detail)
     ]);
     let digest = Sha256::digest(encoded.to_string().as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `v` with the keys of every object in sorted order (inserted sorted, which is the order
+/// serde_json writes them in with or without `preserve_order`).
+fn canonical(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            let mut out = serde_json::Map::new();
+            for k in keys {
+                out.insert(k.clone(), canonical(&map[k]));
+            }
+            serde_json::Value::Object(out)
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.iter().map(canonical).collect())
+        }
+        other => other.clone(),
+    }
 }
 
 impl Entry {
@@ -313,8 +334,10 @@ mod tests {
 
     #[test]
     fn the_hash_does_not_depend_on_the_order_detail_keys_were_written_in() {
-        let a: serde_json::Value = serde_json::from_str(r#"{"a":1,"b":2}"#).unwrap();
-        let b: serde_json::Value = serde_json::from_str(r#"{"b":2,"a":1}"#).unwrap();
+        let a: serde_json::Value =
+            serde_json::from_str(r#"{"a":1,"b":{"y":[{"q":1,"p":2}],"x":2}}"#).unwrap();
+        let b: serde_json::Value =
+            serde_json::from_str(r#"{"b":{"x":2,"y":[{"p":2,"q":1}]},"a":1}"#).unwrap();
         assert_eq!(
             hash(GENESIS, 1, "t", "x", "y", "z", &a),
             hash(GENESIS, 1, "t", "x", "y", "z", &b)

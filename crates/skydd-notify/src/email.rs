@@ -102,10 +102,20 @@ pub(crate) fn transport(
         scheme: scheme.clone(),
         why: "it is not a URL",
     })?;
-    let tls = parsed.scheme() == "smtps"
-        || parsed
-            .query_pairs()
-            .any(|(k, v)| k == "tls" && v == "required");
+    // lettre reads the first `tls` pair; so does this check, and a second is refused, so
+    // `?tls=opportunistic&tls=required` cannot pass as TLS while lettre strips it.
+    let tls_pairs: Vec<String> = parsed
+        .query_pairs()
+        .filter(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    if tls_pairs.len() > 1 {
+        return Err(SetupError::SmtpUrl {
+            scheme,
+            why: "it gives `tls` more than once",
+        });
+    }
+    let tls = parsed.scheme() == "smtps" || tls_pairs.first().is_some_and(|v| v == "required");
     // `smtp` is no special scheme to the URL standard, so an IPv4 host comes as a name.
     let loopback = match parsed.host() {
         Some(url::Host::Domain(d)) => {

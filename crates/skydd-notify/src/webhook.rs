@@ -52,6 +52,8 @@ pub(crate) async fn post(
         .send()
         .await
         .map_err(|e| {
+            // The URL may carry a token in its query: never in an error chain.
+            let e = e.without_url();
             if e.is_timeout() {
                 DeliveryError::Timeout {
                     after: timeout,

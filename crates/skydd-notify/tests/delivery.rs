@@ -634,6 +634,15 @@ fn plain_smtp_goes_only_to_this_machine_and_the_url_is_never_shown() {
         !shown.contains("hunter2") && !shown.contains("mail.example.com"),
         "{shown}"
     );
+    // lettre reads only the first `tls`: a later `required` must not pass for TLS.
+    for bad in [
+        "smtp://user:pw@mail.example.com:587?tls=opportunistic&tls=required",
+        "smtp://mail.example.com:587?tls=required&tls=opportunistic",
+        "smtp://mail.example.com:587?tls=opportunistic",
+    ] {
+        let err = Delivery::new(settings(bad)).unwrap_err();
+        assert!(matches!(err, SetupError::SmtpUrl { .. }), "{bad}: {err:?}");
+    }
     for ok in [
         "smtp://127.0.0.1:2525",
         "smtp://localhost:25",

@@ -63,9 +63,6 @@ struct Body<'a> {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if self.status.is_server_error() {
-            tracing::error!(code = self.code, "{}", self.message);
-        }
         (self.status, Json(Body { error: &self })).into_response()
     }
 }

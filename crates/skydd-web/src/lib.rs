@@ -37,6 +37,9 @@ pub fn layered(router: Router) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        // Inside the span and the counts: a panic is logged with the request's id and
+        // counted as the 500 it answers.
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn(telemetry::record))
         .layer(
             TraceLayer::new_for_http()
@@ -50,11 +53,18 @@ pub fn layered(router: Router) -> Router {
                 tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
             }),
         )
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::internal("an internal error; it is logged with this request's id").into_response()
-        }))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+}
+
+fn panicked(payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %what, "a route panicked");
+    ApiError::internal("an internal error; it is logged with this request's id").into_response()
 }
 
 async fn not_found(req: Request) -> ApiError {

@@ -95,10 +95,11 @@ async fn metrics() -> impl IntoResponse {
 ))]
 async fn healthz(State(s): State<AppState>) -> Result<axum::Json<serde_json::Value>, ApiError> {
     s.ws.state(false).await.map_err(|e| {
-        ApiError::new(
+        server_fault(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
-            format!("skydd's state does not answer: {e}"),
+            "skydd's state does not answer",
+            &e.to_string(),
         )
     })?;
     Ok(axum::Json(serde_json::json!({ "status": "ok" })))
@@ -143,12 +144,39 @@ pub fn app_error(e: AppError) -> ApiError {
     match e {
         AppError::Invalid(_) => ApiError::invalid(text),
         AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", text),
-        AppError::Conflict { .. } => ApiError::new(StatusCode::CONFLICT, "conflict", text),
-        AppError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "refused", text),
-        AppError::Busy(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", text),
-        AppError::RolledBack { .. } | AppError::Db(_) => {
-            ApiError::new(StatusCode::BAD_GATEWAY, "database", text)
+        AppError::Conflict { .. } | AppError::StateConflict(_) => {
+            ApiError::new(StatusCode::CONFLICT, "conflict", text)
         }
-        _ => ApiError::internal(text),
+        AppError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "refused", text),
+        AppError::Busy(_) => server_fault(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "skydd's state is busy; try again shortly",
+            &text,
+        ),
+        AppError::RolledBack { .. } | AppError::Db(_) => server_fault(
+            StatusCode::BAD_GATEWAY,
+            "database",
+            "a database of the company failed; nothing more was changed than the log of this request says",
+            &text,
+        ),
+        _ => server_fault(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error",
+            &text,
+        ),
     }
+}
+
+/// A failure of the server's own: the client learns its kind and the request id (in the
+/// `x-request-id` header); the text, which may quote a database's message about other
+/// people's rows or a file's path, goes only to the log, in the request's span.
+fn server_fault(status: StatusCode, code: &'static str, public: &str, text: &str) -> ApiError {
+    tracing::error!(code, "{text}");
+    ApiError::new(
+        status,
+        code,
+        format!("{public}; it is logged with this request's id"),
+    )
 }
