@@ -282,6 +282,53 @@ async fn a_commit_the_journal_never_heard_of_is_confirmed_by_reading_the_rows_ba
     assert_eq!(v["replanned"], 0);
 }
 
+/// Rows changed between the crash and the re-run (here the person's phone number, by the
+/// company's own application): the journalled writes no longer find the rows as planned,
+/// and the rows do not hold the plan's result either, so the person is planned afresh —
+/// under the same request — and the new value is erased too.
+#[tokio::test]
+async fn rows_changed_after_a_crash_are_planned_afresh_under_the_same_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = company(dir.path(), DbKind::Sqlite, None).await;
+    erase_killed_at(dir.path(), &env, BO, "erase.after_journal");
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &dir.path().join("webbplatsnu.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    db.execute("UPDATE customer SET phone = '0705550001' WHERE email = 'bo@bergsbageri.se'")
+        .await
+        .unwrap();
+    db.close().await;
+    std::thread::sleep(Duration::from_millis(700));
+    let r = skydd(dir.path(), &["erase", "--email", BO, "--json"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    assert_eq!(v["replanned"], 1, "{v}");
+    assert!(v["resumed"]["journal"].is_string(), "{v}");
+    let rows = common::snapshot(
+        DbKind::Sqlite,
+        &dir.path().join("webbplatsnu.sqlite").display().to_string(),
+    )
+    .await;
+    let left: Vec<_> = rows
+        .iter()
+        .filter(|(_, row)| row.iter().any(|(_, v)| v == "0705550001" || v == BO))
+        .collect();
+    assert!(
+        left.is_empty(),
+        "the changed row is erased too: {left:?}\n{v}"
+    );
+    let state = end_state(dir.path(), DbKind::Sqlite, &env, BO).await;
+    assert_eq!(state.requests.len(), 1, "{:?}", state.requests);
+    assert_eq!(state.may, vec![1, 1, 0]);
+    assert_eq!(state.open_erasures, 0);
+}
+
 /// A second erasure of the person while the first one's process still holds the lease is
 /// refused at once, naming the holder; after the lease runs out it takes the work over.
 #[tokio::test]
