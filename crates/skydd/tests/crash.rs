@@ -12,7 +12,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -552,11 +552,11 @@ fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
 }
 
 /// Waits until `count` (a `SELECT COUNT(*)`) on the SQLite file `state` is positive.
-async fn wait_for(state: &PathBuf, count: &str) {
+async fn wait_for(state: &Path, count: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if state.exists() {
-            if let Ok(db) = Db::connect(
+        if state.exists()
+            && let Ok(db) = Db::connect(
                 "state",
                 DbKind::Sqlite,
                 &state.display().to_string(),
@@ -564,14 +564,13 @@ async fn wait_for(state: &PathBuf, count: &str) {
                 false,
             )
             .await
-            {
-                let n: Result<i64, _> = sqlx::query_scalar(sqlx::AssertSqlSafe(count.to_owned()))
-                    .fetch_one(db.pool())
-                    .await;
-                db.close().await;
-                if n.is_ok_and(|n| n > 0) {
-                    return;
-                }
+        {
+            let n: Result<i64, _> = sqlx::query_scalar(sqlx::AssertSqlSafe(count.to_owned()))
+                .fetch_one(db.pool())
+                .await;
+            db.close().await;
+            if n.is_ok_and(|n| n > 0) {
+                return;
             }
         }
         assert!(Instant::now() < deadline, "never came: {count}");
