@@ -62,6 +62,16 @@ pub enum AppError {
         /// Why.
         source: DbError,
     },
+    /// A company database was changed, but skydd's state could not record it (busy,
+    /// unreachable); `context` names the databases changed and says that running the same
+    /// request again finishes recording it.
+    #[error("{context}")]
+    Unrecorded {
+        /// What was changed, and how to finish.
+        context: String,
+        /// Why the state could not record it.
+        source: StoreError,
+    },
     /// skydd's state holds a record that does not read as skydd wrote it; nothing is
     /// guessed in its place.
     #[error("{0}")]

@@ -1,5 +1,12 @@
 //! The register's retention rules carried out on the company's databases: the plan (what
 //! is due today, counted) and the sweep (bounded batches, each a short transaction).
+//!
+//! One sweep runs at a time, across processes and machines sharing skydd's state: a run
+//! holds the `retention` lease, renews it while it works and gives it back at the end. A
+//! second run while one is live is [`skydd_store::StoreError::Busy`], at once, before it
+//! counts anything; a run that died stops renewing, and once its lease ran out the next run
+//! takes over (its report says whose run it was) and redoes what was left: a sweep's
+//! conditions exclude what is done.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -9,10 +16,12 @@ use serde::Serialize;
 use skydd_connect::sweep;
 use skydd_core::plan::exclusion::{self, Exclusions};
 use skydd_core::plan::retention::{self, Action, RetentionPlan, Unenforced};
-use skydd_store::Store;
+use skydd_store::{RUN_LEASE, RunStart, StateStore, Store, StoreError};
 
 use crate::error::AppError;
+use crate::failpoint;
 use crate::find::find;
+use crate::lease::{Heartbeat, Leasing};
 use crate::subject::Subject;
 use crate::workspace::{Databases, Workspace};
 
@@ -162,7 +171,24 @@ pub struct RunReport {
     pub holds_released: u64,
     /// Jobs that failed (the others ran): (collection, what went wrong).
     pub failed: Vec<(String, String)>,
+    /// The run this one took over: its process died, and its lease ran out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_over: Option<TookOver>,
 }
+
+/// A run that died, taken over.
+#[derive(Debug, Clone, Serialize)]
+pub struct TookOver {
+    /// Who ran it.
+    pub holder: String,
+    /// Since when (UTC).
+    pub since: String,
+    /// When its lease ran out, unrenewed (UTC).
+    pub lease_ended: String,
+}
+
+/// The lease a retention run holds (the store's name for it).
+const RUN: &str = "retention";
 
 /// How a sweep is getting on, for a progress bar.
 #[derive(Debug, Clone)]
@@ -193,17 +219,73 @@ pub struct RunRequest<'a> {
     pub progress: Option<&'a (dyn Fn(Progress) + Sync)>,
 }
 
-/// Runs the sweep, job after job; a job that fails is reported and the others run.
+/// Runs the sweep under a lease of [`RUN_LEASE`] held by this process; see [`run_leased`].
 pub async fn run(ws: &Workspace, req: RunRequest<'_>) -> Result<RunReport, AppError> {
+    run_leased(ws, req, &Leasing::this_process(RUN_LEASE)).await
+}
+
+/// Runs the sweep, job after job, holding the `retention` lease for `leasing`'s holder; a
+/// job that fails is reported and the others run. A live run elsewhere is
+/// [`StoreError::Busy`] (in [`AppError::Store`]), answered before anything is counted.
+pub async fn run_leased(
+    ws: &Workspace,
+    req: RunRequest<'_>,
+    leasing: &Leasing,
+) -> Result<RunReport, AppError> {
     let (store, _) = ws.state(false).await?;
     let dbs = ws.databases()?;
+    let start = store
+        .start_run_leased(&leasing.holder, leasing.ttl)
+        .await
+        .map_err(AppError::Store)?;
+    let heartbeat = Heartbeat::start(store, vec![RUN.to_owned()], leasing);
+    failpoint::hit("retention.after_start").await;
+    let result = sweep(ws, store, dbs, &req, &start, &heartbeat).await;
+    drop(heartbeat);
+    match result {
+        Ok(report) => {
+            let status = if report.failed.is_empty() {
+                "done"
+            } else {
+                "failed"
+            };
+            store
+                .finish_run(
+                    start.id,
+                    status,
+                    report.rows,
+                    &serde_json::to_string(&report)?,
+                )
+                .await?;
+            Ok(report)
+        }
+        Err(e) => {
+            // The run ends failed and gives its lease back: the next run need not wait.
+            let detail = serde_json::json!({ "error": e.to_string() }).to_string();
+            if let Err(f) = store.finish_run(start.id, "failed", 0, &detail).await {
+                tracing::warn!("cannot record retention run {} failed: {f}", start.id);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The sweep of a run started (`start`), its lease renewed by `heartbeat`.
+async fn sweep(
+    ws: &Workspace,
+    store: &Store,
+    dbs: &Databases,
+    req: &RunRequest<'_>,
+    start: &RunStart,
+    heartbeat: &Heartbeat,
+) -> Result<RunReport, AppError> {
+    let run = start.id;
     let tell = |p: Progress| {
         if let Some(f) = req.progress {
             f(p);
         }
     };
     let (_, counted) = counted_plan(ws, store, req.today).await?;
-    let (run, interrupted) = store.start_run().await?;
     let started = Instant::now();
     let target = sweep::TARGET;
     let mut jobs = Vec::new();
@@ -227,6 +309,19 @@ pub async fn run(ws: &Workspace, req: RunRequest<'_>) -> Result<RunReport, AppEr
         // A failing job is reported and the sweep goes on: one table's problem must not
         // keep every other table's data past its time, nor hide what was already done.
         loop {
+            if heartbeat.lost() {
+                // This process stalled past its lease and another run took the sweep over.
+                let other = store.lease(RUN).await?;
+                return Err(AppError::Store(StoreError::Busy {
+                    what:
+                        "the retention run (taken over from this one, which stalled past its lease)"
+                            .into(),
+                    holder: other
+                        .as_ref()
+                        .map_or_else(|| "another run".into(), |l| l.holder.clone()),
+                    since: other.map_or_else(|| "just now".into(), |l| l.acquired_at),
+                }));
+            }
             match sweep::run_batch(db, schema, &c.job, size, &mut cursor).await {
                 Ok(Some((n, took))) => {
                     rows += n;
@@ -261,20 +356,17 @@ pub async fn run(ws: &Workspace, req: RunRequest<'_>) -> Result<RunReport, AppEr
     let secs = started.elapsed().as_secs_f64();
     let report = RunReport {
         run,
-        resumed_after_interrupted: interrupted,
+        resumed_after_interrupted: start.interrupted,
         rows_per_second: if secs > 0.0 { total as f64 / secs } else { 0.0 },
         jobs,
         rows: total,
         holds_released,
         failed,
+        took_over: start.took_over.as_ref().map(|l| TookOver {
+            holder: l.holder.clone(),
+            since: l.acquired_at.clone(),
+            lease_ended: l.expires_at.clone(),
+        }),
     };
-    let status = if report.failed.is_empty() {
-        "done"
-    } else {
-        "failed"
-    };
-    store
-        .finish_run(run, status, total, &serde_json::to_string(&report)?)
-        .await?;
     Ok(report)
 }

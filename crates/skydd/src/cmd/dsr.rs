@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use jiff::civil::Date;
 use skydd_app::access::{self, AccessRequest, ExportRequest};
 use skydd_app::erase::{self, EraseOutcome, EraseRequest};
+use skydd_app::lease::ERASURE_LEASE;
 use skydd_app::rectify::{self, RectifyRequest};
 use skydd_app::{IdentityInput, Subject, clock};
 use skydd_core::plan::erasure::{self, KeepReason, Step};
@@ -126,21 +127,21 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
     let today = clock::day(args.today.as_deref(), "--today")?;
     let received = received(&args.received, today)?;
     let subject = subject(&args.ids, today)?;
+    let leasing = super::retention::leasing(ERASURE_LEASE)?;
     let ws = app::open(path, None).await?;
-    let o = app::closing(
+    let result = erase::erase_leased(
         &ws,
-        erase::erase(
-            &ws,
-            EraseRequest {
-                subject,
-                today,
-                received,
-                dry_run: args.dry_run,
-            },
-        )
-        .await,
+        EraseRequest {
+            subject,
+            today,
+            received,
+            dry_run: args.dry_run,
+        },
+        &leasing,
     )
-    .await?;
+    .await;
+    ws.close().await;
+    let o = result.map_err(|e| super::retention::busy(e, leasing.ttl))?;
     if args.json {
         report::print_json(&o);
     } else {
@@ -156,6 +157,27 @@ pub async fn erase(path: &Path, args: &EraseArgs) -> anyhow::Result<ExitCode> {
 /// Prints an erasure's plan and outcome.
 pub fn print_erasure(o: &EraseOutcome) {
     let color = report::stdout_color();
+    if let Some(r) = &o.resumed {
+        println!(
+            "{} journalled at {} by {}, which stopped before recording it. Finished it as journalled{}{}:",
+            paint("Resumed an interrupted erasure", Style::Bold, color),
+            r.since,
+            r.holder,
+            if r.already_done.is_empty() {
+                String::new()
+            } else {
+                format!("; already done in {}", r.already_done.join(", "))
+            },
+            if r.confirmed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; committed in {} before the interruption (its rows, read back, hold the plan's result)",
+                    r.confirmed.join(", ")
+                )
+            }
+        );
+    }
     let blocked = !o.plan.blockers.is_empty();
     let title = match (o.dry_run, blocked) {
         (_, true) => "Erasure refused: nothing was changed.",

@@ -3,12 +3,55 @@
 
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use skydd_app::clock;
+use skydd_app::lease::Leasing;
 use skydd_app::retention::{self, PlanOutcome, Progress, RunReport, RunRequest};
+use skydd_app::{AppError, clock};
+use skydd_store::StoreError;
 
+use crate::Reported;
 use crate::app;
 use crate::report::{self, Style, paint};
+
+/// This process as the holder of a lease of `default` length, or of `SKYDD_LEASE_MS`
+/// milliseconds when set: a hook for crash tests, which kill a process and must not wait a
+/// whole lease for its successor to take over.
+pub fn leasing(default: Duration) -> anyhow::Result<Leasing> {
+    let ttl = match std::env::var("SKYDD_LEASE_MS") {
+        Err(_) => default,
+        Ok(ms) => match ms.trim().parse::<u64>() {
+            Ok(ms) if ms >= 100 => Duration::from_millis(ms),
+            _ => {
+                return Err(app::usage(format_args!(
+                    "SKYDD_LEASE_MS `{ms}`: write a lease's length in milliseconds, at least 100"
+                )));
+            }
+        },
+    };
+    Ok(Leasing::this_process(ttl))
+}
+
+/// Work another live process holds (a retention run, the same person's erasure): says who
+/// and since when, and stops with exit status 1 at once, waiting on nothing. Any other
+/// error goes on as it was.
+pub fn busy(e: AppError, lease: Duration) -> anyhow::Error {
+    match e {
+        AppError::Store(StoreError::Busy {
+            what,
+            holder,
+            since,
+        }) => {
+            eprintln!(
+                "{}: {what} is in progress since {since}, by {holder}. Nothing was done. If that process no longer runs, its lease runs out within {} s of its last renewal; then run this again, and it takes the work over.",
+                paint("error", Style::Error, report::stderr_color()),
+                lease.as_secs_f64().ceil()
+            );
+            Reported(1).into()
+        }
+        e => app::fail(e),
+    }
+}
 
 /// `skydd retention plan`.
 pub async fn plan(path: &Path, args: &crate::cli::RetentionPlanArgs) -> anyhow::Result<ExitCode> {
@@ -118,7 +161,12 @@ impl Bar {
 
 /// Prints a sweep's report.
 pub fn print_run(r: &RunReport) {
-    if r.resumed_after_interrupted > 0 {
+    if let Some(t) = &r.took_over {
+        println!(
+            "Took over the retention run of {} (running since {}): it stopped renewing its lease, which ran out at {}, so it died; this run redoes what it left.",
+            t.holder, t.since, t.lease_ended
+        );
+    } else if r.resumed_after_interrupted > 0 {
         println!(
             "Continued the work of {} interrupted run(s).",
             r.resumed_after_interrupted
@@ -151,22 +199,22 @@ pub fn print_run(r: &RunReport) {
 /// `skydd retention run`.
 pub async fn run(path: &Path, args: &crate::cli::RetentionRunArgs) -> anyhow::Result<ExitCode> {
     let today = clock::day(args.today.as_deref(), "--today")?;
+    let leasing = leasing(skydd_store::RUN_LEASE)?;
     let ws = app::open(path, None).await?;
     let bar = Bar::new();
     let tell = |p: Progress| bar.tell(p);
-    let report = app::closing(
+    let result = retention::run_leased(
         &ws,
-        retention::run(
-            &ws,
-            RunRequest {
-                today,
-                batch: args.batch,
-                progress: if args.json { None } else { Some(&tell) },
-            },
-        )
-        .await,
+        RunRequest {
+            today,
+            batch: args.batch,
+            progress: if args.json { None } else { Some(&tell) },
+        },
+        &leasing,
     )
-    .await?;
+    .await;
+    ws.close().await;
+    let report = result.map_err(|e| busy(e, leasing.ttl))?;
     if args.json {
         report::print_json(&report);
     } else {
