@@ -148,6 +148,16 @@ pub fn app_error(e: AppError) -> ApiError {
             ApiError::new(StatusCode::CONFLICT, "conflict", text)
         }
         AppError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "refused", text),
+        // The company's database was changed and skydd could not yet record it: the same
+        // request again finishes the recording (the erasure's journal resumes).
+        AppError::Unrecorded { context, source } => {
+            tracing::error!(code = "unrecorded", "{context}: {source}");
+            ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unrecorded",
+                "the company's database was changed, but skydd's state could not record it yet; send the same request again to finish recording it",
+            )
+        }
         AppError::Busy(_) => server_fault(
             StatusCode::SERVICE_UNAVAILABLE,
             "busy",
