@@ -114,7 +114,7 @@ pub async fn erase(ws: &Workspace, req: EraseRequest) -> Result<EraseOutcome, Ap
 ///
 /// An interrupted erasure of the person is finished first, and is the outcome (one request,
 /// answered once). One whose holder is alive is [`skydd_store::StoreError::Busy`] (in
-/// [`AppError::Store`]). Writes are conditional on the values the plan read; when another
+/// [`AppError::Busy`]). Writes are conditional on the values the plan read; when another
 /// writer (a retention sweep) changed them meanwhile, the erasure is planned again from fresh
 /// rows. A plan with blockers runs nothing and is recorded as failed.
 pub async fn erase_leased(

@@ -226,7 +226,7 @@ pub async fn run(ws: &Workspace, req: RunRequest<'_>) -> Result<RunReport, AppEr
 
 /// Runs the sweep, job after job, holding the `retention` lease for `leasing`'s holder; a
 /// job that fails is reported and the others run. A live run elsewhere is
-/// [`StoreError::Busy`] (in [`AppError::Store`]), answered before anything is counted.
+/// [`StoreError::Busy`] (in [`AppError::Busy`]), answered before anything is counted.
 pub async fn run_leased(
     ws: &Workspace,
     req: RunRequest<'_>,
@@ -237,7 +237,7 @@ pub async fn run_leased(
     let start = store
         .start_run_leased(&leasing.holder, leasing.ttl)
         .await
-        .map_err(AppError::Store)?;
+        .map_err(AppError::from)?;
     let heartbeat = Heartbeat::start(store, vec![RUN.to_owned()], leasing);
     failpoint::hit("retention.after_start").await;
     let result = sweep(ws, store, dbs, &req, &start, &heartbeat).await;
@@ -312,7 +312,7 @@ async fn sweep(
             if heartbeat.lost() {
                 // This process stalled past its lease and another run took the sweep over.
                 let other = store.lease(RUN).await?;
-                return Err(AppError::Store(StoreError::Busy {
+                return Err(AppError::Busy(StoreError::Busy {
                     what:
                         "the retention run (taken over from this one, which stalled past its lease)"
                             .into(),

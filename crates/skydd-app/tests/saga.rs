@@ -107,7 +107,7 @@ async fn an_erasure_of_a_person_another_process_is_erasing_is_busy_and_changes_n
             .unwrap()
     );
     let err = erase::erase(&ws, erasure()).await.unwrap_err();
-    let AppError::Store(StoreError::Busy { holder, since, .. }) = &err else {
+    let AppError::Busy(StoreError::Busy { holder, since, .. }) = &err else {
         panic!("{err:?}");
     };
     assert_eq!(holder, ELSEWHERE);
@@ -159,7 +159,7 @@ async fn a_retention_run_while_another_is_live_is_busy_before_anything_is_swept(
     let due = retention::plan(&ws, clock::today()).await.unwrap();
     assert!(due.rows_due_in_all > 0);
     let err = retention::run(&ws, sweep()).await.unwrap_err();
-    let AppError::Store(StoreError::Busy { holder, .. }) = &err else {
+    let AppError::Busy(StoreError::Busy { holder, .. }) = &err else {
         panic!("{err:?}");
     };
     assert_eq!(holder, ELSEWHERE);

@@ -41,6 +41,11 @@ pub fn busy(e: AppError, lease: Duration) -> anyhow::Error {
             what,
             holder,
             since,
+        })
+        | AppError::Busy(StoreError::Busy {
+            what,
+            holder,
+            since,
         }) => {
             eprintln!(
                 "{}: {what} is in progress since {since}, by {holder}. Nothing was done. If that process no longer runs, its lease runs out within {} s of its last renewal; then run this again, and it takes the work over.",
