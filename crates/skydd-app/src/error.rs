@@ -45,6 +45,10 @@ pub enum AppError {
     /// skydd's state is locked by another writer for longer than the store waits.
     #[error(transparent)]
     Busy(StoreError),
+    /// A record of skydd's state changed since it was read: another handler moved the
+    /// request meanwhile. Nothing was written; read it again and decide anew.
+    #[error(transparent)]
+    Moved(StoreError),
     /// The use case refuses what was asked, for a reason of the domain (rows other people
     /// share, a database without tables); `notes` in the text say what to do.
     #[error("{0}")]
@@ -105,6 +109,7 @@ impl From<StoreError> for AppError {
             {
                 AppError::Busy(e)
             }
+            StoreError::Conflict(_) => AppError::Moved(e),
             _ => AppError::Store(e),
         }
     }
