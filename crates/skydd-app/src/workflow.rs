@@ -26,7 +26,7 @@ use skydd_store::{
 pub use skydd_core::workflow::{Channel, RequestKind, Status};
 
 use crate::access::{self, AccessRequest, ExportRequest};
-use crate::clock::GDPR_APPLIES;
+use crate::clock;
 use crate::deadline::Deadline;
 use crate::erase::{self, EraseRequest};
 use crate::error::AppError;
@@ -282,7 +282,8 @@ const CANNOT_IDENTIFY: &str = "cannot_identify";
 /// person's identities, and gives its id and deadline. The person is not identified yet:
 /// nothing is read from the company's databases.
 pub async fn receive(ws: &Workspace, req: ReceiveRequest) -> Result<Received, AppError> {
-    check_received(req.received, req.today)?;
+    // The checks of `--received`: not before the GDPR applied, not after today.
+    clock::received(Some(&req.received.to_string()), req.today)?;
     check_asked(ws, req.kind, &req.asked)?;
     let deadline = Deadline::of(req.received);
     let due = deadline
@@ -320,21 +321,6 @@ pub async fn receive(ws: &Workspace, req: ReceiveRequest) -> Result<Received, Ap
         deadline,
         notes: created.into_iter().collect(),
     })
-}
-
-/// A request cannot arrive after the day it is handled, nor before the GDPR applied.
-fn check_received(received: Date, today: Date) -> Result<(), AppError> {
-    if received < GDPR_APPLIES {
-        return Err(AppError::Invalid(format!(
-            "received {received}: before {GDPR_APPLIES}, the day the GDPR began to apply (art. 99.2)"
-        )));
-    }
-    if received > today {
-        return Err(AppError::Invalid(format!(
-            "received {received}: after today ({today}); a request is received on or before the day it is recorded"
-        )));
-    }
-    Ok(())
 }
 
 /// What is asked must fit the kind and the register (and, for a rectification, the data

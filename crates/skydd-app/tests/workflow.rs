@@ -3,58 +3,20 @@
 //! engine of its kind, answered; every unlawful step refused with the law's words.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::{company, person};
 use jiff::ToSpan as _;
 use jiff::civil::Date;
 use skydd_app::workflow::{
     self, AnswerRequest, Asked, CannotIdentifyRequest, Channel, ExecuteRequest, ExtendRequest,
     ReceiveRequest, RefuseRequest, RequestKind, Status, VerificationMethod, VerifyRequest,
 };
-use skydd_app::{AppError, IdentityInput, Subject, Workspace, clock, rights};
-use skydd_connect::Db;
+use skydd_app::{AppError, Workspace, clock, rights};
 use skydd_core::deadline::response_deadline;
-use skydd_core::register::DbKind;
 use skydd_core::workflow::{RefusalGround, Reminder};
 
 const ANNA: &str = "anna.andersson@example.se";
-
-/// The demo company in a fresh directory: register, data map, key and story data.
-async fn company() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let register = dir.path().join("skydd.toml");
-    std::fs::write(&register, skydd_demo::REGISTER).unwrap();
-    std::fs::write(dir.path().join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(
-        dir.path().join("hmac.key"),
-        skydd_app::request::random_string(43),
-    )
-    .unwrap();
-    let db = Db::connect(
-        "main",
-        DbKind::Sqlite,
-        &dir.path().join("webbplatsnu.sqlite").display().to_string(),
-        None,
-        true,
-    )
-    .await
-    .unwrap();
-    for s in skydd_demo::schema(DbKind::Sqlite) {
-        db.execute(&s).await.unwrap();
-    }
-    skydd_demo::seed_story(&db, clock::today()).await.unwrap();
-    db.close().await;
-    (dir, register)
-}
-
-fn person(email: &str) -> Subject {
-    Subject::parse(
-        &IdentityInput {
-            email: vec![email.into()],
-            ..Default::default()
-        },
-        clock::today(),
-    )
-    .unwrap()
-}
 
 fn days_ago(n: i64) -> Date {
     clock::today().checked_sub(n.days()).unwrap()
@@ -86,6 +48,12 @@ async fn receive(
     .id
 }
 
+/// Receives a request of `kind` from Anna, today.
+async fn receive_now(ws: &Workspace, kind: RequestKind) -> String {
+    let today = clock::today();
+    receive(ws, kind, ANNA, today, today, Asked::default()).await
+}
+
 async fn verify(ws: &Workspace, id: &str) -> Result<workflow::Step, AppError> {
     workflow::verify(
         ws,
@@ -94,6 +62,22 @@ async fn verify(ws: &Workspace, id: &str) -> Result<workflow::Step, AppError> {
             method: VerificationMethod::EmailLink,
             by: "handler".into(),
             note: None,
+            today: clock::today(),
+        },
+    )
+    .await
+}
+
+async fn execute(
+    ws: &Workspace,
+    id: &str,
+    out: Option<&std::path::Path>,
+) -> Result<workflow::ExecuteOutcome, AppError> {
+    workflow::execute(
+        ws,
+        ExecuteRequest {
+            id: id.into(),
+            out: out.map(std::path::Path::to_path_buf),
             today: clock::today(),
         },
     )
@@ -161,16 +145,7 @@ async fn a_request_is_received_verified_extended_executed_and_answered() {
     assert_eq!(x.request.extension.as_ref().unwrap().months, 2);
 
     let out = dir.path().join("utdrag");
-    let e = workflow::execute(
-        &ws,
-        ExecuteRequest {
-            id: id.clone(),
-            out: Some(out.clone()),
-            today,
-        },
-    )
-    .await
-    .unwrap();
+    let e = execute(&ws, &id, Some(&out)).await.unwrap();
     assert!(e.done);
     assert_eq!(e.request.status, Status::Answered);
     assert!(out.join("access.json").exists());
@@ -249,15 +224,7 @@ async fn a_refusal_needs_reasons_and_tells_the_person_of_imy_and_the_courts() {
     let (_dir, register) = company().await;
     let ws = Workspace::load(&register).unwrap();
     let today = clock::today();
-    let id = receive(
-        &ws,
-        RequestKind::Erasure,
-        ANNA,
-        today,
-        today,
-        Asked::default(),
-    )
-    .await;
+    let id = receive_now(&ws, RequestKind::Erasure).await;
     let refuse = |reasons: &str| {
         workflow::refuse(
             &ws,
@@ -298,15 +265,7 @@ async fn a_request_of_a_person_not_identified_is_never_answered_or_executed() {
     let (dir, register) = company().await;
     let ws = Workspace::open(&register, None).await.unwrap();
     let today = clock::today();
-    let id = receive(
-        &ws,
-        RequestKind::Access,
-        ANNA,
-        today,
-        today,
-        Asked::default(),
-    )
-    .await;
+    let id = receive_now(&ws, RequestKind::Access).await;
     let answered = workflow::answer(
         &ws,
         AnswerRequest {
@@ -322,15 +281,7 @@ async fn a_request_of_a_person_not_identified_is_never_answered_or_executed() {
         "a request that is received cannot become answered: verify the person first; nothing is disclosed or changed for someone not identified (GDPR art. 12.6)"
     );
     let out = dir.path().join("utdrag");
-    let executed = workflow::execute(
-        &ws,
-        ExecuteRequest {
-            id: id.clone(),
-            out: Some(out.clone()),
-            today,
-        },
-    )
-    .await;
+    let executed = execute(&ws, &id, Some(&out)).await;
     assert!(invalid(executed).contains("verify the person first"));
     assert!(!out.exists(), "nothing was disclosed");
     // Not identified, with what was asked of them; more information later verifies them.
@@ -350,15 +301,7 @@ async fn a_request_of_a_person_not_identified_is_never_answered_or_executed() {
         c.request.identification_asked.as_deref(),
         Some("asked for the customer number on an invoice")
     );
-    let executed = workflow::execute(
-        &ws,
-        ExecuteRequest {
-            id: id.clone(),
-            out: Some(out.clone()),
-            today,
-        },
-    )
-    .await;
+    let executed = execute(&ws, &id, Some(&out)).await;
     assert!(invalid(executed).contains("cannot_identify cannot become in_progress"));
     assert_eq!(
         verify(&ws, &id).await.unwrap().request.status,
@@ -376,15 +319,7 @@ async fn two_handlers_verifying_at_once_one_wins_and_the_other_is_told() {
     let b = Workspace::load(&register).unwrap();
     let today = clock::today();
     for _ in 0..5 {
-        let id = receive(
-            &a,
-            RequestKind::Access,
-            ANNA,
-            today,
-            today,
-            Asked::default(),
-        )
-        .await;
+        let id = receive_now(&a, RequestKind::Access).await;
         let (x, y) = tokio::join!(verify(&a, &id), verify(&b, &id));
         let wins = [&x, &y].iter().filter(|r| r.is_ok()).count();
         assert_eq!(wins, 1, "{x:?} {y:?}");
@@ -408,26 +343,9 @@ async fn an_erasure_request_executed_erases_and_its_report_is_attached_without_t
     let (_dir, register) = company().await;
     let ws = Workspace::open(&register, None).await.unwrap();
     let today = clock::today();
-    let id = receive(
-        &ws,
-        RequestKind::Erasure,
-        ANNA,
-        today,
-        today,
-        Asked::default(),
-    )
-    .await;
+    let id = receive_now(&ws, RequestKind::Erasure).await;
     verify(&ws, &id).await.unwrap();
-    let e = workflow::execute(
-        &ws,
-        ExecuteRequest {
-            id: id.clone(),
-            out: None,
-            today,
-        },
-    )
-    .await
-    .unwrap();
+    let e = execute(&ws, &id, None).await.unwrap();
     assert!(e.done, "{}", e.report);
     assert_eq!(e.request.status, Status::Answered);
     assert!(e.report["steps"].as_u64().unwrap() > 0, "{}", e.report);
@@ -485,16 +403,7 @@ async fn a_rectification_is_checked_against_the_data_map_when_received_and_appli
     )
     .await;
     verify(&ws, &id).await.unwrap();
-    let e = workflow::execute(
-        &ws,
-        ExecuteRequest {
-            id,
-            out: None,
-            today,
-        },
-    )
-    .await
-    .unwrap();
+    let e = execute(&ws, &id, None).await.unwrap();
     assert!(e.done, "{}", e.report);
     assert_eq!(e.report["fields_changed"], 1, "{}", e.report);
     ws.close().await;
@@ -605,7 +514,7 @@ async fn a_request_must_be_received_after_the_gdpr_applied_and_not_after_today_a
         Date::constant(2018, 5, 24),
         Asked::default(),
     );
-    assert!(invalid(early.await).contains("before 2018-05-25"));
+    assert!(invalid(early.await).contains("is before 2018-05-25"));
     let later = receive(
         RequestKind::Access,
         Date::constant(2026, 3, 3),

@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Run, ServerDb, skydd};
+use common::{Run, ServerDb, skydd, write_key};
 use skydd_connect::Db;
 use skydd_core::register::DbKind;
 
@@ -66,20 +66,6 @@ fn today() -> jiff::civil::Date {
         .date()
 }
 
-/// Writes a key for hmac masking as one should: 32 bytes or more, readable by the owner only.
-fn write_key(path: &Path) {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .unwrap()
-        .write_all(b"test-key-0123456789abcdefghijklmnopqrstuvwxyz")
-        .unwrap();
-}
-
 /// The permission bits of a file.
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
@@ -88,26 +74,7 @@ fn mode(path: &Path) -> u32 {
 
 /// A directory with the demo company's register, data map, key and a seeded SQLite database.
 async fn sqlite_company() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().to_path_buf();
-    std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
-    std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    write_key(&p.join("hmac.key"));
-    let db = Db::connect(
-        "main",
-        DbKind::Sqlite,
-        &p.join("webbplatsnu.sqlite").display().to_string(),
-        None,
-        true,
-    )
-    .await
-    .unwrap();
-    for s in skydd_demo::schema(DbKind::Sqlite) {
-        db.execute(&s).await.unwrap();
-    }
-    skydd_demo::seed_story(&db, today()).await.unwrap();
-    db.close().await;
-    (dir, p)
+    common::demo_company(today()).await
 }
 
 const ANNA: &str = "anna.andersson@example.se";

@@ -9,9 +9,7 @@ use std::process::{Command, Stdio};
 
 use common::{Run, skydd};
 use jiff::ToSpan as _;
-use skydd_connect::Db;
 use skydd_core::deadline::response_deadline;
-use skydd_core::register::DbKind;
 
 const ANNA: &str = "anna.andersson@example.se";
 
@@ -25,32 +23,9 @@ fn days_ago(n: i64) -> jiff::civil::Date {
     today().checked_sub(n.days()).unwrap()
 }
 
-/// The demo company in a fresh directory: register, data map, key and story data.
+/// The demo company in a fresh directory, its story seeded as of today.
 async fn company() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().to_path_buf();
-    std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
-    std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(
-        p.join("hmac.key"),
-        "test-key-0123456789abcdefghijklmnopqrstuvwxyz",
-    )
-    .unwrap();
-    let db = Db::connect(
-        "main",
-        DbKind::Sqlite,
-        &p.join("webbplatsnu.sqlite").display().to_string(),
-        None,
-        true,
-    )
-    .await
-    .unwrap();
-    for s in skydd_demo::schema(DbKind::Sqlite) {
-        db.execute(&s).await.unwrap();
-    }
-    skydd_demo::seed_story(&db, today()).await.unwrap();
-    db.close().await;
-    (dir, p)
+    common::demo_company(today()).await
 }
 
 /// `skydd request new --kind KIND --channel email --email EMAIL [more]`: the new id.
@@ -394,66 +369,39 @@ async fn requests_lists_open_ones_by_the_deadline_in_force_and_marks_the_late() 
 async fn bad_input_exits_2_and_records_nothing() {
     let (_t, dir) = company().await;
     let tomorrow = today().checked_add(1.day()).unwrap().to_string();
-    for args in [
+    let base = ["request", "new", "--email", ANNA];
+    for more in [
+        &["--kind", "nonsense", "--channel", "email"][..],
+        &["--kind", "access", "--channel", "fax"],
+        &["--kind", "access"],
         &[
-            "request",
-            "new",
-            "--kind",
-            "nonsense",
-            "--channel",
-            "email",
-            "--email",
-            ANNA,
-        ][..],
-        &[
-            "request",
-            "new",
-            "--kind",
-            "access",
-            "--channel",
-            "fax",
-            "--email",
-            ANNA,
-        ],
-        &["request", "new", "--kind", "access", "--channel", "web"],
-        &[
-            "request",
-            "new",
             "--kind",
             "access",
             "--channel",
             "web",
-            "--email",
-            ANNA,
             "--received",
             &tomorrow,
         ],
+        &["--kind", "rectification", "--channel", "web"],
         &[
-            "request",
-            "new",
             "--kind",
             "rectification",
             "--channel",
             "web",
-            "--email",
-            ANNA,
-        ],
-        &[
-            "request",
-            "new",
-            "--kind",
-            "rectification",
-            "--channel",
-            "web",
-            "--email",
-            ANNA,
             "--set",
-            "customer.nmae=Anna",
+            "customer.nmae=A",
         ],
     ] {
-        let r = skydd(&dir, args, &[]);
+        let args = [&base[..], more].concat();
+        let r = skydd(&dir, &args, &[]);
         assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
     }
+    let r = skydd(
+        &dir,
+        &["request", "new", "--kind", "access", "--channel", "web"],
+        &[],
+    );
+    assert_eq!(r.code, 2, "no person named: {}", r.stderr);
     assert!(!dir.join("skydd-state.sqlite").exists(), "nothing recorded");
     // `export` is the CLI's word for portability.
     let id = new(&dir, "export", ANNA, &[]);

@@ -15,36 +15,27 @@ use skydd_core::workflow::{REMIND_DAYS_BEFORE, RefusalGround, Reminder};
 use super::dsr::{received, subject};
 use crate::Reported;
 use crate::app::{self, usage};
-use crate::cli::{ByArg, RequestCommand, RequestNewArgs, RequestsArgs};
+use crate::cli::{ByArg, RequestCommand, RequestExecuteArgs, RequestNewArgs, RequestsArgs};
 use crate::report::{self, Style, paint};
 
 /// `skydd request …`.
 pub async fn run(path: &Path, command: RequestCommand) -> anyhow::Result<ExitCode> {
     let today = today();
-    match command {
-        RequestCommand::New(a) => new(path, &a).await,
-        RequestCommand::Show(a) => {
-            let ws = app::load(path)?;
-            let r = app::closing(&ws, workflow::show(&ws, &a.id, today).await).await?;
-            if a.json {
-                report::print_json(&r);
-            } else {
-                print_request(&r);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+    let (ws, step, json) = match command {
+        RequestCommand::New(a) => return new(path, &a).await,
+        RequestCommand::Show(a) => return show(path, &a.id, a.json).await,
+        RequestCommand::Execute(a) => return execute(path, a).await,
         RequestCommand::Verify(a) => {
-            let method = parsed(VerificationMethod::from_key(&a.method), "method")?;
             let req = VerifyRequest {
                 id: a.request.id,
-                method,
+                method: parsed(VerificationMethod::from_key(&a.method), "method")?,
                 by: by(&a.by),
                 note: a.note,
                 today,
             };
             let ws = app::load(path)?;
-            let s = app::closing(&ws, workflow::verify(&ws, req).await).await?;
-            finish(&s, a.request.json)
+            let step = workflow::verify(&ws, req).await;
+            (ws, step, a.request.json)
         }
         RequestCommand::CannotIdentify(a) => {
             let req = CannotIdentifyRequest {
@@ -53,8 +44,8 @@ pub async fn run(path: &Path, command: RequestCommand) -> anyhow::Result<ExitCod
                 today,
             };
             let ws = app::load(path)?;
-            let s = app::closing(&ws, workflow::cannot_identify(&ws, req).await).await?;
-            finish(&s, a.request.json)
+            let step = workflow::cannot_identify(&ws, req).await;
+            (ws, step, a.request.json)
         }
         RequestCommand::Extend(a) => {
             let req = ExtendRequest {
@@ -65,25 +56,24 @@ pub async fn run(path: &Path, command: RequestCommand) -> anyhow::Result<ExitCod
                 today,
             };
             let ws = app::load(path)?;
-            let s = app::closing(&ws, workflow::extend(&ws, req).await).await?;
-            finish(&s, a.request.json)
+            let step = workflow::extend(&ws, req).await;
+            (ws, step, a.request.json)
         }
         RequestCommand::Refuse(a) => {
-            let ground = parsed(RefusalGround::from_key(&a.ground), "ground")?;
             let req = RefuseRequest {
                 id: a.request.id,
-                ground,
+                ground: parsed(RefusalGround::from_key(&a.ground), "ground")?,
                 reasons: a.reason,
                 today,
             };
             let ws = app::load(path)?;
-            let s = app::closing(&ws, workflow::refuse(&ws, req).await).await?;
-            finish(&s, a.request.json)
+            let step = workflow::refuse(&ws, req).await;
+            (ws, step, a.request.json)
         }
         RequestCommand::Withdraw(a) => {
             let ws = app::load(path)?;
-            let s = app::closing(&ws, workflow::withdraw(&ws, &a.id, today).await).await?;
-            finish(&s, a.json)
+            let step = workflow::withdraw(&ws, &a.id, today).await;
+            (ws, step, a.json)
         }
         RequestCommand::Answer(a) => {
             let req = AnswerRequest {
@@ -93,51 +83,68 @@ pub async fn run(path: &Path, command: RequestCommand) -> anyhow::Result<ExitCod
                 today,
             };
             let ws = app::load(path)?;
-            let s = app::closing(&ws, workflow::answer(&ws, req).await).await?;
-            finish(&s, a.request.json)
+            let step = workflow::answer(&ws, req).await;
+            (ws, step, a.request.json)
         }
-        RequestCommand::Execute(a) => {
-            let mut ws = app::load(path)?;
-            // Only the kinds that read or write the company's databases connect to them.
-            let kind = match workflow::show(&ws, &a.request.id, today).await {
-                Ok(r) => r.kind,
-                Err(e) => return app::closing(&ws, Err(e)).await,
-            };
-            if workflow::needs_databases(kind)
-                && let Err(e) = ws.connect(None).await
-            {
-                return app::closing(&ws, Err(e)).await;
-            }
-            let req = ExecuteRequest {
-                id: a.request.id,
-                out: a.out,
-                today,
-            };
-            let o = app::closing(&ws, workflow::execute(&ws, req).await).await?;
-            if a.request.json {
-                report::print_json(&o);
-            } else {
-                let id = &o.request.id;
-                if o.done {
-                    println!(
-                        "Request {id} carried out and answered ({}).",
-                        o.request.kind
-                    );
-                } else {
-                    println!(
-                        "{} request {id} stays in progress; the run's report says why.",
-                        paint("Not carried out:", Style::Bold, report::stdout_color())
-                    );
-                }
-                println!("  report: {}", o.report);
-            }
-            app::notes(&o.notes);
-            if o.done {
-                Ok(ExitCode::SUCCESS)
-            } else {
-                Err(Reported(1).into())
-            }
+    };
+    let s = app::closing(&ws, step).await?;
+    finish(&s, json)
+}
+
+/// `skydd request show`.
+async fn show(path: &Path, id: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let ws = app::load(path)?;
+    let r = app::closing(&ws, workflow::show(&ws, id, today()).await).await?;
+    if json {
+        report::print_json(&r);
+    } else {
+        print_request(&r);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `skydd request execute`: connects to the company's databases only for the kinds that
+/// read or write them.
+async fn execute(path: &Path, a: RequestExecuteArgs) -> anyhow::Result<ExitCode> {
+    let today = today();
+    let mut ws = app::load(path)?;
+    let kind = match workflow::show(&ws, &a.request.id, today).await {
+        Ok(r) => r.kind,
+        Err(e) => return app::closing(&ws, Err(e)).await,
+    };
+    if workflow::needs_databases(kind)
+        && let Err(e) = ws.connect(None).await
+    {
+        return app::closing(&ws, Err(e)).await;
+    }
+    let req = ExecuteRequest {
+        id: a.request.id,
+        out: a.out,
+        today,
+    };
+    let o = app::closing(&ws, workflow::execute(&ws, req).await).await?;
+    if a.request.json {
+        report::print_json(&o);
+    } else {
+        let id = &o.request.id;
+        if o.done {
+            println!(
+                "Request {id} carried out and answered ({}).",
+                o.request.kind
+            );
+        } else {
+            println!(
+                "{} request {id} stays in progress; the run's report says why.",
+                paint("Not carried out:", Style::Bold, report::stdout_color())
+            );
         }
+        println!("  report: {}", o.report);
+    }
+    app::notes(&o.notes);
+    if o.done {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(Reported(1).into())
     }
 }
 
