@@ -13,7 +13,9 @@ use skydd_app::workflow::{
     ReceiveRequest, RefuseRequest, RequestKind, Status, VerificationMethod, VerifyRequest,
 };
 use skydd_app::{AppError, Workspace, clock, rights};
+use skydd_connect::Db;
 use skydd_core::deadline::response_deadline;
+use skydd_core::register::DbKind;
 use skydd_core::workflow::{RefusalGround, Reminder};
 
 const ANNA: &str = "anna.andersson@example.se";
@@ -317,7 +319,6 @@ async fn two_handlers_verifying_at_once_one_wins_and_the_other_is_told() {
     let (_dir, register) = company().await;
     let a = Workspace::load(&register).unwrap();
     let b = Workspace::load(&register).unwrap();
-    let today = clock::today();
     for _ in 0..5 {
         let id = receive_now(&a, RequestKind::Access).await;
         let (x, y) = tokio::join!(verify(&a, &id), verify(&b, &id));
@@ -364,6 +365,73 @@ async fn an_erasure_request_executed_erases_and_its_report_is_attached_without_t
     // Erased: what the bookkeeping law keeps may serve only it (Art. 18(2)).
     let may = rights::may(&ws, &person(ANNA), "newsletter").await.unwrap();
     assert!(!may[0].allowed);
+    ws.close().await;
+}
+
+/// An erasure the engine refuses (here: Anna's rows in a log the database gives no key,
+/// which no statement can address) changes nothing, stays in progress with the failed run
+/// and its blockers, and may be run again or answered with a note.
+#[tokio::test]
+async fn an_erasure_the_engine_refuses_stays_in_progress_with_its_failed_run() {
+    let (dir, register) = company().await;
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &dir.path().join("webbplatsnu.sqlite").display().to_string(),
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    // One connection, one script: the table again, without its key; nor does the map
+    // declare one.
+    sqlx::raw_sql(
+        "CREATE TABLE access_log_copy AS SELECT * FROM access_log;
+         DROP TABLE access_log;
+         ALTER TABLE access_log_copy RENAME TO access_log;",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let map = dir.path().join("datamap.yml");
+    let keyed = "      - name: access_log\n        fields:\n          - name: id\n            data_categories: [system.operations]\n            fides_meta: { primary_key: true }\n";
+    let text = std::fs::read_to_string(&map).unwrap();
+    assert!(text.contains(keyed));
+    let unkeyed = keyed.replace("            fides_meta: { primary_key: true }\n", "");
+    std::fs::write(&map, text.replace(keyed, &unkeyed)).unwrap();
+    let ws = Workspace::open(&register, None).await.unwrap();
+    let id = receive_now(&ws, RequestKind::Erasure).await;
+    verify(&ws, &id).await.unwrap();
+    let e = execute(&ws, &id, None).await.unwrap();
+    assert!(!e.done);
+    assert_eq!(e.request.status, Status::InProgress);
+    let blockers = e.report["blockers"].as_array().unwrap();
+    assert!(
+        blockers
+            .iter()
+            .any(|b| b.as_str().unwrap().contains("access_log")),
+        "{}",
+        e.report
+    );
+    assert_eq!(e.request.executions[0].outcome, "failed");
+    assert!(workflow::list(&ws, clock::today()).await.unwrap()[0].id == id);
+    // Still open to the handler: a second run, or an answer telling the person why.
+    let again = execute(&ws, &id, None).await.unwrap();
+    assert!(!again.done && again.request.executions.len() == 2);
+    let answered = workflow::answer(
+        &ws,
+        AnswerRequest {
+            id: id.clone(),
+            note: Some("told the person that the access log is erased by hand".into()),
+            by: "handler".into(),
+            today: clock::today(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(answered.request.status, Status::Answered);
+    assert_eq!(answered.request.executions[2].outcome, "done");
     ws.close().await;
 }
 
