@@ -42,13 +42,13 @@ pub enum AppError {
         /// The database's refusal.
         source: DbError,
     },
-    /// A record of skydd's changed between reading and writing it (a request moved by
-    /// someone else); nothing was written. Read it again.
-    #[error("{0}")]
-    StateConflict(String),
     /// skydd's state is locked by another writer for longer than the store waits.
     #[error(transparent)]
     Busy(StoreError),
+    /// A record of skydd's state changed since it was read: another handler moved the
+    /// request meanwhile. Nothing was written; read it again and decide anew.
+    #[error(transparent)]
+    Moved(StoreError),
     /// The use case refuses what was asked, for a reason of the domain (rows other people
     /// share, a database without tables); `notes` in the text say what to do.
     #[error("{0}")]
@@ -117,13 +117,13 @@ impl From<StoreError> for AppError {
             // Someone else holds the lease (a live erasure of the person, a retention run):
             // try again later, as with a locked file.
             StoreError::Busy { .. } => AppError::Busy(e),
-            StoreError::Conflict(text) => AppError::StateConflict(text.clone()),
             StoreError::Invalid(text) => AppError::Invalid(text.clone()),
             StoreError::Query(sqlx::Error::Database(d))
                 if matches!(d.code().as_deref(), Some("5" | "6" | "517")) =>
             {
                 AppError::Busy(e)
             }
+            StoreError::Conflict(_) => AppError::Moved(e),
             _ => AppError::Store(e),
         }
     }

@@ -26,6 +26,7 @@ pub mod retention;
 pub mod rights;
 pub mod spool;
 pub mod subject;
+pub mod workflow;
 pub mod workspace;
 
 pub use deadline::Deadline;

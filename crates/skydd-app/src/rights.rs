@@ -439,7 +439,8 @@ pub struct RequestItem {
     pub late_by_days: Option<i64>,
     /// The day it was received.
     pub received: String,
-    /// `done` or `failed`.
+    /// `done` or `failed` as its last run of the engine ended; a request of the workflow
+    /// never run says where it stands (`received`, `verified`, `refused`, …).
     pub status: String,
     /// The subject keys.
     pub subject: String,
@@ -502,17 +503,18 @@ fn late_by_days(r: &RequestRecord) -> Result<Option<i64>, AppError> {
         due: Some(day("due date", &r.due)?),
         due_if_eves_count: None,
     };
-    Ok(match (r.status.as_str(), r.completed.as_deref()) {
-        ("done", Some(c)) => {
-            let recorded = serde_json::from_str::<serde_json::Value>(&r.summary)
-                .ok()
-                .and_then(|s| s.get("late_by_days")?.as_i64());
-            match recorded {
-                Some(days) => Some(days),
-                None => deadline.late_by(day("completion day", &day_of_timestamp(c))?),
-            }
-        }
-        _ => deadline.late_by(today()),
+    let Some(c) = r.completed.as_deref() else {
+        return Ok(deadline.late_by(today()));
+    };
+    let recorded = serde_json::from_str::<serde_json::Value>(&r.summary)
+        .ok()
+        .and_then(|s| s.get("late_by_days")?.as_i64())
+        .filter(|_| r.status == "done");
+    // Done, or closed in the request workflow (answered, refused, withdrawn, not
+    // identified): judged on the day it was closed.
+    Ok(match recorded {
+        Some(days) => Some(days),
+        None => deadline.late_by(day("completion day", &day_of_timestamp(c))?),
     })
 }
 

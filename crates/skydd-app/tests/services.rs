@@ -2,54 +2,20 @@
 //! would call them: one workspace, typed requests, typed outcomes, notes as data.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use skydd_app::access::{self, AccessRequest};
 use skydd_app::erase::{self, EraseRequest};
 use skydd_app::rectify::{self, RectifyRequest};
 use skydd_app::rights::{self, RestrictRequest};
-use skydd_app::{AppError, IdentityInput, NoteKind, Subject, Workspace, clock, retention};
-use skydd_connect::Db;
-use skydd_core::register::DbKind;
+use skydd_app::{AppError, NoteKind, Subject, Workspace, clock, retention};
+
+use common::company;
 
 const ANNA: &str = "anna.andersson@example.se";
 
-/// The demo company in a fresh directory: register, data map, key and story data.
-async fn company() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let register = dir.path().join("skydd.toml");
-    std::fs::write(&register, skydd_demo::REGISTER).unwrap();
-    std::fs::write(dir.path().join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    std::fs::write(
-        dir.path().join("hmac.key"),
-        skydd_app::request::random_string(43),
-    )
-    .unwrap();
-    let db_path = dir.path().join("webbplatsnu.sqlite");
-    let db = Db::connect(
-        "main",
-        DbKind::Sqlite,
-        &db_path.display().to_string(),
-        None,
-        true,
-    )
-    .await
-    .unwrap();
-    for s in skydd_demo::schema(DbKind::Sqlite) {
-        db.execute(&s).await.unwrap();
-    }
-    skydd_demo::seed_story(&db, clock::today()).await.unwrap();
-    db.close().await;
-    (dir, register)
-}
-
 fn anna() -> Subject {
-    Subject::parse(
-        &IdentityInput {
-            email: vec![ANNA.into()],
-            ..Default::default()
-        },
-        clock::today(),
-    )
-    .unwrap()
+    common::person(ANNA)
 }
 
 #[tokio::test]

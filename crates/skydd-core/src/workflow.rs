@@ -132,6 +132,16 @@ impl Status {
         matches!(self, Status::Answered | Status::Refused | Status::Withdrawn)
     }
 
+    /// Still to be answered by the company, on the Art. 12(3) clock: received, verified or
+    /// in progress. A request whose person could not be identified waits on the person
+    /// (Art. 11(2)) and is neither open nor closed.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            Status::Received | Status::Verified | Status::InProgress
+        )
+    }
+
     /// Whether a request may move from `self` to `to`. Answering needs a verified person:
     /// data is never disclosed or changed for someone who has not been identified (Art.
     /// 12(6)); a person who could not be identified may be verified later with more
@@ -367,6 +377,23 @@ mod tests {
         assert!(!Status::CannotIdentify.may_become(Status::Answered));
         assert!(Status::CannotIdentify.may_become(Status::Verified));
         assert!(Status::Verified.may_become(Status::Answered));
+    }
+
+    #[test]
+    fn a_request_waiting_on_the_person_to_be_identified_is_neither_open_nor_closed() {
+        let open: Vec<Status> = Status::ALL
+            .iter()
+            .copied()
+            .filter(|s| s.is_open())
+            .collect();
+        assert_eq!(
+            open,
+            [Status::Received, Status::Verified, Status::InProgress]
+        );
+        assert!(!Status::CannotIdentify.is_open() && !Status::CannotIdentify.is_closed());
+        for s in Status::ALL {
+            assert!(!(s.is_open() && s.is_closed()), "{s}");
+        }
     }
 
     #[test]

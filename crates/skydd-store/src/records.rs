@@ -313,88 +313,45 @@ pub(crate) fn erasure_lease(subject: &str) -> String {
     format!("erasure:{subject}")
 }
 
-text_enum! {
-    /// What a person asked for.
-    RequestKind, "request kind" {
-        /// Art. 15.
-        Access = "access",
-        /// Art. 20 (the CLI's `export`).
-        Portability = "portability",
-        /// Art. 16.
-        Rectification = "rectification",
-        /// Art. 17.
-        Erasure = "erasure",
-        /// Art. 18.
-        Restriction = "restriction",
-        /// Art. 21.
-        Objection = "objection",
-        /// Art. 7(3).
-        ConsentWithdrawal = "consent_withdrawal",
+// The request workflow's enums are the core's (`skydd_core::workflow`), one set for the
+// rules, the store and the callers; the store reads their stored text back with
+// [`parse_kind`], [`parse_channel`] and [`parse_status`].
+pub use skydd_core::workflow::{Channel, RequestKind, Status as RequestStatus};
+
+/// Reads a stored core enum: unknown text is a corrupt record, never a default.
+fn stored<T>(text: &str, what: &str, from_key: fn(&str) -> Option<T>) -> Result<T, StoreError> {
+    from_key(text).ok_or_else(|| StoreError::Corrupt(format!("a {what} `{text}`")))
+}
+
+/// Reads a stored request kind; unknown text is a corrupt record.
+pub fn parse_kind(text: &str) -> Result<RequestKind, StoreError> {
+    stored(text, "request kind", RequestKind::from_key)
+}
+
+/// Reads a stored request channel; unknown text is a corrupt record.
+pub fn parse_channel(text: &str) -> Result<Channel, StoreError> {
+    stored(text, "request channel", Channel::from_key)
+}
+
+/// Reads a stored request status; unknown text is a corrupt record.
+pub fn parse_status(text: &str) -> Result<RequestStatus, StoreError> {
+    stored(text, "request status", RequestStatus::from_key)
+}
+
+/// The kind as [`RequestRecord::kind`] names it (the CLI says `export` for portability).
+pub fn record_name(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Portability => "export",
+        k => k.key(),
     }
 }
 
-impl RequestKind {
-    /// The kind as [`RequestRecord::kind`] names it (the CLI says `export` for portability).
-    pub fn record_name(self) -> &'static str {
-        match self {
-            RequestKind::Portability => "export",
-            k => k.as_str(),
-        }
-    }
-
-    /// The kind a [`RequestRecord`] names.
-    pub fn from_record_name(name: &str) -> Result<RequestKind, StoreError> {
-        match name {
-            "export" => Ok(RequestKind::Portability),
-            _ => RequestKind::parse(name)
-                .map_err(|_| StoreError::Invalid(format!("a request of unknown kind `{name}`"))),
-        }
-    }
-}
-
-text_enum! {
-    /// How a request came in.
-    Channel, "request channel" {
-        /// A web form.
-        Web = "web",
-        /// E-mail.
-        Email = "email",
-        /// A letter.
-        Letter = "letter",
-        /// A call.
-        Phone = "phone",
-        /// Typed at skydd's command line.
-        Cli = "cli",
-    }
-}
-
-text_enum! {
-    /// Where a request stands (Art. 12).
-    RequestStatus, "request status" {
-        /// Received; the person not yet verified.
-        Received = "received",
-        /// The person verified.
-        Verified = "verified",
-        /// Being carried out.
-        InProgress = "in_progress",
-        /// Answered.
-        Answered = "answered",
-        /// Refused with reasons (Art. 12(4), 12(5)).
-        Refused = "refused",
-        /// Withdrawn by the person.
-        Withdrawn = "withdrawn",
-        /// The person could not be identified (Art. 11(2)).
-        CannotIdentify = "cannot_identify",
-    }
-}
-
-impl RequestStatus {
-    /// Still to be answered.
-    pub fn is_open(self) -> bool {
-        matches!(
-            self,
-            RequestStatus::Received | RequestStatus::Verified | RequestStatus::InProgress
-        )
+/// The kind a [`RequestRecord`] names; unknown text is a caller's mistake.
+pub fn kind_from_record_name(name: &str) -> Result<RequestKind, StoreError> {
+    match name {
+        "export" => Ok(RequestKind::Portability),
+        _ => RequestKind::from_key(name)
+            .ok_or_else(|| StoreError::Invalid(format!("a request of unknown kind `{name}`"))),
     }
 }
 
@@ -623,9 +580,9 @@ impl RequestRow {
             _ => return Err(part("fee")),
         };
         Ok(Request {
-            kind: RequestKind::parse(&self.kind)?,
-            channel: Channel::parse(&self.channel)?,
-            status: RequestStatus::parse(&self.status)?,
+            kind: parse_kind(&self.kind)?,
+            channel: parse_channel(&self.channel)?,
+            status: parse_status(&self.status)?,
             received: self.received,
             due: self.due,
             subject: self.subject,
@@ -694,10 +651,10 @@ impl TryFrom<RequestRecordRow> for RequestRecord {
         // where it stands in the workflow.
         let status = match r.outcome {
             Some(o) => ExecutionOutcome::parse(&o)?.as_str().to_owned(),
-            None => RequestStatus::parse(&r.status)?.as_str().to_owned(),
+            None => parse_status(&r.status)?.key().to_owned(),
         };
         Ok(RequestRecord {
-            kind: RequestKind::parse(&r.kind)?.record_name().to_owned(),
+            kind: record_name(parse_kind(&r.kind)?).to_owned(),
             summary: r.report.unwrap_or(r.summary),
             id: r.id,
             subject: r.subject,

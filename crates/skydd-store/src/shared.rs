@@ -700,8 +700,8 @@ macro_rules! state_store {
                      VALUES ($1, $2, $3, $4, $5, $6, 'received', '{}', $7)",
                 )
                 .bind(&id)
-                .bind(r.kind.as_str())
-                .bind(r.channel.as_str())
+                .bind(r.kind.key())
+                .bind(r.channel.key())
                 .bind(keys.join(" "))
                 .bind(&r.received)
                 .bind(&r.due)
@@ -779,7 +779,7 @@ macro_rules! state_store {
                        completed = COALESCE(completed, $14)
                      WHERE id = $15 AND status = $16",
                 )
-                .bind(to.as_str())
+                .bind(to.key())
                 .bind(v.as_ref().map(|v| &v.method))
                 .bind(v.as_ref().map(|v| &v.by))
                 .bind(v.as_ref().map(|v| &v.at))
@@ -794,7 +794,7 @@ macro_rules! state_store {
                 .bind(f.as_ref().map(|f| &f.reason))
                 .bind(closed)
                 .bind(id)
-                .bind(from.as_str())
+                .bind(from.key())
                 .execute(&self.pool)
                 .await?
                 .rows_affected();
@@ -953,7 +953,7 @@ pub(crate) use insert_restriction;
 macro_rules! upsert_request {
     ($conn:expr, $r:expr) => {{
         let r: &$crate::RequestRecord = $r;
-        let kind = $crate::RequestKind::from_record_name(&r.kind)?;
+        let kind = $crate::kind_from_record_name(&r.kind)?;
         let (status, outcome) = match r.status.as_str() {
             "done" => (
                 $crate::RequestStatus::Answered,
@@ -977,13 +977,13 @@ macro_rules! upsert_request {
                summary = excluded.summary, status = excluded.status",
         )
         .bind(&r.id)
-        .bind(kind.as_str())
+        .bind(kind.key())
         .bind(&r.subject)
         .bind(&r.received)
         .bind(&r.due)
         .bind(&r.completed)
         .bind(&r.summary)
-        .bind(status.as_str())
+        .bind(status.key())
         .execute($conn)
         .await?;
         sqlx::query(

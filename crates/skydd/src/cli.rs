@@ -152,8 +152,13 @@ pub enum Command {
     #[command(subcommand)]
     Retention(RetentionCommand),
 
-    /// The data-subject requests handled, with their deadlines.
-    Requests(JsonArgs),
+    /// The open data-subject requests, the soonest due first: days left, LATE marked, and
+    /// what to do now. With --all, every request ever handled, with its deadline.
+    #[command(after_help = "Examples:
+  skydd requests                  open requests by due date, with reminders
+  skydd requests --all            every request handled, done or not
+  skydd requests --json")]
+    Requests(RequestsArgs),
 
     /// skydd's own state: the file where requests, restrictions, objections, withdrawn
     /// consent and legal holds are recorded (`skydd-state.sqlite` beside the register, or
@@ -213,6 +218,287 @@ pub enum Command {
   skydd serve --listen 0.0.0.0:8080 --state postgres://skydd@db/skydd
   curl -s localhost:8080/openapi.json | jq '.paths | keys'")]
     Serve(ServeArgs),
+
+    /// The request workflow (GDPR Art. 12): record a request the day it arrives, verify the
+    /// person, extend or refuse with reasons, carry it out, answer.
+    ///
+    /// A request is recorded when it is received, by whatever channel (Art. 12 puts no form
+    /// on it): the one-month deadline runs from that day (Art. 12(3), counted by Regulation
+    /// 1182/71, moved past Swedish weekends and public holidays). Nothing is disclosed or
+    /// changed before the person is verified (Art. 12(6)), proportionately (EDPB Guidelines
+    /// 01/2022: a copy of an ID document is not the default). The period may be extended by
+    /// up to two further months, with reasons, within the first month; a refusal gives its
+    /// ground and reasons and tells the person of the complaint to IMY and the courts
+    /// (Art. 12(4)). `skydd requests` lists what is open.
+    #[command(subcommand)]
+    #[command(after_help = "A request's life:
+  skydd request new --kind access --channel email --email anna@example.se --received 2026-03-02
+  skydd request verify ID --method email_link
+  skydd request extend ID --months 2 --reason 'data in several systems'   (within the first month)
+  skydd request execute ID --out utdrag/
+  skydd request show ID
+Statuses: received → verified → in_progress → answered; refused, withdrawn, cannot_identify.")]
+    Request(RequestCommand),
+}
+
+/// The keys a raw value may take, each with its help.
+fn keys(values: &[(&'static str, &'static str)]) -> clap::builder::PossibleValuesParser {
+    values
+        .iter()
+        .map(|(k, help)| {
+            let v = clap::builder::PossibleValue::new(k).help(help);
+            // The CLI's own word for portability is `export`.
+            if *k == "portability" {
+                v.alias("export")
+            } else {
+                v
+            }
+        })
+        .collect::<Vec<_>>()
+        .into()
+}
+
+/// The kinds of request, with the right each exercises.
+const KINDS: &[(&str, &str)] = &[
+    ("access", "a copy of the person's data (Art. 15)"),
+    (
+        "portability",
+        "the data they provided, portable (Art. 20); also `export`",
+    ),
+    ("rectification", "correct data, with --set (Art. 16)"),
+    ("erasure", "erase the person's data (Art. 17)"),
+    (
+        "restriction",
+        "restrict processing, optionally --purpose and --allow (Art. 18)",
+    ),
+    (
+        "objection",
+        "object to --purpose or --direct-marketing (Art. 21)",
+    ),
+    (
+        "consent_withdrawal",
+        "withdraw consent to --purpose (Art. 7(3))",
+    ),
+];
+
+/// The channels a request comes by.
+const CHANNELS: &[(&str, &str)] = &[
+    ("web", "the privacy center or a web form"),
+    ("email", "e-mail"),
+    ("letter", "a letter"),
+    ("phone", "a call"),
+    ("cli", "registered by staff with no other channel to name"),
+];
+
+/// How a person is verified.
+const METHODS: &[(&str, &str)] = &[
+    (
+        "email_link",
+        "a link sent to an address you already have for them",
+    ),
+    (
+        "known_channel",
+        "the request came from their account or registered number",
+    ),
+    ("in_person", "seen in person"),
+    (
+        "id_document",
+        "an ID document shown; not the default (EDPB 01/2022), no copy kept",
+    ),
+];
+
+/// The grounds of a refusal.
+const GROUNDS: &[(&str, &str)] = &[
+    (
+        "manifestly_unfounded",
+        "Art. 12(5)(b); you bear the burden of proof",
+    ),
+    (
+        "excessive",
+        "Art. 12(5)(b), e.g. repetitive; you bear the burden of proof",
+    ),
+    (
+        "exception",
+        "an exception in the right or in law (Art. 17(3), 15(4), 2018:218 5 kap.)",
+    ),
+];
+
+#[derive(Debug, Args)]
+pub struct RequestsArgs {
+    /// Every request handled (the log), not only the open ones.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequestCommand {
+    /// Record a request received: who, what, by which channel, on which day. Prints its id
+    /// and deadline.
+    #[command(after_help = "Examples:
+  skydd request new --kind access --channel email --email anna@example.se
+  skydd request new --kind erasure --channel letter --personnummer 811218-9876 --received 2026-03-02
+  skydd request new --kind rectification --channel phone --email anna@example.se --set 'customer.name=Anna Berg'
+  skydd request new --kind objection --channel web --email anna@example.se --direct-marketing")]
+    New(RequestNewArgs),
+    /// Show a request: where it stands, its deadline, verification, extension, refusal and
+    /// runs.
+    #[command(after_help = "Example:\n  skydd request show ID --json")]
+    Show(RequestIdArgs),
+    /// Record that the person is verified, and how (Art. 12(6)); proportionately, with what
+    /// you already know of them.
+    #[command(after_help = "Examples:
+  skydd request verify ID --method email_link
+  skydd request verify ID --method known_channel --note 'sent from the address on the account'")]
+    Verify(RequestVerifyArgs),
+    /// Record that the person could not be identified (Art. 11(2), 12(2)), with what you
+    /// asked of them; when they answer, verify the request.
+    #[command(after_help = "Example:
+  skydd request cannot-identify ID --note 'asked for the customer number on an invoice'")]
+    CannotIdentify(RequestCannotIdentifyArgs),
+    /// Extend the deadline by one or two further months (two in all), with reasons told to
+    /// the person, within the first month (Art. 12(3)).
+    #[command(after_help = "Example:
+  skydd request extend ID --months 2 --reason 'the data is spread over several systems'")]
+    Extend(RequestExtendArgs),
+    /// Refuse a request, with its ground and reasons; prints what the person must be told
+    /// of their right to complain to IMY and go to court (Art. 12(4)).
+    #[command(after_help = "Example:
+  skydd request refuse ID --ground excessive --reason 'the fourth identical request this month'")]
+    Refuse(RequestRefuseArgs),
+    /// Record that the person withdrew the request.
+    Withdraw(RequestIdArgs),
+    /// Carry out a verified request with the engine of its kind (access package, export
+    /// zip, erasure, rectification, restriction, objection, withdrawn consent) and answer
+    /// it. Status 1 when the engine refused (an erasure's blockers, rows others share): the
+    /// request stays in progress with the failed run.
+    #[command(after_help = "Examples:
+  skydd request execute ID --out utdrag/     access: access.json and the reports; portability: export.zip
+  skydd request execute ID                   erasure, rectification, restriction, objection, consent")]
+    Execute(RequestExecuteArgs),
+    /// Answer a verified request without running the engine, e.g. when nothing was found
+    /// or nothing was to be done; the note records what the person was told.
+    #[command(after_help = "Example:
+  skydd request answer ID --note 'no data about the person; told by e-mail'")]
+    Answer(RequestAnswerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RequestNewArgs {
+    /// What the person asks for.
+    #[arg(long, value_name = "KIND", value_parser = keys(KINDS))]
+    pub kind: String,
+    /// How the request reached you.
+    #[arg(long, value_name = "CHANNEL", value_parser = keys(CHANNELS))]
+    pub channel: String,
+    #[command(flatten)]
+    pub ids: IdentityArgs,
+    #[command(flatten)]
+    pub received: ReceivedArg,
+    /// Rectification: a change asked for, as COLLECTION.FIELD=VALUE (or
+    /// DATASET.COLLECTION.FIELD=VALUE); checked against the data map now.
+    #[arg(long = "set", value_name = "FIELD=VALUE")]
+    pub set: Vec<String>,
+    /// Restriction (default: every purpose), objection, consent withdrawal: the purpose.
+    #[arg(long, value_name = "PURPOSE")]
+    pub purpose: Option<String>,
+    /// Restriction: a purpose still allowed (e.g. legal claims).
+    #[arg(long, value_name = "PURPOSE")]
+    pub allow: Vec<String>,
+    /// Objection: to every direct-marketing purpose (Art. 21(2)).
+    #[arg(long, conflicts_with = "purpose")]
+    pub direct_marketing: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestIdArgs {
+    /// The request's id (from `skydd request new` or `skydd requests`).
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Who takes a step, for the record.
+#[derive(Debug, Args)]
+pub struct ByArg {
+    /// Who does it (default: your login name).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestVerifyArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// How the person was verified.
+    #[arg(long, value_name = "METHOD", value_parser = keys(METHODS))]
+    pub method: String,
+    /// Anything worth noting (never a copy of a document).
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestCannotIdentifyArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// What you asked of the person to identify them.
+    #[arg(long)]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestExtendArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// Further months (1 or 2; two in all at most).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub months: u8,
+    /// Why, as told to the person.
+    #[arg(long)]
+    pub reason: String,
+    #[command(flatten)]
+    pub by: ByArg,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestRefuseArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// The ground.
+    #[arg(long, value_name = "GROUND", value_parser = keys(GROUNDS))]
+    pub ground: String,
+    /// Why, as told to the person.
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestExecuteArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// Access and portability: the directory to write into (created, readable by you only).
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestAnswerArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// What the person was told.
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub by: ByArg,
 }
 
 /// How `skydd serve` listens and logs.

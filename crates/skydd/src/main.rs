@@ -161,11 +161,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Retention(RetentionCommand::Run(a)) => {
             block_on(cmd::retention::run(&register, &a))
         }
-        Command::Requests(a) => block_on(cmd::rights::requests(&register, &a)),
+        Command::Requests(a) => block_on(cmd::request::requests(&register, &a)),
         Command::State(StateCommand::Init) => block_on(cmd::rights::state_init(&register)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
         Command::Audit(a) => cmd::audit::run(&a),
         Command::Serve(a) => block_on(cmd::serve::run(&register, &a)),
+        Command::Request(c) => block_on(cmd::request::run(&register, c)),
     }
 }
 

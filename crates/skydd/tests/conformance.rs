@@ -519,7 +519,7 @@ async fn conformance(kind: DbKind) {
     assert!(r.stdout.contains("Cannot erase"), "{k}: {}", r.stdout);
     assert!(r.stdout.contains("visit_log"), "{k}: {}", r.stdout);
     assert_eq!(shop.snapshot().await, before, "{k}: nothing changed");
-    let r = shop.run(&["requests", "--json"]);
+    let r = shop.run(&["requests", "--all", "--json"]);
     assert!(
         r.stdout.contains("\"failed\""),
         "{k}: the failed request is recorded: {}",

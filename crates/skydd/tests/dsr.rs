@@ -8,7 +8,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Run, ServerDb, skydd};
+use common::{Run, ServerDb, skydd, write_key};
 use skydd_connect::Db;
 use skydd_core::register::DbKind;
 
@@ -66,20 +66,6 @@ fn today() -> jiff::civil::Date {
         .date()
 }
 
-/// Writes a key for hmac masking as one should: 32 bytes or more, readable by the owner only.
-fn write_key(path: &Path) {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .unwrap()
-        .write_all(b"test-key-0123456789abcdefghijklmnopqrstuvwxyz")
-        .unwrap();
-}
-
 /// The permission bits of a file.
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt as _;
@@ -88,26 +74,7 @@ fn mode(path: &Path) -> u32 {
 
 /// A directory with the demo company's register, data map, key and a seeded SQLite database.
 async fn sqlite_company() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().to_path_buf();
-    std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
-    std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
-    write_key(&p.join("hmac.key"));
-    let db = Db::connect(
-        "main",
-        DbKind::Sqlite,
-        &p.join("webbplatsnu.sqlite").display().to_string(),
-        None,
-        true,
-    )
-    .await
-    .unwrap();
-    for s in skydd_demo::schema(DbKind::Sqlite) {
-        db.execute(&s).await.unwrap();
-    }
-    skydd_demo::seed_story(&db, today()).await.unwrap();
-    db.close().await;
-    (dir, p)
+    common::demo_company(today()).await
 }
 
 const ANNA: &str = "anna.andersson@example.se";
@@ -231,7 +198,7 @@ async fn access_writes_the_package_and_reports_in_both_languages() {
     assert!(!pkg["data"].as_array().unwrap().is_empty(), "{}", r.stdout);
     let r = skydd(&dir, &["access", "--email", "nobody@example.se"], &[]);
     assert!(r.stdout.contains("Found 0 row(s)"), "{}", r.stdout);
-    let r = skydd(&dir, &["requests"], &[]);
+    let r = skydd(&dir, &["requests", "--all"], &[]);
     assert!(r.stdout.contains("access"), "{}", r.stdout);
 }
 
@@ -841,13 +808,14 @@ async fn a_closed_standard_output_does_not_cut_requests_short() {
         &["access", "--email", ANNA],
         &["access", "--email", ANNA, "--json"],
         &["requests"],
+        &["requests", "--all"],
         &["map", "check"],
     ] {
         let r = skydd_with_stdin(&dir, args, b"", Output::Closed);
         assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     }
-    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let r = skydd(&dir, &["requests", "--all", "--json"], &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let access = v
         .as_array()
@@ -1153,7 +1121,7 @@ async fn every_request_command_takes_the_day_it_was_received() {
     assert_eq!(v["deadline"]["due"], "2025-12-24");
     assert_eq!(v["deadline"]["due_if_eves_count"], "2025-12-29");
     // The recorded requests carry the day received and the strict deadline.
-    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let r = skydd(&dir, &["requests", "--all", "--json"], &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let kinds: Vec<&str> = v
         .as_array()
@@ -1333,7 +1301,7 @@ async fn a_request_answered_after_its_deadline_is_warned_recorded_and_listed_as_
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("after the deadline"), "{}", r.stderr);
 
-    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let r = skydd(&dir, &["requests", "--all", "--json"], &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let list = v.as_array().unwrap();
@@ -1355,7 +1323,7 @@ async fn a_request_answered_after_its_deadline_is_warned_recorded_and_listed_as_
             >= 7
     );
 
-    let r = skydd(&dir, &["requests"], &[]);
+    let r = skydd(&dir, &["requests", "--all"], &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let access: Vec<&str> = r
         .stdout
@@ -1408,7 +1376,7 @@ async fn a_request_cannot_be_received_before_the_gdpr_applied() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     // Nothing was recorded.
-    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let r = skydd(&dir, &["requests", "--all", "--json"], &[]);
     assert!(
         !r.stdout.contains("2001-01-31") && !r.stdout.contains("2018-05-24"),
         "{}",
@@ -1449,7 +1417,7 @@ async fn requests_made_at_once_by_many_processes_are_each_recorded() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    let r = skydd(&dir, &["requests", "--json"], &[]);
+    let r = skydd(&dir, &["requests", "--all", "--json"], &[]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let restrictions = v
         .as_array()

@@ -144,7 +144,7 @@ pub fn app_error(e: AppError) -> ApiError {
     match e {
         AppError::Invalid(_) => ApiError::invalid(text),
         AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", text),
-        AppError::Conflict { .. } | AppError::StateConflict(_) => {
+        AppError::Conflict { .. } | AppError::Moved(_) => {
             ApiError::new(StatusCode::CONFLICT, "conflict", text)
         }
         AppError::Refused(_) => ApiError::new(StatusCode::CONFLICT, "refused", text),

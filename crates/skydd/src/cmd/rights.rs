@@ -15,7 +15,7 @@ use skydd_core::rights::{Kind, Restriction};
 
 use super::dsr::{received, subject};
 use crate::app::{self, usage};
-use crate::cli::{JsonArgs, MayArgs, ObjectArgs, RestrictArgs, WithdrawArgs};
+use crate::cli::{MayArgs, ObjectArgs, RestrictArgs, WithdrawArgs};
 use crate::report;
 
 /// Prints the deadline and the notes of a right recorded.
@@ -240,13 +240,13 @@ fn describe(r: &Restriction) -> String {
     }
 }
 
-/// `skydd requests`.
-pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> {
+/// `skydd requests --all`: every request logged.
+pub async fn requests(path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     let ws = app::load(path)?;
     let list = rights::requests(&ws).await;
     ws.close().await;
     let list = list?;
-    if args.json {
+    if json {
         report::print_json(&list);
         return Ok(ExitCode::SUCCESS);
     }
@@ -254,10 +254,12 @@ pub async fn requests(path: &Path, args: &JsonArgs) -> anyhow::Result<ExitCode> 
         println!("No requests recorded yet.");
     }
     for r in list {
+        // Done or failed as its last run ended; a workflow request never run by where it
+        // stands (received, refused, withdrawn, …).
         let mut status = match (r.status.as_str(), r.completed_day()) {
             ("failed", _) => format!("FAILED (not carried out), due {}", r.due),
-            (_, Some(c)) => format!("done {c}, due {}", r.due),
-            (_, None) => format!("open, due {}", r.due),
+            (s, Some(c)) => format!("{s} {c}, due {}", r.due),
+            (s, None) => format!("{s}, due {}", r.due),
         };
         if let Some(days) = r.late_by_days {
             let unit = if days == 1 { "day" } else { "days" };

@@ -4,7 +4,7 @@
 //! never pass as a green run.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use skydd_connect::Db;
@@ -251,4 +251,42 @@ pub fn planned(outcome: &serde_json::Value) -> std::collections::BTreeSet<String
         }
     }
     out
+}
+
+/// Writes a key for hmac masking as one should: 32 bytes or more, readable by the owner only.
+pub fn write_key(path: &Path) {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::File::options()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .unwrap()
+        .write_all(b"test-key-0123456789abcdefghijklmnopqrstuvwxyz")
+        .unwrap();
+}
+
+/// A directory with the demo company's register, data map, key and a seeded SQLite database.
+pub async fn demo_company(today: jiff::civil::Date) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().to_path_buf();
+    std::fs::write(p.join("skydd.toml"), skydd_demo::REGISTER).unwrap();
+    std::fs::write(p.join("datamap.yml"), skydd_demo::DATAMAP).unwrap();
+    write_key(&p.join("hmac.key"));
+    let db = Db::connect(
+        "main",
+        DbKind::Sqlite,
+        &p.join("webbplatsnu.sqlite").display().to_string(),
+        None,
+        true,
+    )
+    .await
+    .unwrap();
+    for s in skydd_demo::schema(DbKind::Sqlite) {
+        db.execute(&s).await.unwrap();
+    }
+    skydd_demo::seed_story(&db, today).await.unwrap();
+    db.close().await;
+    (dir, p)
 }
