@@ -40,11 +40,12 @@ pub(crate) fn default_actor() -> Arc<str> {
         .unwrap_or_else(|| Arc::from(SYSTEM))
 }
 
-/// The actor for someone at the command line: `cli:<OS user>`.
+/// The actor for someone at the command line: `cli:<OS user>` (the account the process
+/// runs as, not an environment variable anyone can set).
 pub fn cli_actor() -> String {
-    let user = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
+    let user = whoami::username()
+        .ok()
+        .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| "unknown".into());
     format!("cli:{}", user.trim())
 }

@@ -51,6 +51,8 @@ impl std::error::Error for Reported {}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
+    // Whoever runs the command is who the audit log records as doing what it does.
+    skydd_store::set_default_actor(&skydd_store::cli_actor());
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -149,6 +151,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::State(StateCommand::Init) => block_on(cmd::rights::state_init(&register)),
         Command::Demo(a) => block_on(cmd::demo::run(&a)),
         Command::Audit(a) => cmd::audit::run(&a),
+        Command::User(c) => block_on(cmd::staff::user(&register, c)),
+        Command::Token(c) => block_on(cmd::staff::token(&register, c)),
+        Command::AuditLog(c) => block_on(cmd::staff::audit_log(&register, c)),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod rights;
 pub mod ropa;
 pub mod rules;
 pub mod schema;
+pub mod staff;
 pub mod taxonomy;
 
 use skydd_core::Lang;
