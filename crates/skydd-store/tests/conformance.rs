@@ -1113,6 +1113,13 @@ async fn log_of<S: StateStore>(s: &S) -> Vec<AuditEntry> {
     }
 }
 
+/// What the entries say, without their hashes (hex digits would match numbers by chance).
+fn said(log: &[AuditEntry]) -> String {
+    log.iter()
+        .map(|e| format!("{} {} {} {}\n", e.actor, e.action, e.object, e.detail))
+        .collect()
+}
+
 fn actions(log: &[AuditEntry]) -> Vec<&str> {
     log.iter().map(|e| e.action.as_str()).collect()
 }
@@ -1241,7 +1248,7 @@ async fn every_change_appends_its_entry_and_the_chain_verifies<S: StateStore>(h:
     );
     assert_eq!(log[11].detail["outcome"], "done");
     assert_eq!(log[14].detail["rows"], 5);
-    let text = serde_json::to_string(&log).unwrap();
+    let text = said(&log);
     for personal in ["a@x.se", "Anna", "reply from", "many systems", "mejl"] {
         assert!(
             !text.contains(personal),
@@ -1367,7 +1374,7 @@ async fn an_erasures_entries_name_none_of_the_persons_identities<S: StateStore>(
     );
     assert_eq!(log[0].detail["subjects"], 2, "a count, not the people");
     assert_eq!(log[1].detail["marked"], 1);
-    let text = serde_json::to_string(&log).unwrap().to_lowercase();
+    let text = said(&log).to_lowercase();
     for personal in [
         "anna",
         "berg",
@@ -1540,7 +1547,7 @@ async fn users_are_added_once_per_address_and_read_without_their_password<S: Sta
         (log[3].object.as_str(), &log[3].detail["outcome"]),
         ("user:unknown", &"unknown_user".into())
     );
-    let text = serde_json::to_string(&log).unwrap();
+    let text = said(&log);
     assert!(
         !text.contains("firma.se") && !text.contains("argon2") && !text.contains("Eva"),
         "{text}"
@@ -1595,11 +1602,7 @@ async fn tokens_are_kept_as_hashes_and_revoked_once<S: StateStore>(h: &Harness<S
         ["user.added", "token.created", "token.revoked"]
     );
     assert_eq!(log[1].detail["user"], eva.as_str());
-    assert!(
-        !serde_json::to_string(&log)
-            .unwrap()
-            .contains(&"ab".repeat(32))
-    );
+    assert!(!said(&log).contains(&"ab".repeat(32)));
 }
 
 async fn a_user_of_unknown_role_is_corrupt<S: StateStore>(h: &Harness<S>) {
