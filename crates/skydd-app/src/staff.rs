@@ -350,11 +350,8 @@ pub async fn create_token<S: StateStore>(
             expires_at,
         })
         .await?;
-    let token = store
-        .tokens()
+    let token = token_by_id(store, &id)
         .await?
-        .into_iter()
-        .find(|t| t.id == id)
         .ok_or_else(|| AppError::Internal(format!("token {id} was created but is not there")))?;
     Ok(CreatedToken {
         token,
@@ -366,6 +363,11 @@ pub async fn create_token<S: StateStore>(
 /// holds no `_` and the token's text splits unambiguously.
 fn uuid_simple() -> String {
     skydd_store::new_id().replace('-', "")
+}
+
+/// The token `id`, without its secret.
+async fn token_by_id<S: StateStore>(store: &S, id: &str) -> Result<Option<ApiToken>, AppError> {
+    Ok(store.token_check(id).await?.map(|c| c.token))
 }
 
 /// Every token, without secrets.
@@ -386,11 +388,8 @@ pub struct Revoked {
 pub async fn revoke_token<S: StateStore>(store: &S, id: &str) -> Result<Revoked, AppError> {
     let id = token_id(id);
     let revoked_now = store.revoke_token(id).await?;
-    let token = store
-        .tokens()
+    let token = token_by_id(store, id)
         .await?
-        .into_iter()
-        .find(|t| t.id == id)
         .ok_or_else(|| AppError::NotFound(format!("no token has the id `{id}`")))?;
     Ok(Revoked {
         token,

@@ -1120,6 +1120,21 @@ fn said(log: &[AuditEntry]) -> String {
         .collect()
 }
 
+/// Restricts `n` people, one audit entry each.
+async fn restrict_people<S: StateStore>(s: &S, n: usize) {
+    for i in 0..n {
+        s.restrict(
+            &format!("email:p{i}@x.se"),
+            Kind::Restriction,
+            None,
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    }
+}
+
 fn actions(log: &[AuditEntry]) -> Vec<&str> {
     log.iter().map(|e| e.action.as_str()).collect()
 }
@@ -1394,17 +1409,7 @@ async fn an_erasures_entries_name_none_of_the_persons_identities<S: StateStore>(
 async fn the_audit_log_is_read_in_pages_and_its_head_is_the_last_entry<S: StateStore>(
     h: &Harness<S>,
 ) {
-    for i in 0..12 {
-        h.a.restrict(
-            &format!("email:p{i}@x.se"),
-            Kind::Restriction,
-            None,
-            &[],
-            None,
-        )
-        .await
-        .unwrap();
-    }
+    restrict_people(&h.a, 12).await;
     let first = h.a.audit_entries(0, 5).await.unwrap();
     assert_eq!(
         first.iter().map(|e| e.seq).collect::<Vec<_>>(),
@@ -1422,17 +1427,7 @@ async fn the_audit_log_is_read_in_pages_and_its_head_is_the_last_entry<S: StateS
 async fn an_entry_edited_in_the_database_breaks_the_chain_at_its_seq<S: StateStore>(
     h: &Harness<S>,
 ) {
-    for i in 0..5 {
-        h.a.restrict(
-            &format!("email:p{i}@x.se"),
-            Kind::Restriction,
-            None,
-            &[],
-            None,
-        )
-        .await
-        .unwrap();
-    }
+    restrict_people(&h.a, 5).await;
     let head = h.a.audit_head().await.unwrap().unwrap().hash;
     h.raw
         .exec("UPDATE audit_log SET actor = 'user:mallory' WHERE seq = 3")

@@ -68,8 +68,8 @@ fn add_eva(dir: &Path) {
     );
 }
 
-/// Runs SQL on the state file, as someone editing it behind skydd's back.
-fn edit_state(dir: &Path, sql: &str) {
+/// Runs `f` on the state file's database, as someone editing it behind skydd's back.
+fn on_state(dir: &Path, f: impl AsyncFnOnce(&sqlx::SqlitePool)) {
     let path = dir.join("skydd-state.sqlite");
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -79,12 +79,26 @@ fn edit_state(dir: &Path, sql: &str) {
             let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
                 .await
                 .unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(&pool)
-                .await
-                .unwrap();
+            f(&pool).await;
             pool.close().await;
         });
+}
+
+/// Runs SQL on the state file.
+fn edit_state(dir: &Path, sql: &str) {
+    on_state(dir, async |pool| {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+}
+
+/// `skydd audit-log verify` (with `args`) finds the log broken: status 1 and its message.
+fn broken(dir: &Path, args: &[&str]) -> String {
+    let r = skydd(dir, &[&["audit-log", "verify"][..], args].concat(), &[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    r.stderr
 }
 
 /// A state with eight audit entries: two users, three tokens, three revocations.
@@ -366,9 +380,8 @@ fn a_tampered_entry_is_found_with_its_seq() {
         d.path(),
         r#"UPDATE audit_log SET detail = '{"role":"owner"}' WHERE seq = 2"#,
     );
-    let r = skydd(d.path(), &["audit-log", "verify"], &[]);
-    assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(r.stderr.contains("entry 2 was altered"), "{}", r.stderr);
+    let e = broken(d.path(), &[]);
+    assert!(e.contains("entry 2 was altered"), "{e}");
     let r = skydd(d.path(), &["audit-log", "verify", "--json"], &[]);
     assert_eq!(r.code, 1);
     assert_eq!(
@@ -382,52 +395,31 @@ fn an_entry_rehashed_after_editing_is_found_at_the_next() {
     let d = eight_entries();
     // Someone who knows the hashing turns a revocation into nothing much and gives the
     // entry its new hash: the entry checks out, but the next no longer follows it.
-    let path = d.path().join("skydd-state.sqlite");
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(async {
-            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+    on_state(d.path(), async |pool| {
+        let (prev, at, actor, object, detail): (String, String, String, String, String) =
+            sqlx::query_as("SELECT prev, at, actor, object, detail FROM audit_log WHERE seq = 4")
+                .fetch_one(pool)
                 .await
                 .unwrap();
-            let (prev, at, actor, object, detail): (String, String, String, String, String) =
-                sqlx::query_as(
-                    "SELECT prev, at, actor, object, detail FROM audit_log WHERE seq = 4",
-                )
-                .fetch_one(&pool)
-                .await
-                .unwrap();
-            let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
-            let hash =
-                skydd_core::auditlog::hash(&prev, 4, &at, &actor, "token.used", &object, &detail);
-            sqlx::query("UPDATE audit_log SET action = 'token.used', hash = $1 WHERE seq = 4")
-                .bind(hash)
-                .execute(&pool)
-                .await
-                .unwrap();
-            pool.close().await;
-        });
-    let r = skydd(d.path(), &["audit-log", "verify"], &[]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("entry 5 does not follow entry 4"),
-        "{}",
-        r.stderr
-    );
+        let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+        let hash =
+            skydd_core::auditlog::hash(&prev, 4, &at, &actor, "token.used", &object, &detail);
+        sqlx::query("UPDATE audit_log SET action = 'token.used', hash = $1 WHERE seq = 4")
+            .bind(hash)
+            .execute(pool)
+            .await
+            .unwrap();
+    });
+    let e = broken(d.path(), &[]);
+    assert!(e.contains("entry 5 does not follow entry 4"), "{e}");
 }
 
 #[test]
 fn a_removed_entry_is_found() {
     let d = eight_entries();
     edit_state(d.path(), "DELETE FROM audit_log WHERE seq = 5");
-    let r = skydd(d.path(), &["audit-log", "verify"], &[]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("entry 6 is out of place after entry 4"),
-        "{}",
-        r.stderr
-    );
+    let e = broken(d.path(), &[]);
+    assert!(e.contains("entry 6 is out of place after entry 4"), "{e}");
 }
 
 #[test]
@@ -440,12 +432,10 @@ fn entries_cut_from_the_end_are_found_against_the_head_exported_before() {
     edit_state(d.path(), "DELETE FROM audit_log WHERE seq > 6");
     let r = skydd(d.path(), &["audit-log", "verify"], &[]);
     assert_eq!(r.code, 0, "without the head the shorter log holds together");
-    let r = skydd(d.path(), &["audit-log", "verify", "--head", &head], &[]);
-    assert_eq!(r.code, 1, "{}", r.stdout);
+    let e = broken(d.path(), &["--head", &head]);
     assert!(
-        r.stderr.contains(&head) && r.stderr.contains("removed from its end"),
-        "{}",
-        r.stderr
+        e.contains(&head) && e.contains("removed from its end"),
+        "{e}"
     );
 }
 
