@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod audit_log;
 pub mod clock;
 pub mod deadline;
 pub mod erase;
@@ -25,6 +26,7 @@ pub mod request;
 pub mod retention;
 pub mod rights;
 pub mod spool;
+pub mod staff;
 pub mod subject;
 pub mod workflow;
 pub mod workspace;

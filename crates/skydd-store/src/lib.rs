@@ -18,13 +18,17 @@ use std::time::Duration;
 
 use skydd_core::rights::{Kind, Restriction};
 
+mod audit;
 mod postgres;
 mod records;
 mod shared;
 mod sqlite;
+mod staff;
 
+pub use audit::{SYSTEM, cli_actor, set_default_actor};
 pub use postgres::PgStore;
 pub use records::*;
+pub use skydd_core::auditlog::Entry as AuditEntry;
 pub use sqlite::SqliteStore;
 
 /// What went wrong with skydd's own records.
@@ -138,6 +142,15 @@ pub(crate) fn now() -> String {
 /// skydd's state, on either backend. Every method is one transaction or one statement.
 /// The futures are `Send`, so a server's handlers can await them.
 pub trait StateStore: Send + Sync {
+    /// The same state, with the audit log recording `actor` (`user:<id>`, `token:<id>`,
+    /// `cli:<OS user>`, `system:<job>`) as doing what this handle does. A cheap clone: the
+    /// connections are shared. A store opened without one records [`SYSTEM`], or what
+    /// [`set_default_actor`] set for the process.
+    fn with_actor(&self, actor: &str) -> Self
+    where
+        Self: Sized;
+    /// Who the audit log records as doing what this handle does.
+    fn actor(&self) -> &str;
     /// Records what a person asked for. Returns its id; an identical active record is not
     /// duplicated (a unique index decides, whoever writes at once).
     fn restrict(
@@ -332,6 +345,43 @@ pub trait StateStore: Send + Sync {
         outcome: ExecutionOutcome,
         report: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The audit log's entries after position `after_seq`, oldest first, at most `limit`:
+    /// a page, for verifying in constant memory and for showing.
+    fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<AuditEntry>, StoreError>> + Send;
+    /// The audit log's last entry (none in an empty log).
+    fn audit_head(&self) -> impl Future<Output = Result<Option<AuditEntry>, StoreError>> + Send;
+    /// Adds a user; returns their id. An e-mail address already used is
+    /// [`StoreError::Conflict`].
+    fn add_user(&self, user: &NewUser) -> impl Future<Output = Result<String, StoreError>> + Send;
+    /// Every user, in the order they were added.
+    fn users(&self) -> impl Future<Output = Result<Vec<User>, StoreError>> + Send;
+    /// The user who logs in with `email` (lower case), with their password's hash.
+    fn login(&self, email: &str) -> impl Future<Output = Result<Option<Login>, StoreError>> + Send;
+    /// Records a login attempt in the audit log: the user's id when one has the address
+    /// (never the address).
+    fn record_login(
+        &self,
+        user_id: Option<&str>,
+        outcome: LoginOutcome,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Records a token; its user must exist.
+    fn create_token(&self, token: &NewToken)
+    -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every token, in the order they were made.
+    fn tokens(&self) -> impl Future<Output = Result<Vec<ApiToken>, StoreError>> + Send;
+    /// A token with its secret's hash and its user, to check a bearer token against.
+    fn token_check(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<TokenCheck>, StoreError>> + Send;
+    /// Notes that a token was used now (not audited: every API call would be an entry).
+    fn touch_token(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Revokes a token: true when it was live, false when already revoked or unknown.
+    fn revoke_token(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -356,6 +406,16 @@ macro_rules! forward {
 }
 
 impl Store {
+    /// See [`StateStore::with_actor`].
+    pub fn with_actor(&self, actor: &str) -> Store {
+        StateStore::with_actor(self, actor)
+    }
+
+    /// See [`StateStore::actor`].
+    pub fn actor(&self) -> &str {
+        StateStore::actor(self)
+    }
+
     /// Opens and migrates a SQLite state file. A missing file is an error unless `create`
     /// is set; then it is created readable by its owner only (it holds e-mail addresses and
     /// personnummer), and SQLite gives its journal files the same mode.
@@ -474,6 +534,15 @@ impl Store {
 }
 
 impl StateStore for Store {
+    fn with_actor(&self, actor: &str) -> Store {
+        match self {
+            Store::Sqlite(s) => Store::Sqlite(s.with_actor(actor)),
+            Store::Postgres(s) => Store::Postgres(s.with_actor(actor)),
+        }
+    }
+    fn actor(&self) -> &str {
+        forward!(self, s => s.actor())
+    }
     async fn restrict(
         &self,
         subject: &str,
@@ -637,6 +706,47 @@ impl StateStore for Store {
         report: &str,
     ) -> Result<(), StoreError> {
         forward!(self, s => s.finish_execution(id, outcome, report).await)
+    }
+    async fn audit_entries(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        forward!(self, s => s.audit_entries(after_seq, limit).await)
+    }
+    async fn audit_head(&self) -> Result<Option<AuditEntry>, StoreError> {
+        forward!(self, s => s.audit_head().await)
+    }
+    async fn add_user(&self, user: &NewUser) -> Result<String, StoreError> {
+        forward!(self, s => s.add_user(user).await)
+    }
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        forward!(self, s => s.users().await)
+    }
+    async fn login(&self, email: &str) -> Result<Option<Login>, StoreError> {
+        forward!(self, s => s.login(email).await)
+    }
+    async fn record_login(
+        &self,
+        user_id: Option<&str>,
+        outcome: LoginOutcome,
+    ) -> Result<(), StoreError> {
+        forward!(self, s => s.record_login(user_id, outcome).await)
+    }
+    async fn create_token(&self, token: &NewToken) -> Result<(), StoreError> {
+        forward!(self, s => s.create_token(token).await)
+    }
+    async fn tokens(&self) -> Result<Vec<ApiToken>, StoreError> {
+        forward!(self, s => s.tokens().await)
+    }
+    async fn token_check(&self, id: &str) -> Result<Option<TokenCheck>, StoreError> {
+        forward!(self, s => s.token_check(id).await)
+    }
+    async fn touch_token(&self, id: &str) -> Result<(), StoreError> {
+        forward!(self, s => s.touch_token(id).await)
+    }
+    async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
+        forward!(self, s => s.revoke_token(id).await)
     }
     async fn close(&self) {
         forward!(self, s => s.close().await)

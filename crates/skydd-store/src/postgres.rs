@@ -14,6 +14,8 @@ pub(crate) static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pub(crate) pool: PgPool,
+    /// Who the audit log records as doing what this handle does.
+    pub(crate) actor: std::sync::Arc<str>,
 }
 
 impl PgStore {
@@ -28,7 +30,10 @@ impl PgStore {
                 path: "postgres://…".into(),
                 reason: connect_failure(&e),
             })?;
-        let store = PgStore { pool };
+        let store = PgStore {
+            pool,
+            actor: crate::audit::default_actor(),
+        };
         store.migrate_with(&MIGRATOR).await?;
         Ok(store)
     }
@@ -48,6 +53,25 @@ fn connect_failure(e: &sqlx::Error) -> String {
         sqlx::Error::Tls(_) => "the TLS handshake failed".into(),
         sqlx::Error::PoolTimedOut => "timed out waiting for a connection".into(),
         _ => "the connection failed".into(),
+    }
+}
+
+impl PgStore {
+    /// A transaction that writes (READ COMMITTED: each statement reads what is committed).
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
+    }
+
+    /// Holds the audit log's head until the transaction ends: a second appender waits
+    /// here, then reads the head the first committed.
+    pub(crate) async fn lock_audit_head(conn: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(crate::audit::HEAD_LOCK)
+            .execute(conn)
+            .await?;
+        Ok(())
     }
 }
 

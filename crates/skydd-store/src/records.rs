@@ -665,3 +665,234 @@ impl TryFrom<RequestRecordRow> for RequestRecord {
         })
     }
 }
+
+/// An audit log entry's row; `detail` is the JSON text as it was hashed.
+#[derive(sqlx::FromRow)]
+pub(crate) struct AuditRow {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    object: String,
+    detail: String,
+    prev: String,
+    hash: String,
+}
+
+/// The columns of [`AuditRow`].
+pub(crate) const AUDIT_COLUMNS: &str = "seq, at, actor, action, object, detail, prev, hash";
+
+impl From<AuditRow> for skydd_core::auditlog::Entry {
+    /// A detail that is not JSON cannot have been written by skydd (it hashes JSON): it is
+    /// read as the text it holds, which gives another hash, so verification reports the
+    /// entry altered instead of stopping before it.
+    fn from(r: AuditRow) -> Self {
+        let detail = serde_json::from_str(&r.detail)
+            .unwrap_or_else(|_| serde_json::Value::String(r.detail.clone()));
+        skydd_core::auditlog::Entry {
+            seq: r.seq,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            object: r.object,
+            detail,
+            prev: r.prev,
+            hash: r.hash,
+        }
+    }
+}
+
+/// A member of the company's staff who uses skydd.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct User {
+    /// Identifier.
+    pub id: String,
+    /// The name shown.
+    pub name: String,
+    /// The e-mail address they log in with (lower case).
+    pub email: String,
+    /// What they may do.
+    pub role: skydd_core::staff::Role,
+    /// Added (UTC).
+    pub created_at: String,
+    /// Disabled (UTC): they can neither log in nor use their tokens.
+    pub disabled_at: Option<String>,
+}
+
+/// A user to add; the password only as its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// The name shown.
+    pub name: String,
+    /// The e-mail address they log in with (lower case).
+    pub email: String,
+    /// What they may do.
+    pub role: skydd_core::staff::Role,
+    /// The argon2id hash of the password (a PHC string).
+    pub password_hash: String,
+}
+
+/// What a login is checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// The user.
+    pub user: User,
+    /// The argon2id hash of their password (a PHC string).
+    pub password_hash: String,
+}
+
+/// The columns of [`UserRow`].
+pub(crate) const USER_COLUMNS: &str = "id, name, email, role, created_at, disabled_at";
+
+/// A user's row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UserRow {
+    id: String,
+    name: String,
+    email: String,
+    role: String,
+    created_at: String,
+    disabled_at: Option<String>,
+}
+
+/// A role as stored; unknown text is a corrupt record.
+fn stored_role(text: &str, of: &str) -> Result<skydd_core::staff::Role, StoreError> {
+    skydd_core::staff::Role::from_key(text)
+        .ok_or_else(|| StoreError::Corrupt(format!("{of} with an unknown role `{text}`")))
+}
+
+impl TryFrom<UserRow> for User {
+    type Error = StoreError;
+    fn try_from(r: UserRow) -> Result<Self, StoreError> {
+        Ok(User {
+            role: stored_role(&r.role, &format!("user {}", r.id))?,
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            created_at: r.created_at,
+            disabled_at: r.disabled_at,
+        })
+    }
+}
+
+/// An API token, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    /// Identifier (the `<id>` of `skydd_<id>_<secret>`).
+    pub id: String,
+    /// Whose.
+    pub user_id: String,
+    /// What it is for (`the website's banner`, `CI`).
+    pub name: String,
+    /// What it may do: never more than its user.
+    pub role: skydd_core::staff::Role,
+    /// Created (UTC).
+    pub created_at: String,
+    /// No longer valid from (UTC).
+    pub expires_at: Option<String>,
+    /// Last used (UTC).
+    pub last_used_at: Option<String>,
+    /// Revoked (UTC).
+    pub revoked_at: Option<String>,
+}
+
+/// A token to record; the secret only as its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewToken {
+    /// Identifier (the `<id>` of `skydd_<id>_<secret>`).
+    pub id: String,
+    /// Whose.
+    pub user_id: String,
+    /// What it is for.
+    pub name: String,
+    /// What it may do.
+    pub role: skydd_core::staff::Role,
+    /// The SHA-256 of the secret, hex.
+    pub secret_hash: String,
+    /// No longer valid from (UTC).
+    pub expires_at: Option<String>,
+}
+
+/// What a bearer token is checked against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenCheck {
+    /// The token.
+    pub token: ApiToken,
+    /// The SHA-256 of its secret, hex.
+    pub secret_hash: String,
+    /// Its user as they are now (role, disabled).
+    pub user: User,
+}
+
+/// The columns of [`TokenRow`].
+pub(crate) const TOKEN_COLUMNS: &str =
+    "id, user_id, name, role, created_at, expires_at, last_used_at, revoked_at";
+
+/// A token's row.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRow {
+    id: String,
+    user_id: String,
+    name: String,
+    role: String,
+    created_at: String,
+    expires_at: Option<String>,
+    last_used_at: Option<String>,
+    revoked_at: Option<String>,
+}
+
+impl TryFrom<TokenRow> for ApiToken {
+    type Error = StoreError;
+    fn try_from(r: TokenRow) -> Result<Self, StoreError> {
+        Ok(ApiToken {
+            role: stored_role(&r.role, &format!("token {}", r.id))?,
+            id: r.id,
+            user_id: r.user_id,
+            name: r.name,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            last_used_at: r.last_used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+text_enum! {
+    /// How a login attempt ended, as the audit log records it.
+    LoginOutcome, "login outcome" {
+        /// The password was right.
+        Succeeded = "succeeded",
+        /// The password was wrong.
+        WrongPassword = "wrong_password",
+        /// The user is disabled.
+        Disabled = "disabled",
+        /// No user has that e-mail address (which is not recorded).
+        UnknownUser = "unknown_user",
+    }
+}
+
+/// A user's row with their password's hash.
+#[derive(sqlx::FromRow)]
+pub(crate) struct LoginRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+impl TryFrom<LoginRow> for Login {
+    type Error = StoreError;
+    fn try_from(r: LoginRow) -> Result<Self, StoreError> {
+        Ok(Login {
+            user: r.user.try_into()?,
+            password_hash: r.password_hash,
+        })
+    }
+}
+
+/// A token's row with its secret's hash.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenSecretRow {
+    #[sqlx(flatten)]
+    pub(crate) token: TokenRow,
+    pub(crate) secret_hash: String,
+}

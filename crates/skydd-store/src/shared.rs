@@ -160,6 +160,17 @@ macro_rules! state_store {
         }
 
         impl $crate::StateStore for $store {
+            fn with_actor(&self, actor: &str) -> Self {
+                Self {
+                    pool: self.pool.clone(),
+                    actor: actor.into(),
+                }
+            }
+
+            fn actor(&self) -> &str {
+                &self.actor
+            }
+
             async fn restrict(
                 &self,
                 subject: &str,
@@ -168,11 +179,20 @@ macro_rules! state_store {
                 allowed: &[String],
                 reason: Option<&str>,
             ) -> Result<i64, $crate::StoreError> {
-                let allowed = serde_json::to_string(allowed)
+                let allowed_json = serde_json::to_string(allowed)
                     .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
-                Ok($crate::shared::insert_restriction!(
-                    &self.pool, subject, kind.key(), purpose, &allowed, reason
-                ))
+                let mut tx = self.begin_write().await?;
+                let (id, added) = $crate::shared::insert_restriction!(
+                    &mut *tx, subject, kind.key(), purpose, &allowed_json, reason
+                );
+                if added {
+                    $crate::audit::append!(
+                        self, &mut *tx, "restriction.added", format!("restriction:{id}"),
+                        serde_json::json!({ "kind": kind.key(), "purpose": purpose, "allowed": allowed })
+                    );
+                }
+                tx.commit().await?;
+                Ok(id)
             }
 
             async fn lift(
@@ -181,17 +201,26 @@ macro_rules! state_store {
                 kind: skydd_core::rights::Kind,
                 purpose: Option<&str>,
             ) -> Result<u64, $crate::StoreError> {
-                let r = sqlx::query(
+                let mut tx = self.begin_write().await?;
+                let lifted: Vec<(i64, Option<String>)> = sqlx::query_as(
                     "UPDATE restriction SET lifted_at = $1 WHERE subject = $2 AND kind = $3
-                     AND lifted_at IS NULL AND ($4 IS NULL OR purpose = $4)",
+                     AND lifted_at IS NULL AND ($4 IS NULL OR purpose = $4)
+                     RETURNING id, purpose",
                 )
                 .bind($crate::now())
                 .bind(subject)
                 .bind(kind.key())
                 .bind(purpose)
-                .execute(&self.pool)
+                .fetch_all(&mut *tx)
                 .await?;
-                Ok(r.rows_affected())
+                for (id, purpose) in &lifted {
+                    $crate::audit::append!(
+                        self, &mut *tx, "restriction.lifted", format!("restriction:{id}"),
+                        serde_json::json!({ "kind": kind.key(), "purpose": purpose })
+                    );
+                }
+                tx.commit().await?;
+                Ok(lifted.len() as u64)
             }
 
             async fn active(
@@ -231,8 +260,15 @@ macro_rules! state_store {
             }
 
             async fn record_holds(&self, holds: &[$crate::Hold]) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                $crate::shared::insert_holds!(&mut *tx, holds);
+                if holds.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = self.begin_write().await?;
+                let ids = $crate::shared::insert_holds!(&mut *tx, holds);
+                $crate::audit::append!(
+                    self, &mut *tx, "hold.recorded", "hold",
+                    serde_json::json!({ "count": ids.len(), "holds": ids })
+                );
                 tx.commit().await?;
                 Ok(())
             }
@@ -256,15 +292,25 @@ macro_rules! state_store {
             }
 
             async fn release_holds(&self, today: &str) -> Result<u64, $crate::StoreError> {
-                let r = sqlx::query(
+                let mut tx = self.begin_write().await?;
+                let mut ids: Vec<i64> = sqlx::query_scalar(
                     "UPDATE hold SET released_at = $1
-                     WHERE released_at IS NULL AND until IS NOT NULL AND until < $2",
+                     WHERE released_at IS NULL AND until IS NOT NULL AND until < $2
+                     RETURNING id",
                 )
                 .bind($crate::now())
                 .bind(today)
-                .execute(&self.pool)
+                .fetch_all(&mut *tx)
                 .await?;
-                Ok(r.rows_affected())
+                ids.sort_unstable();
+                if !ids.is_empty() {
+                    $crate::audit::append!(
+                        self, &mut *tx, "hold.released", "hold",
+                        serde_json::json!({ "count": ids.len(), "holds": ids, "before": today })
+                    );
+                }
+                tx.commit().await?;
+                Ok(ids.len() as u64)
             }
 
             async fn erased(
@@ -283,8 +329,14 @@ macro_rules! state_store {
                 request: &str,
                 fields: &[(String, String, String)],
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                $crate::shared::insert_erased!(&mut *tx, request, fields);
+                let mut tx = self.begin_write().await?;
+                let marked = $crate::shared::insert_erased!(&mut *tx, request, fields);
+                if marked > 0 {
+                    $crate::audit::append!(
+                        self, &mut *tx, "erased.marked", format!("request:{request}"),
+                        serde_json::json!({ "count": marked })
+                    );
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -293,8 +345,9 @@ macro_rules! state_store {
                 &self,
                 r: &$crate::RequestRecord,
             ) -> Result<(), $crate::StoreError> {
-                let mut tx = self.pool.begin().await?;
-                $crate::shared::upsert_request!(&mut *tx, r);
+                let mut tx = self.begin_write().await?;
+                let new = $crate::shared::upsert_request!(&mut *tx, r);
+                $crate::shared::audit_request_record!(self, &mut *tx, r, new);
                 tx.commit().await?;
                 Ok(())
             }
@@ -340,7 +393,7 @@ macro_rules! state_store {
                 if !self.acquire_lease($crate::shared::RETENTION, holder, ttl).await? {
                     return Err(self.busy($crate::shared::RETENTION, "a retention run").await?);
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // Holding the lease, no other run is alive: one still `running` died.
                 let interrupted = sqlx::query(
                     "UPDATE retention_run SET status = 'interrupted', finished_at = $1
@@ -359,6 +412,10 @@ macro_rules! state_store {
                 .bind(i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX))
                 .fetch_one(&mut *tx)
                 .await?;
+                $crate::audit::append!(
+                    self, &mut *tx, "run.started", format!("run:{id}"),
+                    serde_json::json!({ "interrupted": interrupted })
+                );
                 tx.commit().await?;
                 Ok($crate::RunStart {
                     id,
@@ -404,8 +461,8 @@ macro_rules! state_store {
                     }
                     Ok(s) => s,
                 };
-                let mut tx = self.pool.begin().await?;
-                sqlx::query(
+                let mut tx = self.begin_write().await?;
+                let updated = sqlx::query(
                     "UPDATE retention_run SET status = $1, finished_at = $2, rows = $3, detail = $4
                      WHERE id = $5",
                 )
@@ -415,7 +472,8 @@ macro_rules! state_store {
                 .bind(detail)
                 .bind(id)
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
                 sqlx::query(
                     "DELETE FROM lease WHERE name = $1
                      AND holder = (SELECT holder FROM retention_run WHERE id = $2)",
@@ -424,6 +482,12 @@ macro_rules! state_store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+                if updated > 0 {
+                    $crate::audit::append!(
+                        self, &mut *tx, "run.finished", format!("run:{id}"),
+                        serde_json::json!({ "status": status.as_str(), "rows": rows })
+                    );
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -514,6 +578,7 @@ macro_rules! state_store {
                 let at = $crate::now();
                 let subjects_json = serde_json::to_string(&subjects)
                     .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO erasure_journal (id, request_id, subjects, plan, state, holder, created_at, updated_at)
                      VALUES ($1, $2, $3, $4, 'planned', $5, $6, $6)",
@@ -524,8 +589,13 @@ macro_rules! state_store {
                 .bind(&erasure.plan)
                 .bind(&erasure.holder)
                 .bind(&at)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                $crate::audit::append!(
+                    self, &mut *tx, "erasure.journalled", format!("erasure:{id}"),
+                    serde_json::json!({ "request": erasure.request_id, "subjects": subjects.len() })
+                );
+                tx.commit().await?;
                 Ok(id)
             }
 
@@ -537,12 +607,18 @@ macro_rules! state_store {
             ) -> Result<$crate::ErasureJournal, $crate::StoreError> {
                 let journal = self.open_erasure(id).await?;
                 self.take_erasure_leases(&journal.subjects, holder, lease).await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("UPDATE erasure_journal SET holder = $1, updated_at = $2 WHERE id = $3")
                     .bind(holder)
                     .bind($crate::now())
                     .bind(id)
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await?;
+                $crate::audit::append!(
+                    self, &mut *tx, "erasure.taken_over", format!("erasure:{id}"),
+                    serde_json::json!({ "request": journal.request_id })
+                );
+                tx.commit().await?;
                 Ok($crate::ErasureJournal {
                     holder: holder.to_owned(),
                     ..journal
@@ -567,7 +643,7 @@ macro_rules! state_store {
                     }
                     let after = serde_json::to_string(&done)
                         .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.begin_write().await?;
                     let updated = sqlx::query(
                         "UPDATE erasure_journal SET datasets_done = $1, state = 'applying', updated_at = $2
                          WHERE id = $3 AND datasets_done = $4 AND state IN ('planned', 'applying')",
@@ -583,7 +659,11 @@ macro_rules! state_store {
                         tx.rollback().await?;
                         continue;
                     }
-                    $crate::shared::insert_erased!(&mut *tx, &journal.request_id, erased_marks);
+                    let marked = $crate::shared::insert_erased!(&mut *tx, &journal.request_id, erased_marks);
+                    $crate::audit::append!(
+                        self, &mut *tx, "erasure.dataset_done", format!("erasure:{id}"),
+                        serde_json::json!({ "request": journal.request_id, "dataset": dataset, "marked": marked })
+                    );
                     tx.commit().await?;
                     return Ok(());
                 }
@@ -597,7 +677,7 @@ macro_rules! state_store {
                 request: &$crate::RequestRecord,
             ) -> Result<(), $crate::StoreError> {
                 let journal = self.open_erasure(id).await?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
                     "UPDATE erasure_journal SET state = 'recorded', updated_at = $1
                      WHERE id = $2 AND state IN ('planned', 'applying')",
@@ -613,11 +693,12 @@ macro_rules! state_store {
                         "erasure {id} was recorded or failed by someone else meanwhile"
                     )));
                 }
-                $crate::shared::insert_holds!(&mut *tx, holds);
+                let hold_ids = $crate::shared::insert_holds!(&mut *tx, holds);
+                let mut added = Vec::new();
                 for r in restrictions {
                     let allowed = serde_json::to_string(&r.allowed)
                         .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
-                    $crate::shared::insert_restriction!(
+                    let (rid, new) = $crate::shared::insert_restriction!(
                         &mut *tx,
                         &r.subject,
                         r.kind.key(),
@@ -625,16 +706,41 @@ macro_rules! state_store {
                         &allowed,
                         r.reason.as_deref()
                     );
+                    if new {
+                        added.push((rid, r));
+                    }
                 }
-                $crate::shared::upsert_request!(&mut *tx, request);
+                let new = $crate::shared::upsert_request!(&mut *tx, request);
                 $crate::shared::release_erasure_leases!(&mut *tx, &journal);
+                if !hold_ids.is_empty() {
+                    $crate::audit::append!(
+                        self, &mut *tx, "hold.recorded", format!("erasure:{id}"),
+                        serde_json::json!({ "count": hold_ids.len(), "holds": hold_ids })
+                    );
+                }
+                for (rid, r) in &added {
+                    $crate::audit::append!(
+                        self, &mut *tx, "restriction.added", format!("restriction:{rid}"),
+                        serde_json::json!({ "kind": r.kind.key(), "purpose": r.purpose, "allowed": r.allowed, "erasure": id })
+                    );
+                }
+                $crate::shared::audit_request_record!(self, &mut *tx, request, new);
+                $crate::audit::append!(
+                    self, &mut *tx, "erasure.recorded", format!("erasure:{id}"),
+                    serde_json::json!({
+                        "request": journal.request_id,
+                        "datasets": journal.datasets_done,
+                        "holds": hold_ids.len(),
+                        "restrictions": added.len(),
+                    })
+                );
                 tx.commit().await?;
                 Ok(())
             }
 
             async fn fail_erasure(&self, id: &str, reason: &str) -> Result<(), $crate::StoreError> {
                 let journal = self.open_erasure(id).await?;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "UPDATE erasure_journal SET state = 'failed', failure = $1, updated_at = $2 WHERE id = $3",
                 )
@@ -644,6 +750,11 @@ macro_rules! state_store {
                 .execute(&mut *tx)
                 .await?;
                 $crate::shared::release_erasure_leases!(&mut *tx, &journal);
+                // The reason is the app's text and may quote what it met: not in the log.
+                $crate::audit::append!(
+                    self, &mut *tx, "erasure.failed", format!("erasure:{id}"),
+                    serde_json::json!({ "request": journal.request_id, "datasets": journal.datasets_done })
+                );
                 tx.commit().await?;
                 Ok(())
             }
@@ -694,7 +805,7 @@ macro_rules! state_store {
                         keys.push(&i.subject_key);
                     }
                 }
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO request (id, kind, channel, subject, received, due, status, summary, asked_change)
                      VALUES ($1, $2, $3, $4, $5, $6, 'received', '{}', $7)",
@@ -720,6 +831,16 @@ macro_rules! state_store {
                     .execute(&mut *tx)
                     .await?;
                 }
+                $crate::audit::append!(
+                    self, &mut *tx, "request.received", format!("request:{id}"),
+                    serde_json::json!({
+                        "kind": r.kind.key(),
+                        "channel": r.channel.key(),
+                        "received": r.received,
+                        "due": r.due,
+                        "identities": r.identities.len(),
+                    })
+                );
                 tx.commit().await?;
                 Ok(id)
             }
@@ -762,6 +883,7 @@ macro_rules! state_store {
             ) -> Result<(), $crate::StoreError> {
                 let (v, x, r, f) = (&t.verification, &t.extension, &t.refusal, &t.fee);
                 let closed = (!to.is_open()).then($crate::now);
+                let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
                     "UPDATE request SET status = $1,
                        verification_method = COALESCE($2, verification_method),
@@ -794,13 +916,32 @@ macro_rules! state_store {
                 .bind(f.as_ref().map(|f| &f.reason))
                 .bind(closed)
                 .bind(id)
-                .bind(from.key())
-                .execute(&self.pool)
+.bind(from.key())
+                .execute(&mut *tx)
                 .await?
                 .rows_affected();
                 if updated == 1 {
+                    // An extension keeps the status: it is its own action. Methods, reasons
+                    // and notes are people's words: only that they were given is logged.
+                    let action = match x {
+                        Some(_) if from == to => "request.extended".to_owned(),
+                        _ => format!("request.{}", to.key()),
+                    };
+                    $crate::audit::append!(
+                        self, &mut *tx, action, format!("request:{id}"),
+                        serde_json::json!({
+                            "from": from.key(),
+                            "to": to.key(),
+                            "verified": v.is_some(),
+                            "extended_due": x.as_ref().map(|x| &x.due),
+                            "refused": r.is_some(),
+                            "fee": f.as_ref().map(|f| f.amount),
+                        })
+                    );
+                    tx.commit().await?;
                     return Ok(());
                 }
+                tx.rollback().await?;
                 let found: Option<String> = sqlx::query_scalar("SELECT status FROM request WHERE id = $1")
                     .bind(id)
                     .fetch_optional(&self.pool)
@@ -815,14 +956,20 @@ macro_rules! state_store {
 
             async fn start_execution(&self, request_id: &str) -> Result<String, $crate::StoreError> {
                 let id = $crate::new_id();
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO request_execution (id, request_id, started, report) VALUES ($1, $2, $3, '{}')",
                 )
                 .bind(&id)
                 .bind(request_id)
                 .bind($crate::now())
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await?;
+                $crate::audit::append!(
+                    self, &mut *tx, "request.execution_started", format!("request:{request_id}"),
+                    serde_json::json!({ "execution": id })
+                );
+                tx.commit().await?;
                 Ok(id)
             }
 
@@ -832,25 +979,34 @@ macro_rules! state_store {
                 outcome: $crate::ExecutionOutcome,
                 report: &str,
             ) -> Result<(), $crate::StoreError> {
-                let updated = sqlx::query(
+                let mut tx = self.begin_write().await?;
+                let request: Option<String> = sqlx::query_scalar(
                     "UPDATE request_execution SET finished = $1, outcome = $2, report = $3
-                     WHERE id = $4 AND outcome IS NULL",
+                     WHERE id = $4 AND outcome IS NULL RETURNING request_id",
                 )
                 .bind($crate::now())
                 .bind(outcome.as_str())
                 .bind(report)
                 .bind(id)
-                .execute(&self.pool)
-                .await?
-                .rows_affected();
-                if updated == 1 {
-                    Ok(())
-                } else {
-                    Err($crate::StoreError::Conflict(format!(
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(request) = request else {
+                    tx.rollback().await?;
+                    return Err($crate::StoreError::Conflict(format!(
                         "execution {id} is not running (finished already, or unknown)"
-                    )))
-                }
+                    )));
+                };
+                // The report holds what was found and done: only the outcome is logged.
+                $crate::audit::append!(
+                    self, &mut *tx, "request.executed", format!("request:{request}"),
+                    serde_json::json!({ "execution": id, "outcome": outcome.as_str() })
+                );
+                tx.commit().await?;
+                Ok(())
             }
+
+            $crate::audit::reading_methods!();
+            $crate::staff::methods!();
 
             async fn close(&self) {
                 self.pool.close().await;
@@ -861,16 +1017,18 @@ macro_rules! state_store {
 pub(crate) use state_store;
 
 /// Writes holds on `$conn` (in the caller's transaction); a field held again gets the new
-/// end and is held again if it had been released.
+/// end and is held again if it had been released. Gives the holds' ids.
 macro_rules! insert_holds {
     ($conn:expr, $holds:expr) => {{
         let at = $crate::now();
+        let mut ids: Vec<i64> = Vec::new();
         for h in $holds {
-            sqlx::query(
+            let id: i64 = sqlx::query_scalar(
                 "INSERT INTO hold (subject, collection, row_key, field, purpose, statute, until, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (collection, row_key, field) DO UPDATE SET until = excluded.until,
-                   purpose = excluded.purpose, statute = excluded.statute, released_at = NULL",
+                   purpose = excluded.purpose, statute = excluded.statute, released_at = NULL
+                 RETURNING id",
             )
             .bind(&h.subject)
             .bind(&h.collection)
@@ -880,20 +1038,23 @@ macro_rules! insert_holds {
             .bind(&h.statute)
             .bind(&h.until)
             .bind(&at)
-            .execute($conn)
+            .fetch_one($conn)
             .await?;
+            ids.push(id);
         }
+        ids
     }};
 }
 pub(crate) use insert_holds;
 
 /// Marks fields erased on `$conn` (in the caller's transaction); a field already marked
-/// keeps its first mark.
+/// keeps its first mark. Gives how many were marked now.
 macro_rules! insert_erased {
     ($conn:expr, $request:expr, $fields:expr) => {{
         let at = $crate::now();
+        let mut marked: u64 = 0;
         for (c, k, f) in $fields {
-            sqlx::query(
+            marked += sqlx::query(
                 "INSERT INTO erased (collection, row_key, field, request, at) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT DO NOTHING",
             )
@@ -903,13 +1064,16 @@ macro_rules! insert_erased {
             .bind($request)
             .bind(&at)
             .execute($conn)
-            .await?;
+            .await?
+            .rows_affected();
         }
+        marked
     }};
 }
 pub(crate) use insert_erased;
 
-/// Records a restriction on `$conn` unless the same one is active; its id either way. The
+/// Records a restriction on `$conn` unless the same one is active; its id either way, and
+/// whether it was added now. The
 /// unique index `restriction_one_active` decides, not a check before the insert: two
 /// processes restricting the same person at once make one record.
 macro_rules! insert_restriction {
@@ -929,9 +1093,9 @@ macro_rules! insert_restriction {
         .fetch_optional($conn)
         .await?;
         match inserted {
-            Some(id) => id,
+            Some(id) => (id, true),
             None => {
-                sqlx::query_scalar::<_, i64>(
+                let id = sqlx::query_scalar::<_, i64>(
                     "SELECT id FROM restriction WHERE subject = $1 AND kind = $2
                      AND COALESCE(purpose, '') = COALESCE($3, '') AND allowed = $4 AND lifted_at IS NULL",
                 )
@@ -940,7 +1104,8 @@ macro_rules! insert_restriction {
                 .bind($purpose)
                 .bind($allowed)
                 .fetch_one($conn)
-                .await?
+                .await?;
+                (id, false)
             }
         }
     }};
@@ -949,7 +1114,7 @@ pub(crate) use insert_restriction;
 
 /// Logs a request on `$conn` as the CLI records it (done: answered; failed: still in
 /// progress), with one execution carrying its outcome and summary; the same id again records
-/// the new outcome.
+/// the new outcome. Gives whether the request is new.
 macro_rules! upsert_request {
     ($conn:expr, $r:expr) => {{
         let r: &$crate::RequestRecord = $r;
@@ -970,6 +1135,10 @@ macro_rules! upsert_request {
             }
         };
         let at = $crate::now();
+        let known: Option<String> = sqlx::query_scalar("SELECT id FROM request WHERE id = $1")
+            .bind(&r.id)
+            .fetch_optional($conn)
+            .await?;
         sqlx::query(
             "INSERT INTO request (id, kind, subject, received, due, completed, summary, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -999,9 +1168,36 @@ macro_rules! upsert_request {
         .bind(&r.summary)
         .execute($conn)
         .await?;
+        known.is_none()
     }};
 }
 pub(crate) use upsert_request;
+
+/// Appends on `$conn` the audit entries of a request the CLI logged: received when `$new`,
+/// then executed with its outcome (its summary holds what was found: not in the log).
+macro_rules! audit_request_record {
+    ($store:expr, $conn:expr, $r:expr, $new:expr) => {{
+        let r: &$crate::RequestRecord = $r;
+        let object = format!("request:{}", r.id);
+        if $new {
+            let kind = $crate::records::kind_from_record_name(&r.kind)?;
+            $crate::audit::append!(
+                $store, $conn, "request.received", object.clone(),
+                serde_json::json!({
+                    "kind": kind.key(),
+                    "channel": $crate::Channel::Cli.key(),
+                    "received": r.received,
+                    "due": r.due,
+                })
+            );
+        }
+        $crate::audit::append!(
+            $store, $conn, "request.executed", object,
+            serde_json::json!({ "execution": format!("{}/run", r.id), "outcome": r.status })
+        );
+    }};
+}
+pub(crate) use audit_request_record;
 
 /// Frees the people of `$journal` on `$conn` (in the caller's transaction): their erasure
 /// leases, as far as the journal's holder still holds them.

@@ -20,6 +20,8 @@ const LEGACY_VERSIONS: i64 = 3;
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// Who the audit log records as doing what this handle does.
+    pub(crate) actor: std::sync::Arc<str>,
 }
 
 impl SqliteStore {
@@ -71,7 +73,10 @@ impl SqliteStore {
                 Err(e) => return Err(err(&e)),
             }
         };
-        let store = SqliteStore { pool };
+        let store = SqliteStore {
+            pool,
+            actor: crate::audit::default_actor(),
+        };
         store.adopt_legacy().await?;
         store.migrate_with(&MIGRATOR).await?;
         Ok(store)
@@ -133,6 +138,23 @@ impl SqliteStore {
             .execute(&mut *conn)
             .await?;
         }
+        Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// A transaction that writes: `BEGIN IMMEDIATE` takes the write lock before anything is
+    /// read (waiting up to the busy timeout), so what it reads, the audit log's head
+    /// among it, stays current until it commits, and no later write fails on a snapshot
+    /// another writer outdated.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// The write lock, taken by [`SqliteStore::begin_write`], already keeps the head.
+    pub(crate) async fn lock_audit_head(_: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
         Ok(())
     }
 }

@@ -11,7 +11,10 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use skydd_core::auditlog::{self, Break};
 use skydd_core::rights::Kind;
+use skydd_core::staff::Role;
+use skydd_store::{AuditEntry, LoginOutcome, NewToken, NewUser};
 use skydd_store::{
     Channel, ErasureState, ExecutionOutcome, Extension, Hold, NewErasure, NewRequest,
     NewRestriction, PgStore, Refusal, RequestIdentity, RequestKind, RequestRecord, RequestStatus,
@@ -191,6 +194,15 @@ conformance!(
     an_unknown_run_status_is_refused_and_a_stored_one_is_corrupt,
     a_state_from_a_newer_skydd_is_refused,
     the_url_scheme_chooses_the_backend,
+    every_change_appends_its_entry_and_the_chain_verifies,
+    fifty_changes_from_two_handles_at_once_keep_one_chain_without_gaps,
+    an_erasures_entries_name_none_of_the_persons_identities,
+    the_audit_log_is_read_in_pages_and_its_head_is_the_last_entry,
+    an_entry_edited_in_the_database_breaks_the_chain_at_its_seq,
+    a_change_that_fails_appends_no_entry,
+    users_are_added_once_per_address_and_read_without_their_password,
+    tokens_are_kept_as_hashes_and_revoked_once,
+    a_user_of_unknown_role_is_corrupt,
 );
 
 async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Harness<S>) {
@@ -1086,4 +1098,516 @@ async fn a_request_of_unknown_status_is_corrupt<S: StateStore>(h: &Harness<S>) {
         Err(StoreError::Corrupt(_))
     ));
     assert!(matches!(h.a.requests().await, Err(StoreError::Corrupt(_))));
+}
+
+/// Every entry of the log, read in small pages as a verifier would.
+async fn log_of<S: StateStore>(s: &S) -> Vec<AuditEntry> {
+    let mut out: Vec<AuditEntry> = Vec::new();
+    loop {
+        let after = out.last().map_or(0, |e| e.seq);
+        let page = s.audit_entries(after, 7).await.unwrap();
+        if page.is_empty() {
+            return out;
+        }
+        out.extend(page);
+    }
+}
+
+/// What the entries say, without their hashes (hex digits would match numbers by chance).
+fn said(log: &[AuditEntry]) -> String {
+    log.iter()
+        .map(|e| format!("{} {} {} {}\n", e.actor, e.action, e.object, e.detail))
+        .collect()
+}
+
+/// Restricts `n` people, one audit entry each.
+async fn restrict_people<S: StateStore>(s: &S, n: usize) {
+    for i in 0..n {
+        s.restrict(
+            &format!("email:p{i}@x.se"),
+            Kind::Restriction,
+            None,
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+    }
+}
+
+fn actions(log: &[AuditEntry]) -> Vec<&str> {
+    log.iter().map(|e| e.action.as_str()).collect()
+}
+
+async fn every_change_appends_its_entry_and_the_chain_verifies<S: StateStore>(h: &Harness<S>) {
+    use RequestStatus::*;
+    let s = h.a.with_actor("user:eva");
+    assert_eq!(
+        s.audit_head().await.unwrap(),
+        None,
+        "a new state has an empty log"
+    );
+    let r = s
+        .restrict(
+            "email:a@x.se",
+            Kind::Objection,
+            Some("newsletter"),
+            &[],
+            Some("mejl"),
+        )
+        .await
+        .unwrap();
+    // The same restriction again changes nothing, and logs nothing.
+    s.restrict(
+        "email:a@x.se",
+        Kind::Objection,
+        Some("newsletter"),
+        &[],
+        None,
+    )
+    .await
+    .unwrap();
+    s.lift("email:a@x.se", Kind::Objection, None).await.unwrap();
+    s.lift("email:a@x.se", Kind::Objection, None).await.unwrap();
+    s.record_holds(&[invoice_hold()]).await.unwrap();
+    s.release_holds("2040-01-01").await.unwrap();
+    s.mark_erased("r1", &mark("shop")).await.unwrap();
+    s.record_request(&request("r1", "email:a@x.se", "2026-01-01"))
+        .await
+        .unwrap();
+    let id = s
+        .create_request(&received(RequestKind::Access, "a@x.se", "2026-02-05"))
+        .await
+        .unwrap();
+    s.transition(
+        &id,
+        Received,
+        Verified,
+        &Transition {
+            verification: Some(Verification {
+                method: "reply from the address on file".into(),
+                by: "user:eva".into(),
+                at: "2026-01-06T09:00:00Z".into(),
+                note: Some("Anna called too".into()),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    s.transition(
+        &id,
+        Verified,
+        Verified,
+        &Transition {
+            extension: Some(Extension {
+                due: "2026-04-06".into(),
+                reasons: "many systems".into(),
+                at: "2026-01-20T12:00:00Z".into(),
+                by: "user:eva".into(),
+            }),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let run = s.start_execution(&id).await.unwrap();
+    s.finish_execution(
+        &run,
+        ExecutionOutcome::Done,
+        r#"{"rows":[{"email":"a@x.se"}]}"#,
+    )
+    .await
+    .unwrap();
+    s.transition(&id, Verified, Answered, &Transition::default())
+        .await
+        .unwrap();
+    let started = s
+        .start_run_leased("p1", Duration::from_secs(60))
+        .await
+        .unwrap();
+    s.progress_run(started.id, 3, "{}").await.unwrap();
+    s.finish_run(started.id, "done", 5, "{}").await.unwrap();
+    let log = log_of(&h.b).await;
+    assert_eq!(
+        actions(&log),
+        [
+            "restriction.added",
+            "restriction.lifted",
+            "hold.recorded",
+            "hold.released",
+            "erased.marked",
+            "request.received",
+            "request.executed",
+            "request.received",
+            "request.verified",
+            "request.extended",
+            "request.execution_started",
+            "request.executed",
+            "request.answered",
+            "run.started",
+            "run.finished",
+        ]
+    );
+    assert!(
+        log.iter().all(|e| e.actor == "user:eva"),
+        "the handle's actor"
+    );
+    assert_eq!(log[0].object, format!("restriction:{r}"));
+    assert_eq!(log[0].detail["purpose"], "newsletter");
+    assert_eq!(log[9].object, format!("request:{id}"));
+    assert_eq!(log[9].detail["extended_due"], "2026-04-06");
+    assert_eq!(
+        (&log[8].detail["from"], &log[8].detail["to"]),
+        (&"received".into(), &"verified".into())
+    );
+    assert_eq!(log[11].detail["outcome"], "done");
+    assert_eq!(log[14].detail["rows"], 5);
+    let text = said(&log);
+    for personal in ["a@x.se", "Anna", "reply from", "many systems", "mejl"] {
+        assert!(
+            !text.contains(personal),
+            "`{personal}` is in the log: {text}"
+        );
+    }
+    let verified = auditlog::verify(&log, None).unwrap();
+    assert_eq!(verified.entries, 15);
+    assert_eq!(verified.head, h.a.audit_head().await.unwrap().unwrap().hash);
+    // The store opened without an actor records the default one.
+    assert_eq!(h.a.actor(), skydd_store::SYSTEM);
+}
+
+async fn fifty_changes_from_two_handles_at_once_keep_one_chain_without_gaps<
+    S: StateStore + Clone + 'static,
+>(
+    h: &Harness<S>,
+) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..50 {
+        let s = if i % 2 == 0 {
+            h.a.with_actor("user:a")
+        } else {
+            h.b.with_actor("user:b")
+        };
+        tasks.spawn(async move {
+            if i % 5 == 0 {
+                s.create_request(&received(
+                    RequestKind::Access,
+                    &format!("p{i}@x.se"),
+                    "2026-02-05",
+                ))
+                .await
+                .map(drop)
+            } else {
+                s.restrict(
+                    &format!("email:p{i}@x.se"),
+                    Kind::Restriction,
+                    None,
+                    &[],
+                    None,
+                )
+                .await
+                .map(drop)
+            }
+        });
+    }
+    for r in tasks.join_all().await {
+        r.unwrap();
+    }
+    let log = log_of(&h.a).await;
+    assert_eq!(log.len(), 50);
+    assert!(
+        log.iter().enumerate().all(|(i, e)| e.seq == i as i64 + 1),
+        "no gaps"
+    );
+    assert_eq!(
+        auditlog::verify(&log, None).unwrap().entries,
+        50,
+        "one chain, no fork"
+    );
+    assert_eq!(log.iter().filter(|e| e.actor == "user:b").count(), 25);
+}
+
+async fn an_erasures_entries_name_none_of_the_persons_identities<S: StateStore>(h: &Harness<S>) {
+    // Row keys and the subject key hold the person's e-mail address and personnummer, as
+    // they may in a company whose key is the address.
+    let subject = "email:anna.berg@x.se";
+    let erasure = NewErasure {
+        subjects: vec![subject.into(), "personnummer:19811218-9876".into()],
+        ..erasure_of(subject, "p1", Duration::from_secs(60))
+    };
+    let id = h.a.journal_erasure(&erasure).await.unwrap();
+    let marks = vec![(
+        "shop.customer".to_owned(),
+        "email=anna.berg@x.se".to_owned(),
+        "name".to_owned(),
+    )];
+    h.a.mark_dataset_done(&id, "shop", &marks).await.unwrap();
+    let hold = Hold {
+        subject: subject.into(),
+        row_key: "email=anna.berg@x.se".into(),
+        ..invoice_hold()
+    };
+    let restriction = NewRestriction {
+        subject: subject.into(),
+        reason: Some("Anna Berg's invoices, kept by Bokföringslagen".into()),
+        ..erasure_hold()
+    };
+    let record = RequestRecord {
+        kind: "erasure".into(),
+        summary: r#"{"erased":"anna.berg@x.se","name":"Anna Berg"}"#.into(),
+        ..request(
+            &erasure.request_id,
+            "email:anna.berg@x.se personnummer:19811218-9876",
+            "2026-01-01",
+        )
+    };
+    h.a.complete_erasure(&id, &[hold], &[restriction], &record)
+        .await
+        .unwrap();
+    let other =
+        h.a.journal_erasure(&erasure_of(subject, "p2", Duration::from_secs(60)))
+            .await
+            .unwrap();
+    h.a.fail_erasure(&other, "anna.berg@x.se: the row is read-only")
+        .await
+        .unwrap();
+    let log = log_of(&h.a).await;
+    assert_eq!(
+        actions(&log),
+        [
+            "erasure.journalled",
+            "erasure.dataset_done",
+            "hold.recorded",
+            "restriction.added",
+            "request.received",
+            "request.executed",
+            "erasure.recorded",
+            "erasure.journalled",
+            "erasure.failed",
+        ]
+    );
+    assert_eq!(log[0].detail["subjects"], 2, "a count, not the people");
+    assert_eq!(log[1].detail["marked"], 1);
+    let text = said(&log).to_lowercase();
+    for personal in [
+        "anna",
+        "berg",
+        "19811218",
+        "9876",
+        "@x.se",
+        "bokföringslagen",
+    ] {
+        assert!(
+            !text.contains(personal),
+            "`{personal}` is in the log: {text}"
+        );
+    }
+    auditlog::verify(&log, None).unwrap();
+}
+
+async fn the_audit_log_is_read_in_pages_and_its_head_is_the_last_entry<S: StateStore>(
+    h: &Harness<S>,
+) {
+    restrict_people(&h.a, 12).await;
+    let first = h.a.audit_entries(0, 5).await.unwrap();
+    assert_eq!(
+        first.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5]
+    );
+    let last = h.a.audit_entries(10, 5).await.unwrap();
+    assert_eq!(last.iter().map(|e| e.seq).collect::<Vec<_>>(), [11, 12]);
+    assert!(h.a.audit_entries(12, 5).await.unwrap().is_empty());
+    let head = h.b.audit_head().await.unwrap().unwrap();
+    assert_eq!((head.seq, &head.hash), (12, &last[1].hash));
+    assert_eq!(first[0].prev, auditlog::GENESIS);
+    assert_eq!(first[1].prev, first[0].hash);
+}
+
+async fn an_entry_edited_in_the_database_breaks_the_chain_at_its_seq<S: StateStore>(
+    h: &Harness<S>,
+) {
+    restrict_people(&h.a, 5).await;
+    let head = h.a.audit_head().await.unwrap().unwrap().hash;
+    h.raw
+        .exec("UPDATE audit_log SET actor = 'user:mallory' WHERE seq = 3")
+        .await;
+    assert_eq!(
+        auditlog::verify(&log_of(&h.a).await, None),
+        Err(Break::Altered { seq: 3 })
+    );
+    h.raw
+        .exec("UPDATE audit_log SET actor = 'system', detail = 'not json' WHERE seq = 3")
+        .await;
+    assert_eq!(
+        auditlog::verify(&log_of(&h.a).await, None),
+        Err(Break::Altered { seq: 3 }),
+        "a detail that is not JSON is an altered entry, not a stop"
+    );
+    h.raw.exec("DELETE FROM audit_log WHERE seq = 3").await;
+    assert_eq!(
+        auditlog::verify(&log_of(&h.a).await, None),
+        Err(Break::OutOfPlace { seq: 4, after: 2 })
+    );
+    h.raw.exec("DELETE FROM audit_log WHERE seq >= 3").await;
+    assert!(auditlog::verify(&log_of(&h.a).await, None).is_ok());
+    assert_eq!(
+        auditlog::verify(&log_of(&h.a).await, Some(&head)),
+        Err(Break::HeadMissing { head })
+    );
+}
+
+async fn a_change_that_fails_appends_no_entry<S: StateStore>(h: &Harness<S>) {
+    let id =
+        h.a.create_request(&received(RequestKind::Access, "a@x.se", "2026-02-05"))
+            .await
+            .unwrap();
+    assert!(matches!(
+        h.a.transition(
+            &id,
+            RequestStatus::Verified,
+            RequestStatus::Answered,
+            &Transition::default()
+        )
+        .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        h.a.finish_execution("no-such", ExecutionOutcome::Done, "{}")
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(!h.a.revoke_token("no-such").await.unwrap());
+    assert!(matches!(
+        h.a.finish_run(1, "running", 0, "{}").await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(actions(&log_of(&h.a).await), ["request.received"]);
+}
+
+fn staff(email: &str, role: Role) -> NewUser {
+    NewUser {
+        name: "Eva Handläggare".into(),
+        email: email.into(),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    }
+}
+
+async fn users_are_added_once_per_address_and_read_without_their_password<S: StateStore>(
+    h: &Harness<S>,
+) {
+    let s = h.a.with_actor("cli:owner");
+    let eva = s
+        .add_user(&staff("eva@firma.se", Role::Handler))
+        .await
+        .unwrap();
+    let olle = s
+        .add_user(&staff("olle@firma.se", Role::Viewer))
+        .await
+        .unwrap();
+    assert!(matches!(
+        h.b.add_user(&staff("eva@firma.se", Role::Owner)).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let users = h.b.users().await.unwrap();
+    assert_eq!(
+        users
+            .iter()
+            .map(|u| (u.id.as_str(), u.role))
+            .collect::<Vec<_>>(),
+        [(eva.as_str(), Role::Handler), (olle.as_str(), Role::Viewer)]
+    );
+    let login = h.b.login("eva@firma.se").await.unwrap().unwrap();
+    assert_eq!(login.user, users[0]);
+    assert!(login.password_hash.starts_with("$argon2id$"));
+    assert_eq!(h.b.login("nobody@firma.se").await.unwrap(), None);
+    h.b.record_login(Some(&eva), LoginOutcome::Succeeded)
+        .await
+        .unwrap();
+    h.b.record_login(None, LoginOutcome::UnknownUser)
+        .await
+        .unwrap();
+    let log = log_of(&h.a).await;
+    assert_eq!(
+        actions(&log),
+        ["user.added", "user.added", "login", "login"]
+    );
+    assert_eq!(
+        (log[0].object.as_str(), &log[0].detail["role"]),
+        (format!("user:{eva}").as_str(), &"handler".into())
+    );
+    assert_eq!(log[0].actor, "cli:owner");
+    assert_eq!(
+        (log[3].object.as_str(), &log[3].detail["outcome"]),
+        ("user:unknown", &"unknown_user".into())
+    );
+    let text = said(&log);
+    assert!(
+        !text.contains("firma.se") && !text.contains("argon2") && !text.contains("Eva"),
+        "{text}"
+    );
+}
+
+async fn tokens_are_kept_as_hashes_and_revoked_once<S: StateStore>(h: &Harness<S>) {
+    let eva =
+        h.a.add_user(&staff("eva@firma.se", Role::Handler))
+            .await
+            .unwrap();
+    let token = NewToken {
+        id: "0123abcd".into(),
+        user_id: eva.clone(),
+        name: "the website".into(),
+        role: Role::Viewer,
+        secret_hash: "ab".repeat(32),
+        expires_at: Some("2027-01-01T00:00:00Z".into()),
+    };
+    h.a.create_token(&token).await.unwrap();
+    assert!(matches!(
+        h.a.create_token(&NewToken {
+            id: "other".into(),
+            user_id: "no-such".into(),
+            ..token.clone()
+        })
+        .await,
+        Err(StoreError::Invalid(_))
+    ));
+    let check = h.b.token_check("0123abcd").await.unwrap().unwrap();
+    assert_eq!(check.secret_hash, "ab".repeat(32));
+    assert_eq!(
+        (check.token.role, check.user.id.as_str()),
+        (Role::Viewer, eva.as_str())
+    );
+    assert_eq!(check.token.last_used_at, None);
+    h.b.touch_token("0123abcd").await.unwrap();
+    let listed = h.a.tokens().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some());
+    assert_eq!(
+        listed[0].expires_at.as_deref(),
+        Some("2027-01-01T00:00:00Z")
+    );
+    assert_eq!(h.a.token_check("no-such").await.unwrap(), None);
+    assert!(h.a.revoke_token("0123abcd").await.unwrap());
+    assert!(!h.b.revoke_token("0123abcd").await.unwrap(), "revoked once");
+    assert!(h.a.tokens().await.unwrap()[0].revoked_at.is_some());
+    let log = log_of(&h.a).await;
+    assert_eq!(
+        actions(&log),
+        ["user.added", "token.created", "token.revoked"]
+    );
+    assert_eq!(log[1].detail["user"], eva.as_str());
+    assert!(!said(&log).contains(&"ab".repeat(32)));
+}
+
+async fn a_user_of_unknown_role_is_corrupt<S: StateStore>(h: &Harness<S>) {
+    h.a.add_user(&staff("eva@firma.se", Role::Handler))
+        .await
+        .unwrap();
+    h.raw.exec("UPDATE staff_user SET role = 'admin'").await;
+    assert!(matches!(h.a.users().await, Err(StoreError::Corrupt(_))));
+    assert!(matches!(
+        h.a.login("eva@firma.se").await,
+        Err(StoreError::Corrupt(_))
+    ));
 }

@@ -239,6 +239,21 @@ pub enum Command {
   skydd request show ID
 Statuses: received → verified → in_progress → answered; refused, withdrawn, cannot_identify.")]
     Request(RequestCommand),
+
+    /// The people of the company who use skydd: each has a role (owner, handler, viewer)
+    /// and a password kept only as its argon2id hash.
+    #[command(subcommand)]
+    User(UserCommand),
+
+    /// API tokens for programs (the website, scripts): each acts for a user with a role no
+    /// more than theirs; only a hash of its secret is kept.
+    #[command(subcommand)]
+    Token(TokenCommand),
+
+    /// The tamper-evident log of every change of skydd's state: verify its hash chain,
+    /// export its head, show its latest entries. It holds ids, never personal data.
+    #[command(subcommand)]
+    AuditLog(AuditLogCommand),
 }
 
 /// The keys a raw value may take, each with its help.
@@ -1011,4 +1026,130 @@ pub struct AuditArgs {
     /// Treat warnings as errors (exit status 1 when there are any).
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// Everything, including users, tokens and retention runs.
+    Owner,
+    /// Handles requests: verifies, runs, extends, refuses, answers.
+    Handler,
+    /// Reads only (an auditor, the DPO).
+    Viewer,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. The password comes from standard input (--password-stdin) or from the
+    /// environment variable SKYDD_PASSWORD, never from an argument (other users of the
+    /// machine could read it); at least 12 characters.
+    #[command(after_help = "Examples:
+  printf '%s\\n' \"$PASSWORD\" | skydd user add --email eva@firma.se --name \"Eva Ek\" --role handler --password-stdin
+  SKYDD_PASSWORD=\"$PASSWORD\" skydd user add --email olle@firma.se --name \"Olle Ek\" --role viewer")]
+    Add(UserAddArgs),
+    /// List the users.
+    #[command(after_help = "Examples:\n  skydd user list\n  skydd user list --json")]
+    List(JsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The e-mail address they log in with.
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: String,
+    /// Their name, as shown.
+    #[arg(long)]
+    pub name: String,
+    /// What they may do.
+    #[arg(long, value_enum)]
+    pub role: RoleArg,
+    /// Read the password from the first line of standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it, once: skydd keeps only a hash of its secret. Only the
+    /// token goes to standard output, so a script can capture it.
+    #[command(after_help = "Examples:
+  skydd token create --user eva@firma.se --name website --role viewer --expires 365
+  TOKEN=$(skydd token create --user eva@firma.se --name ci)")]
+    Create(TokenCreateArgs),
+    /// List the tokens (never their secrets).
+    #[command(after_help = "Examples:\n  skydd token list\n  skydd token list --json")]
+    List(JsonArgs),
+    /// Revoke a token: it is refused from now on.
+    #[command(after_help = "Example:\n  skydd token revoke 0192f0a1c3d47e2b9a8f6d5c4b3a2918")]
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// The user it acts for (their e-mail address).
+    #[arg(long, value_name = "ADDRESS")]
+    pub user: String,
+    /// What it is for (`website`, `ci`).
+    #[arg(long)]
+    pub name: String,
+    /// Its role (default: the user's; never more).
+    #[arg(long, value_enum)]
+    pub role: Option<RoleArg>,
+    /// Valid for this many days (default: until revoked).
+    #[arg(long, value_name = "DAYS")]
+    pub expires: Option<u32>,
+    /// Print JSON (with the token) instead of the token alone.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's id (as `skydd token list` shows it), or the token itself.
+    #[arg(value_name = "ID")]
+    pub id: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditLogCommand {
+    /// Check the hash chain: status 0 and the head hash when every entry follows the one
+    /// before it; status 1 naming the first entry altered, removed or out of place. With
+    /// --head, also that the log still holds the head exported earlier (entries cut from
+    /// the end are found only so).
+    #[command(after_help = "Examples:
+  skydd audit-log verify
+  skydd audit-log verify --head \"$(cat published-head.txt)\"
+  skydd audit-log verify --json")]
+    Verify(AuditVerifyArgs),
+    /// Print the head hash (the last entry's), to publish or keep apart from skydd's state.
+    #[command(after_help = "Example:\n  skydd audit-log head > published-head.txt")]
+    Head(JsonArgs),
+    /// Show the latest entries, oldest first.
+    #[command(
+        after_help = "Examples:\n  skydd audit-log show\n  skydd audit-log show --limit 100 --json"
+    )]
+    Show(AuditShowArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// A head hash exported earlier, which the log must still hold.
+    #[arg(long, value_name = "HASH")]
+    pub head: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditShowArgs {
+    /// How many entries.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }

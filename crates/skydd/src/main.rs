@@ -53,6 +53,8 @@ fn main() -> ExitCode {
     let json_logs =
         matches!(&cli.command, Command::Serve(a) if a.log_format == cli::LogFormat::Json);
     init_tracing(cli.verbose, json_logs);
+    // Whoever runs the command is who the audit log records as doing what it does.
+    skydd_store::set_default_actor(&skydd_store::cli_actor());
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -167,6 +169,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(a) => cmd::audit::run(&a),
         Command::Serve(a) => block_on(cmd::serve::run(&register, &a)),
         Command::Request(c) => block_on(cmd::request::run(&register, c)),
+        Command::User(c) => block_on(cmd::staff::user(&register, c)),
+        Command::Token(c) => block_on(cmd::staff::token(&register, c)),
+        Command::AuditLog(c) => block_on(cmd::staff::audit_log(&register, c)),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod ropa;
 pub mod rules;
 pub mod schema;
 pub mod serve;
+pub mod staff;
 pub mod taxonomy;
 
 use skydd_core::Lang;
