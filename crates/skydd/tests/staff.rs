@@ -458,8 +458,12 @@ fn the_demos_erasure_is_logged_without_the_persons_identities() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
+    // The erasure is a saga: journalled, each database done (with its erased fields), then
+    // recorded with its holds and restriction in one transaction.
     for a in [
-        "erased.marked",
+        "erasure.journalled",
+        "erasure.dataset_done",
+        "erasure.recorded",
         "hold.recorded",
         "restriction.added",
         "request.executed",
