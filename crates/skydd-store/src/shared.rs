@@ -679,7 +679,9 @@ macro_rules! state_store {
                 let journal = self.open_erasure(id).await?;
                 let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
-                    "UPDATE erasure_journal SET state = 'recorded', updated_at = $1
+                    // The plan holds the values the erasure removed: once recorded, skydd
+                    // must not keep them (Art. 17); what stays is in the holds and the log.
+                    "UPDATE erasure_journal SET state = 'recorded', plan = '{}', updated_at = $1
                      WHERE id = $2 AND state IN ('planned', 'applying')",
                 )
                 .bind($crate::now())
@@ -742,7 +744,7 @@ macro_rules! state_store {
                 let journal = self.open_erasure(id).await?;
                 let mut tx = self.begin_write().await?;
                 sqlx::query(
-                    "UPDATE erasure_journal SET state = 'failed', failure = $1, updated_at = $2 WHERE id = $3",
+                    "UPDATE erasure_journal SET state = 'failed', plan = '{}', failure = $1, updated_at = $2 WHERE id = $3",
                 )
                 .bind(reason)
                 .bind($crate::now())

@@ -693,10 +693,10 @@ async fn an_erasure_is_journalled_then_recorded_in_one_transaction<S: StateStore
     s.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record)
         .await
         .unwrap();
-    assert_eq!(
-        s.erasure(&id).await.unwrap().unwrap().state,
-        ErasureState::Recorded
-    );
+    let j = s.erasure(&id).await.unwrap().unwrap();
+    assert_eq!(j.state, ErasureState::Recorded);
+    // The plan held the values the erasure removed; skydd keeps none of them (Art. 17).
+    assert_eq!(j.plan, "{}");
     assert_eq!(
         s.holds_of(&["email:a@x.se".into()]).await.unwrap(),
         [invoice_hold()]
