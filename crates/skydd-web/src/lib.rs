@@ -8,6 +8,7 @@
 //! methods, and a panic turned into a JSON 500 that says nothing of the inside.
 
 pub mod api;
+pub mod auth;
 pub mod error;
 pub mod extract;
 pub mod telemetry;

@@ -205,6 +205,10 @@ pub enum Command {
     /// retention and the data map, for the privacy center, the admin console and your own
     /// systems.
     ///
+    /// Every `/api/` route needs an API token (`skydd token create`), sent as
+    /// `Authorization: Bearer skydd_…`, whose role may do what the route does (viewer: read;
+    /// handler: requests and rights; owner: everything).
+    ///
     /// The API is under `/api/`; its OpenAPI description at `/openapi.json`; `/healthz`
     /// answers when skydd's state does; `/metrics` is for Prometheus. Every error is JSON:
     /// `{"error": {"status", "code", "message", "field"}}`. Logs are JSON lines on standard
@@ -216,7 +220,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   skydd serve
   skydd serve --listen 0.0.0.0:8080 --state postgres://skydd@db/skydd
-  curl -s localhost:8080/openapi.json | jq '.paths | keys'")]
+  curl -s localhost:8080/openapi.json | jq '.paths | keys'
+  curl -s -H \"Authorization: Bearer $TOKEN\" localhost:8080/api/log")]
     Serve(ServeArgs),
 
     /// The request workflow (GDPR Art. 12): record a request the day it arrives, verify the

@@ -28,17 +28,33 @@ pub struct AppState {
 
 /// skydd's HTTP application: testable without a socket (`tower::ServiceExt::oneshot`).
 pub fn app(state: AppState) -> Router {
+    use skydd_core::staff::Action::{self, *};
+    let guarded = |route: axum::routing::MethodRouter<AppState>, action: Action| {
+        route.route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            move |State(s): State<AppState>, req, next| crate::auth::require(action, s, req, next),
+        ))
+    };
     let api = Router::new()
-        .route("/may", post(rights::may))
-        .route("/restrictions", post(rights::restrict))
-        .route("/objections", post(rights::object))
-        .route("/consent-withdrawals", post(rights::withdraw))
-        .route("/access", post(dsr::access))
-        .route("/erasures", post(dsr::erase))
-        .route("/rectifications", post(dsr::rectify))
-        .route("/retention/plan", get(operations::retention_plan))
-        .route("/map/check", get(operations::map_check))
-        .route("/log", get(operations::log));
+        .route("/may", guarded(post(rights::may), Read))
+        .route(
+            "/restrictions",
+            guarded(post(rights::restrict), RecordRights),
+        )
+        .route("/objections", guarded(post(rights::object), RecordRights))
+        .route(
+            "/consent-withdrawals",
+            guarded(post(rights::withdraw), RecordRights),
+        )
+        .route("/access", guarded(post(dsr::access), HandleRequest))
+        .route("/erasures", guarded(post(dsr::erase), ChangeData))
+        .route("/rectifications", guarded(post(dsr::rectify), ChangeData))
+        .route(
+            "/retention/plan",
+            guarded(get(operations::retention_plan), Read),
+        )
+        .route("/map/check", guarded(get(operations::map_check), Read))
+        .route("/log", guarded(get(operations::log), Read));
     crate::layered(
         Router::new()
             .nest("/api", api)
