@@ -884,6 +884,9 @@ macro_rules! state_store {
                 t: &$crate::Transition,
             ) -> Result<(), $crate::StoreError> {
                 let (v, x, r, f) = (&t.verification, &t.extension, &t.refusal, &t.fee);
+                // Closing stamps `completed` (once); reopening (a person who could not be
+                // identified gives more, Art. 11(2)) clears it, so lateness is judged on the
+                // day the request is finally answered.
                 let closed = (!to.is_open()).then($crate::now);
                 let mut tx = self.begin_write().await?;
                 let updated = sqlx::query(
@@ -900,7 +903,7 @@ macro_rules! state_store {
                        refusal_ground = COALESCE($11, refusal_ground),
                        fee_amount = COALESCE($12, fee_amount),
                        fee_reason = COALESCE($13, fee_reason),
-                       completed = COALESCE(completed, $14)
+                       completed = CASE WHEN $14 IS NULL THEN NULL ELSE COALESCE(completed, $14) END
                      WHERE id = $15 AND status = $16",
                 )
                 .bind(to.key())

@@ -187,6 +187,7 @@ conformance!(
     an_erasure_killed_midway_is_found_open_and_resumed_by_a_rerun,
     a_failed_erasure_frees_the_person,
     a_request_is_received_verified_extended_and_answered,
+    a_request_reopened_after_cannot_identify_is_completed_when_answered,
     of_racers_moving_one_request_one_wins_and_the_others_conflict,
     open_requests_come_soonest_due_first,
     the_cli_log_reads_requests_of_the_workflow,
@@ -844,6 +845,37 @@ fn received(kind: RequestKind, email: &str, due: &str) -> NewRequest {
         ],
         asked_change: None,
     }
+}
+
+async fn a_request_reopened_after_cannot_identify_is_completed_when_answered<S: StateStore>(
+    h: &Harness<S>,
+) {
+    use RequestStatus::*;
+    let s = &h.a;
+    let id = s
+        .create_request(&received(RequestKind::Access, "a@x.se", "2026-02-05"))
+        .await
+        .unwrap();
+    let none = Transition::default();
+    s.transition(&id, Received, CannotIdentify, &none)
+        .await
+        .unwrap();
+    assert!(s.request(&id).await.unwrap().unwrap().completed.is_some());
+    // The person gives more (Art. 11(2)): open again, so not completed.
+    s.transition(&id, CannotIdentify, Verified, &none)
+        .await
+        .unwrap();
+    assert_eq!(s.request(&id).await.unwrap().unwrap().completed, None);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let before = jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    s.transition(&id, Verified, Answered, &none).await.unwrap();
+    let done = s.request(&id).await.unwrap().unwrap().completed.unwrap();
+    assert!(
+        done >= before,
+        "completed {done} is the answer's time, not {before}"
+    );
 }
 
 async fn a_request_is_received_verified_extended_and_answered<S: StateStore>(h: &Harness<S>) {
