@@ -419,7 +419,7 @@ impl Saga<'_> {
             )
         };
         self.store
-            .complete_erasure(id, &holds, &restrictions, &record)
+            .complete_erasure(id, &holds, &restrictions, &record, &[])
             .await
             .map_err(|e| self.unrecorded(e.into()))?;
         self.heartbeat = None;
@@ -615,17 +615,20 @@ pub async fn record_refused(
 ) -> Result<(), AppError> {
     let blockers: Vec<String> = plan.blockers.iter().map(blocker_text).collect();
     store
-        .record_request(&RequestRecord {
-            status: "failed".into(),
-            completed: None,
-            ..request::record(
-                request,
-                "erasure",
-                subject,
-                received,
-                serde_json::json!({ "blockers": blockers }),
-            )
-        })
+        .record_request(
+            &RequestRecord {
+                status: "failed".into(),
+                completed: None,
+                ..request::record(
+                    request,
+                    "erasure",
+                    subject,
+                    received,
+                    serde_json::json!({ "blockers": blockers }),
+                )
+            },
+            &[],
+        )
         .await?;
     Ok(())
 }

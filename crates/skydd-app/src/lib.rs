@@ -34,5 +34,6 @@ pub mod workspace;
 pub use deadline::Deadline;
 pub use error::{AppError, FileError};
 pub use note::{Note, NoteKind};
+pub use skydd_store::acting_as;
 pub use subject::{IdentityInput, Subject};
 pub use workspace::{Databases, Workspace};

@@ -76,7 +76,7 @@ pub async fn record_done(
         notes.push(Note::warning(late));
     }
     store
-        .record_request(&record(id, kind, subject, received, summary))
+        .record_request(&record(id, kind, subject, received, summary), &[])
         .await?;
     Ok(())
 }

@@ -111,7 +111,7 @@ pub async fn restrict(ws: &Workspace, req: RestrictRequest) -> Result<RightOutco
         let lifted = if req.lift {
             Some(
                 store
-                    .lift(&key, Kind::Restriction, req.purpose.as_deref())
+                    .lift(&key, Kind::Restriction, req.purpose.as_deref(), &[])
                     .await?,
             )
         } else {
@@ -122,6 +122,7 @@ pub async fn restrict(ws: &Workspace, req: RestrictRequest) -> Result<RightOutco
                     req.purpose.as_deref(),
                     &req.allow,
                     req.reason.as_deref(),
+                    &[],
                 )
                 .await?;
             None
@@ -208,10 +209,17 @@ pub async fn object(ws: &Workspace, req: ObjectRequest) -> Result<RightOutcome, 
     for key in req.subject.keys() {
         for p in &purposes {
             let lifted = if req.lift {
-                Some(store.lift(&key, Kind::Objection, Some(p)).await?)
+                Some(store.lift(&key, Kind::Objection, Some(p), &[]).await?)
             } else {
                 store
-                    .restrict(&key, Kind::Objection, Some(p), &[], req.reason.as_deref())
+                    .restrict(
+                        &key,
+                        Kind::Objection,
+                        Some(p),
+                        &[],
+                        req.reason.as_deref(),
+                        &[],
+                    )
                     .await?;
                 None
             };
@@ -280,7 +288,14 @@ pub async fn withdraw(ws: &Workspace, req: WithdrawRequest) -> Result<RightOutco
     let mut done = Vec::new();
     for key in req.subject.keys() {
         store
-            .restrict(&key, Kind::ConsentWithdrawn, Some(&req.purpose), &[], None)
+            .restrict(
+                &key,
+                Kind::ConsentWithdrawn,
+                Some(&req.purpose),
+                &[],
+                None,
+                &[],
+            )
             .await?;
         done.push(SubjectDone {
             subject: key,

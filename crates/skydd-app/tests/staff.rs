@@ -386,6 +386,7 @@ async fn verification_reads_the_log_in_pages_and_names_where_it_breaks() {
                 None,
                 &[],
                 None,
+                &[],
             )
             .await
             .unwrap();

@@ -50,6 +50,24 @@ pub fn cli_actor() -> String {
     format!("cli:{}", user.trim())
 }
 
+tokio::task_local! {
+    static ACTING: Arc<str>;
+}
+
+/// Runs `fut` with every audit entry it appends attributed to `actor`: a server runs each
+/// request's handler in the scope of the user or token that made it, so the services need
+/// not carry who acts. Outside such a scope the store's own actor is recorded.
+pub async fn acting_as<F: std::future::Future>(actor: &str, fut: F) -> F::Output {
+    ACTING.scope(Arc::from(actor), fut).await
+}
+
+/// The actor an entry appended now records: the request's ([`acting_as`]), else `own`.
+pub(crate) fn actor_now(own: &Arc<str>) -> String {
+    ACTING
+        .try_with(|a| a.to_string())
+        .unwrap_or_else(|_| own.to_string())
+}
+
 /// The PostgreSQL advisory lock key of the audit log's head ("skydd_al").
 pub(crate) const HEAD_LOCK: i64 = 0x736b_7964_645f_616c;
 
@@ -70,7 +88,7 @@ macro_rules! append {
             &prev,
             seq,
             $crate::now(),
-            $store.actor.to_string(),
+            $crate::audit::actor_now(&$store.actor),
             String::from($action),
             String::from($object),
             $detail,

@@ -19,13 +19,14 @@ use std::time::Duration;
 use skydd_core::rights::{Kind, Restriction};
 
 mod audit;
+mod outbox;
 mod postgres;
 mod records;
 mod shared;
 mod sqlite;
 mod staff;
 
-pub use audit::{SYSTEM, cli_actor, set_default_actor};
+pub use audit::{SYSTEM, acting_as, cli_actor, set_default_actor};
 pub use postgres::PgStore;
 pub use records::*;
 pub use skydd_core::auditlog::Entry as AuditEntry;
@@ -152,7 +153,8 @@ pub trait StateStore: Send + Sync {
     /// Who the audit log records as doing what this handle does.
     fn actor(&self) -> &str;
     /// Records what a person asked for. Returns its id; an identical active record is not
-    /// duplicated (a unique index decides, whoever writes at once).
+    /// duplicated (a unique index decides, whoever writes at once). `notices` (Art. 19) are
+    /// written with a new record, not with one already active.
     fn restrict(
         &self,
         subject: &str,
@@ -160,6 +162,7 @@ pub trait StateStore: Send + Sync {
         purpose: Option<&str>,
         allowed: &[String],
         reason: Option<&str>,
+        notices: &[NewNotice],
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// Lifts active records of `kind` for `purpose` (all purposes when `None`); returns how
     /// many.
@@ -168,6 +171,7 @@ pub trait StateStore: Send + Sync {
         subject: &str,
         kind: Kind,
         purpose: Option<&str>,
+        notices: &[NewNotice],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// The active records of one person.
     fn active(
@@ -199,10 +203,12 @@ pub trait StateStore: Send + Sync {
         request: &str,
         fields: &[(String, String, String)],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Logs a request, or updates its outcome when the id is known.
+    /// Logs a request, or updates its outcome when the id is known, with the `notices` of
+    /// what it changed (Art. 19).
     fn record_request(
         &self,
         r: &RequestRecord,
+        notices: &[NewNotice],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The requests logged, newest first.
     fn requests(&self) -> impl Future<Output = Result<Vec<RequestRecord>, StoreError>> + Send;
@@ -295,6 +301,7 @@ pub trait StateStore: Send + Sync {
         holds: &[Hold],
         restrictions: &[NewRestriction],
         request: &RequestRecord,
+        notices: &[NewNotice],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Marks an erasure failed with `reason` and releases its leases.
     fn fail_erasure(
@@ -382,6 +389,58 @@ pub trait StateStore: Send + Sync {
     fn touch_token(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Revokes a token: true when it was live, false when already revoked or unknown.
     fn revoke_token(&self, id: &str) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Claims up to `limit` due notices for `holder` for `lease`: on several instances each
+    /// notice goes to one of them while the lease lives; a dead holder's come due again.
+    fn claim_notices(
+        &self,
+        holder: &str,
+        lease: Duration,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
+    /// Records a pending notice delivered (its body emptied); false when it was not pending.
+    fn notice_delivered(
+        &self,
+        id: &str,
+        receipt: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Records `holder`'s failed try: due again after `retry_after`, or given up on
+    /// (`None`: dead, for staff). False when `holder` no longer holds it.
+    fn notice_failed(
+        &self,
+        id: &str,
+        holder: &str,
+        error: &str,
+        retry_after: Option<Duration>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Puts a given-up notice back to be delivered, its tries counted afresh.
+    fn resend_notice(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Records that staff told the recipient of a manual or given-up notice themselves.
+    fn notice_told(
+        &self,
+        id: &str,
+        how: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// One notice.
+    fn notice(
+        &self,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<OutboxNotice>, StoreError>> + Send;
+    /// The notices of one request, oldest first.
+    fn notices_of_request(
+        &self,
+        request_id: &str,
+    ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
+    /// The notices about the people named by `subjects`, oldest first.
+    fn notices_of_subjects(
+        &self,
+        subjects: &[String],
+    ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
+    /// The newest `limit` notices, of one state or all.
+    fn outbox(
+        &self,
+        state: Option<NoticeState>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
     /// Closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -449,8 +508,9 @@ impl Store {
         purpose: Option<&str>,
         allowed: &[String],
         reason: Option<&str>,
+        notices: &[NewNotice],
     ) -> Result<i64, StoreError> {
-        StateStore::restrict(self, subject, kind, purpose, allowed, reason).await
+        StateStore::restrict(self, subject, kind, purpose, allowed, reason, notices).await
     }
     /// See [`StateStore::lift`].
     pub async fn lift(
@@ -458,8 +518,9 @@ impl Store {
         subject: &str,
         kind: Kind,
         purpose: Option<&str>,
+        notices: &[NewNotice],
     ) -> Result<u64, StoreError> {
-        StateStore::lift(self, subject, kind, purpose).await
+        StateStore::lift(self, subject, kind, purpose, notices).await
     }
     /// See [`StateStore::active`].
     pub async fn active(&self, subject: &str) -> Result<Vec<Restriction>, StoreError> {
@@ -498,8 +559,12 @@ impl Store {
         StateStore::mark_erased(self, request, fields).await
     }
     /// See [`StateStore::record_request`].
-    pub async fn record_request(&self, r: &RequestRecord) -> Result<(), StoreError> {
-        StateStore::record_request(self, r).await
+    pub async fn record_request(
+        &self,
+        r: &RequestRecord,
+        notices: &[NewNotice],
+    ) -> Result<(), StoreError> {
+        StateStore::record_request(self, r, notices).await
     }
     /// See [`StateStore::requests`].
     pub async fn requests(&self) -> Result<Vec<RequestRecord>, StoreError> {
@@ -550,16 +615,18 @@ impl StateStore for Store {
         purpose: Option<&str>,
         allowed: &[String],
         reason: Option<&str>,
+        notices: &[NewNotice],
     ) -> Result<i64, StoreError> {
-        forward!(self, s => s.restrict(subject, kind, purpose, allowed, reason).await)
+        forward!(self, s => s.restrict(subject, kind, purpose, allowed, reason, notices).await)
     }
     async fn lift(
         &self,
         subject: &str,
         kind: Kind,
         purpose: Option<&str>,
+        notices: &[NewNotice],
     ) -> Result<u64, StoreError> {
-        forward!(self, s => s.lift(subject, kind, purpose).await)
+        forward!(self, s => s.lift(subject, kind, purpose, notices).await)
     }
     async fn active(&self, subject: &str) -> Result<Vec<Restriction>, StoreError> {
         forward!(self, s => s.active(subject).await)
@@ -589,8 +656,12 @@ impl StateStore for Store {
     ) -> Result<(), StoreError> {
         forward!(self, s => s.mark_erased(request, fields).await)
     }
-    async fn record_request(&self, r: &RequestRecord) -> Result<(), StoreError> {
-        forward!(self, s => s.record_request(r).await)
+    async fn record_request(
+        &self,
+        r: &RequestRecord,
+        notices: &[NewNotice],
+    ) -> Result<(), StoreError> {
+        forward!(self, s => s.record_request(r, notices).await)
     }
     async fn requests(&self) -> Result<Vec<RequestRecord>, StoreError> {
         forward!(self, s => s.requests().await)
@@ -666,8 +737,9 @@ impl StateStore for Store {
         holds: &[Hold],
         restrictions: &[NewRestriction],
         request: &RequestRecord,
+        notices: &[NewNotice],
     ) -> Result<(), StoreError> {
-        forward!(self, s => s.complete_erasure(id, holds, restrictions, request).await)
+        forward!(self, s => s.complete_erasure(id, holds, restrictions, request, notices).await)
     }
     async fn fail_erasure(&self, id: &str, reason: &str) -> Result<(), StoreError> {
         forward!(self, s => s.fail_erasure(id, reason).await)
@@ -747,6 +819,51 @@ impl StateStore for Store {
     }
     async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
         forward!(self, s => s.revoke_token(id).await)
+    }
+    async fn claim_notices(
+        &self,
+        holder: &str,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<OutboxNotice>, StoreError> {
+        forward!(self, s => s.claim_notices(holder, lease, limit).await)
+    }
+    async fn notice_delivered(&self, id: &str, receipt: &str) -> Result<bool, StoreError> {
+        forward!(self, s => s.notice_delivered(id, receipt).await)
+    }
+    async fn notice_failed(
+        &self,
+        id: &str,
+        holder: &str,
+        error: &str,
+        retry_after: Option<Duration>,
+    ) -> Result<bool, StoreError> {
+        forward!(self, s => s.notice_failed(id, holder, error, retry_after).await)
+    }
+    async fn resend_notice(&self, id: &str) -> Result<(), StoreError> {
+        forward!(self, s => s.resend_notice(id).await)
+    }
+    async fn notice_told(&self, id: &str, how: &str) -> Result<(), StoreError> {
+        forward!(self, s => s.notice_told(id, how).await)
+    }
+    async fn notice(&self, id: &str) -> Result<Option<OutboxNotice>, StoreError> {
+        forward!(self, s => s.notice(id).await)
+    }
+    async fn notices_of_request(&self, request_id: &str) -> Result<Vec<OutboxNotice>, StoreError> {
+        forward!(self, s => s.notices_of_request(request_id).await)
+    }
+    async fn notices_of_subjects(
+        &self,
+        subjects: &[String],
+    ) -> Result<Vec<OutboxNotice>, StoreError> {
+        forward!(self, s => s.notices_of_subjects(subjects).await)
+    }
+    async fn outbox(
+        &self,
+        state: Option<NoticeState>,
+        limit: u32,
+    ) -> Result<Vec<OutboxNotice>, StoreError> {
+        forward!(self, s => s.outbox(state, limit).await)
     }
     async fn close(&self) {
         forward!(self, s => s.close().await)

@@ -57,6 +57,9 @@ fn connect_failure(e: &sqlx::Error) -> String {
 }
 
 impl PgStore {
+    /// The outbox claim's locking clause. Instances claiming notices at once skip each other's rows instead of waiting on them.
+    pub(crate) const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+
     /// A transaction that writes (READ COMMITTED: each statement reads what is committed).
     pub(crate) async fn begin_write(
         &self,

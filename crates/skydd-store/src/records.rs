@@ -896,3 +896,132 @@ pub(crate) struct TokenSecretRow {
     pub(crate) token: TokenRow,
     pub(crate) secret_hash: String,
 }
+
+text_enum! {
+    /// How a recipient is told (the register's `notify`, GDPR Art. 19).
+    NoticeChannel, "notice channel" {
+        /// A signed webhook.
+        Webhook = "webhook",
+        /// An e-mail.
+        Email = "email",
+        /// Staff tell the recipient themselves.
+        Manual = "manual",
+        /// Not told: impossible or disproportionate, for the reason recorded.
+        None = "none",
+    }
+}
+
+text_enum! {
+    /// Where a notice in the outbox stands.
+    NoticeState, "notice state" {
+        /// skydd delivers it (now, or after a failed try's wait).
+        Pending = "pending",
+        /// The recipient has it (skydd delivered it, or staff told the recipient).
+        Delivered = "delivered",
+        /// skydd gave up: refused, or every try failed. Staff act.
+        Dead = "dead",
+        /// Staff are to tell the recipient, as the register says.
+        Manual = "manual",
+        /// Not told, for the reason the register gives.
+        Omitted = "omitted",
+    }
+}
+
+/// A notice to write to the outbox with the change it tells of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotice {
+    /// Its id: also the idempotency key the recipient sees.
+    pub id: String,
+    /// The request the change was made for.
+    pub request_id: String,
+    /// The person (their subject key).
+    pub subject: String,
+    /// The recipient's id in the register.
+    pub recipient: String,
+    /// `rectification`, `erasure`, `restriction`, `restriction_lifted`.
+    pub kind: String,
+    /// How it is told.
+    pub channel: NoticeChannel,
+    /// The notice (JSON).
+    pub body: String,
+    /// For `manual`, how staff tell; for `none`, why nobody does.
+    pub detail: Option<String>,
+}
+
+/// A notice in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxNotice {
+    /// Id and idempotency key.
+    pub id: String,
+    /// The request.
+    pub request_id: String,
+    /// The person (subject key).
+    pub subject: String,
+    /// The recipient's id.
+    pub recipient: String,
+    /// The kind of change.
+    pub kind: String,
+    /// How it is told.
+    pub channel: NoticeChannel,
+    /// Where it stands.
+    pub state: NoticeState,
+    /// The notice (JSON); `None` once delivered (the person's data are not kept).
+    pub body: Option<String>,
+    /// How staff tell, why nobody does, or how it arrived.
+    pub detail: Option<String>,
+    /// Tries so far.
+    pub attempts: u32,
+    /// When it is due (UTC).
+    pub next_attempt_at: String,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// Written (UTC).
+    pub created_at: String,
+    /// Delivered, told or given up (UTC).
+    pub done_at: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OutboxRow {
+    id: String,
+    request_id: String,
+    subject: String,
+    recipient: String,
+    kind: String,
+    channel: String,
+    state: String,
+    body: String,
+    detail: Option<String>,
+    attempts: i64,
+    next_attempt_at: String,
+    last_error: Option<String>,
+    created_at: String,
+    done_at: Option<String>,
+}
+
+/// The columns an [`OutboxRow`] reads.
+pub(crate) const OUTBOX_COLUMNS: &str = "id, request_id, subject, recipient, kind, channel, state, body, detail, attempts, next_attempt_at, last_error, created_at, done_at";
+
+impl TryFrom<OutboxRow> for OutboxNotice {
+    type Error = StoreError;
+    fn try_from(r: OutboxRow) -> Result<Self, StoreError> {
+        let state = NoticeState::parse(&r.state)?;
+        Ok(OutboxNotice {
+            channel: NoticeChannel::parse(&r.channel)?,
+            body: (r.body != "{}").then_some(r.body),
+            attempts: u32::try_from(r.attempts)
+                .map_err(|_| StoreError::Corrupt(format!("a notice with {} tries", r.attempts)))?,
+            id: r.id,
+            request_id: r.request_id,
+            subject: r.subject,
+            recipient: r.recipient,
+            kind: r.kind,
+            state,
+            detail: r.detail,
+            next_attempt_at: r.next_attempt_at,
+            last_error: r.last_error,
+            created_at: r.created_at,
+            done_at: r.done_at,
+        })
+    }
+}

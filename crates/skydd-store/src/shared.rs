@@ -126,6 +126,15 @@ macro_rules! state_store {
                 Ok(())
             }
 
+            /// Why a notice is not in the state an action on it needs: another state is a
+            /// conflict; no such notice, a caller's mistake.
+            async fn notice_not(&self, id: &str, needed: &str) -> Result<$crate::StoreError, $crate::StoreError> {
+                Ok(match $crate::StateStore::notice(self, id).await? {
+                    Some(n) => $crate::StoreError::Conflict(format!("notice {id} is {}, not {needed}", n.state)),
+                    None => $crate::StoreError::Invalid(format!("there is no notice {id}")),
+                })
+            }
+
             /// A request's row with its identities and executions.
             async fn complete_request(
                 &self,
@@ -178,6 +187,7 @@ macro_rules! state_store {
                 purpose: Option<&str>,
                 allowed: &[String],
                 reason: Option<&str>,
+                notices: &[$crate::NewNotice],
             ) -> Result<i64, $crate::StoreError> {
                 let allowed_json = serde_json::to_string(allowed)
                     .map_err(|e| $crate::StoreError::Invalid(e.to_string()))?;
@@ -186,10 +196,13 @@ macro_rules! state_store {
                     &mut *tx, subject, kind.key(), purpose, &allowed_json, reason
                 );
                 if added {
+                    // Recipients are told of a new restriction, not of one already active.
+                    let written = $crate::outbox::insert!(&mut *tx, notices);
                     $crate::audit::append!(
                         self, &mut *tx, "restriction.added", format!("restriction:{id}"),
                         serde_json::json!({ "kind": kind.key(), "purpose": purpose, "allowed": allowed })
                     );
+                    $crate::outbox::audit!(self, &mut *tx, written);
                 }
                 tx.commit().await?;
                 Ok(id)
@@ -200,6 +213,7 @@ macro_rules! state_store {
                 subject: &str,
                 kind: skydd_core::rights::Kind,
                 purpose: Option<&str>,
+                notices: &[$crate::NewNotice],
             ) -> Result<u64, $crate::StoreError> {
                 let mut tx = self.begin_write().await?;
                 let lifted: Vec<(i64, Option<String>)> = sqlx::query_as(
@@ -213,12 +227,18 @@ macro_rules! state_store {
                 .bind(purpose)
                 .fetch_all(&mut *tx)
                 .await?;
+                let written = if lifted.is_empty() {
+                    Vec::new()
+                } else {
+                    $crate::outbox::insert!(&mut *tx, notices)
+                };
                 for (id, purpose) in &lifted {
                     $crate::audit::append!(
                         self, &mut *tx, "restriction.lifted", format!("restriction:{id}"),
                         serde_json::json!({ "kind": kind.key(), "purpose": purpose })
                     );
                 }
+                $crate::outbox::audit!(self, &mut *tx, written);
                 tx.commit().await?;
                 Ok(lifted.len() as u64)
             }
@@ -344,10 +364,13 @@ macro_rules! state_store {
             async fn record_request(
                 &self,
                 r: &$crate::RequestRecord,
+                notices: &[$crate::NewNotice],
             ) -> Result<(), $crate::StoreError> {
                 let mut tx = self.begin_write().await?;
                 let new = $crate::shared::upsert_request!(&mut *tx, r);
+                let written = $crate::outbox::insert!(&mut *tx, notices);
                 $crate::shared::audit_request_record!(self, &mut *tx, r, new);
+                $crate::outbox::audit!(self, &mut *tx, written);
                 tx.commit().await?;
                 Ok(())
             }
@@ -675,6 +698,7 @@ macro_rules! state_store {
                 holds: &[$crate::Hold],
                 restrictions: &[$crate::NewRestriction],
                 request: &$crate::RequestRecord,
+                notices: &[$crate::NewNotice],
             ) -> Result<(), $crate::StoreError> {
                 let journal = self.open_erasure(id).await?;
                 let mut tx = self.begin_write().await?;
@@ -713,6 +737,7 @@ macro_rules! state_store {
                     }
                 }
                 let new = $crate::shared::upsert_request!(&mut *tx, request);
+                let written = $crate::outbox::insert!(&mut *tx, notices);
                 $crate::shared::release_erasure_leases!(&mut *tx, &journal);
                 if !hold_ids.is_empty() {
                     $crate::audit::append!(
@@ -736,6 +761,7 @@ macro_rules! state_store {
                         "restrictions": added.len(),
                     })
                 );
+                $crate::outbox::audit!(self, &mut *tx, written);
                 tx.commit().await?;
                 Ok(())
             }
@@ -1012,6 +1038,7 @@ macro_rules! state_store {
 
             $crate::audit::reading_methods!();
             $crate::staff::methods!();
+            $crate::outbox::methods!();
 
             async fn close(&self) {
                 self.pool.close().await;

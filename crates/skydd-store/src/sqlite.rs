@@ -143,6 +143,9 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
+    /// The outbox claim's locking clause. One writer at a time: the claim's single statement runs under the write lock.
+    pub(crate) const SKIP_LOCKED: &str = "";
+
     /// A transaction that writes: `BEGIN IMMEDIATE` takes the write lock before anything is
     /// read (waiting up to the busy timeout), so what it reads, the audit log's head
     /// among it, stays current until it commits, and no later write fails on a snapshot

@@ -201,6 +201,7 @@ conformance!(
     the_audit_log_is_read_in_pages_and_its_head_is_the_last_entry,
     an_entry_edited_in_the_database_breaks_the_chain_at_its_seq,
     a_change_that_fails_appends_no_entry,
+    a_change_made_acting_as_someone_names_them_and_only_within_that_scope,
     users_are_added_once_per_address_and_read_without_their_password,
     tokens_are_kept_as_hashes_and_revoked_once,
     a_user_of_unknown_role_is_corrupt,
@@ -215,6 +216,7 @@ async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Har
             Some("newsletter"),
             &[],
             Some("mejl"),
+            &[],
         )
         .await
         .unwrap();
@@ -225,6 +227,7 @@ async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Har
             Some("newsletter"),
             &[],
             None,
+            &[],
         )
         .await
         .unwrap();
@@ -235,6 +238,7 @@ async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Har
         None,
         &["bookkeeping".into()],
         None,
+        &[],
     )
     .await
     .unwrap();
@@ -243,7 +247,7 @@ async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Har
     assert_eq!(active[1].allowed, ["bookkeeping"]);
     assert!(!skydd_core::rights::may(&active, "newsletter").allowed);
     assert_eq!(
-        s.lift("email:a@x.se", Kind::Objection, Some("newsletter"))
+        s.lift("email:a@x.se", Kind::Objection, Some("newsletter"), &[])
             .await
             .unwrap(),
         1
@@ -258,6 +262,7 @@ async fn restrictions_are_recorded_once_listed_and_lifted<S: StateStore>(h: &Har
             Some("newsletter"),
             &[],
             None,
+            &[],
         )
         .await
         .unwrap();
@@ -279,6 +284,7 @@ async fn thirty_writers_restricting_one_person_at_once_make_one_record<
                 Some("newsletter"),
                 &[],
                 None,
+                &[],
             )
             .await
         });
@@ -387,8 +393,8 @@ async fn requests_are_logged_updated_and_found_by_subject<S: StateStore>(h: &Har
         "2026-01-01",
     );
     let second = request("r2", "email:b@x.se", "2026-01-02");
-    s.record_request(&first).await.unwrap();
-    s.record_request(&second).await.unwrap();
+    s.record_request(&first, &[]).await.unwrap();
+    s.record_request(&second, &[]).await.unwrap();
     assert_eq!(s.requests().await.unwrap(), [second.clone(), first.clone()]);
     assert_eq!(
         s.requests_of(&["personnummer:19121212-1212".into()])
@@ -403,7 +409,7 @@ async fn requests_are_logged_updated_and_found_by_subject<S: StateStore>(h: &Har
         summary: r#"{"blockers":["x"]}"#.into(),
         ..first
     };
-    s.record_request(&failed).await.unwrap();
+    s.record_request(&failed, &[]).await.unwrap();
     assert_eq!(
         h.b.requests_of(&["email:a@x.se".into()]).await.unwrap(),
         [failed]
@@ -415,11 +421,10 @@ async fn requests_made_at_once_stay_apart<S: StateStore + Clone + 'static>(h: &H
     for i in 0..60 {
         let s = if i % 2 == 0 { h.a.clone() } else { h.b.clone() };
         tasks.spawn(async move {
-            s.record_request(&request(
-                &skydd_store::new_id(),
-                "email:a@x.se",
-                "2026-01-01",
-            ))
+            s.record_request(
+                &request(&skydd_store::new_id(), "email:a@x.se", "2026-01-01"),
+                &[],
+            )
             .await
         });
     }
@@ -614,7 +619,7 @@ async fn a_state_from_a_newer_skydd_is_refused<S: StateStore>(h: &Harness<S>) {
 }
 
 async fn the_url_scheme_chooses_the_backend<S: StateStore>(h: &Harness<S>) {
-    h.a.restrict("email:a@x.se", Kind::Restriction, None, &[], None)
+    h.a.restrict("email:a@x.se", Kind::Restriction, None, &[], None, &[])
         .await
         .unwrap();
     let s = Store::connect(&h.url, false).await.unwrap();
@@ -691,7 +696,7 @@ async fn an_erasure_is_journalled_then_recorded_in_one_transaction<S: StateStore
         kind: "erasure".into(),
         ..request(&j.request_id, "email:a@x.se", "2026-01-01")
     };
-    s.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record)
+    s.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record, &[])
         .await
         .unwrap();
     let j = s.erasure(&id).await.unwrap().unwrap();
@@ -719,7 +724,7 @@ async fn an_erasure_is_journalled_then_recorded_in_one_transaction<S: StateStore
         "the person is free"
     );
     assert!(matches!(
-        s.complete_erasure(&id, &[], &[], &record).await,
+        s.complete_erasure(&id, &[], &[], &record, &[]).await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
@@ -796,7 +801,7 @@ async fn an_erasure_killed_midway_is_found_open_and_resumed_by_a_rerun<S: StateS
         Err(StoreError::Busy { holder, .. }) if holder == "rerun"
     ));
     let record = request(&resumed.request_id, "email:a@x.se", "2026-01-01");
-    h.b.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record)
+    h.b.complete_erasure(&id, &[invoice_hold()], &[erasure_hold()], &record, &[])
         .await
         .unwrap();
     assert_eq!(h.a.holds().await.unwrap().len(), 1);
@@ -1089,10 +1094,13 @@ async fn the_cli_log_reads_requests_of_the_workflow<S: StateStore>(h: &Harness<S
         ("failed", r#"{"error":"db down"}"#)
     );
     // What the CLI logs reads back in the workflow: done is answered, with its run.
-    s.record_request(&RequestRecord {
-        kind: "export".into(),
-        ..request("cli-1", "email:b@x.se", "2026-01-01")
-    })
+    s.record_request(
+        &RequestRecord {
+            kind: "export".into(),
+            ..request("cli-1", "email:b@x.se", "2026-01-01")
+        },
+        &[],
+    )
     .await
     .unwrap();
     let r = s.request("cli-1").await.unwrap().unwrap();
@@ -1106,10 +1114,13 @@ async fn the_cli_log_reads_requests_of_the_workflow<S: StateStore>(h: &Harness<S
     );
     assert_eq!(r.executions[0].outcome, Some(ExecutionOutcome::Done));
     assert!(matches!(
-        s.record_request(&RequestRecord {
-            status: "maybe".into(),
-            ..request("cli-2", "email:b@x.se", "2026-01-01")
-        })
+        s.record_request(
+            &RequestRecord {
+                status: "maybe".into(),
+                ..request("cli-2", "email:b@x.se", "2026-01-01")
+            },
+            &[]
+        )
         .await,
         Err(StoreError::Invalid(_))
     ));
@@ -1161,6 +1172,7 @@ async fn restrict_people<S: StateStore>(s: &S, n: usize) {
             None,
             &[],
             None,
+            &[],
         )
         .await
         .unwrap();
@@ -1186,6 +1198,7 @@ async fn every_change_appends_its_entry_and_the_chain_verifies<S: StateStore>(h:
             Some("newsletter"),
             &[],
             Some("mejl"),
+            &[],
         )
         .await
         .unwrap();
@@ -1196,15 +1209,20 @@ async fn every_change_appends_its_entry_and_the_chain_verifies<S: StateStore>(h:
         Some("newsletter"),
         &[],
         None,
+        &[],
     )
     .await
     .unwrap();
-    s.lift("email:a@x.se", Kind::Objection, None).await.unwrap();
-    s.lift("email:a@x.se", Kind::Objection, None).await.unwrap();
+    s.lift("email:a@x.se", Kind::Objection, None, &[])
+        .await
+        .unwrap();
+    s.lift("email:a@x.se", Kind::Objection, None, &[])
+        .await
+        .unwrap();
     s.record_holds(&[invoice_hold()]).await.unwrap();
     s.release_holds("2040-01-01").await.unwrap();
     s.mark_erased("r1", &mark("shop")).await.unwrap();
-    s.record_request(&request("r1", "email:a@x.se", "2026-01-01"))
+    s.record_request(&request("r1", "email:a@x.se", "2026-01-01"), &[])
         .await
         .unwrap();
     let id = s
@@ -1337,6 +1355,7 @@ async fn fifty_changes_from_two_handles_at_once_keep_one_chain_without_gaps<
                     None,
                     &[],
                     None,
+                    &[],
                 )
                 .await
                 .map(drop)
@@ -1394,7 +1413,7 @@ async fn an_erasures_entries_name_none_of_the_persons_identities<S: StateStore>(
             "2026-01-01",
         )
     };
-    h.a.complete_erasure(&id, &[hold], &[restriction], &record)
+    h.a.complete_erasure(&id, &[hold], &[restriction], &record, &[])
         .await
         .unwrap();
     let other =
@@ -1642,4 +1661,36 @@ async fn a_user_of_unknown_role_is_corrupt<S: StateStore>(h: &Harness<S>) {
         h.a.login("eva@firma.se").await,
         Err(StoreError::Corrupt(_))
     ));
+}
+
+async fn a_change_made_acting_as_someone_names_them_and_only_within_that_scope<S: StateStore>(
+    h: &Harness<S>,
+) {
+    let s = &h.a;
+    skydd_store::acting_as("token:t1", async {
+        s.restrict(
+            "email:a@x.se",
+            Kind::Objection,
+            Some("newsletter"),
+            &[],
+            None,
+            &[],
+        )
+        .await
+        .unwrap();
+    })
+    .await;
+    s.restrict(
+        "email:b@x.se",
+        Kind::Objection,
+        Some("newsletter"),
+        &[],
+        None,
+        &[],
+    )
+    .await
+    .unwrap();
+    let log = s.audit_entries(0, 10).await.unwrap();
+    let actors: Vec<&str> = log.iter().map(|e| e.actor.as_str()).collect();
+    assert_eq!(actors, ["token:t1", skydd_store::SYSTEM]);
 }

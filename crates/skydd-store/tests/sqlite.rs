@@ -70,7 +70,7 @@ async fn a_missing_state_file_is_created_only_when_asked_and_only_for_its_owner(
     ));
     assert!(!path.exists(), "refusing creates nothing");
     let s = Store::connect(&url, true).await.unwrap();
-    s.restrict("email:a@x.se", Kind::Restriction, None, &[], None)
+    s.restrict("email:a@x.se", Kind::Restriction, None, &[], None, &[])
         .await
         .unwrap();
     #[cfg(unix)]
@@ -199,6 +199,7 @@ async fn a_state_with_duplicate_active_restrictions_keeps_the_first_and_allows_o
         Some("newsletter"),
         &[],
         None,
+        &[],
     )
     .await
     .unwrap();

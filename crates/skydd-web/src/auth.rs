@@ -45,9 +45,11 @@ pub async fn require(action: Action, s: AppState, mut req: Request, next: Next) 
         )
         .into_response();
     }
-    tracing::info!(actor = %principal.actor(), "authorised");
+    let actor = principal.actor();
+    tracing::info!(actor = %actor, "authorised");
     req.extensions_mut().insert(principal);
-    next.run(req).await
+    // Every audit entry the route appends names this token or user.
+    skydd_app::acting_as(&actor, next.run(req)).await
 }
 
 fn unauthorized(why: &str) -> Response {

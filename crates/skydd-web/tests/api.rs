@@ -128,6 +128,31 @@ async fn an_objection_to_direct_marketing_turns_may_to_no() {
 }
 
 #[tokio::test]
+async fn the_audit_log_names_the_token_that_made_each_change() {
+    let c = company().await;
+    let (status, body) = c
+        .post(
+            "/api/objections",
+            json!({ "identities": { "email": [ANNA] }, "direct_marketing": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (store, _) = c.state.ws.state(false).await.unwrap();
+    let owner_token = staff::tokens(store)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "test owner")
+        .unwrap();
+    let entry = skydd_app::audit_log::latest(store, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(entry.action, "restriction.added");
+    assert_eq!(entry.actor, format!("token:{}", owner_token.id));
+}
+
+#[tokio::test]
 async fn an_erasure_through_the_api_keeps_the_bookkeeping_and_restricts_the_rest() {
     let c = company().await;
     let (status, body) = c

@@ -8,6 +8,7 @@
 pub mod edits;
 pub mod erasure;
 pub mod exclusion;
+pub mod recipients;
 pub mod record;
 pub mod rectification;
 pub mod retention;
