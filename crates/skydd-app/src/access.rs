@@ -183,6 +183,7 @@ pub async fn access(ws: &Workspace, req: AccessRequest) -> Result<AccessOutcome,
         &req.subject,
         req.received,
         serde_json::json!({ "rows": rows, "collections": collections_with_rows }),
+        &[],
         &mut notes,
     )
     .await?;
@@ -344,6 +345,7 @@ pub async fn export(ws: &Workspace, req: ExportRequest) -> Result<ExportOutcome,
         &req.subject,
         req.received,
         serde_json::json!({ "rows": rows, "collections": data.len() }),
+        &[],
         &mut notes,
     )
     .await?;

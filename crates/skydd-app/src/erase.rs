@@ -21,8 +21,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 use skydd_connect::{Db, DbError, read, write};
 use skydd_core::plan::erasure::{self, ErasurePlan, Maskers, Step};
+use skydd_core::plan::recipients;
 use skydd_core::plan::record::{blocker_text, erased_marks};
 use skydd_core::schema::Schema;
+use skydd_notify::NoticeKind;
 use skydd_store::{ErasureJournal, ErasureState, NewErasure, RequestRecord, StateStore, Store};
 
 use crate::clock::today;
@@ -32,6 +34,7 @@ use crate::failpoint;
 use crate::find::{find, sharing};
 use crate::lease::{ERASURE_LEASE, Heartbeat, Leasing};
 use crate::note::Note;
+use crate::outbox;
 use crate::request::{self, random_string, request_id};
 use crate::subject::Subject;
 use crate::workspace::{Databases, Workspace};
@@ -260,7 +263,7 @@ impl Saga<'_> {
             resumed = Some(r);
             match applied {
                 Applied::All => {
-                    self.complete(&taken.id, &taken.subjects, &request, &doc, notes)
+                    self.complete(ws, &taken.id, &taken.subjects, &request, &doc, notes)
                         .await?;
                     let received = doc.received;
                     return Ok((doc.plan(), doc.rows_found, 0, resumed, received));
@@ -303,7 +306,7 @@ impl Saga<'_> {
             failpoint::hit("erase.after_journal").await;
             match self.apply(&id, &[], &doc, &mut Vec::new()).await? {
                 Applied::All => {
-                    self.complete(&id, &self.subjects.clone(), &request, &doc, notes)
+                    self.complete(ws, &id, &self.subjects.clone(), &request, &doc, notes)
                         .await?;
                     return Ok((doc.plan(), doc.rows_found, replanned, resumed, received));
                 }
@@ -393,10 +396,11 @@ impl Saga<'_> {
     }
 
     /// Step 3: the holds, the restriction that limits the data kept to its obligations
-    /// (Art. 18(2)), the answered request, the journal recorded and the leases released, in
-    /// one transaction.
+    /// (Art. 18(2)), the answered request, the notices to the recipients of what was erased
+    /// (Art. 19), the journal recorded and the leases released, in one transaction.
     async fn complete(
         &mut self,
+        ws: &Workspace,
         id: &str,
         subjects: &[String],
         request: &str,
@@ -418,8 +422,22 @@ impl Saga<'_> {
                 doc.summary(holds.len()),
             )
         };
+        let steps: Vec<Step> = doc.datasets().flat_map(|d| doc.steps_of(d)).collect();
+        let tellings =
+            recipients::to_tell(&ws.world()?, &recipients::touched(&self.dbs.map, &steps));
+        let notices = outbox::notices(
+            ws,
+            &tellings,
+            &outbox::Change {
+                kind: NoticeKind::Erasure,
+                request,
+                subjects,
+                new_values: &[],
+                date: today(),
+            },
+        )?;
         self.store
-            .complete_erasure(id, &holds, &restrictions, &record, &[])
+            .complete_erasure(id, &holds, &restrictions, &record, &notices)
             .await
             .map_err(|e| self.unrecorded(e.into()))?;
         self.heartbeat = None;
@@ -541,7 +559,7 @@ async fn planned_result_present(db: &Db, schema: &Schema, steps: &[Step]) -> Res
 }
 
 /// An error with its sources, as one line.
-fn chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut source = e.source();
     while let Some(c) = source {

@@ -21,6 +21,7 @@ pub mod find;
 pub mod lease;
 pub mod map;
 pub mod note;
+pub mod outbox;
 pub mod rectify;
 pub mod request;
 pub mod retention;

@@ -6,14 +6,16 @@ use jiff::civil::Date;
 use serde::Serialize;
 use skydd_connect::write;
 use skydd_core::plan::erasure::{self, SharedKept, Step};
-use skydd_core::plan::{edits, rectification};
+use skydd_core::plan::{edits, recipients, rectification};
 use skydd_core::value::Value;
+use skydd_notify::NoticeKind;
 
 use crate::deadline::Deadline;
 use crate::erase::Executed;
 use crate::error::AppError;
 use crate::find::{find, sharing};
 use crate::note::Note;
+use crate::outbox;
 use crate::request::{record_done, request_id};
 use crate::subject::Subject;
 use crate::workspace::Workspace;
@@ -135,20 +137,48 @@ pub async fn rectify(ws: &Workspace, req: RectifyRequest) -> Result<RectifyOutco
     let mut executed = Vec::new();
     let mut notes = Vec::new();
     if !req.dry_run {
+        // skydd's state is opened before the company's databases are changed: a state that
+        // cannot be opened stops the rectification before it starts.
+        let (store, created) = ws.state(true).await?;
+        notes.extend(created);
+        let request = request_id("rectification", &req.subject);
+        let steps: Vec<Step> = plan.steps.values().flatten().cloned().collect();
+        let tellings = recipients::to_tell(&world, &recipients::touched(&dbs.map, &steps));
+        let new_values: Vec<(String, String)> = changes
+            .iter()
+            .flat_map(|rc| {
+                rc.changes.iter().map(|c| {
+                    (
+                        format!("{}.{}", rc.collection, c.field),
+                        c.after.as_text().unwrap_or_default(),
+                    )
+                })
+            })
+            .collect();
+        let notices = outbox::notices(
+            ws,
+            &tellings,
+            &outbox::Change {
+                kind: NoticeKind::Rectification,
+                request: &request,
+                subjects: &req.subject.keys(),
+                new_values: &new_values,
+                date: req.today,
+            },
+        )?;
         for (dataset, s) in &plan.steps {
             let (db, schema) = dbs.db(dataset)?;
             let done = write::apply(db, schema, s).await?;
             executed.push((dataset.clone(), done.statements, done.rows));
         }
-        let (store, created) = ws.state(true).await?;
-        notes.extend(created);
         record_done(
             store,
-            request_id("rectification", &req.subject),
+            request,
             "rectification",
             &req.subject,
             req.received,
-            serde_json::json!({ "changes": changes.len() }),
+            serde_json::json!({ "changes": changes.len(), "recipients": notices.len() }),
+            &notices,
             &mut notes,
         )
         .await?;

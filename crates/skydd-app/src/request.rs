@@ -63,6 +63,7 @@ pub fn record(
 /// Records a request answered now: its deadline under GDPR art. 12.3, and, answered after
 /// it, a warning in `notes` and by how many days (`late_by_days` in the summary); the
 /// request is still done.
+#[allow(clippy::too_many_arguments)] // the record, its notices, and where notes go
 pub async fn record_done(
     store: &Store,
     id: String,
@@ -70,13 +71,14 @@ pub async fn record_done(
     subject: &Subject,
     received: Date,
     summary: serde_json::Value,
+    notices: &[skydd_store::NewNotice],
     notes: &mut Vec<Note>,
 ) -> Result<(), AppError> {
     if let Some(late) = Deadline::of(received).late_text(today()) {
         notes.push(Note::warning(late));
     }
     store
-        .record_request(&record(id, kind, subject, received, summary), &[])
+        .record_request(&record(id, kind, subject, received, summary), notices)
         .await?;
     Ok(())
 }

@@ -11,14 +11,17 @@ use serde::Serialize;
 use skydd_core::diagnostic::suggestion;
 use skydd_core::identity::{Identity, IdentityKind};
 use skydd_core::law::LegalBasis;
+use skydd_core::plan::recipients;
 use skydd_core::register::Register;
 use skydd_core::rights::{self, Kind, Restriction};
+use skydd_notify::NoticeKind;
 use skydd_store::{RequestRecord, Store};
 
 use crate::clock::{day_of_timestamp, today};
 use crate::deadline::Deadline;
 use crate::error::AppError;
 use crate::note::Note;
+use crate::outbox;
 use crate::request::{record_done, request_id};
 use crate::subject::Subject;
 use crate::workspace::Workspace;
@@ -106,12 +109,32 @@ pub async fn restrict(ws: &Workspace, req: RestrictRequest) -> Result<RightOutco
     let mut notes = Vec::new();
     let (store, created) = ws.state(true).await?;
     notes.extend(created);
+    // Recipients are told of a restriction and of its lifting (Art. 19). The notices go
+    // with each identity's record under the same ids: whichever record is new writes them,
+    // once.
+    let request = request_id("restriction", &req.subject);
+    let keys = req.subject.keys();
+    let notices = outbox::notices(
+        ws,
+        &recipients::to_tell_of_restriction(&ws.register, req.purpose.as_deref()),
+        &outbox::Change {
+            kind: if req.lift {
+                NoticeKind::RestrictionLifted
+            } else {
+                NoticeKind::Restriction
+            },
+            request: &request,
+            subjects: &keys,
+            new_values: &[],
+            date: today(),
+        },
+    )?;
     let mut done = Vec::new();
-    for key in req.subject.keys() {
+    for key in keys.clone() {
         let lifted = if req.lift {
             Some(
                 store
-                    .lift(&key, Kind::Restriction, req.purpose.as_deref(), &[])
+                    .lift(&key, Kind::Restriction, req.purpose.as_deref(), &notices)
                     .await?,
             )
         } else {
@@ -122,7 +145,7 @@ pub async fn restrict(ws: &Workspace, req: RestrictRequest) -> Result<RightOutco
                     req.purpose.as_deref(),
                     &req.allow,
                     req.reason.as_deref(),
-                    &[],
+                    &notices,
                 )
                 .await?;
             None
@@ -140,6 +163,7 @@ pub async fn restrict(ws: &Workspace, req: RestrictRequest) -> Result<RightOutco
         Some(
             record(
                 store,
+                request,
                 "restriction",
                 &req.subject,
                 req.received,
@@ -237,6 +261,7 @@ pub async fn object(ws: &Workspace, req: ObjectRequest) -> Result<RightOutcome, 
         Some(
             record(
                 store,
+                request_id("objection", &req.subject),
                 "objection",
                 &req.subject,
                 req.received,
@@ -306,6 +331,7 @@ pub async fn withdraw(ws: &Workspace, req: WithdrawRequest) -> Result<RightOutco
     let summary = serde_json::json!({ "purpose": req.purpose });
     let deadline = record(
         store,
+        request_id("consent_withdrawal", &req.subject),
         "consent_withdrawal",
         &req.subject,
         req.received,
@@ -325,22 +351,14 @@ pub async fn withdraw(ws: &Workspace, req: WithdrawRequest) -> Result<RightOutco
 /// Records a request acted on now; returns by when it had to be answered.
 async fn record(
     store: &Store,
+    id: String,
     kind: &str,
     subject: &Subject,
     received: Date,
     summary: serde_json::Value,
     notes: &mut Vec<Note>,
 ) -> Result<Deadline, AppError> {
-    record_done(
-        store,
-        request_id(kind, subject),
-        kind,
-        subject,
-        received,
-        summary,
-        notes,
-    )
-    .await?;
+    record_done(store, id, kind, subject, received, summary, &[], notes).await?;
     Ok(Deadline::of(received))
 }
 

@@ -51,6 +51,7 @@ pub struct Workspace {
     state_url: Option<String>,
     state: OnceCell<Store>,
     renderer: std::sync::OnceLock<skydd_render::Renderer>,
+    delivery: std::sync::OnceLock<skydd_notify::Delivery>,
 }
 
 impl Workspace {
@@ -79,6 +80,7 @@ impl Workspace {
             state_url: None,
             state: OnceCell::new(),
             renderer: std::sync::OnceLock::new(),
+            delivery: std::sync::OnceLock::new(),
         }
     }
 
@@ -137,6 +139,29 @@ impl Workspace {
             d.schemas.clone(),
             &d.dataset_of,
         ))
+    }
+
+    /// The HTTP client and mail transport Art. 19 notices go out through, set up once from
+    /// the register's `[notifications]` (the SMTP URL from the environment variable it
+    /// names).
+    pub fn delivery(&self) -> Result<&skydd_notify::Delivery, AppError> {
+        if let Some(d) = self.delivery.get() {
+            return Ok(d);
+        }
+        let settings = skydd_notify::DeliverySettings::from_register(&self.register.notifications);
+        let built = skydd_notify::Delivery::new(settings)
+            .map_err(|e| AppError::Invalid(format!("Art. 19 notices cannot be sent: {e}")))?;
+        Ok(self.delivery.get_or_init(|| built))
+    }
+
+    /// Sends notices with `settings` instead of the register's (a server's or a test's own
+    /// mail server); only before the first notice is sent.
+    pub fn deliver_with(&self, settings: skydd_notify::DeliverySettings) -> Result<(), AppError> {
+        let built = skydd_notify::Delivery::new(settings)
+            .map_err(|e| AppError::Invalid(format!("Art. 19 notices cannot be sent: {e}")))?;
+        self.delivery.set(built).map_err(|_| {
+            AppError::Invalid("notices are already being sent with other settings".into())
+        })
     }
 
     /// Keeps skydd's state in the database `url` names (`sqlite:PATH`, `postgres://…`)

@@ -690,3 +690,16 @@ fn decoded_body(m: &skydd_notify::smtp_sink::Received) -> String {
     };
     text.replace("\r\n", "\n")
 }
+
+#[test]
+fn a_controller_without_an_organisationsnummer_is_named_without_one() {
+    for lang in [Lang::Sv, Lang::En] {
+        let mut n = notice(NoticeKind::Erasure);
+        n.controller.org_number = None;
+        let (_, body) = skydd_notify::render_email(&n, lang).unwrap();
+        assert!(
+            body.contains("Exempel AB har") || body.contains("Exempel AB has"),
+            "{body}"
+        );
+    }
+}

@@ -430,11 +430,6 @@ pub trait StateStore: Send + Sync {
         &self,
         request_id: &str,
     ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
-    /// The notices about the people named by `subjects`, oldest first.
-    fn notices_of_subjects(
-        &self,
-        subjects: &[String],
-    ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
     /// The newest `limit` notices, of one state or all.
     fn outbox(
         &self,
@@ -851,12 +846,6 @@ impl StateStore for Store {
     }
     async fn notices_of_request(&self, request_id: &str) -> Result<Vec<OutboxNotice>, StoreError> {
         forward!(self, s => s.notices_of_request(request_id).await)
-    }
-    async fn notices_of_subjects(
-        &self,
-        subjects: &[String],
-    ) -> Result<Vec<OutboxNotice>, StoreError> {
-        forward!(self, s => s.notices_of_subjects(subjects).await)
     }
     async fn outbox(
         &self,

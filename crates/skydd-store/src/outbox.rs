@@ -276,28 +276,6 @@ macro_rules! methods {
             .collect()
         }
 
-        async fn notices_of_subjects(
-            &self,
-            subjects: &[String],
-        ) -> Result<Vec<$crate::OutboxNotice>, $crate::StoreError> {
-            let mut all = Vec::new();
-            for s in subjects {
-                let rows = sqlx::query_as::<_, $crate::records::OutboxRow>(sqlx::AssertSqlSafe(format!(
-                    "SELECT {} FROM outbox WHERE subject = $1",
-                    $crate::records::OUTBOX_COLUMNS
-                )))
-                .bind(s)
-                .fetch_all(&self.pool)
-                .await?;
-                for r in rows {
-                    all.push($crate::OutboxNotice::try_from(r)?);
-                }
-            }
-            all.sort_by(|a, b| (&a.created_at, &a.recipient, &a.id).cmp(&(&b.created_at, &b.recipient, &b.id)));
-            all.dedup_by(|a, b| a.id == b.id);
-            Ok(all)
-        }
-
         async fn outbox(
             &self,
             state: Option<$crate::NoticeState>,

@@ -14,7 +14,9 @@ use std::time::Duration;
 use skydd_core::auditlog::{self, Break};
 use skydd_core::rights::Kind;
 use skydd_core::staff::Role;
-use skydd_store::{AuditEntry, LoginOutcome, NewToken, NewUser};
+use skydd_store::{
+    AuditEntry, LoginOutcome, NewNotice, NewToken, NewUser, NoticeChannel, NoticeState,
+};
 use skydd_store::{
     Channel, ErasureState, ExecutionOutcome, Extension, Hold, NewErasure, NewRequest,
     NewRestriction, PgStore, Refusal, RequestIdentity, RequestKind, RequestRecord, RequestStatus,
@@ -202,6 +204,12 @@ conformance!(
     an_entry_edited_in_the_database_breaks_the_chain_at_its_seq,
     a_change_that_fails_appends_no_entry,
     a_change_made_acting_as_someone_names_them_and_only_within_that_scope,
+    notices_are_written_with_their_change_and_only_with_a_new_one,
+    an_erasures_notices_are_written_when_it_is_recorded_and_not_when_it_fails,
+    two_senders_never_hold_one_notice_and_a_dead_senders_notices_come_due_again,
+    a_delivered_notice_keeps_nothing_of_the_person_and_a_failed_one_waits_its_turn,
+    a_notice_given_up_on_is_resent_or_told_by_staff_and_each_step_is_logged,
+    a_notice_of_unknown_state_is_corrupt,
     users_are_added_once_per_address_and_read_without_their_password,
     tokens_are_kept_as_hashes_and_revoked_once,
     a_user_of_unknown_role_is_corrupt,
@@ -1693,4 +1701,413 @@ async fn a_change_made_acting_as_someone_names_them_and_only_within_that_scope<S
     let log = s.audit_entries(0, 10).await.unwrap();
     let actors: Vec<&str> = log.iter().map(|e| e.actor.as_str()).collect();
     assert_eq!(actors, ["token:t1", skydd_store::SYSTEM]);
+}
+
+fn notice(id: &str, recipient: &str, channel: NoticeChannel) -> NewNotice {
+    NewNotice {
+        id: id.into(),
+        request_id: "req-1".into(),
+        subject: "email:a@x.se".into(),
+        recipient: recipient.into(),
+        kind: "restriction".into(),
+        channel,
+        body: r#"{"identities":[{"kind":"email","value":"a@x.se"}]}"#.into(),
+        detail: match channel {
+            NoticeChannel::Manual => Some("by phone".into()),
+            NoticeChannel::None => Some("the company is dissolved".into()),
+            _ => None,
+        },
+    }
+}
+
+fn four_notices() -> Vec<NewNotice> {
+    vec![
+        notice("n-hook", "host", NoticeChannel::Webhook),
+        notice("n-mail", "courier", NoticeChannel::Email),
+        notice("n-phone", "agency", NoticeChannel::Manual),
+        notice("n-gone", "gone", NoticeChannel::None),
+    ]
+}
+
+async fn notices_are_written_with_their_change_and_only_with_a_new_one<S: StateStore>(
+    h: &Harness<S>,
+) {
+    let s = &h.a;
+    s.restrict(
+        "email:a@x.se",
+        Kind::Restriction,
+        None,
+        &[],
+        None,
+        &four_notices(),
+    )
+    .await
+    .unwrap();
+    let told = s.notices_of_request("req-1").await.unwrap();
+    let states: Vec<(&str, NoticeState)> = told
+        .iter()
+        .map(|n| (n.recipient.as_str(), n.state))
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("agency", NoticeState::Manual),
+            ("courier", NoticeState::Pending),
+            ("gone", NoticeState::Omitted),
+            ("host", NoticeState::Pending),
+        ]
+    );
+    let gone = told.iter().find(|n| n.recipient == "gone").unwrap();
+    assert_eq!(
+        gone.body, None,
+        "never sent, so nothing of the person is kept"
+    );
+    assert_eq!(gone.detail.as_deref(), Some("the company is dissolved"));
+    assert!(gone.done_at.is_some());
+    // The same restriction again is not new: nobody is told twice.
+    let again: Vec<NewNotice> = four_notices()
+        .into_iter()
+        .map(|n| NewNotice {
+            id: format!("{}-2", n.id),
+            ..n
+        })
+        .collect();
+    s.restrict("email:a@x.se", Kind::Restriction, None, &[], None, &again)
+        .await
+        .unwrap();
+    assert_eq!(s.notices_of_request("req-1").await.unwrap().len(), 4);
+    // Lifting it tells them; lifting nothing tells nobody.
+    let lifted = vec![NewNotice {
+        request_id: "req-2".into(),
+        kind: "restriction_lifted".into(),
+        ..notice("n-lift", "host", NoticeChannel::Webhook)
+    }];
+    assert_eq!(
+        s.lift("email:a@x.se", Kind::Restriction, None, &lifted)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        s.lift(
+            "email:a@x.se",
+            Kind::Restriction,
+            None,
+            &[NewNotice {
+                id: "n-lift-2".into(),
+                ..lifted[0].clone()
+            }]
+        )
+        .await
+        .unwrap(),
+        0
+    );
+    assert_eq!(s.notices_of_request("req-2").await.unwrap().len(), 1);
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let queued: Vec<&str> = log
+        .iter()
+        .filter(|e| e.action == "notice.queued")
+        .map(|e| e.object.as_str())
+        .collect();
+    assert_eq!(
+        queued,
+        [
+            "notice:n-hook",
+            "notice:n-mail",
+            "notice:n-phone",
+            "notice:n-gone",
+            "notice:n-lift"
+        ]
+    );
+    assert!(!said(&log).contains("a@x.se"), "the log names no identity");
+    auditlog::verify(&log, None).unwrap();
+}
+
+async fn an_erasures_notices_are_written_when_it_is_recorded_and_not_when_it_fails<
+    S: StateStore,
+>(
+    h: &Harness<S>,
+) {
+    let s = &h.a;
+    let failed = s
+        .journal_erasure(&erasure_of("email:b@x.se", "p1", Duration::from_secs(60)))
+        .await
+        .unwrap();
+    s.fail_erasure(&failed, "rows changed").await.unwrap();
+    let id = s
+        .journal_erasure(&erasure_of("email:a@x.se", "p1", Duration::from_secs(60)))
+        .await
+        .unwrap();
+    let j = s.erasure(&id).await.unwrap().unwrap();
+    let record = RequestRecord {
+        kind: "erasure".into(),
+        ..request(&j.request_id, "email:a@x.se", "2026-01-01")
+    };
+    let notices = vec![NewNotice {
+        request_id: j.request_id.clone(),
+        kind: "erasure".into(),
+        ..notice("n-erase", "host", NoticeChannel::Webhook)
+    }];
+    s.complete_erasure(&id, &[], &[], &record, &notices)
+        .await
+        .unwrap();
+    assert_eq!(s.outbox(None, 10).await.unwrap().len(), 1);
+    // A conflicting second completion writes nothing more.
+    assert!(
+        s.complete_erasure(
+            &id,
+            &[],
+            &[],
+            &record,
+            &[NewNotice {
+                id: "n-other".into(),
+                ..notices[0].clone()
+            }]
+        )
+        .await
+        .is_err()
+    );
+    let all = s.outbox(None, 10).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].request_id, j.request_id);
+    assert_eq!(all[0].kind, "erasure");
+}
+
+async fn two_senders_never_hold_one_notice_and_a_dead_senders_notices_come_due_again<
+    S: StateStore + Clone + 'static,
+>(
+    h: &Harness<S>,
+) {
+    let many: Vec<NewNotice> = (0..40)
+        .map(|i| notice(&format!("n-{i:02}"), "host", NoticeChannel::Webhook))
+        .collect();
+    h.a.restrict("email:a@x.se", Kind::Restriction, None, &[], None, &many)
+        .await
+        .unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, s) in [h.a.clone(), h.b.clone(), h.a.clone(), h.b.clone()]
+        .into_iter()
+        .enumerate()
+    {
+        tasks.spawn(async move {
+            let mut mine = Vec::new();
+            loop {
+                let got = s
+                    .claim_notices(&format!("sender-{i}"), Duration::from_secs(60), 3)
+                    .await
+                    .unwrap();
+                if got.is_empty() {
+                    return mine;
+                }
+                mine.extend(got.into_iter().map(|n| n.id));
+            }
+        });
+    }
+    let mut claimed = Vec::new();
+    while let Some(mine) = tasks.join_next().await {
+        claimed.extend(mine.unwrap());
+    }
+    claimed.sort();
+    let before = claimed.len();
+    claimed.dedup();
+    assert_eq!(before, 40, "each notice claimed once: {claimed:?}");
+    assert_eq!(claimed.len(), 40);
+    // A sender that dies holding notices: once its lease runs out, they are due again.
+    h.raw.exec("UPDATE outbox SET holder = NULL, lease_until = NULL, state = 'delivered' WHERE id <> 'n-00'").await;
+    h.raw.exec("UPDATE outbox SET holder = 'dead', lease_until = '2000-01-01T00:00:00.000Z' WHERE id = 'n-00'").await;
+    let again =
+        h.b.claim_notices("sender-new", Duration::from_secs(60), 10)
+            .await
+            .unwrap();
+    assert_eq!(
+        again.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+        ["n-00"]
+    );
+    // The dead sender's late word no longer counts; the recipient has it once it is delivered.
+    assert!(
+        !h.a.notice_failed("n-00", "dead", "timeout", Some(Duration::from_secs(1)))
+            .await
+            .unwrap()
+    );
+    assert!(
+        h.a.notice_delivered("n-00", "webhook answered HTTP 200")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !h.b.notice_delivered("n-00", "webhook answered HTTP 200")
+            .await
+            .unwrap(),
+        "once"
+    );
+}
+
+async fn a_delivered_notice_keeps_nothing_of_the_person_and_a_failed_one_waits_its_turn<
+    S: StateStore,
+>(
+    h: &Harness<S>,
+) {
+    let s = &h.a;
+    s.restrict(
+        "email:a@x.se",
+        Kind::Restriction,
+        None,
+        &[],
+        None,
+        &four_notices(),
+    )
+    .await
+    .unwrap();
+    let claimed = s
+        .claim_notices("me", Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    let ids: Vec<&str> = claimed.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(
+        ids.len(),
+        2,
+        "only webhook and e-mail notices are skydd's to send: {ids:?}"
+    );
+    assert!(
+        claimed
+            .iter()
+            .all(|n| n.body.as_deref().is_some_and(|b| b.contains("a@x.se")))
+    );
+    assert!(
+        s.notice_delivered("n-hook", "webhook answered HTTP 200")
+            .await
+            .unwrap()
+    );
+    let hook = s.notice("n-hook").await.unwrap().unwrap();
+    assert_eq!(hook.state, NoticeState::Delivered);
+    assert_eq!(
+        hook.body, None,
+        "delivered: the person's identities are not kept (Art. 5(1)(c))"
+    );
+    assert_eq!(hook.attempts, 1);
+    assert_eq!(hook.detail.as_deref(), Some("webhook answered HTTP 200"));
+    assert!(
+        s.notice_failed(
+            "n-mail",
+            "me",
+            "mail server down",
+            Some(Duration::from_secs(3600))
+        )
+        .await
+        .unwrap()
+    );
+    let mail = s.notice("n-mail").await.unwrap().unwrap();
+    assert_eq!((mail.state, mail.attempts), (NoticeState::Pending, 1));
+    assert_eq!(mail.last_error.as_deref(), Some("mail server down"));
+    assert!(mail.next_attempt_at > mail.created_at);
+    assert!(
+        s.claim_notices("me", Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not due for an hour"
+    );
+    h.raw
+        .exec("UPDATE outbox SET next_attempt_at = '2000-01-01T00:00:00.000Z' WHERE id = 'n-mail'")
+        .await;
+    let due = s
+        .claim_notices("other", Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert!(
+        s.notice_failed("n-mail", "other", "550 no such user", None)
+            .await
+            .unwrap()
+    );
+    let mail = s.notice("n-mail").await.unwrap().unwrap();
+    assert_eq!((mail.state, mail.attempts), (NoticeState::Dead, 2));
+    assert!(
+        mail.body.is_some(),
+        "staff still need to know whom to tell of what"
+    );
+    assert_eq!(
+        s.outbox(Some(NoticeState::Dead), 10).await.unwrap().len(),
+        1
+    );
+}
+
+async fn a_notice_given_up_on_is_resent_or_told_by_staff_and_each_step_is_logged<S: StateStore>(
+    h: &Harness<S>,
+) {
+    let s = &h.a;
+    s.restrict(
+        "email:a@x.se",
+        Kind::Restriction,
+        None,
+        &[],
+        None,
+        &four_notices(),
+    )
+    .await
+    .unwrap();
+    s.claim_notices("me", Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    s.notice_failed("n-hook", "me", "refused: 410", None)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            s.resend_notice("n-mail").await,
+            Err(StoreError::Conflict(_))
+        ),
+        "not given up on"
+    );
+    assert!(matches!(
+        s.resend_notice("nope").await,
+        Err(StoreError::Invalid(_))
+    ));
+    s.resend_notice("n-hook").await.unwrap();
+    let hook = s.notice("n-hook").await.unwrap().unwrap();
+    assert_eq!((hook.state, hook.attempts), (NoticeState::Pending, 0));
+    s.notice_told("n-phone", "called their DPO on 2026-11-29")
+        .await
+        .unwrap();
+    let phone = s.notice("n-phone").await.unwrap().unwrap();
+    assert_eq!(phone.state, NoticeState::Delivered);
+    assert_eq!(phone.body, None);
+    assert!(
+        matches!(
+            s.notice_told("n-gone", "x").await,
+            Err(StoreError::Conflict(_))
+        ),
+        "omitted stays omitted"
+    );
+    let log = s.audit_entries(0, 100).await.unwrap();
+    let tail: Vec<&str> = actions(&log).into_iter().rev().take(3).collect();
+    assert_eq!(tail, ["notice.told", "notice.resent", "notice.dead"]);
+    assert!(
+        !said(&log).contains("DPO"),
+        "staff's words stay in the record"
+    );
+}
+
+async fn a_notice_of_unknown_state_is_corrupt<S: StateStore>(h: &Harness<S>) {
+    h.a.restrict(
+        "email:a@x.se",
+        Kind::Restriction,
+        None,
+        &[],
+        None,
+        &four_notices(),
+    )
+    .await
+    .unwrap();
+    h.raw
+        .exec("UPDATE outbox SET state = 'sent-ish' WHERE id = 'n-hook'")
+        .await;
+    assert!(matches!(
+        h.a.notice("n-hook").await,
+        Err(StoreError::Corrupt(_))
+    ));
+    assert!(matches!(
+        h.a.outbox(None, 10).await,
+        Err(StoreError::Corrupt(_))
+    ));
 }

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::World;
 use crate::datamap::CollectionRef;
-use crate::register::{Notify, Recipient};
+use crate::register::{Notify, Recipient, Register};
 
 /// A field the change touched.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +24,41 @@ pub struct Touched {
     pub collection: CollectionRef,
     /// The field's name.
     pub field: String,
+}
+
+/// The fields a plan's steps touch: those an update sets, and every field of a row it
+/// deletes.
+pub fn touched(map: &crate::datamap::DataMap, steps: &[super::erasure::Step]) -> Vec<Touched> {
+    use super::erasure::Step;
+    let mut out: Vec<Touched> = Vec::new();
+    let mut push = |collection: &CollectionRef, field: &str| {
+        if !out
+            .iter()
+            .any(|t| &t.collection == collection && t.field == field)
+        {
+            out.push(Touched {
+                collection: collection.clone(),
+                field: field.to_owned(),
+            });
+        }
+    };
+    for step in steps {
+        match step {
+            Step::Update {
+                collection, set, ..
+            } => {
+                for c in set {
+                    push(collection, &c.field);
+                }
+            }
+            Step::Delete { collection, .. } => {
+                for f in map.collection(collection).iter().flat_map(|c| &c.fields) {
+                    push(collection, &f.name);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// One recipient to tell, and what of.
@@ -77,14 +112,12 @@ pub fn to_tell(world: &World<'_>, touched: &[Touched]) -> Vec<Telling> {
 /// The recipients of a restriction of `purpose` (every purpose when `None`): a restriction
 /// concerns all the person's data the purpose processes, so each recipient the purpose
 /// names is told, of the purpose's categories.
-pub fn to_tell_of_restriction(world: &World<'_>, purpose: Option<&str>) -> Vec<Telling> {
-    world
-        .register
+pub fn to_tell_of_restriction(register: &Register, purpose: Option<&str>) -> Vec<Telling> {
+    register
         .recipients
         .iter()
         .filter_map(|r| {
-            let mut cats: Vec<String> = world
-                .register
+            let mut cats: Vec<String> = register
                 .purposes
                 .iter()
                 .filter(|p| purpose.is_none_or(|id| p.id == id))
@@ -118,7 +151,7 @@ mod tests {
 
     use super::*;
     use crate::datamap;
-    use crate::register::{Register, load};
+    use crate::register::load;
 
     /// A shop: the courier gets names and addresses of orders, the newsletter tool e-mail
     /// addresses of subscribers, the accountant invoices; nobody gets the access log.
@@ -276,14 +309,12 @@ dataset:
     #[test]
     fn a_restriction_tells_the_recipients_of_the_purposes_it_restricts() {
         let r = load(REGISTER).unwrap();
-        let map = datamap::resolve(datamap::parse(DATASET, "shop.yml").unwrap()).unwrap();
-        let w = world_of(&r, &map);
         let ids = |t: Vec<Telling>| t.into_iter().map(|t| t.recipient).collect::<Vec<_>>();
         assert_eq!(
-            ids(to_tell_of_restriction(&w, Some("newsletter"))),
+            ids(to_tell_of_restriction(&r, Some("newsletter"))),
             ["mailer"]
         );
-        assert_eq!(ids(to_tell_of_restriction(&w, None)), ["mailer", "courier"]);
-        assert!(to_tell_of_restriction(&w, Some("security")).is_empty());
+        assert_eq!(ids(to_tell_of_restriction(&r, None)), ["mailer", "courier"]);
+        assert!(to_tell_of_restriction(&r, Some("security")).is_empty());
     }
 }

@@ -15,7 +15,7 @@
 CREATE TABLE outbox (
     id TEXT PRIMARY KEY,
     request_id TEXT NOT NULL,
-    subject TEXT NOT NULL,
+    subject TEXT NOT NULL, -- the person's subject keys, space-separated, as in request
     recipient TEXT NOT NULL,
     kind TEXT NOT NULL,
     channel TEXT NOT NULL,
@@ -32,4 +32,3 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_request ON outbox (request_id);
-CREATE INDEX outbox_subject ON outbox (subject);
