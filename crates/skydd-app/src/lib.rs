@@ -18,6 +18,7 @@ pub mod error;
 pub mod failpoint;
 pub mod files;
 pub mod find;
+pub mod jobs;
 pub mod lease;
 pub mod map;
 pub mod note;

@@ -364,3 +364,42 @@ async fn a_restriction_and_its_lifting_are_told_and_staff_record_the_manual_reci
     drop(sink);
     ws.close().await;
 }
+
+#[tokio::test]
+async fn the_daily_jobs_run_once_a_day_however_many_instances_try() {
+    let (_dir, register) = common::company().await;
+    let a = Workspace::open(&register, None).await.unwrap();
+    a.state(true).await.unwrap();
+    let b = Workspace::open(&register, None).await.unwrap();
+    let today = clock::today();
+    let schedule = skydd_app::jobs::Schedule::default();
+    let (first, second) = tokio::join!(
+        skydd_app::jobs::daily_jobs(&a, "instance-a", today, &schedule),
+        skydd_app::jobs::daily_jobs(&b, "instance-b", today, &schedule),
+    );
+    let mut ran: Vec<&str> = first
+        .unwrap()
+        .iter()
+        .chain(second.unwrap().iter())
+        .map(|j| j.job)
+        .collect();
+    ran.sort_unstable();
+    assert_eq!(
+        ran,
+        ["reminders", "retention"],
+        "each job once, by one instance"
+    );
+    let later = skydd_app::jobs::daily_jobs(&a, "instance-a", today, &schedule)
+        .await
+        .unwrap();
+    assert!(later.is_empty(), "and not again the same day");
+    let (store, _) = a.state(false).await.unwrap();
+    assert_eq!(store.runs().await.unwrap().len(), 1, "one retention run");
+    let tomorrow = today.tomorrow().unwrap();
+    let next = skydd_app::jobs::daily_jobs(&b, "instance-b", tomorrow, &schedule)
+        .await
+        .unwrap();
+    assert_eq!(next.len(), 2, "tomorrow is another day");
+    a.close().await;
+    b.close().await;
+}

@@ -9,14 +9,32 @@ use skydd_app::{AppError, Note, NoteKind, Workspace};
 use crate::Reported;
 use crate::report::{self, Style, paint};
 
+/// The state URL of `--state` (or `SKYDD_STATE`), set once by `main`.
+static STATE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Keeps skydd's state at `url` for every workspace this process loads.
+pub fn use_state_url(url: String) {
+    let _ = STATE_URL.set(url);
+}
+
+fn with_state_url(mut ws: Workspace) -> Workspace {
+    if let Some(url) = STATE_URL.get() {
+        ws.use_state_url(url.clone());
+    }
+    ws
+}
+
 /// Loads the register (only).
 pub fn load(path: &Path) -> anyhow::Result<Workspace> {
-    Workspace::load(path).map_err(fail)
+    Workspace::load(path).map(with_state_url).map_err(fail)
 }
 
 /// Loads the register and data maps and connects to every database (or just `only`).
 pub async fn open(path: &Path, only: Option<&str>) -> anyhow::Result<Workspace> {
-    Workspace::open(path, only).await.map_err(fail)
+    Workspace::open(path, only)
+        .await
+        .map(with_state_url)
+        .map_err(fail)
 }
 
 /// An error of a use case for `main`: a register that does not load is printed here as

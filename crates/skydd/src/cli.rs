@@ -35,6 +35,11 @@ pub struct Cli {
     )]
     pub register: PathBuf,
 
+    /// skydd's state: `sqlite:PATH` or `postgres://…` (several servers share one
+    /// PostgreSQL). Default: the register's `state`, a SQLite file beside it.
+    #[arg(long, global = true, value_name = "URL", env = "SKYDD_STATE")]
+    pub state: Option<String>,
+
     /// More log output on standard error (-v info, -vv debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -259,6 +264,81 @@ Statuses: received → verified → in_progress → answered; refused, withdrawn
     /// export its head, show its latest entries. It holds ids, never personal data.
     #[command(subcommand)]
     AuditLog(AuditLogCommand),
+
+    /// Recipients told of rectifications, erasures and restrictions (GDPR Art. 19): the
+    /// notices each change wrote, delivered by `skydd serve` (or `skydd outbox deliver`)
+    /// to webhooks and e-mail, retried with backoff, given up on after
+    /// `[notifications] max_attempts` for staff to resend or tell themselves.
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  skydd outbox list --state dead
+  skydd outbox deliver
+  skydd outbox resend NOTICE-ID
+  skydd outbox told NOTICE-ID --how 'called their DPO, ticket 4711'
+  skydd outbox request REQUEST-ID          (whom a request's changes were told to)"
+    )]
+    Outbox(OutboxCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// The newest notices, with their state.
+    List(OutboxListArgs),
+    /// Deliver the notices due now, once (`skydd serve` does this every few seconds).
+    Deliver(OutboxDeliverArgs),
+    /// Put a notice given up on back to be delivered.
+    Resend(OutboxIdArgs),
+    /// Record that you told the recipient of a manual or given-up notice yourself.
+    Told(OutboxToldArgs),
+    /// The recipients told of what a request changed (the person may ask: Art. 19).
+    Request(OutboxIdArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxListArgs {
+    /// Only notices in this state.
+    #[arg(long = "only", value_name = "STATE", value_parser = ["pending", "delivered", "dead", "manual", "omitted"])]
+    pub only: Option<String>,
+    /// How many.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxDeliverArgs {
+    /// At most this many notices.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: u32,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxIdArgs {
+    /// The notice's (or request's) id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxToldArgs {
+    /// The notice's id.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// How you told the recipient (kept with the notice, not in the audit log).
+    #[arg(long, value_name = "TEXT")]
+    pub how: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The keys a raw value may take, each with its help.
@@ -527,9 +607,16 @@ pub struct ServeArgs {
     /// The address to listen on (port 0: any free port, printed on start).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
-    /// skydd's state: `sqlite:PATH` or `postgres://…`. Default: the register's.
-    #[arg(long, value_name = "URL", env = "SKYDD_STATE")]
-    pub state: Option<String>,
+    /// How often due Art. 19 notices are delivered, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub outbox_every: u64,
+    /// The time of day (Swedish time, HH:MM) after which the day's retention sweep and
+    /// deadline reminders run; each once a day, however many servers share the state.
+    #[arg(long, value_name = "HH:MM", default_value = "03:00")]
+    pub daily_at: String,
+    /// Do not run the retention sweep daily (run `skydd retention run` yourself).
+    #[arg(long)]
+    pub no_retention: bool,
     /// Log lines as JSON (for a log collector) or as text (for a terminal).
     #[arg(long, value_enum, default_value = "json")]
     pub log_format: LogFormat,

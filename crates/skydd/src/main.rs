@@ -55,6 +55,9 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose, json_logs);
     // Whoever runs the command is who the audit log records as doing what it does.
     skydd_store::set_default_actor(&skydd_store::cli_actor());
+    if let Some(url) = &cli.state {
+        app::use_state_url(url.clone());
+    }
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -171,6 +174,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Request(c) => block_on(cmd::request::run(&register, c)),
         Command::User(c) => block_on(cmd::staff::user(&register, c)),
         Command::Token(c) => block_on(cmd::staff::token(&register, c)),
+        Command::Outbox(c) => block_on(cmd::outbox::run(&register, c)),
         Command::AuditLog(c) => block_on(cmd::staff::audit_log(&register, c)),
     }
 }

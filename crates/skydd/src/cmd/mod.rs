@@ -7,6 +7,7 @@ pub mod dsr;
 pub mod init;
 pub mod map;
 pub mod notice;
+pub mod outbox;
 pub mod request;
 pub mod retention;
 pub mod rights;

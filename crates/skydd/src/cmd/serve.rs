@@ -12,14 +12,28 @@ use crate::cli::ServeArgs;
 /// connections, lets the requests in flight finish, and closes every connection.
 pub async fn run(path: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let mut ws = crate::app::open(path, None).await?;
-    if let Some(url) = &args.state {
-        ws.use_state_url(url.clone());
-    }
+    let schedule = skydd_app::jobs::Schedule {
+        outbox_every: std::time::Duration::from_secs(args.outbox_every),
+        daily_at: args.daily_at.parse().map_err(|_| {
+            crate::app::usage(format!(
+                "--daily-at `{}`: give a time of day as HH:MM, e.g. 03:00",
+                args.daily_at
+            ))
+        })?,
+        retention: !args.no_retention,
+    };
+    let ws = crate::app::open(path, None).await?;
     // Refuse to start without skydd's state rather than answer every request with an
     // error: a server that says "yes" to `may` from an empty state would be worse.
     ws.state(false).await.map_err(crate::app::fail)?;
     let ws = Arc::new(ws);
+    // The jobs stop with the server; a notice or a sweep cut off is taken up again (its
+    // lease expires; both are safe to redo).
+    let jobs = tokio::spawn(skydd_app::jobs::run(
+        ws.clone(),
+        schedule,
+        std::future::pending(),
+    ));
     let app = skydd_web::app(skydd_web::AppState { ws: ws.clone() });
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -30,6 +44,7 @@ pub async fn run(path: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     skydd_web::serve(listener, app, shutdown())
         .await
         .context("the server stopped")?;
+    jobs.abort();
     tracing::info!("stopped");
     ws.close().await;
     Ok(ExitCode::SUCCESS)
