@@ -423,8 +423,10 @@ impl Saga<'_> {
             )
         };
         let steps: Vec<Step> = doc.datasets().flat_map(|d| doc.steps_of(d)).collect();
-        let tellings =
-            recipients::to_tell(&ws.world()?, &recipients::touched(&self.dbs.map, &steps));
+        // After the databases committed: neither can fail but for a bug, and `unrecorded`
+        // says what was changed if one did.
+        let world = ws.world().map_err(|e| self.unrecorded(e))?;
+        let tellings = recipients::to_tell(&world, &recipients::touched(&self.dbs.map, &steps));
         let notices = outbox::notices(
             ws,
             &tellings,
@@ -435,7 +437,8 @@ impl Saga<'_> {
                 new_values: &[],
                 date: today(),
             },
-        )?;
+        )
+        .map_err(|e| self.unrecorded(e))?;
         self.store
             .complete_erasure(id, &holds, &restrictions, &record, &notices)
             .await

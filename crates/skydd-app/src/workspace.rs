@@ -154,6 +154,13 @@ impl Workspace {
         Ok(self.delivery.get_or_init(|| built))
     }
 
+    /// Whether skydd's state answers now (the handle is opened once; the database behind
+    /// it is asked each time).
+    pub async fn ping(&self) -> Result<(), AppError> {
+        let (store, _) = self.state(false).await?;
+        Ok(skydd_store::StateStore::ping(store).await?)
+    }
+
     /// Sends notices with `settings` instead of the register's (a server's or a test's own
     /// mail server); only before the first notice is sent.
     pub fn deliver_with(&self, settings: skydd_notify::DeliverySettings) -> Result<(), AppError> {

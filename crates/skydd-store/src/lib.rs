@@ -436,6 +436,8 @@ pub trait StateStore: Send + Sync {
         state: Option<NoticeState>,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<OutboxNotice>, StoreError>> + Send;
+    /// Asks the database something: it answers, or the error says why not.
+    fn ping(&self) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Closes the connections.
     fn close(&self) -> impl Future<Output = ()> + Send;
 }
@@ -853,6 +855,9 @@ impl StateStore for Store {
         limit: u32,
     ) -> Result<Vec<OutboxNotice>, StoreError> {
         forward!(self, s => s.outbox(state, limit).await)
+    }
+    async fn ping(&self) -> Result<(), StoreError> {
+        forward!(self, s => s.ping().await)
     }
     async fn close(&self) {
         forward!(self, s => s.close().await)

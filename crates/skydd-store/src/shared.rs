@@ -1040,6 +1040,11 @@ macro_rules! state_store {
             $crate::staff::methods!();
             $crate::outbox::methods!();
 
+            async fn ping(&self) -> Result<(), $crate::StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }

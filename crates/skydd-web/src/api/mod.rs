@@ -110,7 +110,7 @@ async fn metrics() -> impl IntoResponse {
     (status = 503, description = "skydd's state does not answer", body = ApiError),
 ))]
 async fn healthz(State(s): State<AppState>) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    s.ws.state(false).await.map_err(|e| {
+    s.ws.ping().await.map_err(|e| {
         server_fault(
             StatusCode::SERVICE_UNAVAILABLE,
             "unavailable",
