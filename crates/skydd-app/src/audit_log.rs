@@ -115,3 +115,13 @@ pub async fn latest<S: StateStore>(store: &S, limit: u32) -> Result<Vec<AuditEnt
     let after = head.seq.saturating_sub(i64::from(limit)).max(0);
     Ok(store.audit_entries(after, limit).await?)
 }
+
+/// At most `limit` entries after position `after`, oldest first: a page of the log for a
+/// reader who starts at 0 and goes on from the last position they read.
+pub async fn entries<S: StateStore>(
+    store: &S,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<AuditEntry>, AppError> {
+    Ok(store.audit_entries(after, limit).await?)
+}

@@ -4,15 +4,18 @@
 
 mod dsr;
 mod operations;
+mod requests;
 mod rights;
+mod staff;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use skydd_app::{AppError, Subject, Workspace};
 use utoipa::OpenApi;
@@ -54,7 +57,65 @@ pub fn app(state: AppState) -> Router {
             guarded(get(operations::retention_plan), Read),
         )
         .route("/map/check", guarded(get(operations::map_check), Read))
-        .route("/log", guarded(get(operations::log), Read));
+        .route("/log", guarded(get(operations::log), Read))
+        .route(
+            "/requests",
+            guarded(get(requests::list), Read)
+                .merge(guarded(post(requests::receive), RegisterRequest)),
+        )
+        .route("/requests/{id}", guarded(get(requests::show), Read))
+        .route(
+            "/requests/{id}/verify",
+            guarded(post(requests::verify), HandleRequest),
+        )
+        .route(
+            "/requests/{id}/extend",
+            guarded(post(requests::extend), HandleRequest),
+        )
+        .route(
+            "/requests/{id}/refuse",
+            guarded(post(requests::refuse), HandleRequest),
+        )
+        .route(
+            "/requests/{id}/withdraw",
+            guarded(post(requests::withdraw), HandleRequest),
+        )
+        .route(
+            "/requests/{id}/cannot-identify",
+            guarded(post(requests::cannot_identify), HandleRequest),
+        )
+        .route(
+            "/requests/{id}/answer",
+            guarded(post(requests::answer), HandleRequest),
+        )
+        // `workflow::execute` runs the engine of the request's kind: for an erasure or a
+        // rectification that is `erase::erase` or `rectify::rectify`, which change the
+        // company's databases (what `/erasures` and `/rectifications` guard with
+        // `ChangeData`); for a restriction, an objection or a withdrawal it records rights.
+        // The kind is known only once the request is read, after the guard, so the route
+        // asks for the most any kind does: `ChangeData`. (Today a handler may do both; the
+        // route must not fall behind `/erasures` if the roles ever part.)
+        .route(
+            "/requests/{id}/execute",
+            guarded(post(requests::execute), ChangeData),
+        )
+        .route("/audit-log", guarded(get(staff::audit_log), ReadAuditLog))
+        .route(
+            "/audit-log/verify",
+            guarded(get(staff::verify_audit_log), ReadAuditLog),
+        )
+        .route(
+            "/users",
+            guarded(get(staff::users).post(staff::add_user), ManageUsers),
+        )
+        .route(
+            "/tokens",
+            guarded(get(staff::tokens).post(staff::create_token), ManageUsers),
+        )
+        .route(
+            "/tokens/{id}",
+            guarded(delete(staff::revoke_token), ManageUsers),
+        );
     crate::layered(
         Router::new()
             .nest("/api", api)
@@ -69,7 +130,7 @@ pub fn app(state: AppState) -> Router {
 #[openapi(
     info(
         title = "skydd",
-        description = "skydd's API: data-subject requests, restrictions and consent, retention and the data map of a register of processing. Every error is `{\"error\": {status, code, message, field?}}`."
+        description = "skydd's API: data-subject requests and their workflow (Art. 12), restrictions and consent, retention, the data map of a register of processing, the audit log, staff and API tokens. Every error is `{\"error\": {status, code, message, field?}}`."
     ),
     paths(
         healthz,
@@ -83,6 +144,23 @@ pub fn app(state: AppState) -> Router {
         operations::retention_plan,
         operations::map_check,
         operations::log,
+        requests::receive,
+        requests::list,
+        requests::show,
+        requests::verify,
+        requests::extend,
+        requests::refuse,
+        requests::withdraw,
+        requests::cannot_identify,
+        requests::answer,
+        requests::execute,
+        staff::audit_log,
+        staff::verify_audit_log,
+        staff::users,
+        staff::add_user,
+        staff::tokens,
+        staff::create_token,
+        staff::revoke_token,
     ),
     components(schemas(ApiError, Identities))
 )]
@@ -145,6 +223,100 @@ impl Identities {
         };
         Subject::parse(&input, today).map_err(|e| app_error(e).at("identities"))
     }
+}
+
+/// A record's id from the path (`/api/requests/{id}`); a path that does not read is a JSON
+/// 400 like every other bad input.
+pub struct Id(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(e) => {
+                Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()).at("id"))
+            }
+        }
+    }
+}
+
+/// A body that may be left out (empty), or else is a JSON object read into `T` (whose
+/// serde derive should `deny_unknown_fields`): for steps that need nothing more than their
+/// path. A body that is there is checked as [`ApiJson`](crate::ApiJson) checks one (media
+/// type, syntax, size), and must be an object; an empty one is `T::default()`.
+pub struct OptionalBody<T>(pub T);
+
+impl<T, S> FromRequest<S> for OptionalBody<T>
+where
+    T: serde::de::DeserializeOwned + Default,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "too_large",
+                        format!("the body is larger than {} bytes", crate::BODY_LIMIT),
+                    )
+                } else {
+                    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text())
+                }
+            })?;
+        if bytes.is_empty() {
+            return Ok(OptionalBody(T::default()));
+        }
+        let mut again = Request::new(axum::body::Body::from(bytes));
+        *again.headers_mut() = headers;
+        let crate::ApiJson(object) =
+            crate::ApiJson::<serde_json::Map<String, serde_json::Value>>::from_request(
+                again, state,
+            )
+            .await?;
+        serde_json::from_value(serde_json::Value::Object(object))
+            .map(OptionalBody)
+            .map_err(|e| ApiError::invalid(e.to_string()))
+    }
+}
+
+/// Who is calling: the [`Principal`](skydd_app::staff::Principal) `auth::require` put in
+/// the request's extensions. A route reached without it is the server's fault, a JSON 500.
+pub struct Caller(pub skydd_app::staff::Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<skydd_app::staff::Principal>()
+            .cloned()
+            .map(Caller)
+            .ok_or_else(|| {
+                tracing::error!("a route that needs its caller was reached without authorisation");
+                ApiError::internal("an internal error; it is logged with this request's id")
+            })
+    }
+}
+
+/// The OpenAPI schema of a string that is one of `keys` (an enum of the core, whose keys
+/// are its serde names), described by `description`.
+fn keys_schema(
+    description: &str,
+    keys: impl IntoIterator<Item = &'static str>,
+) -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some(description))
+        .enum_values(Some(keys))
+        .build()
 }
 
 /// The day a request was received: `received` if given (checked as the CLI checks it), or
