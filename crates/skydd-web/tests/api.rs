@@ -363,7 +363,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_writes_nothing(
 #[tokio::test]
 async fn every_route_is_authorised_for_every_role() {
     let c = company().await;
-    let routes: [(&str, &str, Action); 27] = [
+    let routes: [(&str, &str, Action); 31] = [
         ("POST", "/api/may", Action::Read),
         ("POST", "/api/restrictions", Action::RecordRights),
         ("POST", "/api/objections", Action::RecordRights),
@@ -419,6 +419,14 @@ async fn every_route_is_authorised_for_every_role() {
         ("GET", "/api/tokens", Action::ManageUsers),
         ("POST", "/api/tokens", Action::ManageUsers),
         ("DELETE", "/api/tokens/no-such-id", Action::ManageUsers),
+        ("GET", "/api/outbox", Action::Read),
+        ("GET", "/api/requests/no-such-id/recipients", Action::Read),
+        (
+            "POST",
+            "/api/outbox/no-such-id/resend",
+            Action::HandleRequest,
+        ),
+        ("POST", "/api/outbox/no-such-id/told", Action::HandleRequest),
     ];
     // The table is every /api/ route (method and path) the OpenAPI document declares.
     let doc = serde_json::to_value(skydd_web::openapi_document()).unwrap();
@@ -485,4 +493,86 @@ async fn every_route_is_authorised_for_every_role() {
         before,
         "a refused call was recorded"
     );
+}
+
+/// Art. 19 over the API: a restriction writes a notice for each recipient of the restricted
+/// data; the demo's register says nothing of how they are told, so each is a task for staff,
+/// who record how they told it. The person may ask who was told.
+#[tokio::test]
+async fn the_recipients_told_of_a_restriction_are_listed_and_staff_record_telling_them() {
+    let c = company().await;
+    let (status, body) = c
+        .post(
+            "/api/restrictions",
+            json!({ "identities": { "email": [ANNA] }, "purpose": "services" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let log = c.get("/api/log").await.1;
+    let request = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "restriction")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, told) = c.get(&format!("/api/requests/{request}/recipients")).await;
+    assert_eq!(status, StatusCode::OK, "{told}");
+    let mut recipients: Vec<(&str, &str)> = told
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["recipient"].as_str().unwrap(),
+                n["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    recipients.sort_unstable();
+    assert_eq!(
+        recipients,
+        [("ilait", "manual"), ("nameisp", "manual")],
+        "the processors of the services purpose; Fortnox is bookkeeping's"
+    );
+    assert!(
+        !told.to_string().contains(ANNA),
+        "the listing shows no identity"
+    );
+    let id = told[0]["id"].as_str().unwrap().to_owned();
+    let (status, err) = c
+        .post(&format!("/api/outbox/{id}/told"), json!({ "how": " " }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let (status, n) = c
+        .post(
+            &format!("/api/outbox/{id}/told"),
+            json!({ "how": "phoned their DPO" }),
+        )
+        .await;
+    assert_eq!(
+        (status, n["state"].as_str()),
+        (StatusCode::OK, Some("delivered"))
+    );
+    let (status, _) = c
+        .post(&format!("/api/outbox/{id}/told"), json!({ "how": "again" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "told once");
+    let (status, _) = c.post(&format!("/api/outbox/{id}/resend"), json!({})).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "only a notice given up on is resent"
+    );
+    let (status, _) = c.get("/api/requests/no-such-request/recipients").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, manual) = c.get("/api/outbox?state=manual").await;
+    assert_eq!(
+        (status, manual.as_array().unwrap().len()),
+        (StatusCode::OK, 1)
+    );
+    let (status, _) = c.get("/api/outbox?state=sent").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -4,6 +4,7 @@
 
 mod dsr;
 mod operations;
+mod outbox;
 mod requests;
 mod rights;
 mod staff;
@@ -115,6 +116,19 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/tokens/{id}",
             guarded(delete(staff::revoke_token), ManageUsers),
+        )
+        .route("/outbox", guarded(get(outbox::list), Read))
+        .route(
+            "/requests/{id}/recipients",
+            guarded(get(outbox::of_request), Read),
+        )
+        .route(
+            "/outbox/{id}/resend",
+            guarded(post(outbox::resend), HandleRequest),
+        )
+        .route(
+            "/outbox/{id}/told",
+            guarded(post(outbox::told), HandleRequest),
         );
     crate::layered(
         Router::new()
@@ -130,7 +144,7 @@ pub fn app(state: AppState) -> Router {
 #[openapi(
     info(
         title = "skydd",
-        description = "skydd's API: data-subject requests and their workflow (Art. 12), restrictions and consent, retention, the data map of a register of processing, the audit log, staff and API tokens. Every error is `{\"error\": {status, code, message, field?}}`."
+        description = "skydd's API: data-subject requests and their workflow (Art. 12), restrictions and consent, recipients told of changes (Art. 19), retention, the data map of a register of processing, the audit log, staff and API tokens. Every error is `{\"error\": {status, code, message, field?}}`."
     ),
     paths(
         healthz,
@@ -161,6 +175,10 @@ pub fn app(state: AppState) -> Router {
         staff::tokens,
         staff::create_token,
         staff::revoke_token,
+        outbox::list,
+        outbox::of_request,
+        outbox::resend,
+        outbox::told,
     ),
     components(schemas(ApiError, Identities))
 )]

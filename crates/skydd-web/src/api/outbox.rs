@@ -48,7 +48,9 @@ pub async fn of_request(
     State(s): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<NoticeView>>, ApiError> {
-    Ok(Json(outbox::of_request(&s.ws, &id).await.map_err(app_error)?))
+    Ok(Json(
+        outbox::of_request(&s.ws, &id).await.map_err(app_error)?,
+    ))
 }
 
 /// Puts a notice given up on back to be delivered.
@@ -84,12 +86,10 @@ pub async fn told(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Told>,
 ) -> Result<Json<NoticeView>, ApiError> {
-    Ok(Json(
-        outbox::told(&s.ws, &id, &body.how)
-            .await
-            .map_err(|e| match e {
-                skydd_app::AppError::Invalid(_) => app_error(e).at("how"),
-                e => app_error(e),
-            })?,
-    ))
+    Ok(Json(outbox::told(&s.ws, &id, &body.how).await.map_err(
+        |e| match e {
+            skydd_app::AppError::Invalid(_) => app_error(e).at("how"),
+            e => app_error(e),
+        },
+    )?))
 }
