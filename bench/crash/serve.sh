@@ -66,16 +66,19 @@ post() { # path body out-file
 for t in $(seq 1 "$trials"); do
   start
   mkdir -p "$work/t$t"
+  clients=()
   for i in $(seq 1 8); do
-    post /api/requests "{\"kind\":\"access\",\"channel\":\"web\",\"identities\":{\"email\":[\"req-$t-$i@example.se\"]}}" "$work/t$t/q$i" &
-    post /api/restrictions "{\"identities\":{\"email\":[\"res-$t-$i@example.se\"]}}" "$work/t$t/r$i" &
+    post /api/requests "{\"kind\":\"access\",\"channel\":\"web\",\"identities\":{\"email\":[\"req-$t-$i@example.se\"]}}" "$work/t$t/q$i" & clients+=("$!")
+    post /api/restrictions "{\"identities\":{\"email\":[\"res-$t-$i@example.se\"]}}" "$work/t$t/r$i" & clients+=("$!")
   done
-  sleep "0.$(( RANDOM % 300 ))"
+  sleep "0.$(printf '%03d' $(( RANDOM % 300 )))"
   kill -9 "$pid" 2>/dev/null || true
-  wait 2>/dev/null || true
+  wait "$pid" "${clients[@]}" 2>/dev/null || true
   for i in $(seq 1 8); do
     if grep -q '^2' "$work/t$t/q$i.code"; then
-      sed -n 's/.*"id":"\([^"]*\)".*/\1/p' "$work/t$t/q$i.body" | head -1 >> "$work/acked-requests"
+      # The body ends without a newline; the id is written with one.
+      id=$(sed -n 's/^{"request":{"id":"\([^"]*\)".*/\1/p' "$work/t$t/q$i.body")
+      if [ -n "$id" ]; then echo "$id" >> "$work/acked-requests"; else echo "no id in: $(cat "$work/t$t/q$i.body")"; fail_early=1; fi
     fi
     if grep -q '^2' "$work/t$t/r$i.code"; then echo "email:res-$t-$i@example.se" >> "$work/acked-restrictions"; fi
   done
@@ -90,7 +93,7 @@ for _ in $(seq 1 120); do
 done
 kill "$pid"; wait "$pid" 2>/dev/null || true
 
-fail=0
+fail=${fail_early:-0}
 check() { if [ "$2" != "$3" ]; then echo "MISMATCH: $1: $2 ≠ $3"; fail=1; else echo "ok: $1 ($2)"; fi; }
 acked_q=$(grep -c . "$work/acked-requests" || true)
 acked_r=$(grep -c . "$work/acked-restrictions" || true)

@@ -405,9 +405,19 @@ fn token_id(text: &str) -> &str {
         .map_or(text, |(id, _)| id)
 }
 
+/// How stale a token's `last_used_at` may grow before a use writes it again.
+pub const TOUCH_EVERY: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+
+/// Whether the stored time `at` is within `within` of now; `None` when there is none (or
+/// it does not read: then it is written afresh).
+fn recently(at: Option<&str>, within: jiff::SignedDuration) -> Option<bool> {
+    let at: jiff::Timestamp = at?.parse().ok()?;
+    Some(jiff::Timestamp::now().duration_since(at) < within)
+}
+
 /// Authenticates a bearer token (`skydd_<id>_<secret>`): its secret's hash compared in
 /// constant time, then revocation, expiry and its user checked. The principal's role is the
-/// token's, lowered to its user's role today. Its last use is noted.
+/// token's, lowered to its user's role today. Its last use is noted (to the minute).
 pub async fn authenticate<S: StateStore>(store: &S, bearer: &str) -> Result<Principal, AuthError> {
     let (id, secret) = bearer
         .trim()
@@ -450,7 +460,11 @@ pub async fn authenticate<S: StateStore>(store: &S, bearer: &str) -> Result<Prin
     if user.disabled_at.is_some() {
         return Err(AuthError::Denied(Denied::UserDisabled));
     }
-    store.touch_token(id).await?;
+    // When a token was last used is worth knowing to the minute; writing it on every call
+    // would make each API call two writes of skydd's state instead of one.
+    if recently(token.last_used_at.as_deref(), TOUCH_EVERY) != Some(true) {
+        store.touch_token(id).await?;
+    }
     Ok(Principal {
         user_id: user.id,
         role: token.role.min(user.role),
