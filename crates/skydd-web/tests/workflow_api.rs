@@ -4,66 +4,18 @@
 //! 404; a token made through the API works until it is revoked; no answer holds a password.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
+mod common;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use skydd_app::{Workspace, clock, staff};
+use skydd_app::clock;
 use skydd_core::staff::Role;
-use skydd_web::{AppState, app};
+use skydd_web::app;
 use tower::ServiceExt;
 
-const ANNA: &str = "anna.andersson@example.se";
-
-struct Company {
-    _dir: tempfile::TempDir,
-    state: AppState,
-    /// An API token per role.
-    tokens: std::collections::BTreeMap<Role, String>,
-}
-
-/// The demo company with skydd's state started, an owner, and a token for each role.
-async fn company() -> Company {
-    let dir = tempfile::tempdir().unwrap();
-    let register = skydd_demo::write_company(dir.path(), clock::today(), &"k".repeat(43))
-        .await
-        .unwrap();
-    let ws = Workspace::open(&register, None).await.unwrap();
-    let (store, _) = ws.state(true).await.unwrap();
-    staff::add_user(
-        store,
-        staff::AddUser {
-            email: "agare@webbplatsnu.se".into(),
-            name: "Ägare".into(),
-            role: Role::Owner,
-            password: "ett långt lösenord".into(),
-        },
-    )
-    .await
-    .unwrap();
-    let mut tokens = std::collections::BTreeMap::new();
-    for role in Role::ALL {
-        let t = staff::create_token(
-            store,
-            staff::CreateToken {
-                user_email: "agare@webbplatsnu.se".into(),
-                name: format!("test {role}"),
-                role: Some(*role),
-                expires_in_days: None,
-            },
-        )
-        .await
-        .unwrap();
-        tokens.insert(*role, t.text);
-    }
-    Company {
-        _dir: dir,
-        state: AppState { ws: Arc::new(ws) },
-        tokens,
-    }
-}
+use common::{ANNA, Company, company};
 
 /// An answer: status, headers, the body as JSON (`Null` when it is not) and as text.
 struct Answer {
