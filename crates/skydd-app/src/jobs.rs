@@ -7,7 +7,8 @@
 //! `job:<name>:<day>` for longer than the day lasts and never gives it back, so of the
 //! instances that try that day one runs it, and the others find it taken and skip it. A
 //! retention sweep holds its own run lease as well, so a sweep started by hand
-//! (`skydd retention run`) is never doubled either.
+//! (`skydd retention run`) is never doubled either. The audit log names the job
+//! (`job:outbox`, `job:daily`), not whoever started the server.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,7 +66,9 @@ pub async fn run(ws: Arc<Workspace>, schedule: Schedule, stop: impl Future<Outpu
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                match outbox::deliver_due(&ws, &holder, 100).await {
+                match skydd_store::acting_as("job:outbox", outbox::deliver_due(&ws, &holder, 100))
+                    .await
+                {
                     Ok(pass) if pass.claimed > 0 => {
                         tracing::info!(
                             claimed = pass.claimed,
@@ -90,7 +93,8 @@ pub async fn run(ws: Arc<Workspace>, schedule: Schedule, stop: impl Future<Outpu
             if now.time() < schedule.daily_at {
                 continue;
             }
-            match daily_jobs(&ws, &holder, now.date(), &schedule).await {
+            let jobs = daily_jobs(&ws, &holder, now.date(), &schedule);
+            match skydd_store::acting_as("job:daily", jobs).await {
                 Ok(done) if !done.is_empty() => tracing::info!(jobs = ?done, "daily jobs"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "a daily job failed"),
