@@ -15,7 +15,8 @@ pub struct ApiError {
     #[schema(value_type = u16)]
     pub status: StatusCode,
     /// A stable machine-readable code: `invalid`, `malformed_json`, `too_large`, `not_found`,
-    /// `conflict`, `unauthorized`, `forbidden` …
+    /// `conflict`, `workflow` (a step the request's status does not allow), `refused`,
+    /// `unauthorized`, `forbidden` …
     pub code: &'static str,
     /// What went wrong and what to do, in words.
     pub message: String,
