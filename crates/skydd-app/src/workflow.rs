@@ -19,8 +19,8 @@ use skydd_core::plan::edits;
 use skydd_core::plan::record::blocker_text;
 use skydd_core::workflow::{self as rules, RefusalGround, Reminder, WorkflowError};
 use skydd_store::{
-    ExecutionOutcome, Extension, NewRequest, Refusal, Request, RequestIdentity, StateStore, Store,
-    Transition, Verification,
+    ExecutionOutcome, Extension, Fee, NewRequest, Refusal, Request, RequestIdentity, StateStore,
+    Store, Transition, Verification,
 };
 
 pub use skydd_core::workflow::{Channel, RequestKind, Status};
@@ -179,6 +179,16 @@ pub struct RefusalView {
     pub reasons: String,
 }
 
+/// A fee charged for a manifestly unfounded or excessive request (Art. 12(5)(a)).
+#[derive(Debug, Clone, Serialize)]
+pub struct FeeView {
+    /// In öre.
+    pub amount_ore: i64,
+    /// Why: the company bears the burden of showing the request is manifestly unfounded or
+    /// excessive, and the fee is its administrative costs.
+    pub reason: String,
+}
+
 /// One run of the engine, or an answer recorded without one.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExecutionView {
@@ -235,6 +245,9 @@ pub struct RequestView {
     /// The refusal.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refusal: Option<RefusalView>,
+    /// The fee charged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee: Option<FeeView>,
     /// Answered, refused, withdrawn or found unidentifiable (UTC).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub completed: Option<String>,
@@ -590,6 +603,61 @@ pub async fn refuse(ws: &Workspace, req: RefuseRequest) -> Result<Step, AppError
         ));
     }
     step(store, &r.id, req.today, Some(Remedies::art_12_4()), notes).await
+}
+
+/// A fee to charge.
+pub struct FeeRequest {
+    /// The request.
+    pub id: String,
+    /// In öre (1 kr = 100 öre).
+    pub amount_ore: i64,
+    /// Why the request is manifestly unfounded or excessive, and how the fee follows the
+    /// administrative costs.
+    pub reason: String,
+    /// Today.
+    pub today: Date,
+}
+
+/// Charges a reasonable fee for a manifestly unfounded or excessive request (Art. 12(5)(a)):
+/// the request stays where it stands; the company bears the burden of proof (Art. 12(5),
+/// last sentence). A request already closed is not charged for, and a fee is charged once.
+pub async fn charge_fee(ws: &Workspace, req: FeeRequest) -> Result<Step, AppError> {
+    if req.amount_ore <= 0 {
+        return Err(AppError::Invalid(
+            "a fee is a positive amount (in öre: 250 kr is 25000)".into(),
+        ));
+    }
+    if req.reason.trim().is_empty() {
+        return Err(AppError::Invalid(
+            "say why the request is manifestly unfounded or excessive and how the fee follows the administrative costs: the company must be able to show it (GDPR art. 12.5)".into(),
+        ));
+    }
+    let (store, _) = ws.state(false).await?;
+    let r = read(store, &req.id).await?;
+    if !r.status.is_open() {
+        return Err(AppError::Invalid(format!(
+            "request {} is {}: a closed request is not charged for",
+            r.id, r.status
+        )));
+    }
+    if r.fee.is_some() {
+        return Err(AppError::Invalid(format!(
+            "request {} has a fee already",
+            r.id
+        )));
+    }
+    let t = Transition {
+        fee: Some(Fee {
+            amount: req.amount_ore,
+            reason: req.reason.trim().to_owned(),
+        }),
+        ..Transition::default()
+    };
+    store.transition(&r.id, r.status, r.status, &t).await?;
+    let notes = vec![Note::warning(
+        "the company bears the burden of showing that the request is manifestly unfounded or excessive (GDPR art. 12.5): keep the evidence with the request; the fee covers administrative costs only",
+    )];
+    step(store, &r.id, req.today, None, notes).await
 }
 
 /// Records that the person withdrew the request.
@@ -1129,6 +1197,10 @@ fn view(r: &Request, today: Date) -> Result<RequestView, AppError> {
         identification_asked,
         extension,
         refusal,
+        fee: r.fee.as_ref().map(|f| FeeView {
+            amount_ore: f.amount,
+            reason: f.reason.clone(),
+        }),
         completed: r.completed.clone(),
         executions,
     })

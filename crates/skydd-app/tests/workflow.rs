@@ -608,3 +608,73 @@ async fn a_request_must_be_received_after_the_gdpr_applied_and_not_after_today_a
         "nothing was recorded"
     );
 }
+
+#[tokio::test]
+async fn a_fee_for_an_excessive_request_is_charged_once_with_its_reason_and_keeps_the_request_open()
+{
+    let (_dir, register) = company().await;
+    let ws = Workspace::load(&register).unwrap();
+    let id = receive_now(&ws, RequestKind::Access).await;
+    let fee = |amount_ore: i64, reason: &str| workflow::FeeRequest {
+        id: id.clone(),
+        amount_ore,
+        reason: reason.into(),
+        today: clock::today(),
+    };
+    for (amount, reason) in [(0, "the fourth copy this month"), (25_000, "  ")] {
+        assert!(matches!(
+            workflow::charge_fee(&ws, fee(amount, reason)).await,
+            Err(AppError::Invalid(_))
+        ));
+    }
+    let step = workflow::charge_fee(
+        &ws,
+        fee(
+            25_000,
+            "the fourth identical request this month; 30 minutes of staff time",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        step.request.status,
+        workflow::Status::Received,
+        "it stays where it stood"
+    );
+    let charged = step.request.fee.as_ref().unwrap();
+    assert_eq!(charged.amount_ore, 25_000);
+    assert!(step.notes[0].text.contains("burden"));
+    assert!(matches!(
+        workflow::charge_fee(&ws, fee(10_000, "again")).await,
+        Err(AppError::Invalid(m)) if m.contains("already")
+    ));
+    let (store, _) = ws.state(false).await.unwrap();
+    let last = skydd_app::audit_log::latest(store, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(last.action, "request.fee_charged");
+    assert_eq!(last.detail["fee"], 25_000);
+    assert!(
+        !last.detail.to_string().contains("staff time"),
+        "the reason stays in the record"
+    );
+    workflow::withdraw(&ws, &id, clock::today()).await.unwrap();
+    let other = receive_now(&ws, RequestKind::Access).await;
+    workflow::withdraw(&ws, &other, clock::today())
+        .await
+        .unwrap();
+    assert!(matches!(
+        workflow::charge_fee(
+            &ws,
+            workflow::FeeRequest {
+                id: other,
+                amount_ore: 100,
+                reason: "late".into(),
+                today: clock::today()
+            }
+        )
+        .await,
+        Err(AppError::Invalid(m)) if m.contains("closed")
+    ));
+}

@@ -954,8 +954,9 @@ macro_rules! state_store {
                 if updated == 1 {
                     // An extension keeps the status: it is its own action. Methods, reasons
                     // and notes are people's words: only that they were given is logged.
-                    let action = match x {
-                        Some(_) if from == to => "request.extended".to_owned(),
+                    let action = match (x, f) {
+                        (Some(_), _) if from == to => "request.extended".to_owned(),
+                        (None, Some(_)) if from == to => "request.fee_charged".to_owned(),
                         _ => format!("request.{}", to.key()),
                     };
                     $crate::audit::append!(

@@ -315,7 +315,7 @@ async fn every_route_answers_bad_input_with_a_4xx_json_error_and_writes_nothing(
 #[tokio::test]
 async fn every_route_is_authorised_for_every_role() {
     let c = company().await;
-    let routes: [(&str, &str, Action); 31] = [
+    let routes: [(&str, &str, Action); 32] = [
         ("POST", "/api/may", Action::Read),
         ("POST", "/api/restrictions", Action::RecordRights),
         ("POST", "/api/objections", Action::RecordRights),
@@ -371,6 +371,11 @@ async fn every_route_is_authorised_for_every_role() {
         ("GET", "/api/tokens", Action::ManageUsers),
         ("POST", "/api/tokens", Action::ManageUsers),
         ("DELETE", "/api/tokens/no-such-id", Action::ManageUsers),
+        (
+            "POST",
+            "/api/requests/no-such-id/fee",
+            Action::HandleRequest,
+        ),
         ("GET", "/api/outbox", Action::Read),
         ("GET", "/api/requests/no-such-id/recipients", Action::Read),
         (

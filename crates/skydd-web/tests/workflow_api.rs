@@ -313,6 +313,10 @@ async fn a_step_the_workflow_forbids_is_a_409_and_writes_nothing() {
             json!({ "asked": "the customer number on an invoice" }),
         ),
         ("execute", json!({})),
+        (
+            "fee",
+            json!({ "amount_ore": 25000, "reason": "the fourth this month" }),
+        ),
     ];
     for (step, body) in steps {
         let got = c
@@ -686,4 +690,35 @@ async fn the_openapi_document_describes_every_workflow_audit_and_staff_route() {
         .map(|k| k.key())
         .collect();
     assert_eq!(kinds, &json!(expected));
+}
+
+#[tokio::test]
+async fn a_fee_is_charged_once_with_its_reason_and_the_request_stays_open() {
+    let c = company().await;
+    let id = c.receive("access", json!({})).await;
+    let uri = format!("/api/requests/{id}/fee");
+    let (status, err) = c
+        .post(
+            &uri,
+            json!({ "amount_ore": 0, "reason": "the fourth this month" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let head = c.audit_head().await;
+    let (status, step) = c
+        .post(
+            &uri,
+            json!({ "amount_ore": 25000, "reason": "the fourth identical request this month" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{step}");
+    assert_eq!(step["request"]["status"], "received");
+    assert_eq!(step["request"]["fee"]["amount_ore"], 25000);
+    assert_ne!(c.audit_head().await, head);
+    let head = c.audit_head().await;
+    let (status, err) = c
+        .post(&uri, json!({ "amount_ore": 100, "reason": "again" }))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{err}");
+    assert_eq!(c.audit_head().await, head, "nothing written");
 }

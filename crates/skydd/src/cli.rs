@@ -468,6 +468,12 @@ pub enum RequestCommand {
     #[command(after_help = "Example:
   skydd request refuse ID --ground excessive --reason 'the fourth identical request this month'")]
     Refuse(RequestRefuseArgs),
+    /// Charge a reasonable fee for a manifestly unfounded or excessive request (Art.
+    /// 12(5)(a)): the request stays where it stands; the reason is kept, since the company
+    /// must be able to show why.
+    #[command(after_help = "Example:
+  skydd request fee ID --kr 250 --reason 'the fourth identical request this month; 30 minutes of staff time'")]
+    Fee(RequestFeeArgs),
     /// Record that the person withdrew the request.
     Withdraw(RequestIdArgs),
     /// Carry out a verified request with the engine of its kind (access package, export
@@ -577,6 +583,19 @@ pub struct RequestRefuseArgs {
     #[arg(long, value_name = "GROUND", value_parser = keys(GROUNDS))]
     pub ground: String,
     /// Why, as told to the person.
+    #[arg(long)]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RequestFeeArgs {
+    #[command(flatten)]
+    pub request: RequestIdArgs,
+    /// The fee in kronor (öre after a decimal point: 249.50).
+    #[arg(long, value_name = "KR")]
+    pub kr: String,
+    /// Why the request is manifestly unfounded or excessive, and how the fee follows the
+    /// administrative costs.
     #[arg(long)]
     pub reason: String,
 }

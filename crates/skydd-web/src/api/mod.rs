@@ -117,6 +117,10 @@ pub fn app(state: AppState) -> Router {
             "/tokens/{id}",
             guarded(delete(staff::revoke_token), ManageUsers),
         )
+        .route(
+            "/requests/{id}/fee",
+            guarded(post(requests::fee), HandleRequest),
+        )
         .route("/outbox", guarded(get(outbox::list), Read))
         .route(
             "/requests/{id}/recipients",
@@ -164,6 +168,7 @@ pub fn app(state: AppState) -> Router {
         requests::verify,
         requests::extend,
         requests::refuse,
+        requests::fee,
         requests::withdraw,
         requests::cannot_identify,
         requests::answer,

@@ -345,6 +345,62 @@ pub async fn refuse(
     }
 }
 
+/// A fee (Art. 12(5)(a)).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeeBody {
+    /// In öre (250 kr is 25000).
+    amount_ore: i64,
+    /// Why the request is manifestly unfounded or excessive, and how the fee follows the
+    /// administrative costs (the company bears the burden of proof).
+    reason: String,
+}
+
+/// Charges a reasonable fee for a manifestly unfounded or excessive request (Art. 12(5)(a));
+/// the request stays where it stands.
+#[utoipa::path(post, path = "/api/requests/{id}/fee", request_body = FeeBody,
+    params(("id" = String, Path, description = "The request's id")),
+    responses(
+        (status = 200, description = "The request, with its fee; notes"),
+        (status = 404, description = "No request has this id", body = ApiError),
+        (status = 409, description = "The request is closed, or has a fee already; nothing written", body = ApiError),
+        (status = 422, description = "No reason, or an amount that is not positive", body = ApiError),
+    ))]
+pub async fn fee(
+    State(s): State<AppState>,
+    Id(id): Id,
+    ApiJson(b): ApiJson<FeeBody>,
+) -> StepAnswer {
+    let today = clock::today();
+    let req = workflow::FeeRequest {
+        id: id.clone(),
+        amount_ore: b.amount_ore,
+        reason: b.reason,
+        today,
+    };
+    match workflow::charge_fee(&s.ws, req).await {
+        Ok(step) => Ok(Json(step)),
+        Err(e) => {
+            let charged = |r: &RequestView| {
+                if r.status.is_closed() {
+                    Some(WorkflowError::Closed(r.status))
+                } else {
+                    None
+                }
+            };
+            let already = matches!(&e, AppError::Invalid(m) if m.ends_with("has a fee already"));
+            if already {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    e.to_string(),
+                ));
+            }
+            Err(step_error(&s, &id, today, e, charged).await)
+        }
+    }
+}
+
 /// Nothing more than the path: no body, or `{}`.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -70,6 +70,17 @@ pub async fn run(path: &Path, command: RequestCommand) -> anyhow::Result<ExitCod
             let step = workflow::refuse(&ws, req).await;
             (ws, step, a.request.json)
         }
+        RequestCommand::Fee(a) => {
+            let req = workflow::FeeRequest {
+                id: a.request.id,
+                amount_ore: ore(&a.kr)?,
+                reason: a.reason,
+                today,
+            };
+            let ws = app::load(path)?;
+            let step = workflow::charge_fee(&ws, req).await;
+            (ws, step, a.request.json)
+        }
         RequestCommand::Withdraw(a) => {
             let ws = app::load(path)?;
             let step = workflow::withdraw(&ws, &a.id, today).await;
@@ -358,6 +369,14 @@ fn print_request(r: &RequestView) {
     if let Some(x) = &r.refusal {
         println!("  refused     {}: {}", x.ground, x.reasons);
     }
+    if let Some(f) = &r.fee {
+        println!(
+            "  fee         {}.{:02} kr (Art. 12(5)(a)): {}",
+            f.amount_ore / 100,
+            f.amount_ore % 100,
+            f.reason
+        );
+    }
     if let Some(c) = &r.completed {
         println!("  closed      {c}");
     }
@@ -366,5 +385,43 @@ fn print_request(r: &RequestView) {
             "  run         {} {} {}: {}",
             x.id, x.started, x.outcome, x.report
         );
+    }
+}
+
+/// Kronor as written (`250`, `249.50`, `249,50`) in öre.
+fn ore(kr: &str) -> anyhow::Result<i64> {
+    let text = kr.trim().replace(',', ".");
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let valid = !whole.is_empty()
+        && whole.chars().all(|c| c.is_ascii_digit())
+        && frac.len() <= 2
+        && frac.chars().all(|c| c.is_ascii_digit());
+    let amount = valid
+        .then(|| {
+            let whole: i64 = whole.parse().ok()?;
+            let frac: i64 = format!("{frac:0<2}").parse().ok()?;
+            whole.checked_mul(100)?.checked_add(frac)
+        })
+        .flatten();
+    amount.ok_or_else(|| usage(format!("--kr `{kr}`: give kronor, e.g. 250 or 249.50")))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn kronor_are_read_to_the_ore_and_nothing_else_is() {
+        for (given, ore) in [
+            ("250", 25_000),
+            ("249.50", 24_950),
+            ("249,5", 24_950),
+            (" 0.01 ", 1),
+        ] {
+            assert_eq!(super::ore(given).unwrap(), ore, "{given}");
+        }
+        for bad in ["", "-5", "1.234", "12 kr", "1e3", ".5"] {
+            assert!(super::ore(bad).is_err(), "{bad}");
+        }
     }
 }
