@@ -641,7 +641,7 @@ pub async fn charge_fee(ws: &Workspace, req: FeeRequest) -> Result<Step, AppErro
         )));
     }
     if r.fee.is_some() {
-        return Err(AppError::Invalid(format!(
+        return Err(AppError::Refused(format!(
             "request {} has a fee already",
             r.id
         )));

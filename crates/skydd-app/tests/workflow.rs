@@ -646,7 +646,7 @@ async fn a_fee_for_an_excessive_request_is_charged_once_with_its_reason_and_keep
     assert!(step.notes[0].text.contains("burden"));
     assert!(matches!(
         workflow::charge_fee(&ws, fee(10_000, "again")).await,
-        Err(AppError::Invalid(m)) if m.contains("already")
+        Err(AppError::Refused(m)) if m.contains("already")
     ));
     let (store, _) = ws.state(false).await.unwrap();
     let last = skydd_app::audit_log::latest(store, 1)

@@ -380,23 +380,14 @@ pub async fn fee(
     };
     match workflow::charge_fee(&s.ws, req).await {
         Ok(step) => Ok(Json(step)),
+        // A fee charged already is `Refused` (409); a closed request, 409 `workflow`.
         Err(e) => {
-            let charged = |r: &RequestView| {
-                if r.status.is_closed() {
-                    Some(WorkflowError::Closed(r.status))
-                } else {
-                    None
-                }
+            let closed = |r: &RequestView| {
+                r.status
+                    .is_closed()
+                    .then_some(WorkflowError::Closed(r.status))
             };
-            let already = matches!(&e, AppError::Invalid(m) if m.ends_with("has a fee already"));
-            if already {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    "conflict",
-                    e.to_string(),
-                ));
-            }
-            Err(step_error(&s, &id, today, e, charged).await)
+            Err(step_error(&s, &id, today, e, closed).await)
         }
     }
 }
